@@ -1,0 +1,334 @@
+"""The ``qiankua`` command line (Typer + rich) — thin: parse, call a service, print.
+
+Every command accepts ``--json`` and then prints exactly one JSON document on
+stdout. Exit codes: 0 success, 2 bad input or data (including a rejected import),
+1 internal error (traceback with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from qiankua.exceptions import DataError, ImportValidationError, QiankuaError, StoreError
+from qiankua.i18n import default_lang, t
+
+T = TypeVar("T")
+
+_LANG = default_lang()
+
+
+def _h(key: str) -> str:
+    """Help text in the start-up language (``QIANKUA_LANG`` / locale)."""
+    return t(key, _LANG)
+
+
+@dataclass
+class State:
+    lang: str = _LANG
+    db: Path | None = None
+    debug: bool = False
+
+
+state = State()
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+app = typer.Typer(help=_h("app.help"), no_args_is_help=True, add_completion=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+data_app = typer.Typer(help=_h("data.help"), no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help=_h("opt.json"))]
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class Fmt(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class UserTable(str, Enum):
+    products = "products"
+    freight_quotes = "freight_quotes"
+    shipments = "shipments"
+    sales = "sales"
+
+
+class ImportMode(str, Enum):
+    append = "append"
+    upsert = "upsert"
+    replace = "replace"
+
+
+@app.callback()
+def main_callback(
+    lang: Annotated[Lang | None, typer.Option("--lang", help=_h("app.lang"))] = None,
+    db: Annotated[Path | None, typer.Option("--db", help=_h("app.db"))] = None,
+    debug: Annotated[bool, typer.Option("--debug", help=_h("app.debug"))] = False,
+) -> None:
+    state.lang = lang.value if lang else _LANG
+    state.db = db
+    state.debug = debug
+
+
+# ---------------------------------------------------------------------------- plumbing
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, default=_json_default, indent=2) + "\n")
+
+
+def run(as_json: bool, action: Callable[[], T], show: Callable[[T], None], to_json: Callable[[T], Any]) -> T:
+    """Run a service call, print its result, and map errors to exit codes and messages."""
+    try:
+        result = action()
+    except ImportValidationError as exc:
+        _fail(as_json, 2, t("data.import.bad", state.lang, file=exc.issues[0].file if exc.issues else "", n=len(exc.issues)),
+              exc, issues=[i.to_dict() for i in exc.issues])
+    except (DataError, StoreError) as exc:
+        issues = [i.to_dict() for i in getattr(exc, "issues", [])]
+        _fail(as_json, 2, t("error.input", state.lang), exc, issues=issues)
+    except (QiankuaError, ValueError, LookupError) as exc:
+        _fail(as_json, 2, t("error.input", state.lang), exc)
+    except Exception as exc:  # noqa: BLE001 — the CLI's last line of defence
+        _fail(as_json, 1, t("error.internal", state.lang), exc)
+    else:
+        if as_json:
+            emit_json(to_json(result))
+        else:
+            show(result)
+        return result
+    raise AssertionError("unreachable: _fail always exits")
+
+
+def _fail(
+    as_json: bool, code: int, title: str, exc: BaseException, issues: list[dict[str, Any]] | None = None
+) -> NoReturn:
+    if state.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if as_json:
+        emit_json({"ok": False, "error": type(exc).__name__, "message": str(exc), "issues": issues or []})
+    else:
+        err.print(f"[bold red]{title}[/]: {type(exc).__name__}")
+        if issues:
+            table = RichTable("file", "sheet", "row", "column", "value", "reason", show_lines=False)
+            for issue in issues[:200]:
+                table.add_row(*(str(issue[k]) if issue[k] is not None else "" for k in
+                                ("file", "sheet", "row", "column", "value", "reason")))
+            err.print(getattr(exc, "summary", ""))
+            err.print(table)
+            if len(issues) > 200:
+                err.print(f"… {len(issues) - 200} more (use --json for all)")
+        else:
+            err.print(str(exc), markup=False)
+    raise typer.Exit(code)
+
+
+def _print_frame(frame: Any, columns: list[str], title: str | None = None) -> None:
+    table = RichTable(*columns, title=title)
+    for row in frame.select(columns).iter_rows():
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+# ---------------------------------------------------------------------------- data
+
+
+@data_app.command("validate", help=_h("data.validate.help"))
+def data_validate(as_json: JsonOpt = False) -> None:
+    from qiankua.services import data
+
+    def show(report: Any) -> None:
+        table = RichTable("table", "rows", title=t("data.validate.ok" if report.ok else "data.validate.bad",
+                                                    state.lang, n=len(report.issues)))
+        for name, rows in report.row_counts.items():
+            table.add_row(name, str(rows))
+        out.print(table)
+        for issue in report.issues[:50]:
+            err.print(str(issue), markup=False)
+
+    report = run(as_json, data.validate, show, lambda r: r.to_dict())
+    if not report.ok:
+        raise typer.Exit(2)  # invalid reference data is bad data
+
+
+@data_app.command("import", help=_h("data.import.help"))
+def data_import(
+    file: Annotated[Path, typer.Argument(help="CSV / XLSX")],
+    table: Annotated[UserTable, typer.Option("--table", "-t", help=_h("data.import.table"))],
+    mode: Annotated[ImportMode, typer.Option("--mode", help=_h("data.import.mode"))] = ImportMode.append,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=_h("data.import.sheet"))] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from qiankua.services import data
+
+    run(
+        as_json,
+        lambda: data.import_user_file(state.db, file, table.value, mode=mode.value, sheet=sheet),
+        lambda r: out.print(t("data.import.ok", state.lang, rows=r.rows_written, table=r.table, file=r.file)
+                            + (f" — ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")),
+        lambda r: r.to_dict(),
+    )
+
+
+@data_app.command("template", help=_h("data.template.help"))
+def data_template(
+    table: Annotated[UserTable, typer.Argument(help=_h("data.import.table"))],
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help=_h("opt.format"))] = Fmt.xlsx,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help=_h("opt.out"))] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from qiankua.services import data
+
+    run(
+        as_json,
+        lambda: data.template(table.value, fmt.value, out_path),
+        lambda p: out.print(t("data.template.ok", state.lang, path=p)),
+        lambda p: {"ok": True, "table": table.value, "format": fmt.value, "path": str(p)},
+    )
+
+
+@data_app.command("export", help=_h("data.export.help"))
+def data_export(
+    table: Annotated[str, typer.Option("--table", "-t", help=_h("data.import.table"))],
+    reference: Annotated[bool, typer.Option("--ref", help=_h("data.export.ref"))] = False,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help=_h("opt.format"))] = Fmt.xlsx,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help=_h("opt.out"))] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from qiankua.services import data
+
+    run(
+        as_json,
+        lambda: data.export(state.db, table, reference=reference, fmt=fmt.value, out=out_path),
+        lambda r: out.print(t("data.export.ok", state.lang, rows=r.rows, path=r.path)),
+        lambda r: {"ok": True, "table": r.table, "schema": r.schema, "rows": r.rows, "path": str(r.path)},
+    )
+
+
+@data_app.command("list", help=_h("data.list.help"))
+def data_list(as_json: JsonOpt = False) -> None:
+    from qiankua.services import data
+
+    def show(rows: list[dict[str, Any]]) -> None:
+        table = RichTable("schema", "table", "rows")
+        for r in rows:
+            table.add_row(str(r["schema"]), str(r["table"]), str(r["rows"]))
+        out.print(table)
+
+    run(as_json, lambda: data.list_tables(state.db), show, lambda rows: {"ok": True, "tables": rows})
+
+
+# ---------------------------------------------------------------------------- browse
+
+
+@app.command("catalog", help=_h("catalog.help"))
+def catalog(
+    category: Annotated[str | None, typer.Option("--category", help=_h("catalog.category"))] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from qiankua.services import data
+
+    name = "name_zh" if state.lang == "zh" else "name_en"
+    run(
+        as_json,
+        lambda: data.catalogue(category),
+        lambda f: _print_frame(f, ["id", name, "category", "hs6", "origin_adcode", "unit", "unit_value_cny",
+                                   "value_confidence"]),
+        lambda f: {"ok": True, "products": f.to_dicts()},
+    )
+
+
+@app.command("markets", help=_h("markets.help"))
+def markets_cmd(
+    region: Annotated[str | None, typer.Option("--region", help=_h("markets.region"))] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from qiankua.services import data
+
+    name = "name_zh" if state.lang == "zh" else "name_en"
+    run(
+        as_json,
+        lambda: data.markets(region),
+        lambda f: _print_frame(f, ["iso2", name, "currency", "region", "fta", "unctad_b2c_rank", "confidence"]),
+        lambda f: {"ok": True, "markets": f.to_dicts()},
+    )
+
+
+# ---------------------------------------------------------------------------- demo / serve
+
+
+@app.command("demo", help=_h("demo.help"))
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help=_h("demo.out"))] = Path("out"),
+    as_json: JsonOpt = False,
+) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from qiankua.services.demo import run_demo
+
+    def action() -> Any:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err, transient=True, disable=as_json) as progress:
+            task = progress.add_task("…", total=None)
+
+            def step(key: str) -> None:
+                progress.update(task, description=t(key, state.lang))
+
+            return run_demo(state.db, out_dir, step)
+
+    def show(result: Any) -> None:
+        table = RichTable(title=t("report.headline", state.lang), show_header=False)
+        for label, value in result.headlines:
+            table.add_row(label, value)
+        out.print(table)
+        out.print(t("demo.done", state.lang, html=result.html, xlsx=result.xlsx))
+
+    run(as_json, action, show, lambda r: r.to_dict())
+
+
+@app.command("serve", help=_h("serve.help"))
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8080,
+    as_json: JsonOpt = False,
+) -> None:
+    message = t("serve.stub", state.lang, host=host, port=port)
+    if as_json:
+        emit_json({"ok": True, "serving": False, "host": host, "port": port, "message": message})
+    else:
+        out.print(message)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""``qiankua demo``: build the database, run every engine present, write the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qiankua.i18n import both
+from qiankua.reference import load_reference
+from qiankua.report import Section, write_html, write_xlsx
+from qiankua.report.sections import sources_section, spine_sections
+from qiankua.services.data import build_database
+from qiankua.store import Store
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoResult:
+    html: Path
+    xlsx: Path
+    db: Path
+    tables: dict[str, int]
+    headlines: list[tuple[str, str]] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ok": True,
+            "html": str(self.html),
+            "xlsx": str(self.xlsx),
+            "db": str(self.db),
+            "tables": self.tables,
+            "sections": self.sections,
+            "headlines": [{"label": k, "value": v} for k, v in self.headlines],
+        }
+
+
+def run_demo(db: Path | None, out_dir: Path, step: Step = lambda _key: None) -> DemoResult:
+    step("demo.step.validate")
+    ref = load_reference()
+    step("demo.step.store")
+    with Store(db) as store:
+        counts = build_database(store, ref)
+        db_path = store.path
+    step("demo.step.report")
+    sections: list[Section] = spine_sections(ref)
+    sections.append(sources_section(ref))
+    title = both("report.title")
+    footer = both("report.later")
+    html = write_html(sections, out_dir / "report.html", title=title, footer=footer)
+    xlsx = write_xlsx(sections, out_dir / "report.xlsx", title=title)
+    headlines = [fig for s in sections for fig in s.figures]
+    return DemoResult(html=html, xlsx=xlsx, db=db_path, tables=counts, headlines=headlines,
+                      sections=[s.key for s in sections])

@@ -1,0 +1,151 @@
+"""Opening the DuckDB file, its schemas, and transactional writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import ibis
+import polars as pl
+
+from qiankua.exceptions import StoreError
+from qiankua.schema import USER_TABLES, TableSpec
+
+DEFAULT_DB_NAME = "qiankua.duckdb"
+SCHEMAS = ("ref", "user", "meta")
+
+
+def default_db_path() -> Path:
+    """``$QIANKUA_HOME/qiankua.duckdb`` if set, else ``./qiankua.duckdb``."""
+    home = os.environ.get("QIANKUA_HOME")
+    return (Path(home) if home else Path.cwd()) / DEFAULT_DB_NAME
+
+
+_IMPORTS_DDL = """
+CREATE TABLE IF NOT EXISTS meta.imports (
+    import_id BIGINT, table_name VARCHAR, file_name VARCHAR, sha256 VARCHAR,
+    mode VARCHAR, rows_written BIGINT, imported_at TIMESTAMP
+)"""
+
+
+class Store:
+    """An open DuckDB file. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path else default_db_path()
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.ibis = ibis.duckdb.connect(str(self.path), read_only=read_only)
+        except Exception as exc:  # duckdb raises IOException / ConnectionException subclasses
+            raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
+        self._db = self.ibis.con
+        if not read_only:
+            self._ensure_schema()
+
+    # ---- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self.ibis.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_schema(self) -> None:
+        with self.transaction():
+            for schema in SCHEMAS:
+                self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            for name, spec in USER_TABLES.items():
+                self._db.execute(spec.ddl(f'"user"."{name}"'))
+            self._db.execute(_IMPORTS_DDL)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """BEGIN … COMMIT on the DuckDB connection; ROLLBACK on any exception."""
+        self._db.execute("BEGIN TRANSACTION")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # ---- reads (Ibis) --------------------------------------------------------------
+
+    def table(self, name: str, schema: str = "user") -> ibis.Table:
+        return self.ibis.table(name, database=schema)
+
+    def frame(self, name: str, schema: str = "user") -> pl.DataFrame:
+        return self._db.execute(f'SELECT * FROM "{schema}"."{name}"').pl()
+
+    def tables(self) -> list[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() ORDER BY 1, 2"
+        ).fetchall()
+        return [(s, t) for s, t in rows if s in SCHEMAS]
+
+    def row_count(self, name: str, schema: str = "user") -> int:
+        return int(self._db.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
+
+    def content_digest(self) -> str:
+        """SHA-256 over every table's rows in a canonical order: equal iff the content is equal."""
+        digest = hashlib.sha256()
+        for schema, name in self.tables():
+            frame = self.frame(name, schema)
+            digest.update(f"{schema}.{name}:{frame.columns}\n".encode())
+            if frame.height:
+                ordered = frame.sort(frame.columns, nulls_last=True)
+                digest.update(ordered.write_csv().encode())
+        return digest.hexdigest()
+
+    # ---- writes ----------------------------------------------------------------------
+
+    def replace_reference(self, tables: dict[str, pl.DataFrame]) -> None:
+        """Replace every ``ref.*`` table in one transaction."""
+        with self.transaction() as db:
+            for name, frame in tables.items():
+                arrow = frame.to_arrow()
+                db.register("_incoming", arrow)
+                try:
+                    db.execute(f'CREATE OR REPLACE TABLE "ref"."{name}" AS SELECT * FROM _incoming')
+                finally:
+                    db.unregister("_incoming")
+
+    def existing_keys(self, spec: TableSpec) -> set[tuple[Any, ...]]:
+        cols = ", ".join(f'"{k}"' for k in spec.key)
+        return set(self._db.execute(f'SELECT {cols} FROM "user"."{spec.name}"').fetchall())
+
+    def write_user_rows(
+        self, spec: TableSpec, frame: pl.DataFrame, *, mode: str, file_name: str, sha256: str,
+        replace_keys: Sequence[tuple[Any, ...]] = (),
+    ) -> int:
+        """Write validated rows into ``user.<table>`` in one transaction and log the import."""
+        target = f'"user"."{spec.name}"'
+        with self.transaction() as db:
+            if mode == "replace":
+                db.execute(f"DELETE FROM {target}")
+            elif mode == "upsert" and replace_keys:
+                condition = " AND ".join(f'"{k}" = ?' for k in spec.key)
+                db.executemany(f"DELETE FROM {target} WHERE {condition}", [list(k) for k in replace_keys])
+            db.register("_incoming", frame.to_arrow())
+            try:
+                cols = ", ".join(f'"{c}"' for c in spec.column_names)
+                db.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _incoming")
+            finally:
+                db.unregister("_incoming")
+            next_id = db.execute("SELECT coalesce(max(import_id), 0) + 1 FROM meta.imports").fetchone()[0]
+            db.execute(
+                "INSERT INTO meta.imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [next_id, spec.name, file_name, sha256, mode, frame.height,
+                 dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+            )
+        return frame.height

@@ -1,0 +1,190 @@
+"""Import a user's CSV/XLSX into ``user.<table>``: all rows or none.
+
+Every sheet whose header row names the table's required columns (in Chinese,
+English or both) is read; sheets that do not look like the table (a notes sheet)
+are skipped and reported. Every bad cell is collected — type, range, vocabulary,
+unknown county / market / currency / product, duplicate key — and if there is any,
+nothing is written and :class:`ImportValidationError` lists them (file, sheet,
+row, column, value, reason). Otherwise one transaction writes the rows and logs
+the import (file name, sha256, mode, row count) in ``meta.imports``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qiankua.domain import is_known_currency
+from qiankua.exceptions import CellIssue, ImportValidationError, InvalidInputError
+from qiankua.reference import ReferenceData
+from qiankua.schema import TableSpec, table_spec
+from qiankua.store.database import Store
+from qiankua.store.files import Sheet, read_sheets
+
+MAX_ISSUES = 1000
+MODES = ("append", "replace", "upsert")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportResult:
+    table: str
+    file: str
+    sha256: str
+    mode: str
+    rows_written: int
+    sheets: list[str]
+    encoding: str | None
+    skipped_sheets: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": True, "table": self.table, "file": self.file, "sha256": self.sha256, "mode": self.mode,
+            "rows_written": self.rows_written, "sheets": self.sheets, "encoding": self.encoding,
+            "skipped_sheets": self.skipped_sheets, "ignored_columns": self.ignored_columns,
+        }
+
+
+def _pick_sheets(spec: TableSpec, sheets: list[Sheet], wanted: str | None, file: str) -> tuple[list[Sheet], list[str]]:
+    if wanted is not None:
+        chosen = [s for s in sheets if s.name == wanted]
+        if not chosen:
+            names = ", ".join(str(s.name) for s in sheets)
+            raise ImportValidationError(
+                f"No sheet {wanted!r} in {file}",
+                [CellIssue(file=file, sheet=wanted, row=None, column=None, value=None,
+                           reason=f"sheet not found; sheets are: {names}")],
+            )
+        return chosen, []
+    chosen, skipped = [], []
+    for sheet in sheets:
+        mapping, _, _ = spec.map_headers(sheet.header)
+        # a sheet "looks like" the table when it names at least one key column
+        if any(name in mapping.values() for name in spec.key):
+            chosen.append(sheet)
+        else:
+            skipped.append(str(sheet.name))
+    if not chosen:
+        # fall back to the first sheet so the user sees which columns are missing
+        chosen, skipped = sheets[:1], [str(s.name) for s in sheets[1:]]
+    return chosen, skipped
+
+
+def _reference_checks(
+    spec: TableSpec, row_no: int, row: dict[str, Any], ref: ReferenceData, products: set[str],
+) -> list[tuple[str, Any, str]]:
+    """(column, value, reason) for values that no reference table knows."""
+    bad: list[tuple[str, Any, str]] = []
+    counties, markets, hubs = ref.county_adcodes, ref.market_codes, ref.hub_ids
+    for column in ("origin_adcode",):
+        if column in row and row[column] is not None and row[column] not in counties:
+            bad.append((column, row[column], "unknown county-level adcode (see `qiankua data export --table divisions --ref`)"))
+    for column in ("destination", "market"):
+        if spec.name in ("shipments", "sales") and row.get(column) is not None and row[column] not in markets:
+            bad.append((column, row[column], "unknown market code (see `qiankua data export --table markets --ref`)"))
+    if row.get("currency") is not None and not is_known_currency(row["currency"]):
+        bad.append(("currency", row["currency"], "not an ISO 4217 currency code"))
+    if spec.name in ("shipments", "sales") and row.get("product_id") is not None and row["product_id"] not in products:
+        bad.append(("product_id", row["product_id"], "unknown product id (neither built-in nor imported)"))
+    if spec.name == "freight_quotes":
+        for column in ("origin", "destination"):
+            value = row[column]
+            if value not in hubs and value not in markets and value not in counties:
+                bad.append((column, value, "expected a hub id, a county adcode or a market code"))
+        if all(row.get(c) is None for c in ("per_kg", "per_item", "per_shipment", "per_m3", "per_container")):
+            bad.append(("per_kg", None, "a quote needs at least one price (per_kg, per_item, per_shipment, per_m3 or per_container)"))
+        if row.get("per_container") is not None and row.get("container_type") is None:
+            bad.append(("container_type", None, "required when per_container is given"))
+        if row.get("valid_to") and row["valid_from"] and not row["valid_from"] < row["valid_to"]:
+            bad.append(("valid_to", row["valid_to"], "must be after valid_from"))
+    if spec.name == "shipments" and row.get("ready_from") and row.get("ready_to") and row["ready_from"] > row["ready_to"]:
+        bad.append(("ready_to", row["ready_to"], "must not be before ready_from"))
+    if spec.name == "products":
+        dims = [row.get(c) for c in ("carton_l_cm", "carton_w_cm", "carton_h_cm", "carton_gross_kg")]
+        if any(d is None for d in dims) and any(d is not None for d in dims):
+            bad.append(("carton_l_cm", None, "carton length, width, height and gross weight go together"))
+    return bad
+
+
+def import_file(
+    store: Store,
+    path: Path | str,
+    table: str,
+    ref: ReferenceData,
+    *,
+    mode: str = "append",
+    sheet: str | None = None,
+) -> ImportResult:
+    """Validate ``path`` completely, then write it in one transaction (or raise, writing nothing)."""
+    if mode not in MODES:
+        raise InvalidInputError(f"Expected `mode` in {MODES}, got {mode!r}.")
+    spec = table_spec(table)
+    path = Path(path)
+    file = path.name
+    sheets = read_sheets(path)
+    chosen, skipped = _pick_sheets(spec, sheets, sheet, file)
+    issues: list[CellIssue] = []
+    ignored: list[str] = []
+    parsed: list[dict[str, Any]] = []
+    row_numbers: list[tuple[str | None, int]] = []
+    known_products = set(ref.products["id"].to_list()) | {k[0] for k in store.existing_keys(table_spec("products"))}
+
+    for sh in chosen:
+        mapping, unknown, missing = spec.map_headers(sh.header)
+        ignored.extend(unknown)
+        for name in missing:
+            col = spec.by_name[name]
+            issues.append(CellIssue(file=file, sheet=sh.name, row=sh.header_row, column=name, value=None,
+                                    reason=f"required column missing (header {col.zh!r} or {col.name!r})"))
+        if missing:
+            continue
+        raw_rows = [
+            (number, {mapping[i]: v for i, v in enumerate(values) if i in mapping}) for number, values in sh.rows
+        ]
+        good, row_issues = spec.validate_rows(raw_rows, file=file, sheet=sh.name)
+        issues.extend(row_issues)
+        bad_rows = {i.row for i in row_issues}
+        good_numbers = [n for n, _ in raw_rows if n not in bad_rows]
+        for number, row in zip(good_numbers, good, strict=True):
+            for column, value, reason in _reference_checks(spec, number, row, ref, known_products):
+                issues.append(CellIssue(file=file, sheet=sh.name, row=number, column=column,
+                                        value=None if value is None else str(value), reason=reason))
+            parsed.append(row)
+            row_numbers.append((sh.name, number))
+
+    if not parsed and not issues:
+        issues.append(CellIssue(file=file, sheet=None, row=None, column=None, value=None, reason="no data rows"))
+
+    # keys must be unique across sheets, and in append mode against what is stored
+    existing = store.existing_keys(spec) if mode == "append" else set()
+    seen: dict[tuple[Any, ...], tuple[str | None, int]] = {}
+    for row, (sheet_name, number) in zip(parsed, row_numbers, strict=True):
+        key = tuple(row[k] for k in spec.key)
+        if key in seen and seen[key] != (sheet_name, number):
+            first_sheet, first_row = seen[key]
+            where = f"row {first_row}" + (f" of sheet {first_sheet}" if first_sheet != sheet_name else "")
+            issues.append(CellIssue(file=file, sheet=sheet_name, row=number, column=spec.key[0],
+                                    value=str(key[0]), reason=f"duplicate key; first seen in {where}"))
+        seen.setdefault(key, (sheet_name, number))
+        if key in existing:
+            issues.append(CellIssue(file=file, sheet=sheet_name, row=number, column=spec.key[0], value=str(key[0]),
+                                    reason="already in the database; import with --mode upsert or replace"))
+
+    if issues:
+        issues.sort(key=lambda i: (str(i.sheet or ""), i.row or 0))
+        total = len(issues)
+        raise ImportValidationError(
+            f"{file}: {total} problem(s) found; nothing was imported into {table}.", issues[:MAX_ISSUES]
+        )
+
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    frame = spec.frame(parsed)
+    written = store.write_user_rows(spec, frame, mode=mode, file_name=file, sha256=sha256,
+                                    replace_keys=list(seen) if mode == "upsert" else ())
+    return ImportResult(
+        table=table, file=file, sha256=sha256, mode=mode, rows_written=written,
+        sheets=[str(s.name) if s.name else "csv" for s in chosen], encoding=chosen[0].encoding,
+        skipped_sheets=skipped, ignored_columns=ignored,
+    )
