@@ -6,7 +6,7 @@ Writes four CSV files to ``src/qiankua/reference/data/``:
 * ``markets.csv``   - destination countries a Guizhou cross-border seller targets
 * ``divisions.csv`` - Guizhou province, its 9 prefecture-level and 88 county-level divisions
 * ``hubs.csv``      - logistics hubs (airports, rail terminals, sea ports, border crossings)
-* ``_provenance_geo.csv`` - one row per ``source_id`` used by the three tables
+* ``provenance.csv`` - the rows for the three tables (other tables' rows are kept)
 
 Inputs are the project's research notes (read-only), by default ``/work/shared/research``
 (override with ``QIANKUA_RESEARCH_DIR``): ``methods_unctad_b2c.csv``,
@@ -552,6 +552,14 @@ def build_hubs(division_codes: set[str]) -> tuple[list[dict], set[str]]:
 PROV_COLS = ["source_id", "table", "row_key", "source", "url", "as_of", "licence", "confidence", "notes"]
 
 
+def merge_provenance(path: Path, rows: list[dict], tables: set[str]) -> None:
+    kept = []
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            kept = [r for r in csv.DictReader(fh) if r["table"] not in tables]
+    write_csv(path, PROV_COLS, rows + kept)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     markets, u1 = build_markets()
@@ -566,7 +574,8 @@ def main() -> int:
     write_csv(OUT / "markets.csv", MARKET_COLS, markets)
     write_csv(OUT / "divisions.csv", DIV_COLS, divisions)
     write_csv(OUT / "hubs.csv", HUB_COLS, hubs)
-    write_csv(OUT / "_provenance_geo.csv", PROV_COLS, prov)
+    # provenance.csv is shared by every table: replace only the rows of the three tables built here
+    merge_provenance(OUT / "provenance.csv", prov, {"markets", "divisions", "hubs"})
     levels = [d["level"] for d in divisions]
     print(f"markets {len(markets)}; divisions {levels.count('province')}/{levels.count('prefecture')}/"
           f"{levels.count('county')}; hubs {len(hubs)}; provenance {len(prov)}")

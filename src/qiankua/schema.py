@@ -210,7 +210,8 @@ class ColumnSpec:
         if self.choices:
             choices = self.choices
             validators.append(BeforeValidator(lambda v, c=choices: _check_choice(v, c)))
-        annotated = Annotated[base, Field(**constraints), *validators]  # type: ignore[valid-type]
+        # pydantic runs "before" validators last-to-first; keep the list in execution order here
+        annotated = Annotated[base, Field(**constraints), *reversed(validators)]  # type: ignore[valid-type]
         # blanks become None before the union is tried, so an empty optional cell is simply unknown
         optional = annotated if self.required else annotated | None  # type: ignore[operator]
         return Annotated[optional, BeforeValidator(_blank_to_none)]

@@ -84,7 +84,8 @@ class Store:
         return self.ibis.table(name, database=schema)
 
     def frame(self, name: str, schema: str = "user") -> pl.DataFrame:
-        return self._db.execute(f'SELECT * FROM "{schema}"."{name}"').pl()
+        arrow = self._db.sql(f'SELECT * FROM "{schema}"."{name}"').to_arrow_table()
+        return pl.from_arrow(arrow)  # type: ignore[return-value]
 
     def tables(self) -> list[tuple[str, str]]:
         rows = self._db.execute(

@@ -75,7 +75,10 @@ def _read_csv(path: Path, data: bytes) -> list[Sheet]:
         encoding = detect_encoding(data)
     except ValueError as exc:
         raise _file_error(path, str(exc)) from None
-    text = data.decode(encoding)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _file_error(path, f"not valid {encoding} text ({exc.reason} at byte {exc.start})") from None
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
@@ -88,14 +91,16 @@ def _read_csv(path: Path, data: bytes) -> list[Sheet]:
     return [Sheet(name=None, header_row=header_row, header=header, rows=rows, encoding=encoding)]
 
 
-def _read_xlsx(path: Path) -> list[Sheet]:
+def _read_xlsx(path: Path, data: bytes) -> list[Sheet]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # from bytes: openpyxl would otherwise refuse a workbook whose name does not end in .xlsx
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise _file_error(path, f"not a readable XLSX workbook ({exc})") from None
     sheets = []
     try:
@@ -118,7 +123,7 @@ def read_sheets(path: Path | str) -> list[Sheet]:
         raise _file_error(path, "file not found")
     data = path.read_bytes()
     if data.startswith(_XLSX_MAGIC):
-        return _read_xlsx(path)
+        return _read_xlsx(path, data)
     if data.startswith(_OLE_MAGIC):
         raise _file_error(path, "legacy .xls (or encrypted) workbook; save it as .xlsx or CSV")
     return _read_csv(path, data)

@@ -1,0 +1,37 @@
+# qiankua — every target bootstraps uv (pip-installs it if missing) and the locked environment.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+
+.PHONY: help bootstrap sync demo test serve bench lint clean
+
+help:
+	@echo "make demo   — build the database, run the pipeline on the built-in Guizhou data, write out/report.html and out/report.xlsx"
+	@echo "make test   — run the full test suite"
+	@echo "make serve  — start the web app and REST API on http://127.0.0.1:8080"
+	@echo "make bench  — run the benchmarks and print their tables"
+
+bootstrap:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+
+sync: bootstrap
+	@$(UV) sync --frozen --quiet
+
+demo: sync
+	$(RUN) qiankua demo --out out
+
+# pytest exits 5 when it collects no test: treat that as a failure so CI never passes silently
+test: sync
+	@$(RUN) pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$status
+
+serve: sync
+	$(RUN) qiankua serve --host 127.0.0.1 --port 8080
+
+bench: sync
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(RUN) python $$script || exit 1; done
+
+clean:
+	rm -rf out .pytest_cache .hypothesis qiankua.duckdb

@@ -1,0 +1,112 @@
+"""The CLI end to end (in-process): JSON output, exit codes, help on every command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from qiankua.cli import app
+
+runner = CliRunner()
+
+COMMANDS = [[], ["data"], ["data", "validate"], ["data", "import"], ["data", "template"], ["data", "export"],
+            ["data", "list"], ["catalog"], ["markets"], ["demo"], ["serve"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_command_has_help(command, lang, monkeypatch):
+    result = runner.invoke(app, [*command, "--help"], env={"QIANKUA_LANG": lang})
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def invoke_json(*args: str) -> tuple[int, dict]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_validate_json_reports_counts():
+    code, doc = invoke_json("data", "validate", "--json")
+    assert code == 0
+    assert doc["ok"] is True
+    assert doc["tables"]["products"] >= 30 and doc["tables"]["markets"] >= 40
+    assert doc["county_level_divisions"] == 88
+
+
+def test_bad_import_exits_2_lists_cells_and_writes_nothing(tmp_path: Path):
+    db = tmp_path / "q.duckdb"
+    bad = tmp_path / "products.csv"
+    bad.write_text(
+        "产品编号,英文名称,中文名称,品类,HS编码(6位),产地县级代码,销售单位,单位货值(元),单位毛重(kg)\n"
+        "my-tea,My tea,我的茶,tea,090210,522701,tin,88,0.3\n"
+        "bad-1,Bad,坏,spaceship,090210,522701,tin,88,0.3\n"
+        "bad-2,Bad,坏,tea,090210,522701,tin,-5,0.3\n"
+        "bad-3,Bad,坏,tea,090210,522701,tin,88,heavy\n",
+        encoding="utf-8",
+    )
+    code, doc = invoke_json("--db", str(db), "data", "import", str(bad), "--table", "products", "--json")
+    assert code == 2 and doc["ok"] is False
+    assert [(i["row"], i["column"]) for i in doc["issues"]] == [(3, "category"), (4, "unit_value_cny"),
+                                                                 (5, "unit_gross_kg")]
+    code, listing = invoke_json("--db", str(db), "data", "list", "--json")
+    assert code == 0
+    assert {t["table"]: t["rows"] for t in listing["tables"] if t["schema"] == "user"}["products"] == 0
+
+
+def test_good_import_then_export(tmp_path: Path):
+    db = tmp_path / "q.duckdb"
+    good = tmp_path / "p.csv"
+    good.write_text("id,name_en,name_zh,category,hs6,origin_adcode,unit,unit_value_cny,unit_gross_kg,notes\n"
+                    "my-tea,My tea,我的茶,tea,090210,522701,tin,88,0.3,=1+1\n", encoding="utf-8")
+    code, doc = invoke_json("--db", str(db), "data", "import", str(good), "--table", "products", "--json")
+    assert code == 0 and doc["rows_written"] == 1
+    out = tmp_path / "export.xlsx"
+    code, doc = invoke_json("--db", str(db), "data", "export", "--table", "products", "--out", str(out), "--json")
+    assert code == 0 and doc["rows"] == 1
+    ws = load_workbook(out).active
+    notes_col = [c.value for c in ws[1]].index("notes") + 1
+    assert ws.cell(row=2, column=notes_col).value == "'=1+1"
+
+
+def test_template_and_reference_export(tmp_path: Path):
+    code, doc = invoke_json("data", "template", "shipments", "--format", "csv", "--out", str(tmp_path / "t.csv"),
+                            "--json")
+    assert code == 0 and Path(doc["path"]).read_text(encoding="utf-8-sig").startswith("货物编号 / shipment_id")
+    code, doc = invoke_json("data", "export", "--table", "divisions", "--ref", "--format", "csv",
+                            "--out", str(tmp_path / "d.csv"), "--json")
+    assert code == 0 and doc["rows"] == 98
+
+
+def test_unknown_table_is_bad_input(tmp_path: Path):
+    result = runner.invoke(app, ["data", "export", "--table", "orders", "--json"])
+    assert result.exit_code == 2
+    assert "freight_quotes" in json.loads(result.stdout)["message"]
+
+
+def test_catalog_and_markets_json():
+    code, doc = invoke_json("catalog", "--category", "tea", "--json")
+    assert code == 0 and doc["products"] and {p["category"] for p in doc["products"]} == {"tea"}
+    code, doc = invoke_json("markets", "--region", "southeast_asia", "--json")
+    assert code == 0 and {"VN", "TH", "MY", "SG"} <= {m["iso2"] for m in doc["markets"]}
+
+
+def test_demo_writes_both_reports(tmp_path: Path):
+    db = tmp_path / "demo.duckdb"
+    code, doc = invoke_json("--db", str(db), "demo", "--out", str(tmp_path / "out"), "--json")
+    assert code == 0, doc
+    html = Path(doc["html"]).read_text(encoding="utf-8")
+    assert "<script src=" not in html and "http://" not in html.split("<main>")[0]  # no external assets
+    assert "产品目录" in html and "Product catalogue" in html and "未证实" in html
+    wb = load_workbook(doc["xlsx"])
+    assert {"products", "markets", "sources"} <= set(wb.sheetnames)
+    assert doc["tables"]["divisions"] == 98
+
+
+def test_serve_says_what_it_will_serve():
+    code, doc = invoke_json("serve", "--json")
+    assert code == 0 and doc["port"] == 8080 and "/api/v1" in doc["message"]
