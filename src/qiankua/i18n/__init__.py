@@ -10,7 +10,25 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-from qiankua.i18n.catalog import MESSAGES
+import importlib
+from functools import cache
+
+from qiankua.i18n.catalog import MESSAGES as _CORE
+
+ENGINES = ("costing", "routing", "opportunity", "pooling", "warehouse", "web")
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    """Core messages plus each engine's ``qiankua.i18n.<engine>.MESSAGES`` where present."""
+    merged = dict(_CORE)
+    for engine in ENGINES:
+        try:
+            module = importlib.import_module(f"qiankua.i18n.{engine}")
+        except ModuleNotFoundError:
+            continue
+        merged.update(module.MESSAGES)
+    return merged
 
 LANGS = ("zh", "en")
 _BABEL_LOCALE = {"zh": "zh_Hans_CN", "en": "en_US"}
@@ -26,7 +44,7 @@ def default_lang() -> str:
 
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang`` (falls back to English, then to the key)."""
-    table = MESSAGES.get(key)
+    table = messages().get(key)
     if table is None:
         return key
     text = table.get(lang) or table.get("en") or key
@@ -51,4 +69,4 @@ def fmt_money(amount: Decimal | float, currency: str, lang: str) -> str:
     return format_currency(amount, currency, locale=_BABEL_LOCALE.get(lang, "en_US"))
 
 
-__all__ = ["LANGS", "MESSAGES", "both", "default_lang", "fmt_money", "fmt_number", "t"]
+__all__ = ["ENGINES", "LANGS", "both", "messages", "default_lang", "fmt_money", "fmt_number", "t"]

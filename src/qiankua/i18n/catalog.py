@@ -1,4 +1,9 @@
-"""The message catalog: key -> {"zh": …, "en": …}. Keep keys sorted by area."""
+"""The message catalog: key -> {"zh": …, "en": …}.
+
+Core messages live here; each engine keeps its own in ``qiankua/i18n/<engine>.py``
+(a ``MESSAGES`` dict, keys prefixed with the engine name), merged in by
+:func:`qiankua.i18n.messages`.
+"""
 
 MESSAGES: dict[str, dict[str, str]] = {
     # ---- app

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qiankua.i18n import both
-from qiankua.reference import load_reference
+from qiankua.reference import ReferenceData, load_reference
 from qiankua.report import Section, write_html, write_xlsx
 from qiankua.report.sections import sources_section, spine_sections
 from qiankua.services.data import build_database
 from qiankua.store import Store
 
 Step = Callable[[str], None]
+
+ENGINES = ("costing", "routing", "opportunity", "pooling")
+
+
+def engine_sections(ref: ReferenceData, store: Store, step: Step) -> list[Section]:
+    """Sections from every engine present: ``qiankua.services.<engine>.demo_sections(ref, store)``.
+
+    An engine joins the demo and the report by providing that function; nothing here changes.
+    """
+    sections: list[Section] = []
+    for engine in ENGINES:
+        try:
+            module = importlib.import_module(f"qiankua.services.{engine}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"qiankua.services.{engine}":
+                raise
+            continue
+        build = getattr(module, "demo_sections", None)
+        if build is not None:
+            step(f"{engine}.demo.step")
+            sections.extend(build(ref, store))
+    return sections
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,8 +67,9 @@ def run_demo(db: Path | None, out_dir: Path, step: Step = lambda _key: None) -> 
     with Store(db) as store:
         counts = build_database(store, ref)
         db_path = store.path
+        sections: list[Section] = spine_sections(ref)
+        sections.extend(engine_sections(ref, store, step))
     step("demo.step.report")
-    sections: list[Section] = spine_sections(ref)
     sections.append(sources_section(ref))
     title = both("report.title")
     footer = both("report.later")
