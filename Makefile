@@ -30,8 +30,9 @@ test: sync
 serve: sync
 	$(RUN) qiankua serve --host 127.0.0.1 --port 8080
 
-bench: sync
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(RUN) python $$script || exit 1; done
+bench: bootstrap
+	@$(UV) sync --frozen --all-groups --quiet
+	@for script in benchmarks/*.py; do echo "== $$script"; $(UV) run --frozen --all-groups python $$script || exit 1; done
 
 clean:
 	rm -rf out .pytest_cache .hypothesis qiankua.duckdb
