@@ -104,10 +104,24 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, default=_json_default, indent=2) + "\n")
 
 
-def run(as_json: bool, action: Callable[[], T], show: Callable[[T], None], to_json: Callable[[T], Any]) -> T:
-    """Run a service call, print its result, and map errors to exit codes and messages."""
+def run(
+    as_json: bool,
+    action: Callable[[], T],
+    show: Callable[[T], None],
+    to_json: Callable[[T], Any],
+    *,
+    status: str | None = None,
+) -> T:
+    """Run a service call, print its result, and map errors to exit codes and messages.
+
+    ``status`` shows a spinner on stderr while the call runs (not with ``--json``).
+    """
     try:
-        result = action()
+        if status and not as_json:
+            with err.status(status):
+                result = action()
+        else:
+            result = action()
     except ImportValidationError as exc:
         _fail(as_json, 2, t("data.import.bad", state.lang, file=exc.issues[0].file if exc.issues else "", n=len(exc.issues)),
               exc, issues=[i.to_dict() for i in exc.issues])
@@ -194,6 +208,7 @@ def data_import(
         lambda r: out.print(t("data.import.ok", state.lang, rows=r.rows_written, table=r.table, file=r.file)
                             + (f" — ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")),
         lambda r: r.to_dict(),
+        status=f"{file.name} …",
     )
 
 
