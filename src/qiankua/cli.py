@@ -341,20 +341,11 @@ def serve(
         out.print(message)
 
 
-ENGINE_COMMANDS = ("costing", "routing", "opportunity", "pooling", "warehouse")
-
-
 def _register_engine_commands() -> None:
     """Each engine adds its commands in ``qiankua.commands.<engine>.register(app)``."""
-    import importlib
+    from qiankua.plugins import engine_modules
 
-    for engine in ENGINE_COMMANDS:
-        try:
-            module = importlib.import_module(f"qiankua.commands.{engine}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"qiankua.commands.{engine}":
-                raise
-            continue
+    for _engine, module in engine_modules("commands"):
         module.register(app)
 
 

@@ -10,23 +10,18 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-import importlib
 from functools import cache
 
 from qiankua.i18n.catalog import MESSAGES as _CORE
-
-ENGINES = ("costing", "routing", "opportunity", "pooling", "warehouse", "web")
 
 
 @cache
 def messages() -> dict[str, dict[str, str]]:
     """Core messages plus each engine's ``qiankua.i18n.<engine>.MESSAGES`` where present."""
+    from qiankua.plugins import engine_modules
+
     merged = dict(_CORE)
-    for engine in ENGINES:
-        try:
-            module = importlib.import_module(f"qiankua.i18n.{engine}")
-        except ModuleNotFoundError:
-            continue
+    for _engine, module in engine_modules("i18n"):
         merged.update(module.MESSAGES)
     return merged
 
@@ -69,4 +64,4 @@ def fmt_money(amount: Decimal | float, currency: str, lang: str) -> str:
     return format_currency(amount, currency, locale=_BABEL_LOCALE.get(lang, "en_US"))
 
 
-__all__ = ["ENGINES", "LANGS", "both", "messages", "default_lang", "fmt_money", "fmt_number", "t"]
+__all__ = ["LANGS", "both", "messages", "default_lang", "fmt_money", "fmt_number", "t"]

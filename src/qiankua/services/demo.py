@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qiankua.i18n import both
+from qiankua.plugins import engine_modules
 from qiankua.reference import ReferenceData, load_reference
 from qiankua.report import Section, write_html, write_xlsx
 from qiankua.report.sections import sources_section, spine_sections
@@ -16,22 +16,13 @@ from qiankua.store import Store
 
 Step = Callable[[str], None]
 
-ENGINES = ("costing", "routing", "opportunity", "pooling")
-
-
 def engine_sections(ref: ReferenceData, store: Store, step: Step) -> list[Section]:
     """Sections from every engine present: ``qiankua.services.<engine>.demo_sections(ref, store)``.
 
     An engine joins the demo and the report by providing that function; nothing here changes.
     """
     sections: list[Section] = []
-    for engine in ENGINES:
-        try:
-            module = importlib.import_module(f"qiankua.services.{engine}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"qiankua.services.{engine}":
-                raise
-            continue
+    for engine, module in engine_modules("services"):
         build = getattr(module, "demo_sections", None)
         if build is not None:
             step(f"{engine}.demo.step")
