@@ -1,0 +1,132 @@
+"""``qiankua quote``: one landed-cost quote or a batch file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from qiankua.cli import JsonOpt, _h, out, run, state
+from qiankua.exceptions import InvalidInputError
+from qiankua.i18n import t
+
+
+def _read(path: Path) -> Any:
+    import polars as pl
+
+    if not path.is_file():
+        raise InvalidInputError(f"Batch file not found: {path}")
+    if path.suffix.lower() == ".parquet":
+        return pl.read_parquet(path)
+    return pl.read_csv(path, infer_schema_length=10000, schema_overrides={"hs6": pl.String, "mode": pl.String,
+                                                                          "date": pl.String})
+
+
+def _write(frame: Any, path: Path) -> None:
+    if path.suffix.lower() == ".parquet":
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("quote", help=_h("costing.quote.help"))
+    def quote(
+        product: Annotated[str | None, typer.Option("--product", help=_h("costing.opt.product"))] = None,
+        hs: Annotated[str | None, typer.Option("--hs", help=_h("costing.opt.hs"))] = None,
+        value: Annotated[float | None, typer.Option("--value", help=_h("costing.opt.value"))] = None,
+        value_currency: Annotated[str, typer.Option("--value-currency", help=_h("costing.opt.value_currency"))] = "CNY",
+        weight_kg: Annotated[float | None, typer.Option("--weight-kg", help=_h("costing.opt.weight"))] = None,
+        dims: Annotated[str | None, typer.Option("--dims", help=_h("costing.opt.dims"))] = None,
+        quantity: Annotated[int, typer.Option("--quantity", help=_h("costing.opt.quantity"))] = 1,
+        market: Annotated[str | None, typer.Option("--market", help=_h("costing.opt.market"))] = None,
+        mode: Annotated[str, typer.Option("--mode", help=_h("costing.opt.mode"))] = "9610",
+        service: Annotated[str, typer.Option("--service", help=_h("costing.opt.service"))] = "postal",
+        platform: Annotated[str, typer.Option("--platform", help=_h("costing.opt.platform"))] = "aliexpress",
+        price: Annotated[float | None, typer.Option("--price", help=_h("costing.opt.price"))] = None,
+        target_margin: Annotated[float | None, typer.Option("--target-margin", help=_h("costing.opt.target"))] = None,
+        date: Annotated[str | None, typer.Option("--date", help=_h("costing.opt.date"))] = None,
+        fx_rate: Annotated[float | None, typer.Option("--fx-rate", help=_h("costing.opt.fx"))] = None,
+        invoices: Annotated[bool | None, typer.Option("--invoices/--no-invoices", help=_h("costing.opt.invoices"))] = None,
+        batch: Annotated[Path | None, typer.Option("--batch", help=_h("costing.opt.batch"))] = None,
+        out_path: Annotated[Path | None, typer.Option("--out", help=_h("costing.opt.out"))] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from qiankua.services import costing as svc
+
+        if batch is not None:
+            def batch_action() -> dict[str, Any]:
+                if out_path is None:
+                    raise InvalidInputError("Expected `--out FILE` with `--batch`.")
+                result = svc.describe(svc.quote_table(_read(batch)))
+                _write(result, out_path)
+                return {"ok": True, "rows": result.height, "out": str(out_path)}
+
+            run(as_json, batch_action, lambda r: out.print(t("costing.quote.batch_done", state.lang, n=r["rows"], out=r["out"])),
+                lambda r: r)
+            return
+
+        def action() -> Any:
+            import datetime as dt
+
+            if market is None:
+                raise InvalidInputError("Expected `--market ISO2`.")
+            if (product is None) == (hs is None):
+                raise InvalidInputError("Expected either `--product ID` or `--hs HS --value V --value-currency CUR`.")
+            when = date or dt.date.today().isoformat()
+            try:
+                dt.date.fromisoformat(when)
+            except ValueError:
+                raise InvalidInputError(f"Expected `--date` as YYYY-MM-DD, got {when!r}.") from None
+            req: dict[str, Any] = {"market": market.upper(), "mode": mode, "service": service, "platform": platform,
+                                   "date": when, "quantity": quantity, "price": price, "target_margin": target_margin,
+                                   "invoices": invoices}
+            if product is not None:
+                req["product_id"] = product
+            else:
+                if value is None:
+                    raise InvalidInputError("Expected `--value` with `--hs`.")
+                req.update(hs6=hs, declared_value=value, value_currency=value_currency.upper(),
+                           unit_cost_cny=None, gross_kg=weight_kg or 1.0)
+            if weight_kg is not None:
+                req["gross_kg"] = weight_kg
+            if dims:
+                try:
+                    l_, w_, h_ = (float(x) for x in dims.lower().split("x"))
+                except ValueError:
+                    raise InvalidInputError(f"Expected `--dims` as LxWxH in cm, got {dims!r}.") from None
+                req["volume_cm3"] = l_ * w_ * h_
+            ref_ccy = None
+            if fx_rate is not None:
+                from qiankua.reference import load_reference
+
+                ref_ccy = load_reference().market(market.upper()).currency
+            result = svc.quote_one(req, fx_overrides={ref_ccy: fx_rate} if ref_ccy else None)
+            if product is None and req.get("unit_cost_cny") is None:
+                pass
+            return result
+
+        def show(result: Any) -> None:
+            from rich.table import Table
+
+            doc = result.to_dict()
+            table = Table("line", doc["currency"], "CNY", title=t("costing.quote.title", state.lang, currency=doc["currency"]))
+            for key, val in doc["per_unit"].items():
+                cny = doc["per_unit_cny"].get(key)
+                table.add_row(key, "" if val is None else f"{val:,.2f}" if key != "margin" else f"{val:.1%}",
+                              "" if cny is None else f"{cny:,.2f}")
+            out.print(table)
+            out.print(f"status={doc['status']} vat_collected_by={doc['vat_collected_by']} confidence={doc['confidence']}"
+                      f" flags={','.join(doc['flags']) or '-'}")
+            if doc["reason"]:
+                out.print(f"reason: {doc['reason']}")
+            for key in ("break_even_price", "target_price"):
+                if doc.get(key) is not None:
+                    out.print(f"{key}={doc[key]:,.2f} {doc['currency']}")
+            rules = Table("table", "key", "source_id", "as_of", "confidence", title="rules")
+            for r in doc["rules"]:
+                rules.add_row(r["table"], r["key"], r["source_id"], str(r["as_of"] or ""), r["confidence"])
+            out.print(rules)
+
+        run(as_json, action, show, lambda r: r.to_dict())

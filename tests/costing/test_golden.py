@@ -1,0 +1,187 @@
+"""Golden cases worked by hand from the rule texts (FX fixed in conftest: EUR 8, USD 7, GBP 9, AUD 4.5 CNY).
+
+Declared values are given explicitly and line haul is set to 0 (``line_haul_cny=0``) unless
+the case is about logistics, so each expected figure is a one-line computation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qiankua.costing import decode_flags
+
+A = pytest.approx
+
+# silver jewellery: not food, so the standard VAT rate applies everywhere
+SILVER = dict(hs6="711311", category="silver_jewellery", line_haul_cny=0.0)
+TEA = dict(hs6="090210", category="tea", line_haul_cny=0.0)
+
+
+def test_eu_under_150_before_july_2026_is_duty_free_and_vat_via_ioss(quote):
+    """EUR 100 tea to DE on 2026-06-30: duty relief, 7% VAT collected by the platform at checkout."""
+    r = quote(market="DE", mode="9610", service="postal", date="2026-06-30", declared_value=100.0,
+              value_currency="EUR", **TEA)
+    assert r["duty"] == 0
+    assert r["import_vat"] == A(100 * 8 * 0.07)
+    assert r["collector"] == 1  # platform (IOSS)
+
+
+def test_eu_under_150_from_july_2026_pays_flat_eur_3(quote):
+    """Same parcel on 2026-07-01: flat EUR 3 duty per item line = CNY 24; VAT unchanged."""
+    r = quote(market="DE", mode="9610", service="postal", date="2026-07-01", declared_value=100.0,
+              value_currency="EUR", **TEA)
+    assert r["duty"] == A(24.0)
+    assert r["import_vat"] == A(56.0)
+    r2 = quote(market="DE", mode="9610", service="postal", date="2026-07-01", declared_value=30.0,
+               value_currency="EUR", quantity=4, **TEA)
+    assert r2["duty"] == A(6.0)  # EUR 3 per consignment line (EUR 120 in all), spread over 4 units
+
+
+def test_eu_over_150_pays_tariff_and_border_vat(quote):
+    """EUR 200 tea: MFN 3.2% (unconfirmed estimate) on CIF, VAT 7% on CIF + duty at the border."""
+    r = quote(market="DE", mode="9610", service="postal", date="2026-08-01", declared_value=200.0,
+              value_currency="EUR", **TEA)
+    assert r["duty"] == A(1600 * 0.032)
+    assert r["import_vat"] == A((1600 + 51.2) * 0.07)
+    assert r["collector"] == 0
+    assert r["confidence"] == 2  # the tariff rate is an unconfirmed estimate
+
+
+def test_uk_at_gbp_100_and_200(quote):
+    """GBP 100: no duty, 20% supply VAT by the marketplace; GBP 200: border VAT, tariff not on file (flagged)."""
+    low = quote(market="GB", mode="9610", service="express", date="2026-08-01", declared_value=100.0,
+                value_currency="GBP", **SILVER)
+    assert low["duty"] == 0 and low["import_vat"] == A(900 * 0.2) and low["collector"] == 1
+    high = quote(market="GB", mode="9610", service="express", date="2026-08-01", declared_value=200.0,
+                 value_currency="GBP", **SILVER)
+    assert high["collector"] == 0
+    assert high["import_vat"] == A(1800 * 0.2)
+    assert "tariff_rate_missing" in decode_flags(high["flags"])
+    assert high["status"] == 1  # incomplete, never a silent zero
+
+
+def test_australia_at_aud_500_and_1500(quote):
+    """AUD 500: GST 10% by the platform, no duty; AUD 1,500: border GST on FOB + duty."""
+    low = quote(market="AU", mode="9610", service="express", date="2026-08-01", declared_value=500.0,
+                value_currency="AUD", **SILVER)
+    assert low["duty"] == 0 and low["import_vat"] == A(2250 * 0.1) and low["collector"] == 1
+    high = quote(market="AU", mode="9610", service="express", date="2026-08-01", declared_value=1500.0,
+                 value_currency="AUD", **SILVER)
+    assert high["collector"] == 0
+    assert high["import_vat"] == A((6750 + high["duty"]) * 0.1)
+
+
+def test_us_parcel_before_and_after_section_122(quote):
+    """USD 100 silver by express: 5% MFN + 7.5% s301 + 10% + 10% IEEPA before 2026-02-24; 5 + 7.5 + 10% s122 after."""
+    before = quote(market="US", mode="9610", service="express", date="2026-01-15", declared_value=100.0,
+                   value_currency="USD", **SILVER)
+    assert before["duty"] == A(700 * 0.325)
+    after = quote(market="US", mode="9610", service="express", date="2026-03-01", declared_value=100.0,
+                  value_currency="USD", **SILVER)
+    assert after["duty"] == A(700 * 0.225)
+    assert after["import_vat"] == 0
+    postal = quote(market="US", mode="9610", service="postal", date="2026-03-01", declared_value=100.0,
+                   value_currency="USD", **SILVER)
+    assert postal["duty"] == A(70.0)  # postal duty = the Section 122 rate
+
+
+def test_us_before_august_2025_de_minimis(quote):
+    """USD 100 on 2025-06-01: under the USD 800 de minimis, no duty."""
+    r = quote(market="US", mode="9610", service="express", date="2025-06-01", declared_value=100.0,
+              value_currency="USD", **SILVER)
+    assert r["duty"] == 0
+
+
+def test_indonesia_at_usd_2_and_50(quote):
+    """USD 2: duty exempt, VAT 11% still due; USD 50: flat 7.5% duty + 11% VAT on CIF + duty."""
+    low = quote(market="ID", mode="9610", service="postal", date="2026-08-01", declared_value=2.0,
+                value_currency="USD", **TEA)
+    assert low["duty"] == 0 and low["import_vat"] == A(14 * 0.11)
+    high = quote(market="ID", mode="9610", service="postal", date="2026-08-01", declared_value=50.0,
+                 value_currency="USD", **TEA)
+    assert high["duty"] == A(350 * 0.075)
+    assert high["import_vat"] == A((350 + 26.25) * 0.11)
+
+
+def test_mexico_courier_global_rate(quote):
+    """USD 100 by courier: 33.5% global rate covering duty and taxes; no separate VAT."""
+    r = quote(market="MX", mode="9610", service="express", date="2026-08-01", declared_value=100.0,
+              value_currency="USD", **SILVER)
+    assert r["duty"] == A(700 * 0.335)
+    assert r["import_vat"] == 0
+
+
+def test_alcohol_is_excluded_from_ioss(quote):
+    """EUR 50 baijiu (0.5 l, 53%) to DE: no IOSS, border VAT 19% on CIF + duty + excise EUR 13.03/l pure alcohol."""
+    r = quote(market="DE", mode="9610", service="postal", date="2026-08-01", declared_value=50.0,
+              value_currency="EUR", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+    excise = 13.03 * 0.5 * 0.53 * 8
+    assert r["collector"] == 0
+    assert r["excise"] == A(excise)
+    assert r["import_vat"] == A((400 + r["duty"] + excise) * 0.19)
+    assert "tariff_rate_missing" in decode_flags(r["flags"])
+
+
+def test_preference_only_with_certificate_of_origin(quote):
+    """ChAFTA 0% applies to 9710 (B2B, certificate of origin), not to a 9610 parcel."""
+    b2b = quote(market="AU", mode="9710", service="air", date="2026-08-01", declared_value=1500.0,
+                value_currency="AUD", platform="b2b", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5,
+                line_haul_cny=0.0)
+    parcel = quote(market="AU", mode="9610", service="express", date="2026-08-01", declared_value=1500.0,
+                   value_currency="AUD", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5,
+                   line_haul_cny=0.0)
+    assert b2b["duty"] == 0
+    assert parcel["duty"] == A(6750 * 0.05)  # AU MFN 5% (unconfirmed estimate)
+
+
+def test_export_rebate_by_mode(quote):
+    """Tea CNY 109 incl. 9% VAT: 9710 with invoices refunds 100 x 9% = 9; 9610 in a pilot zone without invoices: 0."""
+    b2b = quote(market="DE", mode="9710", service="air", date="2026-08-01", unit_cost_cny=109.0, platform="b2b",
+                **TEA)
+    assert b2b["export_rebate"] == A(9.0)
+    parcel = quote(market="DE", mode="9610", service="postal", date="2026-08-01", unit_cost_cny=109.0, **TEA)
+    assert parcel["export_rebate"] == 0
+    assert "no_invoice_exemption" in decode_flags(parcel["flags"])
+
+
+def test_baijiu_consumption_tax_refund(quote):
+    """Baijiu CNY 113 incl. 13% VAT, 0.5 kg net: 100 x (13% + 20%) + CNY 1/kg x 0.5 = 33.5."""
+    r = quote(market="DE", mode="0110", service="air", date="2026-08-01", unit_cost_cny=113.0, platform="b2b",
+              hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5, net_kg=0.5, line_haul_cny=0.0)
+    assert r["export_rebate"] == A(33.5)
+
+
+def test_fallback_logistics_uses_chargeable_weight(quote):
+    """Postal to DE: CNY 80/kg + 20/item on max(0.5 kg, 30x20x10 cm / 8000 = 0.75 kg) = 80."""
+    r = quote(market="DE", mode="9610", service="postal", date="2026-08-01", declared_value=10.0,
+              value_currency="EUR", hs6="090210", category="tea", volume_cm3=6000.0)
+    assert r["chargeable_kg"] == A(0.75)
+    assert r["line_haul"] == A(80.0)
+
+
+def test_routing_columns_override_the_fallback(quote):
+    """first_mile/line_haul/last_mile columns win over the rate table."""
+    r = quote(market="DE", mode="9810", service="sea-fcl", date="2026-08-01", unit_cost_cny=100.0, platform="amazon",
+              hs6="090210", category="tea", first_mile_cny=1.0, line_haul_cny=2.0, last_mile_cny=3.0)
+    assert (r["first_mile"], r["line_haul"], r["last_mile"]) == (1.0, 2.0, 3.0)
+    assert r["logistics_rule"] == -1
+
+
+def test_amazon_grocery_tier_switches_above_usd_15(quote):
+    """Amazon US grocery: 8% of USD 15, 15% of USD 16 (whole-price tier)."""
+    a = quote(market="US", mode="9810", service="air", date="2026-08-01", unit_cost_cny=10.0, platform="amazon",
+              price=15.0, line_haul_cny=0.0, last_mile_cny=0.0, hs6="090210", category="tea")
+    b = quote(market="US", mode="9810", service="air", date="2026-08-01", unit_cost_cny=10.0, platform="amazon",
+              price=16.0, line_haul_cny=0.0, last_mile_cny=0.0, hs6="090210", category="tea")
+    assert a["commission"] == A(15 * 0.08 * 7)
+    assert b["commission"] == A(16 * 0.15 * 7)
+
+
+def test_no_rule_says_so(quote):
+    """Thailand before 2026-01-01 has no regime on file: status no_rule with the reason, not zero tax."""
+    r = quote(market="TH", mode="9610", service="postal", date="2025-06-01", declared_value=10.0,
+              value_currency="USD", **TEA)
+    assert r["status"] == 2 and r["reason"] == 1
+    r = quote(market="QA", mode="9610", service="postal", date="2026-08-01", declared_value=10.0,
+              value_currency="USD", **TEA)
+    assert r["status"] == 2
