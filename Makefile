@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
-RUN := $(UV) run --frozen
+RUN := $(UV) run --frozen --extra spark
 
 .PHONY: help bootstrap sync demo test serve bench lint clean
 
@@ -16,7 +16,7 @@ bootstrap:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 
 sync: bootstrap
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --extra spark
 
 demo: sync
 	$(RUN) qiankua demo --out out
@@ -31,7 +31,7 @@ serve: sync
 	$(RUN) qiankua serve --host 127.0.0.1 --port 8080
 
 bench: bootstrap
-	@$(UV) sync --frozen --all-groups --quiet
+	@$(UV) sync --frozen --all-groups --extra spark --quiet
 	@for script in benchmarks/*.py; do echo "== $$script"; $(UV) run --frozen --all-groups python $$script || exit 1; done
 
 clean:

@@ -1,0 +1,90 @@
+"""``qiankua opportunities`` and ``qiankua data fetch baci|comtrade``."""
+
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from qiankua.i18n import default_lang, t
+
+
+class Engine(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _h(key: str) -> str:
+    return t(key, default_lang())
+
+
+def register(app: typer.Typer) -> None:
+    from rich.table import Table as RichTable
+
+    from qiankua.cli import JsonOpt, data_app, out, run, state
+
+    @app.command("opportunities", help=_h("opportunity.help"))
+    def opportunities_cmd(
+        product: Annotated[list[str] | None, typer.Option("--product", "-p", help=_h("opportunity.opt.product"))] = None,
+        market: Annotated[list[str] | None, typer.Option("--market", "-m", help=_h("opportunity.opt.market"))] = None,
+        weights: Annotated[str | None, typer.Option("--weights", "-w", help=_h("opportunity.opt.weights"))] = None,
+        top: Annotated[int, typer.Option("--top", "-n", help=_h("opportunity.opt.top"))] = 20,
+        engine: Annotated[Engine, typer.Option("--engine", help=_h("opportunity.opt.engine"))] = Engine.duckdb,
+        met: Annotated[list[str] | None, typer.Option("--met", help=_h("opportunity.opt.met"))] = None,
+        seed: Annotated[int, typer.Option("--seed", help=_h("opportunity.opt.seed"))] = 0,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from qiankua.services.opportunity import opportunities
+
+        def show(result: Any) -> None:
+            lang = state.lang
+            table = RichTable("#", "product", "market", "score", "potential USD", t("opportunity.col.feasible", lang),
+                              "stability", "reasons", title=t("opportunity.title", lang))
+            for e in result.entries:
+                pot = "" if e["potential_usd"] is None else f"{e['potential_usd']:,.0f}"
+                table.add_row(str(e["rank"]), e["product"], e["market"], f"{e['score']:.3f}", pot,
+                              "✓" if e["feasible"] else "✗", f"{e['stability']:.2f}",
+                              "; ".join(r["text"] for r in e["reasons"]))
+            out.print(table)
+            out.print("weights: " + ", ".join(f"{k}={v:.3f}" for k, v in result.ranking.weights.items()))
+            for note in result.notes:
+                out.print(note)
+
+        run(as_json,
+            lambda: opportunities(state.db, products=product, markets=market, weights=weights, top=top,
+                                  engine=engine.value, met=met, lang=state.lang, seed=seed),
+            show, lambda r: r.to_dict())
+
+    fetch_app = typer.Typer(help=_h("opportunity.fetch.help"), no_args_is_help=True)
+    if not any(g.name == "fetch" for g in data_app.registered_groups):
+        data_app.add_typer(fetch_app, name="fetch")
+
+    def _loaded(r: dict[str, Any]) -> None:
+        out.print(t("opportunity.fetch.ok", state.lang, rows=r["rows"], source=r["source"], years=r["years"]))
+
+    @fetch_app.command("baci", help=_h("opportunity.fetch.baci.help"))
+    def fetch_baci_cmd(
+        year: Annotated[int, typer.Option("--year", help="year / 年份")],
+        revision: Annotated[str, typer.Option("--revision", help="HS revision, e.g. HS22")] = "HS22",
+        release: Annotated[str, typer.Option("--release", help="BACI release, e.g. V202501")] = "V202501",
+        file: Annotated[Path | None, typer.Option("--file", help=_h("opportunity.fetch.file"))] = None,
+        url: Annotated[str | None, typer.Option("--url", help="download URL override")] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from qiankua.services.opportunity import fetch_baci
+
+        run(as_json, lambda: fetch_baci(state.db, year=year, revision=revision, release=release, file=file, url=url),
+            _loaded, lambda r: r, status="BACI …")
+
+    @fetch_app.command("comtrade", help=_h("opportunity.fetch.comtrade.help"))
+    def fetch_comtrade_cmd(
+        hs: Annotated[str, typer.Option("--hs", help="HS code (2/4/6 digits)")],
+        year: Annotated[int, typer.Option("--year", help="year / 年份")],
+        file: Annotated[Path | None, typer.Option("--file", help=_h("opportunity.fetch.file"))] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from qiankua.services.opportunity import fetch_comtrade
+
+        run(as_json, lambda: fetch_comtrade(state.db, hs=hs, year=year, file=file), _loaded, lambda r: r,
+            status="UN Comtrade …")

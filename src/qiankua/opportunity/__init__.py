@@ -1,0 +1,12 @@
+"""Product x market opportunities: trade indicators (Ibis), MCDA ranking, market-entry requirements.
+
+Pure modules (no ibis, no database): :mod:`.mcda` (entropy weights, TOPSIS, Dirichlet stability,
+coupling degree, RCA), :mod:`.requirements`, :mod:`.defaults`, :mod:`.scoring`.
+:mod:`.indicators` holds the Ibis expressions (DuckDB or PySpark backend); it is not imported here.
+"""
+
+from qiankua.opportunity.mcda import coupling_coordination, entropy_weights, rca, topk_stability, topsis
+from qiankua.opportunity.scoring import CRITERIA, Ranking, explain, parse_weights, rank_pairs
+
+__all__ = ["CRITERIA", "Ranking", "coupling_coordination", "entropy_weights", "explain", "parse_weights", "rank_pairs",
+           "rca", "topk_stability", "topsis"]

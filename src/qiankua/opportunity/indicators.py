@@ -1,0 +1,134 @@
+"""Trade indicators as Ibis expressions: one pipeline for DuckDB (default) and Spark (PySpark).
+
+Input: a bilateral flows table with the canonical columns of :data:`FLOW_COLUMNS`
+(``year``, ``exporter``, ``importer`` as ISO alpha-3, ``hs6``, ``value_usd``), e.g. BACI or
+UN Comtrade loaded by ``qiankua.store.trade``. Every function takes and returns Ibis
+expressions and never executes them, so the same code runs on whichever backend holds the
+table (methods.md section 1: ITC EPI, supply x demand x ease):
+
+* RCA (Balassa) of the exporter ``i`` in product ``k``: ``(x_ik / x_i) / (x_wk / x_w)``
+* supply share ``S_k = x_ik / x_wk`` (the exporter's share of world exports of k)
+* import demand ``m_jk`` and its growth over the previous year ``m_jk,t / m_jk,t-1 - 1``
+* the exporter's share of market j's imports of k: ``x_ijk / m_jk``
+* bilateral ease ``B_j = sum_k x_ijk / sum_k S_k m_jk`` (actual over hypothetical, EPI 1.4)
+* potential ``PEV_jk = S_k * m_jk * B_j`` and untapped ``max(PEV - x_ijk, 0)`` in USD
+
+Except for the cached aggregate in :func:`pair_indicators`, nothing here executes. This module
+imports ibis but never duckdb (the store does), nor any UI library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+FLOW_COLUMNS = ("year", "exporter", "importer", "hs6", "value_usd")
+PAIR_COLUMNS = (
+    "importer", "hs6", "import_value_usd", "import_prev_usd", "import_growth", "exporter_value_usd",
+    "exporter_share", "rca", "supply_share", "ease", "potential_usd", "untapped_usd",
+)
+
+
+def _year(flows: ir.Table, year: int) -> ir.Table:
+    return flows.filter(flows.year == year)
+
+
+def product_supply(flows: ir.Table, exporter: str, year: int) -> ir.Table:
+    """Per hs6: world exports ``x_wk``, the exporter's ``x_ik``, RCA and supply share."""
+    f = _year(flows, year)
+    world_k = f.group_by("hs6").aggregate(x_wk=f.value_usd.sum())
+    world = f.aggregate(x_w=f.value_usd.sum())
+    mine = f.filter(f.exporter == exporter)
+    mine_k = mine.group_by("hs6").aggregate(x_ik=mine.value_usd.sum())
+    mine_total = mine.aggregate(x_i=mine.value_usd.sum())
+    t = world_k.left_join(mine_k, "hs6").select(world_k.hs6, world_k.x_wk, x_ik=mine_k.x_ik.fill_null(0.0))
+    t = t.cross_join(world).cross_join(mine_total)
+    rca = ibis.ifelse((t.x_wk > 0) & (t.x_i > 0), (t.x_ik / t.x_i) / (t.x_wk / t.x_w), 0.0)
+    share = ibis.ifelse(t.x_wk > 0, t.x_ik / t.x_wk, 0.0)
+    return t.select("hs6", "x_wk", "x_ik", rca=rca, supply_share=share)
+
+
+def province_rca(province_exports: ir.Table, flows: ir.Table, year: int) -> ir.Table:
+    """RCA of a province g: ``(x_gk / x_g) / (x_wk / x_w)`` from its exports by hs6 (``hs6``, ``value_usd``)."""
+    f = _year(flows, year)
+    world_k = f.group_by("hs6").aggregate(x_wk=f.value_usd.sum())
+    world = f.aggregate(x_w=f.value_usd.sum())
+    g_k = province_exports.group_by("hs6").aggregate(x_gk=province_exports.value_usd.sum())
+    g = province_exports.aggregate(x_g=province_exports.value_usd.sum())
+    t = g_k.inner_join(world_k, "hs6").cross_join(world).cross_join(g)
+    rca = ibis.ifelse((t.x_wk > 0) & (t.x_g > 0), (t.x_gk / t.x_g) / (t.x_wk / t.x_w), 0.0)
+    return t.select("hs6", "x_gk", "x_wk", province_rca=rca)
+
+
+def import_demand(flows: ir.Table, year: int, exclude_exporter: str | None = None) -> ir.Table:
+    """Per importer x hs6: imports in ``year`` and ``year - 1`` and the growth between them."""
+    f = flows
+    if exclude_exporter is not None:
+        f = f.filter(f.importer != exclude_exporter)
+    now = _year(f, year)
+    cur = now.group_by("importer", "hs6").aggregate(import_value_usd=now.value_usd.sum())
+    before = _year(f, year - 1)
+    prev = before.group_by("importer", "hs6").aggregate(import_prev_usd=before.value_usd.sum())
+    t = cur.left_join(prev, ["importer", "hs6"]).select(cur.importer, cur.hs6, cur.import_value_usd,
+                                                       prev.import_prev_usd)
+    growth = ibis.ifelse(t.import_prev_usd > 0, t.import_value_usd / t.import_prev_usd - 1.0, ibis.null("float64"))
+    return t.mutate(import_growth=growth)
+
+
+def pair_indicators(
+    flows: ir.Table, exporter: str, year: int, *, importers: Sequence[str] | None = None,
+    products: Sequence[str] | None = None, materialise: bool = False,
+) -> ir.Table:
+    """Every indicator for (importer j, product k) pairs, with the EPI potential in USD.
+
+    One pass over the flows: a single group-by (importer, hs6) with conditional sums gives this
+    year's imports, last year's imports and the exporter's shipments; every world and exporter
+    total is then taken from that (much smaller) aggregate. The exporter's own imports are left out
+    of the pairs (not out of the world totals). ``importers`` (ISO3) and ``products`` (hs6) filter
+    the output only: world totals, RCA and ease are computed on the whole table. With
+    ``materialise`` the (importer, hs6) aggregate is computed once and cached by the
+    backend (a temp table on DuckDB, a cached DataFrame on Spark) — the only eager step here;
+    otherwise engines that inline CTEs would redo the big pass for every reference.
+    """
+    f = flows.filter(flows.year.isin([year, year - 1]))
+    now = f.year == year
+    base = f.group_by("importer", "hs6").aggregate(
+        m_now=f.value_usd.sum(where=now),
+        m_prev=f.value_usd.sum(where=f.year == year - 1),
+        x_now=f.value_usd.sum(where=now & (f.exporter == exporter)),
+    )
+    base = base.filter(base.m_now.notnull())
+    if materialise:
+        base = base.cache()  # the one 11M-row pass, kept: totals and pairs below all read it
+    by_k = base.group_by("hs6").aggregate(x_wk=base.m_now.sum(), x_ik=base.x_now.sum())
+    totals = base.aggregate(x_w=base.m_now.sum(), x_i=base.x_now.sum())
+    sup = by_k.cross_join(totals)
+    x_ik = sup.x_ik.fill_null(0.0)
+    sup = sup.select(
+        "hs6",
+        rca=ibis.ifelse((sup.x_wk > 0) & (sup.x_i > 0), (x_ik / sup.x_i) / (sup.x_wk / sup.x_w), 0.0),
+        supply_share=ibis.ifelse(sup.x_wk > 0, x_ik / sup.x_wk, 0.0),
+    )
+    pairs = base.filter(base.importer != exporter)
+    t = pairs.inner_join(sup, "hs6").select(
+        pairs.importer, pairs.hs6, import_value_usd=pairs.m_now, import_prev_usd=pairs.m_prev,
+        exporter_value_usd=pairs.x_now.fill_null(0.0), rca=sup.rca, supply_share=sup.supply_share,
+    )
+    t = t.mutate(
+        import_growth=ibis.ifelse(t.import_prev_usd > 0, t.import_value_usd / t.import_prev_usd - 1.0,
+                                  ibis.null("float64")),
+        hypothetical=t.supply_share * t.import_value_usd,
+    )
+    ease = t.group_by("importer").aggregate(actual=t.exporter_value_usd.sum(), hyp=t.hypothetical.sum())
+    ease = ease.select("importer", ease=ibis.ifelse(ease.hyp > 0, ease.actual / ease.hyp, ibis.null("float64")))
+    t = t.inner_join(ease, "importer").select(t, ease.ease)
+    share = ibis.ifelse(t.import_value_usd > 0, t.exporter_value_usd / t.import_value_usd, ibis.null("float64"))
+    t = t.mutate(exporter_share=share, potential_usd=t.supply_share * t.import_value_usd * t.ease)
+    t = t.mutate(untapped_usd=ibis.greatest(t.potential_usd - t.exporter_value_usd, 0.0))
+    if importers is not None:
+        t = t.filter(t.importer.isin(list(importers)))
+    if products is not None:
+        t = t.filter(t.hs6.isin(list(products)))
+    return t.select(*PAIR_COLUMNS)

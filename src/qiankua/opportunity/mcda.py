@@ -1,0 +1,189 @@
+"""Multi-criteria kernels: entropy weights, TOPSIS, Dirichlet rank stability, coupling degree.
+
+Own small implementations (DESIGN.md: exact and zero-safe), cross-checked against pymcdm in
+tests. Conventions follow ../shared/research/methods.md section 4:
+
+* entropy weight: ``p_ij = x_ij / sum_i x_ij``, ``e_j = -1/ln(n) * sum_i p_ij ln p_ij`` with
+  ``0 ln 0 := 0``, ``w_j = (1 - e_j) / sum_j (1 - e_j)``. A column that is all zero (or
+  constant) carries no information: ``e_j = 1``, weight 0. pymcdm instead gives any column
+  that *contains* a zero entropy 0, i.e. the largest weight — the bug this module avoids.
+* TOPSIS with min-max normalisation (pymcdm's default): benefit ``(x - min)/(max - min)``,
+  cost ``(max - x)/(max - min)``; a constant column normalises to 0 and so adds nothing to
+  either distance; closeness ``D- / (D+ + D-)``, 0.5 when every alternative is identical.
+
+Pure numpy: no file, database or UI imports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from qiankua.exceptions import InvalidInputError
+
+F = NDArray[np.float64]
+
+
+def _matrix(x: ArrayLike) -> F:
+    m = np.asarray(x, dtype=np.float64)
+    if m.ndim != 2 or m.shape[0] < 1 or m.shape[1] < 1:
+        raise InvalidInputError(f"Expected a 2-D decision matrix (alternatives x criteria), got shape {m.shape}.")
+    if not np.all(np.isfinite(m)):
+        raise InvalidInputError("Decision matrix has NaN or infinite values; fill or drop them first.")
+    return m
+
+
+def _types(types: ArrayLike | None, n: int) -> NDArray[np.int64]:
+    if types is None:
+        return np.ones(n, dtype=np.int64)
+    t = np.asarray(types, dtype=np.int64)
+    if t.shape != (n,) or not np.all(np.isin(t, (-1, 1))):
+        raise InvalidInputError(f"Expected {n} criterion types, each +1 (benefit) or -1 (cost); got {t.tolist()}.")
+    return t
+
+
+def minmax_normalise(x: ArrayLike, types: ArrayLike | None = None) -> F:
+    """Min-max to [0, 1], cost criteria reversed; a constant column becomes all 0."""
+    m = _matrix(x)
+    t = _types(types, m.shape[1])
+    lo, hi = m.min(axis=0), m.max(axis=0)
+    span = hi - lo
+    safe = np.where(span > 0, span, 1.0)
+    benefit = (m - lo) / safe
+    cost = (hi - m) / safe
+    out = np.where(t > 0, benefit, cost)
+    out[:, span <= 0] = 0.0
+    return out
+
+
+def entropy_weights(x: ArrayLike) -> F:
+    """Entropy weights of a non-negative matrix (sum-normalised per column, 0 ln 0 = 0).
+
+    All-zero and constant columns get weight 0; if no column carries information the weights
+    are equal. With a single alternative every column is uninformative (equal weights).
+    """
+    m = _matrix(x)
+    if np.any(m < 0):
+        raise InvalidInputError("Entropy weights need non-negative values; min-max normalise the matrix first.")
+    n, k = m.shape
+    if n == 1:
+        return np.full(k, 1.0 / k)
+    totals = m.sum(axis=0)
+    safe = np.where(totals > 0, totals, 1.0)
+    p = m / safe
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    e = -plogp.sum(axis=0) / np.log(n)
+    e = np.where(totals > 0, e, 1.0)
+    d = np.clip(1.0 - e, 0.0, None)
+    if d.sum() <= 1e-15:
+        return np.full(k, 1.0 / k)
+    return d / d.sum()
+
+
+def _check_weights(w: ArrayLike, k: int) -> F:
+    arr = np.asarray(w, dtype=np.float64)
+    if arr.shape != (k,) or np.any(arr < 0) or not np.all(np.isfinite(arr)) or arr.sum() <= 0:
+        raise InvalidInputError(f"Expected {k} non-negative weights with a positive sum, got {arr.tolist()}.")
+    return arr / arr.sum()
+
+
+def topsis_normalised(n: F, w: ArrayLike, hi: F | None = None, lo: F | None = None) -> F:
+    """TOPSIS closeness on an already normalised benefit-oriented matrix (rows = alternatives).
+
+    ``w`` may be one weight vector (k,) or a stack (s, k): the result is then (s, n). With
+    non-negative weights the ideal of column j is ``w_j max_i n_ij`` (anti-ideal ``w_j min_i n_ij``),
+    so ``D+^2 = sum_j w_j^2 (n_ij - max_j)^2`` — one matrix product for every weight vector at once.
+    """
+    weights = np.asarray(w, dtype=np.float64)
+    if weights.ndim == 1:
+        return topsis_normalised(n, weights[None, :], hi, lo)[0]
+    if np.any(weights < 0):
+        raise InvalidInputError("TOPSIS weights must be non-negative.")
+    hi = n.max(axis=0) if hi is None else hi  # column ideal / anti-ideal of the whole matrix
+    lo = n.min(axis=0) if lo is None else lo
+    w2 = weights**2  # (s, k)
+    s_, k = w2.shape
+    dp = np.zeros((s_, n.shape[0]))
+    dm = np.zeros((s_, n.shape[0]))
+    for j in range(k):  # k is small (a dozen criteria): k rank-1 updates, no BLAS threads
+        if not np.any(w2[:, j]):
+            continue
+        dp += w2[:, j:j + 1] * ((n[:, j] - hi[j]) ** 2)[None, :]
+        dm += w2[:, j:j + 1] * ((n[:, j] - lo[j]) ** 2)[None, :]
+    np.sqrt(dp, out=dp)
+    np.sqrt(dm, out=dm)
+    total = dp + dm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.5)
+    return c
+
+
+def topsis(x: ArrayLike, weights: ArrayLike, types: ArrayLike | None = None) -> F:
+    """TOPSIS closeness in [0, 1] (min-max normalisation, Euclidean distances)."""
+    m = _matrix(x)
+    w = _check_weights(weights, m.shape[1])
+    return topsis_normalised(minmax_normalise(m, types), w)
+
+
+def dirichlet_weights(weights: ArrayLike, n: int, *, concentration: float = 50.0, seed: int = 0) -> F:
+    """``n`` weight vectors ~ Dirichlet(concentration * w) around ``w``; zero weights stay zero."""
+    w = np.asarray(weights, dtype=np.float64)
+    w = w / w.sum()
+    rng = np.random.default_rng(seed)
+    out = np.zeros((n, w.size))
+    live = w > 0
+    if live.sum() == 1:
+        out[:, live] = 1.0
+        return out
+    out[:, live] = rng.dirichlet(concentration * w[live], size=n)
+    return out
+
+
+def topk_stability(
+    normalised: F, weights: ArrayLike, k: int, *, samples: int = 400, concentration: float = 50.0,
+    seed: int = 0, eligible: NDArray[np.bool_] | None = None, chunk: int = 50,
+) -> F:
+    """Probability that each alternative is in the top ``k`` when weights are perturbed.
+
+    Weights are drawn from a Dirichlet centred on the chosen ones (seeded, reproducible).
+    ``eligible`` restricts who can hold a top-k place (e.g. only feasible pairs); others get 0.
+    """
+    n_alt = normalised.shape[0]
+    elig = np.ones(n_alt, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    k = max(0, min(k, int(elig.sum())))
+    hits = np.zeros(n_alt)
+    if k == 0:
+        return hits
+    idx = np.flatnonzero(elig)
+    sub = normalised[idx]
+    hi, lo = normalised.max(axis=0), normalised.min(axis=0)  # ideals stay those of every alternative
+    draws = dirichlet_weights(weights, samples, concentration=concentration, seed=seed)
+    for start in range(0, samples, chunk):
+        c = topsis_normalised(sub, draws[start:start + chunk], hi, lo)
+        top = np.argpartition(-c, k - 1, axis=1)[:, :k]
+        np.add.at(hits, idx[top.ravel()], 1.0)
+    return hits / samples
+
+
+def coupling_coordination(u1: ArrayLike, u2: ArrayLike, alpha: float = 0.5) -> tuple[F, F]:
+    """Coupling degree ``C = 2 sqrt(U1 U2) / (U1 + U2)`` and coordination ``D = sqrt(C T)``.
+
+    ``T = alpha U1 + (1 - alpha) U2``; both subsystem scores in [0, 1]; C := 0 when both are 0.
+    """
+    a = np.asarray(u1, dtype=np.float64)
+    b = np.asarray(u2, dtype=np.float64)
+    if np.any((a < 0) | (a > 1) | (b < 0) | (b > 1)):
+        raise InvalidInputError("Coupling needs subsystem scores in [0, 1].")
+    s = a + b
+    c = np.where(s > 0, 2 * np.sqrt(a * b) / np.where(s > 0, s, 1.0), 0.0)
+    t = alpha * a + (1 - alpha) * b
+    return c, np.sqrt(c * t)
+
+
+def rca(x_ik: ArrayLike, x_i: ArrayLike, x_wk: ArrayLike, x_w: ArrayLike) -> F:
+    """Balassa RCA ``(x_ik / x_i) / (x_wk / x_w)`` (0 where the world exports none of k)."""
+    a, b, c, d = (np.asarray(v, dtype=np.float64) for v in (x_ik, x_i, x_wk, x_w))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (a / b) / (c / d)
+    return np.where(np.isfinite(out), out, 0.0)

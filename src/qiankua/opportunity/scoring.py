@@ -1,0 +1,241 @@
+"""Rank product x market pairs: entropy (or user) weights, TOPSIS, feasibility, stability, reasons.
+
+Input is one polars row per pair with indicator columns named as in :data:`CRITERIA`; each
+criterion may also carry ``<name>_conf`` (confirmed / likely / unconfirmed) and ``<name>_proxy``
+(bool: a documented proxy, not a measured figure). Missing criteria columns (e.g. ``margin`` and
+``route_cost`` until ``costing`` / ``routing`` supply them) are left out of the ranking and listed
+as unavailable; a missing value inside an available column is filled with the column median and
+named as such in the pair's reasons. Pure: polars and numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from qiankua.exceptions import InvalidInputError
+from qiankua.i18n import t
+from qiankua.opportunity.mcda import entropy_weights, minmax_normalise, topk_stability, topsis_normalised
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    name: str
+    kind: int  # +1 benefit, -1 cost
+    log: bool = False  # log1p before normalising (heavy-tailed money values)
+    unit: str = ""
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion("demand", +1, log=True, unit="usd"),
+    Criterion("growth", +1, unit="pct"),
+    Criterion("china_share", +1, unit="pct"),
+    Criterion("rca", +1),
+    Criterion("province_rca", +1),
+    Criterion("tariff", -1, unit="pct"),
+    Criterion("margin", +1, unit="pct"),
+    Criterion("route_cost", -1, unit="cny_kg"),
+    Criterion("route_days", -1, unit="days"),
+    Criterion("ecommerce_rank", -1, unit="rank"),
+    Criterion("culture", +1),
+    Criterion("compliance", -1),
+)
+BY_NAME = {c.name: c for c in CRITERIA}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    criterion: str
+    direction: str  # "for" | "against" | "blocker" | "proxy" | "missing"
+    value: float | None
+    confidence: str | None
+    text_zh: str
+    text_en: str
+
+    def text(self, lang: str) -> str:
+        return self.text_zh if lang == "zh" else self.text_en
+
+    def to_dict(self, lang: str = "en") -> dict[str, object]:
+        return {"criterion": self.criterion, "direction": self.direction, "value": self.value,
+                "confidence": self.confidence, "text": self.text(lang), "text_zh": self.text_zh,
+                "text_en": self.text_en}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ranking:
+    """The ranked pairs (``table``, best first) and the weights used."""
+
+    table: pl.DataFrame  # product, market, score, rank, feasible, stability, potential_usd, + indicators
+    weights: dict[str, float]
+    weight_source: dict[str, str]  # criterion -> "entropy" | "user"
+    unavailable: list[str]
+    normalised: np.ndarray = field(repr=False)
+    criteria: list[str] = field(default_factory=list)
+    stability_scope: str = "all pairs"
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """``"demand=0.4,culture=0.2"`` -> dict; names must be criteria, values non-negative."""
+    if not text:
+        return {}
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or name not in BY_NAME:
+            raise InvalidInputError(
+                f"Expected --weights name=value,... with names from {', '.join(BY_NAME)}; got {part.strip()!r}.")
+        try:
+            w = float(value)
+        except ValueError:
+            raise InvalidInputError(f"Weight for {name} must be a number, got {value!r}.") from None
+        if not np.isfinite(w) or w < 0:
+            raise InvalidInputError(f"Weight for {name} must be a non-negative number, got {value!r}.")
+        out[name] = w
+    return out
+
+
+def rank_pairs(
+    pairs: pl.DataFrame, *, user_weights: dict[str, float] | None = None, top_k: int = 10,
+    samples: int = 400, concentration: float = 50.0, seed: int = 0, max_candidates: int = 20_000,
+) -> Ranking:
+    """Score every pair with TOPSIS, mark blocked pairs infeasible, and measure top-k stability.
+
+    ``pairs`` must have ``product``, ``market`` and ``blockers`` (open blocker count). Weights:
+    entropy weights of the normalised matrix, with any criterion named in ``user_weights``
+    overriding its entropy weight (same fraction scale), then renormalised. Stability is exact
+    for tables up to ``max_candidates`` pairs; on larger tables (a whole BACI year) only the
+    ``max_candidates`` best-scored feasible pairs compete for the top k in each weight draw, and
+    ``stability_scope`` says so.
+    """
+    for col in ("product", "market", "blockers"):
+        if col not in pairs.columns:
+            raise InvalidInputError(f"Pair table needs column {col!r}; has {', '.join(pairs.columns)}.")
+    if pairs.height == 0:
+        raise InvalidInputError("No product x market pairs to rank (check --product / --market filters).")
+    user_weights = user_weights or {}
+    for name in user_weights:
+        if name not in BY_NAME:
+            raise InvalidInputError(f"Unknown criterion {name!r}; expected one of {', '.join(BY_NAME)}.")
+    used: list[Criterion] = []
+    unavailable: list[str] = []
+    for c in CRITERIA:
+        if c.name in pairs.columns and pairs[c.name].drop_nulls().len() > 0:
+            used.append(c)
+        else:
+            unavailable.append(c.name)
+    if not used:
+        raise InvalidInputError("No criterion has any value for these pairs.")
+    cols = []
+    for c in used:
+        s = pairs[c.name].cast(pl.Float64)
+        if c.log:
+            s = s.clip(lower_bound=0.0).log1p()
+        cols.append(s.fill_null(s.median()).to_numpy())
+    x = np.column_stack(cols)
+    types = np.array([c.kind for c in used])
+    normalised = minmax_normalise(x, types)
+    entropy = entropy_weights(normalised)
+    w = entropy.copy()
+    source = {c.name: "entropy" for c in used}
+    for i, c in enumerate(used):
+        if c.name in user_weights:
+            w[i] = user_weights[c.name]
+            source[c.name] = "user"
+    if w.sum() <= 0:
+        raise InvalidInputError("The weights sum to zero; give at least one criterion a positive weight.")
+    w = w / w.sum()
+    score = topsis_normalised(normalised, w)
+    feasible = (pairs["blockers"].fill_null(0) == 0).to_numpy()
+    eligible = feasible.copy()
+    scope = "all pairs"
+    if int(eligible.sum()) > max_candidates:
+        cut = np.partition(np.where(eligible, score, -np.inf), -max_candidates)[-max_candidates]
+        eligible &= score >= cut
+        scope = f"best {max_candidates} feasible pairs by score"
+    stability = topk_stability(normalised, w, top_k, samples=samples, concentration=concentration, seed=seed,
+                               eligible=eligible)
+    table = pairs.with_columns(
+        score=pl.Series(score), feasible=pl.Series(feasible), stability=pl.Series(stability),
+        _row=pl.int_range(pl.len()),
+    ).sort(["feasible", "score", "product", "market"], descending=[True, True, False, False])
+    table = table.with_columns(rank=pl.int_range(1, pl.len() + 1))
+    return Ranking(table=table, weights={c.name: float(w[i]) for i, c in enumerate(used)},
+                   weight_source=source, unavailable=unavailable, normalised=normalised,
+                   criteria=[c.name for c in used], stability_scope=scope)
+
+
+# ---------------------------------------------------------------------------- explanations
+
+def _fmt(value: float | None, unit: str, lang: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "usd":
+        if value >= 1e9:
+            return f"USD {value / 1e9:.2f} bn" if lang == "en" else f"{value / 1e8:.1f} 亿美元"
+        if value >= 1e6:
+            return f"USD {value / 1e6:.1f} m" if lang == "en" else f"{value / 1e4:,.0f} 万美元"
+        return f"USD {value:,.0f}" if lang == "en" else f"{value:,.0f} 美元"
+    if unit == "pct":
+        return f"{value * 100:.1f}%"
+    if unit == "cny_kg":
+        return f"CNY {value:.1f}/kg" if lang == "en" else f"{value:.1f} 元/千克"
+    if unit == "days":
+        return f"{value:.0f} d" if lang == "en" else f"{value:.0f} 天"
+    if unit == "rank":
+        return f"#{value:.0f}"
+    return f"{value:.2f}"
+
+
+def _conf_label(conf: str | None, lang: str) -> str:
+    return t(f"opportunity.conf.{conf or 'unconfirmed'}", lang)
+
+
+def explain(ranking: Ranking, row_index: int, *, n_for: int = 3, n_against: int = 2) -> list[Reason]:
+    """The strongest reasons for and against one pair (``row_index`` = position in ``ranking.table``)."""
+    row = ranking.table.row(row_index, named=True)
+    norm = ranking.normalised[row["_row"]]
+    reasons: list[Reason] = []
+    if row["blockers"]:
+        for req in row.get("blocker_texts") or []:
+            reasons.append(Reason("compliance", "blocker", None, req.get("confidence"),
+                                  t("opportunity.reason.blocker", "zh", req=req["requirement"], auth=req["authority"]),
+                                  t("opportunity.reason.blocker", "en", req=req["requirement"], auth=req["authority"])))
+    contrib = []
+    missing = []
+    for j, name in enumerate(ranking.criteria):
+        w = ranking.weights[name]
+        if row.get(name) is None:
+            if w >= 0.05:
+                missing.append(name)
+            continue
+        if w <= 0:
+            continue
+        contrib.append((name, norm[j], w))
+    pro = sorted((c for c in contrib if c[1] >= 0.6), key=lambda c: -c[2] * c[1])[:n_for]
+    con = sorted((c for c in contrib if c[1] <= 0.4), key=lambda c: -c[2] * (1 - c[1]))[:n_against]
+    for direction, group in (("for", pro), ("against", con)):
+        for name, _n, _w in group:
+            crit = BY_NAME[name]
+            value = row.get(name)
+            conf = row.get(f"{name}_conf")
+            proxy = bool(row.get(f"{name}_proxy"))
+            texts = []
+            for lang in ("zh", "en"):
+                text = t(f"opportunity.reason.{name}.{direction}", lang, v=_fmt(value, crit.unit, lang))
+                text += f"（{_conf_label(conf, lang)}）" if lang == "zh" else f" ({_conf_label(conf, lang)})"
+                if proxy:
+                    text += t("opportunity.reason.proxy_tag", lang)
+                texts.append(text)
+            reasons.append(Reason(name, direction, value, conf, texts[0], texts[1]))
+    if missing:
+        names = {lang: ("、" if lang == "zh" else ", ").join(t(f"opportunity.crit.{m}", lang) for m in missing)
+                 for lang in ("zh", "en")}
+        reasons.append(Reason(",".join(missing), "missing", None, "unconfirmed",
+                              t("opportunity.reason.missing", "zh", name=names["zh"]),
+                              t("opportunity.reason.missing", "en", name=names["en"])))
+    return reasons

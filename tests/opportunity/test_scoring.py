@@ -1,0 +1,79 @@
+"""rank_pairs: entropy vs user weights, infeasible ordering, explanations, candidate scope."""
+
+import numpy as np
+import polars as pl
+import pytest
+
+from qiankua.exceptions import InvalidInputError
+from qiankua.opportunity import mcda
+from qiankua.opportunity.scoring import explain, parse_weights, rank_pairs
+
+
+def _pairs():
+    return pl.DataFrame({
+        "product": ["a", "a", "b", "b"], "market": ["US", "DE", "US", "DE"], "blockers": [0, 0, 1, 0],
+        "demand": [1e9, 1e6, 5e8, None], "demand_conf": ["likely", "unconfirmed", "likely", None],
+        "demand_proxy": [False, True, False, False],
+        "culture": [1.0, 1.0, 0.0, 0.0], "culture_conf": ["likely"] * 4,
+        "compliance": [5.0, 1.0, 3.0, 2.0], "compliance_conf": ["likely"] * 4,
+    })
+
+
+def test_scores_equal_topsis_of_the_normalised_matrix():
+    r = rank_pairs(_pairs(), top_k=2, samples=50)
+    demand = np.log1p(np.array([1e9, 1e6, 5e8, np.median([1e9, 1e6, 5e8])]))
+    x = np.column_stack([demand, [1, 1, 0, 0], [5, 1, 3, 2]])
+    types = [1, 1, -1]
+    w = mcda.entropy_weights(mcda.minmax_normalise(x, types))
+    expect = mcda.topsis(x, w, types)
+    got = r.table.sort("_row")["score"].to_numpy()
+    np.testing.assert_allclose(got, expect, rtol=1e-12)
+    assert r.weights == pytest.approx(dict(zip(["demand", "culture", "compliance"], w, strict=True)))
+    # the blocked pair comes last whatever its score
+    assert r.table["feasible"].to_list() == [True, True, True, False]
+    assert r.table.filter(~pl.col("feasible"))["stability"][0] == 0.0
+
+
+def test_user_weight_overrides_one_criterion():
+    r = rank_pairs(_pairs(), user_weights={"culture": 0.0}, top_k=1, samples=20)
+    assert r.weights["culture"] == 0.0 and r.weight_source["culture"] == "user"
+    assert r.weight_source["demand"] == "entropy"
+
+
+def test_explanations_name_numbers_and_confidence():
+    r = rank_pairs(_pairs(), top_k=2, samples=20)
+    top = r.table.row(0, named=True)
+    reasons = explain(r, 0)
+    assert reasons, top
+    for reason in reasons:
+        assert reason.text_zh and reason.text_en
+    texts = " ".join(x.text_en for x in reasons)
+    assert "likely" in texts or "unconfirmed" in texts
+    assert r.table.row(r.table["_row"].to_list().index(1), named=True)["demand_proxy"] is True
+    missing_row = r.table["_row"].to_list().index(3)
+    assert any(x.direction == "missing" for x in explain(r, missing_row))
+
+
+def test_large_tables_restrict_stability_candidates():
+    rng = np.random.default_rng(0)
+    n = 300
+    pairs = pl.DataFrame({"product": [f"p{i}" for i in range(n)], "market": ["US"] * n, "blockers": [0] * n,
+                          "demand": rng.lognormal(10, 2, n), "culture": rng.random(n)})
+    r = rank_pairs(pairs, top_k=5, samples=30, max_candidates=50)
+    assert r.stability_scope.startswith("best 50")
+    assert r.table.tail(n - 50)["stability"].max() == 0.0
+    assert r.table["stability"].sum() == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize("text", ["demand", "demand=x", "foo=1", "demand=-1", "demand=nan"])
+def test_parse_weights_rejects(text):
+    with pytest.raises(InvalidInputError):
+        parse_weights(text)
+
+
+def test_parse_weights_ok_and_empty_table():
+    assert parse_weights("demand=0.5, culture=0.25") == {"demand": 0.5, "culture": 0.25}
+    with pytest.raises(InvalidInputError):
+        rank_pairs(_pairs().head(0))
+    with pytest.raises(InvalidInputError):
+        rank_pairs(_pairs(), user_weights={"demand": 0, "culture": 0, "compliance": 0})

@@ -1,0 +1,129 @@
+"""The opportunity service and CLI: JSON shape, weights, adapters, exit codes, demo section."""
+
+import json
+
+import polars as pl
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from qiankua.commands.opportunity import register
+from qiankua.reference import load_reference
+from qiankua.report import Section
+from qiankua.services import opportunity as svc
+from qiankua.store import Store
+from qiankua.store import trade
+from tests.opportunity.conftest import FLOWS
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference()
+
+
+@pytest.fixture(scope="module")
+def cli():
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def _cb() -> None:
+        pass
+
+    return app
+
+
+def test_cli_json_shape(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["opportunities", "--top", "5", "--json", "--market", "US", "--market", "DE",
+                                   "--market", "JP", "--product", "duyun-maojian-250g", "--product",
+                                   "leishan-miao-silver-necklace", "--product", "moutai-feitian-53-500ml"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc) >= {"weights", "ranking"}
+    assert sum(doc["weights"].values()) == pytest.approx(1.0)
+    assert len(doc["ranking"]) == 5
+    for e in doc["ranking"]:
+        assert set(e) >= {"product", "market", "score", "potential_usd", "reasons", "requirements", "feasible",
+                          "stability"}
+        assert 0 <= e["score"] <= 1 and 0 <= e["stability"] <= 1
+        assert isinstance(e["reasons"], list) and isinstance(e["requirements"], list)
+        for r in e["reasons"]:
+            assert r["text_zh"] and r["text_en"]
+    assert "margin" in doc["unavailable"] and "route_cost" in doc["unavailable"]
+    assert "not available" in doc["indicator_status"]["margin"] or "not installed" in doc["indicator_status"]["margin"] \
+        or "failed" in doc["indicator_status"]["margin"]
+    assert not list(tmp_path.iterdir())  # ranking with defaults writes nothing
+
+
+@pytest.mark.parametrize("args", [["--market", "XX"], ["--product", "nope"], ["--weights", "demand=abc"],
+                                  ["--weights", "colour=1"], ["--top", "0"], ["--engine", "hadoop"]])
+def test_cli_bad_input_exits_2(cli, args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["opportunities", "--json", *args])
+    assert res.exit_code == 2, res.output
+
+
+def test_user_weights_override_entropy(ref):
+    base = svc.opportunities(ref=ref, top=5, samples=20)
+    only_culture = svc.opportunities(ref=ref, top=5, samples=20,
+                                     weights="demand=0,china_share=0,ecommerce_rank=0,compliance=0,culture=1")
+    assert only_culture.ranking.weights["culture"] == pytest.approx(1.0)
+    assert only_culture.ranking.weight_source["culture"] == "user"
+    assert base.ranking.weight_source["culture"] == "entropy"
+    top = only_culture.ranking.table.filter(pl.col("feasible")).head(5)
+    assert top["culture"].min() == 1.0
+
+
+def test_extra_columns_enter_the_ranking(ref):
+    pairs = pl.DataFrame({"product": ["duyun-maojian-250g", "duyun-maojian-250g"], "market": ["US", "DE"],
+                          "margin_pct": [0.31, 0.05], "route_days": [12.0, 30.0]})
+    res = svc.opportunities(ref=ref, products=["duyun-maojian-250g"], markets=["US", "DE"], extra=pairs, top=2,
+                            samples=20)
+    assert "margin" in res.ranking.weights and "route_days" in res.ranking.weights
+    assert res.indicator_status["margin"] == "ok (user)"
+
+
+def test_trade_data_drive_indicators(ref, tmp_path):
+    with Store(tmp_path / "db.duckdb") as store:
+        trade.load_flows(store, FLOWS.drop(["source"]), source="baci", file="hand")
+        res = svc.opportunities(ref=ref, store=store, products=["duyun-maojian-250g"], markets=["US", "GB"], top=2,
+                                samples=20)
+    table = res.ranking.table.sort("market")
+    assert table["demand"].to_list() == [10.0, 50.0]  # GB, US imports of 090210 in 2023
+    assert table["rca"].to_list() == pytest.approx([(40 / 50) / (65 / 105)] * 2)
+    assert res.trade["year"] == 2023 and res.indicator_status["rca"].startswith("trade data 2023")
+    us = next(e for e in res.entries if e["market"] == "US")
+    assert us["potential_usd"] is not None and "EPI" in us["potential_basis"]
+
+
+def test_demo_section(ref, tmp_path):
+    with Store(tmp_path / "db.duckdb") as store:
+        sections = svc.demo_sections(ref, store)
+    assert len(sections) == 1 and isinstance(sections[0], Section)
+    names = [t.name for t in sections[0].tables]
+    assert "opportunity_heatmap" in names and "opportunity_top20" in names
+    top = next(t for t in sections[0].tables if t.name == "opportunity_top20").frame
+    assert top.height == 20 and top["reasons"].str.len_chars().min() > 0
+    svg = svc.heatmap_svg(svc.opportunities(ref=ref, top=3, samples=10).ranking.table, ["duyun-maojian-250g"], ["US"])
+    assert svg.startswith("<svg") and "<rect" in svg
+
+
+def test_data_fetch_baci_from_a_local_file(tmp_path):
+    from qiankua.cli import app
+    from tests.opportunity.test_trade_loader import BACI_2023, COUNTRIES, _zip
+
+    path = _zip(tmp_path, {"BACI_HS22_Y2023_V202501.csv": BACI_2023, "country_codes_V202501.csv": COUNTRIES})
+    db = tmp_path / "q.duckdb"
+    res = CliRunner().invoke(app, ["--db", str(db), "data", "fetch", "baci", "--year", "2023", "--file", str(path),
+                                   "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["rows"] == 5
+    res = CliRunner().invoke(app, ["--db", str(db), "opportunities", "--product", "duyun-maojian-250g", "--market",
+                                   "US", "--market", "GB", "--top", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["trade_data"]["year"] == 2023 and "rca" in doc["weights"]
+    bad = CliRunner().invoke(app, ["--db", str(db), "data", "fetch", "comtrade", "--hs", "09x", "--year", "2023",
+                                   "--json"])
+    assert bad.exit_code == 2
