@@ -14,7 +14,8 @@ from qiankua.cli import app
 runner = CliRunner()
 
 COMMANDS = [[], ["data"], ["data", "validate"], ["data", "import"], ["data", "template"], ["data", "export"],
-            ["data", "list"], ["catalog"], ["markets"], ["demo"], ["serve"]]
+            ["data", "list"], ["data", "fetch"], ["catalog"], ["markets"], ["demo"], ["serve"], ["quote"], ["route"],
+            ["opportunities"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")

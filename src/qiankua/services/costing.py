@@ -208,6 +208,7 @@ class QuoteResult:
     row: dict[str, Any]
     rules: list[dict[str, Any]]
     sensitivity: list[dict[str, Any]]
+    route: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         r = self.row
@@ -241,6 +242,7 @@ class QuoteResult:
             "unconfirmed": r["confidence"] == "unconfirmed" or bool(r["flags"]),
             "rules": self.rules,
             "sensitivity": self.sensitivity,
+            "route": self.route,
         }
         return doc
 
@@ -268,6 +270,7 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
     ref = ref or load_reference()
     rules = compiled_rules(ref)
     base = {k: v for k, v in request.items() if v is not None}
+    route = _route_logistics(base, ref)
     variants = [("base", 1.0, {})]
     if sensitivity:
         for driver, col in (("product_cost", "scale_product"), ("logistics", "scale_logistics"),
@@ -303,7 +306,86 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
     for key in ("break_even_price", "target_price"):
         if key in head and head[key] is not None and not np.isfinite(head[key]):
             head[key] = None
-    return QuoteResult(row=head, rules=head.pop("rule_list"), sensitivity=sens)
+    return QuoteResult(row=head, rules=head.pop("rule_list"), sensitivity=sens, route=route)
+
+
+_LOGISTICS_COLUMNS = ("first_mile_cny", "line_haul_cny", "last_mile_cny")
+_PARCEL_SERVICES = ("postal", "express")
+
+
+def _route_logistics(base: dict[str, Any], ref: ReferenceData) -> dict[str, Any] | None:
+    """Logistics lines from the routing engine when the origin county is known (item 4 of issue 3).
+
+    The origin is ``origin`` (adcode or county name) or the product's county. Parcels (postal,
+    express) ship one unit per parcel; other services ship ``quantity`` units as one consignment
+    whose cost is spread per unit. The per-unit CNY lines go into ``base`` (they override the
+    fallback rate table in the engine); when routing finds no feasible route for the service,
+    ``base`` is left alone, the fallback table prices it, and the returned dict says why.
+    ``route=False`` in the request, or explicit logistics columns, skip routing.
+    """
+    if base.pop("route", True) is False or any(c in base for c in _LOGISTICS_COLUMNS):
+        return None
+    product_id = base.get("product_id")
+    origin = base.get("origin") or (ref.product(product_id).origin_adcode if product_id else None)
+    if origin is None:
+        return None
+    import datetime as dt
+
+    from qiankua.services.routing import logistics_for_quote
+
+    quantity = max(1, int(base.get("quantity") or 1))
+    gross = float(base.get("gross_kg") or (ref.product(product_id).unit_gross_kg if product_id else 1.0))
+    parcel = base.get("service") in _PARCEL_SERVICES
+    units = 1 if parcel else quantity
+    volume_cm3 = base.get("volume_cm3")
+    if volume_cm3 is None and product_id:
+        carton = ref.product(product_id).carton
+        per_carton = ref.product(product_id).units_per_carton
+        volume_cm3 = carton.volume_m3 * 1e6 / per_carton if carton and per_carton else None
+    day = base.get("date")
+    on = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)) if day else dt.date.today()
+    found = logistics_for_quote(
+        origin=str(origin), market=str(base["market"]), weight_kg=gross * units,
+        volume_m3=(volume_cm3 or 0.0) * units / 1e6, pieces=1 if parcel else None, product_id=product_id,
+        service=base.get("service"), on=on, b2b=base.get("mode") in ("9710", "9810", "0110"),
+    )
+    found["units_per_consignment"] = units
+    if found.get("feasible"):
+        for col in _LOGISTICS_COLUMNS:
+            base[col] = (found[col] or 0.0) / units
+    return found
+
+
+# ------------------------------------------------------------------------------- for other engines
+
+_CONFIDENCE_CODES = ("confirmed", "likely", "unconfirmed")
+
+
+def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None = None) -> pl.DataFrame:
+    """Tariff indicator for ``opportunity``: duty / customs value per (product, market).
+
+    Quoted as a B2B consignment (mode 9710, sea LCL) so preferential rates apply where the market
+    has an agreement with China; pairs with no rule on the date are left out (the opportunity
+    engine then shows the indicator as unavailable for them). No ``margin`` column: a margin
+    needs a typical retail price per market, which the reference data do not hold.
+    Columns: ``product, market, tariff, confidence``.
+    """
+    day = (on or dt.date.today()).isoformat()
+    requests = pairs.select(
+        pl.col("product").alias("product_id"), "market", pl.lit("9710").alias("mode"),
+        pl.lit("sea-lcl").alias("service"), pl.lit("b2b").alias("platform"), pl.lit(day).alias("date"),
+    )
+    result = quote_table(requests, ref)
+    codes = dict(enumerate(_CONFIDENCE_CODES))
+    out = pl.DataFrame({
+        "product": pairs["product"], "market": pairs["market"], "status": result["status"],
+        "duty": result["duty"], "customs_value": result["customs_value"], "confidence": result["confidence"],
+    })
+    no_rule = STATUS.index("no_rule") if "no_rule" in STATUS else -1
+    return out.filter((pl.col("status") != no_rule) & (pl.col("customs_value") > 0)).select(
+        "product", "market", (pl.col("duty") / pl.col("customs_value")).alias("tariff"),
+        pl.col("confidence").replace_strict(codes, return_dtype=pl.String, default="unconfirmed"),
+    )
 
 
 # ------------------------------------------------------------------------------- demo

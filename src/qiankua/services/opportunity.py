@@ -110,6 +110,9 @@ def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str
         out = out.drop(drop).join(sel, on=["product", "market"], how="left")
         for c in cols:
             status[EXTRA_COLUMNS[c]] = f"ok ({origin})"
+    for key in ("tariff", "margin", "route_cost", "route_days"):
+        if status.get(key) == "ok":  # the adapter ran but did not deliver this criterion
+            status[key] = "not provided by the engine (needs typical retail prices)" if key == "margin" else "not provided"
     return out
 
 

@@ -208,3 +208,73 @@ def demo_sections(ref: Any, store: Any) -> list[Any]:
             " Time = transit + dwell at ports, borders and customs; CO2e per ISO 14083 / GLEC well-to-wheel tkm.",
         ],
     )]
+
+
+# ------------------------------------------------------------------------------ for other engines
+
+PAIR_WEIGHT_KG = 300.0  # a pallet-sized B2B consignment, the demo's representative shipment
+
+
+def pair_routes(ref: Any, pairs: pl.DataFrame, *, weight_kg: float = PAIR_WEIGHT_KG,
+                on: dt.date | None = None) -> pl.DataFrame:
+    """Route indicators for ``opportunity``: one row per (product, market) in ``pairs``.
+
+    Each product ships ``weight_kg`` from its origin county with its own flags (alcohol, fresh …);
+    the recommended route's cost per kg and door-to-door days are returned, with the worst
+    confidence of the rates behind them (``unconfirmed`` where rates are estimates).
+    Columns: ``product, market, route_cost_cny_per_kg, route_days, confidence``.
+    """
+    from qiankua.routing import all_pairs
+
+    network = _cached_network(on or dt.date.today())
+    rows: list[pl.DataFrame] = []
+    for product_id, group in pairs.group_by("product", maintain_order=True):
+        product = ref.product(str(product_id[0]))
+        profile = Profile.for_product(product, weight_kg=weight_kg)
+        markets = [m for m in group["market"].unique().to_list() if m in network.delivery]
+        if not markets:
+            continue
+        summary = all_pairs(network, {"p": profile}, markets=markets, counties=[product.origin_adcode])
+        rows.append(summary.select(
+            pl.lit(product.id).alias("product"), "market",
+            (pl.col("rec_cost_cny") / weight_kg).alias("route_cost_cny_per_kg"),
+            pl.col("rec_days").alias("route_days"),
+        ))
+    if not rows:
+        return pl.DataFrame(schema={"product": pl.String, "market": pl.String, "route_cost_cny_per_kg": pl.Float64,
+                                    "route_days": pl.Float64, "confidence": pl.String})
+    # built-in rates are flagged estimates (see freight_rates.csv); user quotes are not used here
+    return pl.concat(rows).with_columns(pl.lit("unconfirmed").alias("confidence"))
+
+
+# costing's --service names -> routing's main-leg preference
+COSTING_SERVICE_TO_PREFERENCE = {
+    "postal": "post", "express": "express", "air": "air", "sea-lcl": "sea_lcl", "sea-fcl": "sea_fcl",
+    "rail": "rail", "truck": "truck",
+}
+
+
+def logistics_for_quote(
+    *, origin: str, market: str, weight_kg: float, volume_m3: float, pieces: int | None, product_id: str | None,
+    service: str | None, on: dt.date, b2b: bool = False,
+) -> dict[str, Any]:
+    """Door-to-door logistics of one consignment for ``costing`` (CNY for the whole consignment).
+
+    Returns the routing columns (``first_mile_cny, line_haul_cny, last_mile_cny, logistics_cny,
+    days, kg_co2e, route_label, main_mode, confidence, logistics_source, feasible``).
+    """
+    from qiankua.reference import load_reference
+    from qiankua.routing import logistics_costs
+
+    network = _cached_network(on)
+    row: dict[str, Any] = {"origin_adcode": network.county(origin), "market": market, "weight_kg": weight_kg,
+                           "volume_m3": volume_m3, "pieces": pieces, "b2b": b2b,
+                           "service_preference": COSTING_SERVICE_TO_PREFERENCE.get(service or "", "recommended")}
+    if product_id:
+        profile = Profile.for_product(load_reference().product(product_id), weight_kg=weight_kg,
+                                      volume_m3=volume_m3, pieces=pieces, b2b=b2b)
+        row.update(value_cny=profile.value_cny, liquid=profile.liquid, abv_pct=profile.abv_pct,
+                   battery=profile.battery, fresh=profile.fresh, cold_chain=profile.cold_chain,
+                   max_transit_days=profile.max_transit_days, fragile=profile.fragile)
+    result = logistics_costs(network, pl.DataFrame([row], infer_schema_length=None))
+    return result.row(0, named=True)
