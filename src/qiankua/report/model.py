@@ -41,5 +41,7 @@ class Section:
     intro: str = ""
     figures: list[tuple[str, str]] = field(default_factory=list)
     charts: list[BarChart] = field(default_factory=list)
+    # inline SVG drawn by qiankua code (heatmaps, maps); the producer escapes every text it embeds
+    svgs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

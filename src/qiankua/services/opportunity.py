@@ -342,17 +342,18 @@ def _shade(score: float | None, feasible: bool) -> str:
 def heatmap_svg(table: pl.DataFrame, products: list[str], markets: list[str]) -> str:
     """An inline SVG heatmap (product rows x market columns, colour = score, hatched = infeasible).
 
-    Self-contained markup for a report renderer that accepts raw SVG (the shared report model does
-    not yet): see the report's heat table for the same data as text.
+    Self-contained markup for the report's ``Section.svgs``; every text is escaped.
     """
+    from html import escape
+
     cell, left, top_ = 22, 230, 40
     lookup = {(r["product"], r["market"]): (r["score"], r["feasible"]) for r in table.iter_rows(named=True)}
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + cell * len(markets) + 10}" '
              f'height="{top_ + cell * len(products) + 10}" font-size="10">']
     for j, m in enumerate(markets):
-        parts.append(f'<text x="{left + j * cell + 6}" y="{top_ - 6}">{m}</text>')
+        parts.append(f'<text x="{left + j * cell + 6}" y="{top_ - 6}">{escape(m)}</text>')
     for i, p in enumerate(products):
-        parts.append(f'<text x="{left - 4}" y="{top_ + i * cell + 15}" text-anchor="end">{p}</text>')
+        parts.append(f'<text x="{left - 4}" y="{top_ + i * cell + 15}" text-anchor="end">{escape(p)}</text>')
         for j, m in enumerate(markets):
             score, feasible = lookup.get((p, m), (None, True))
             if score is None:
@@ -360,7 +361,7 @@ def heatmap_svg(table: pl.DataFrame, products: list[str], markets: list[str]) ->
             g = int(255 - 180 * score)
             fill = f"rgb({g},{int(255 - 120 * score)},{g})" if feasible else "#ddd"
             parts.append(f'<rect x="{left + j * cell}" y="{top_ + i * cell}" width="{cell - 1}" height="{cell - 1}" '
-                         f'fill="{fill}"><title>{p} {m} {score:.2f}{"" if feasible else " infeasible"}</title></rect>')
+                         f'fill="{fill}"><title>{escape(p)} {escape(m)} {score:.2f}{"" if feasible else " infeasible"}</title></rect>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -409,6 +410,7 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Section]:
             ("需求为代理值 demand is a proxy", f"{proxy_share * 100:.0f}%"),
             ("排序引擎 engine", str(result.trade.get("engine"))),
         ],
+        svgs=[heatmap_svg(table, products, top_markets)],
         tables=[
             Table(name="opportunity_heatmap", frame=heat,
                   headers={"product": "产品 product"}),
