@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-PURE = ["qiankua.domain", "qiankua.schema", "qiankua.exceptions", "qiankua.reference", "qiankua.i18n", "qiankua.costing", "qiankua.opportunity", "qiankua.routing", "qiankua.routing.tables"]
+PURE = ["qiankua.domain", "qiankua.schema", "qiankua.exceptions", "qiankua.reference", "qiankua.i18n", "qiankua.pooling", "qiankua.costing", "qiankua.opportunity", "qiankua.routing", "qiankua.routing.tables"]
 EDGE = ["duckdb", "fastapi", "nicegui", "typer", "ibis"]
 
 

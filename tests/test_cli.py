@@ -15,7 +15,7 @@ runner = CliRunner()
 
 COMMANDS = [[], ["data"], ["data", "validate"], ["data", "import"], ["data", "template"], ["data", "export"],
             ["data", "list"], ["data", "fetch"], ["catalog"], ["markets"], ["demo"], ["serve"], ["quote"], ["route"],
-            ["opportunities"]]
+            ["opportunities"], ["pool"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")

@@ -328,19 +328,6 @@ def demo(
     run(as_json, action, show, lambda r: r.to_dict())
 
 
-@app.command("serve", help=_h("serve.help"))
-def serve(
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8080,
-    as_json: JsonOpt = False,
-) -> None:
-    message = t("serve.stub", state.lang, host=host, port=port)
-    if as_json:
-        emit_json({"ok": True, "serving": False, "host": host, "port": port, "message": message})
-    else:
-        out.print(message)
-
-
 def _register_engine_commands() -> None:
     """Each engine adds its commands in ``qiankua.commands.<engine>.register(app)``."""
     from qiankua.plugins import engine_modules

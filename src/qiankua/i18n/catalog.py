@@ -56,8 +56,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "demo.done": {"zh": "完成：{html} 与 {xlsx}", "en": "Done: {html} and {xlsx}"},
     "serve.help": {"zh": "启动网页应用与 REST API（http://127.0.0.1:8080）",
                    "en": "Start the web app and REST API (http://127.0.0.1:8080)"},
-    "serve.stub": {"zh": "网页与 API 尚未实现（见 issue 7）。落地后将在 http://{host}:{port} 提供：网页（总览、报价、线路、机会、拼货、数据）与 /api/v1 下的 REST API（OpenAPI 文档 /api/v1/docs）。",
-                   "en": "The web app and API are not built yet (issue 7). Once they land this will serve, on http://{host}:{port}: the web pages (overview, quote, routes, opportunities, pooling, data) and the REST API under /api/v1 (OpenAPI docs at /api/v1/docs)."},
     # ---- report
     "report.title": {"zh": "黔跨 · 贵州跨境电商分析报告", "en": "qiankua · Guizhou cross-border e-commerce report"},
     "report.generated": {"zh": "生成时间", "en": "Generated"},

@@ -1,0 +1,142 @@
+"""The one web process: FastAPI with the REST API under ``/api/v1`` and NiceGUI pages on ``/``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+import re
+from fastapi.openapi.utils import get_openapi
+
+from qiankua.api import errors
+from qiankua.api.errors import ApiError
+from qiankua.services.accounts import Accounts
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """黔跨 qiankua REST API — Guizhou cross-border e-commerce decisions.
+
+Reference data (catalogue, markets, divisions, hubs, sources) are public; user data
+(`/data/...`) belong to the caller's organisation. In multi-user mode authenticate with the
+session cookie from `POST /auth/login` or `Authorization: Bearer <token>` from `POST /auth/tokens`.
+Errors are RFC 9457 problem documents (`application/problem+json`) naming the field at fault.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Server settings, passed explicitly (never global)."""
+
+    multi_user: bool = False
+    home: Path | None = None
+    db: Path | None = None
+    ui: bool = True
+    storage_secret: str | None = None
+
+
+def _problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """Error responses are served as application/problem+json: say so in the schema."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code[:1] in "45" and "application/json" in content:
+                    content["application/problem+json"] = content.pop("application/json")
+    return schema
+
+
+def _drop_security(schema: dict[str, Any]) -> None:
+    """Local single-user mode needs no credentials: do not advertise any."""
+    schema.get("components", {}).pop("securitySchemes", None)
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            operation.pop("security", None)
+            operation.get("responses", {}).pop("401", None)
+
+
+def _documented_paths(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
+    cached = getattr(app.state, "documented_paths", None)
+    if cached is None:
+        cached = [
+            (re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path))), list(item))
+            for path, item in app.openapi().get("paths", {}).items()
+        ]
+        app.state.documented_paths = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. With ``settings.ui`` the NiceGUI pages are mounted too (once per process)."""
+    from qiankua.api import accounts, data, engine_routes, reference
+
+    settings = settings or Settings()
+    app = FastAPI(
+        title="qiankua 黔跨 API",
+        version="1",
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=f"{API_PREFIX}/redoc",
+    )
+    app.state.settings = settings
+    app.state.accounts = Accounts(multi_user=settings.multi_user, home=settings.home, db=settings.db)
+    errors.install(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(reference.router)
+    api.include_router(data.reference_router)
+    api.include_router(data.router)
+    api.include_router(accounts.router)
+    api.include_router(engine_routes.router)
+
+    @api.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+                   include_in_schema=False)
+    def _unknown_api_path(rest: str, request: Request) -> Response:
+        # reached when no API route matched: 405 if the path exists with other methods, else 404
+        path = request.url.path
+        allowed = sorted({method.upper() for pattern, methods in _documented_paths(app)
+                          if pattern.fullmatch(path) for method in methods})
+        if allowed:
+            return errors.problem(405, f"{request.method} not allowed here; use {', '.join(allowed)}",
+                                  headers={"Allow": ", ".join(allowed)})
+        raise ApiError(404, f"no API route /{rest}; see {API_PREFIX}/docs")
+
+    app.include_router(api)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            schema = _problem_media_types(schema)
+            if not settings.multi_user:
+                _drop_security(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    if settings.ui:
+        from qiankua.web import mount
+
+        mount(app, settings)
+    return app
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Run the app on uvicorn (blocking). NiceGUI's storage files go under the home directory."""
+    import os
+
+    import uvicorn
+
+    from qiankua.services.accounts import qiankua_home
+
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str((settings.home or qiankua_home()) / ".nicegui"))
+    configure_logging()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

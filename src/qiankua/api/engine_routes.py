@@ -1,0 +1,74 @@
+"""Engine routes (quote, routes, opportunities, pooling), registered for the engine services that exist.
+
+Handlers are plain ``def`` (FastAPI runs them in its thread pool, off the event loop), except the
+quote, which awaits the micro-batcher (the pricing runs on the batcher's own thread).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from qiankua.api import schemas as s
+from qiankua.api.auth import WorkspaceDep
+from qiankua.api.engines import service
+from qiankua.api.errors import problem_responses
+
+router = APIRouter(responses=problem_responses(400, 401, 404, 409, 422))
+
+if service("costing") is not None:
+
+    @router.post("/quote", response_model=s.QuoteOut, tags=["costing"],
+                 summary="Landed cost, margin and price for a target margin, with the rules used")
+    async def quote(body: s.QuoteIn) -> dict[str, object]:
+        # async: the request waits on the micro-batcher's future, not in a worker thread; the
+        # pricing itself runs on the batcher thread, off the event loop
+        from qiankua.services.quoting import batched_quote_async
+
+        return await batched_quote_async(body.model_dump())
+
+
+if service("routing") is not None:
+
+    @router.post("/routes", response_model=s.RoutesOut, tags=["routing"],
+                 summary="Pareto routes (cost, days, CO2e) from a county to a market, with excluded services")
+    def routes(body: s.RouteIn, ws: WorkspaceDep) -> dict[str, object]:
+        from qiankua.services.routes_view import plan_routes
+
+        return plan_routes(body.model_dump(), db=ws.db)
+
+
+if service("opportunity") is not None:
+
+    @router.post("/opportunities", response_model=s.OpportunitiesOut, tags=["opportunity"],
+                 summary="Rank product x market pairs with reasons, requirements and stability")
+    def opportunities(body: s.OpportunitiesIn, ws: WorkspaceDep) -> dict[str, object]:
+        from qiankua.services.engines_view import rank_opportunities
+
+        fields = body.model_dump()
+        if fields["weights"] is not None:
+            fields["weights"] = {k: v for k, v in fields["weights"].items() if v is not None}
+        return rank_opportunities(fields, db=ws.db)
+
+
+if service("pooling") is not None:
+    from typing import Annotated
+
+    from fastapi import File, Query, UploadFile
+
+    @router.post("/pooling", response_model=s.PoolOut, tags=["pooling"],
+                 summary="Pool a week's shipments (CSV/XLSX): pickup routes, loading, fair cost split, core check")
+    def pooling(ws: WorkspaceDep, file: Annotated[UploadFile, File()],
+                time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 2.0,
+                seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> dict[str, object]:
+        from qiankua.api.data import _read
+        from qiankua.services.engines_view import pool_shipments
+
+        del ws  # authentication only: pooling reads the uploaded file, writes nothing
+        return pool_shipments(_read(file), file.filename, time_limit_s=time_limit_s, seed=seed)
+
+    @router.post("/pooling/demo", response_model=s.PoolOut, tags=["pooling"],
+                 summary="Pool the built-in demo week (25 exporters in Qiandongnan and Qiannan)")
+    def pooling_demo(time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 1.0) -> dict[str, object]:
+        from qiankua.services.engines_view import pool_shipments
+
+        return pool_shipments(None, None, time_limit_s=time_limit_s, seed=1)

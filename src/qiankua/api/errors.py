@@ -1,0 +1,159 @@
+"""Map errors to RFC 9457 problem responses, in one table. No stack trace ever leaves the server.
+
+| raised | status |
+|---|---|
+| request validation (FastAPI/pydantic) | 422, ``errors`` name each field |
+| :class:`ApiError` (a handler's own check) | its status, naming the field |
+| ImportValidationError | 422, ``issues`` list every bad cell |
+| UnknownReferenceError | 404 |
+| AuthError | 401 |
+| InvalidInputError, ValueError, LookupError | 400 |
+| DataError, StoreError | 409 (data or database not usable now) |
+| starlette HTTPException | its status (404 unknown path, 405 …) |
+| anything else | 500 ``internal error`` — logged server-side, body without details |
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qiankua.api.schemas import Problem
+from qiankua.exceptions import (
+    DataError,
+    ImportValidationError,
+    InvalidInputError,
+    StoreError,
+    UnknownReferenceError,
+)
+from qiankua.services.accounts import AuthError
+
+log = logging.getLogger("qiankua.api")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 409: "Conflict", 413: "Payload too large", 415: "Unsupported media type",
+    422: "Invalid input", 500: "Internal error",
+}
+
+
+class ApiError(Exception):
+    """A handler's own refusal: status, the field at fault and a message."""
+
+    def __init__(self, status: int, detail: str, *, field: str | None = None, location: str = "query") -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.field = field
+        self.location = location
+
+
+def problem(status: int, detail: str | None = None, *, errors: list[dict[str, str]] | None = None,
+            issues: list[dict[str, Any]] | None = None, type_: str = "about:blank",
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body = Problem(type=type_, title=_TITLES.get(status, "Error"), status=status, detail=detail,
+                   errors=errors or [], issues=issues or [])  # type: ignore[arg-type]
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_MEDIA_TYPE,
+                        headers=headers)
+
+
+_UNKNOWN_FIELDS = {"Unknown criterion": "weights", "Unknown product id": "product_id", "Unknown market": "market", "Unknown adcode": "adcode",
+                   "Unknown hub id": "hub_id"}
+
+
+def _field_from_message(message: str) -> str | None:
+    """Our messages name the parameter in backticks: "Expected a 6-digit `adcode` …"."""
+    for prefix, field in _UNKNOWN_FIELDS.items():
+        if message.startswith(prefix):
+            return field
+    match = re.search(r"`([A-Za-z_][A-Za-z0-9_.]*)`", message)
+    return match.group(1) if match else None
+
+
+def _first_line(message: str) -> str:
+    return message.splitlines()[0][:500] if message else ""
+
+
+async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ())]
+        location = loc[0] if loc else "body"
+        field = ".".join(loc[1:]) or location
+        errors.append({"location": location, "field": field, "message": str(err.get("msg", "invalid"))})
+    fields = ", ".join(e["field"] for e in errors)
+    return problem(422, f"Invalid value for: {fields}", errors=errors)
+
+
+async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    errors = [{"location": exc.location, "field": exc.field, "message": exc.detail}] if exc.field else []
+    return problem(exc.status, exc.detail, errors=errors)
+
+
+async def _import(_: Request, exc: ImportValidationError) -> JSONResponse:
+    return problem(422, exc.summary, issues=[i.to_dict() for i in exc.issues],
+                   errors=[{"location": "body", "field": "file", "message": exc.summary}])
+
+
+def _input_problem(request: Request, status: int, exc: Exception) -> JSONResponse:
+    message = _first_line(str(exc))
+    field = _field_from_message(message)
+    location = "body" if request.method in ("POST", "PUT", "PATCH") else "query"
+    errors = [{"location": location, "field": field, "message": message}] if field else []
+    return problem(status, message, errors=errors)
+
+
+async def _unknown(request: Request, exc: UnknownReferenceError) -> JSONResponse:
+    return _input_problem(request, 404, exc)
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    return _input_problem(request, 400, exc)
+
+
+async def _auth(_: Request, exc: AuthError) -> JSONResponse:
+    return problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _data(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("data/store error: %s", exc)
+    return problem(409, _first_line(str(exc)))
+
+
+async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+
+async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "internal error; the server log has the details")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ImportValidationError, _import)  # type: ignore[arg-type]
+    app.add_exception_handler(UnknownReferenceError, _unknown)  # type: ignore[arg-type]
+    app.add_exception_handler(AuthError, _auth)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidInputError, _invalid)
+    app.add_exception_handler(ValueError, _invalid)
+    app.add_exception_handler(LookupError, _invalid)
+    app.add_exception_handler(DataError, _data)
+    app.add_exception_handler(StoreError, _data)
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _internal)
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for problem statuses (media type fixed in the app's openapi())."""
+    return {code: {"model": Problem, "description": _TITLES.get(code, "Error")} for code in codes}
