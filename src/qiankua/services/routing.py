@@ -9,7 +9,7 @@ them once with searoute 1.6.0 and they ship in ``route_links.csv`` (distance_sou
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -262,7 +262,18 @@ def logistics_for_quote(
 
     Returns the routing columns (``first_mile_cny, line_haul_cny, last_mile_cny, logistics_cny,
     days, kg_co2e, route_label, main_mode, confidence, logistics_source, feasible``).
+    Memoised: the network is fixed per date, so the same consignment always gets the same route
+    (a quote server asked the same question many times plans it once).
     """
+    return dict(_logistics_for_quote(origin, market, round(weight_kg, 6), round(volume_m3, 9), pieces,
+                                     product_id, service, on, b2b))
+
+
+@lru_cache(maxsize=4096)
+def _logistics_for_quote(
+    origin: str, market: str, weight_kg: float, volume_m3: float, pieces: int | None, product_id: str | None,
+    service: str | None, on: dt.date, b2b: bool,
+) -> dict[str, Any]:
     from qiankua.reference import load_reference
     from qiankua.routing import logistics_costs
 
