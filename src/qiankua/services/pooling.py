@@ -17,7 +17,7 @@ from qiankua.exceptions import CellIssue, DatasetIntegrityError, ImportValidatio
 from qiankua.pooling import CartonLine, LineHaulOption, LoadUnit, PoolParams, PoolResult, RoadParams, Site, Vehicle, plan_pool
 from qiankua.pooling.tables import LINEHAUL, LOAD_UNITS, ROAD, VEHICLES
 from qiankua.reference import ReferenceData
-from qiankua.schema import SHIPMENTS, TableSpec
+from qiankua.schema import TableSpec
 from qiankua.schema import ColumnSpec as C
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "pooling" / "data" / "demo_shipments.csv"
@@ -114,38 +114,14 @@ def read_shipments(path: Path | str, ref: ReferenceData) -> list[dict[str, Any]]
 
     Nothing is written; a bad sheet raises :class:`ImportValidationError` with every bad cell.
     """
-    from qiankua.store.files import read_sheets
-    from qiankua.store.importer import _pick_sheets, _reference_checks
+    from qiankua.store.importer import validate_file
 
-    path = Path(path)
-    file = path.name
-    sheets = read_sheets(path)
-    chosen, _skipped = _pick_sheets(SHIPMENTS, sheets, None, file)
-    products = set(ref.products["id"].to_list())
-    issues: list[CellIssue] = []
-    parsed: list[dict[str, Any]] = []
-    for sh in chosen:
-        mapping, _unknown, missing = SHIPMENTS.map_headers(sh.header)
-        for name in missing:
-            col = SHIPMENTS.by_name[name]
-            issues.append(CellIssue(file=file, sheet=sh.name, row=sh.header_row, column=name, value=None,
-                                    reason=f"required column missing (header {col.zh!r} or {col.name!r})"))
-        if missing:
-            continue
-        raw = [(n, {mapping[i]: v for i, v in enumerate(vals) if i in mapping}) for n, vals in sh.rows]
-        good, row_issues = SHIPMENTS.validate_rows(raw, file=file, sheet=sh.name)
-        issues.extend(row_issues)
-        bad = {i.row for i in row_issues}
-        for number, row in zip([n for n, _ in raw if n not in bad], good, strict=True):
-            for column, value, reason in _reference_checks(SHIPMENTS, number, row, ref, products):
-                issues.append(CellIssue(file=file, sheet=sh.name, row=number, column=column,
-                                        value=None if value is None else str(value), reason=reason))
-            parsed.append(row)
-    if not parsed and not issues:
-        issues.append(CellIssue(file=file, sheet=None, row=None, column=None, value=None, reason="no data rows"))
-    if issues:
-        raise ImportValidationError(f"{file}: {len(issues)} problem(s) found; nothing was pooled.", issues)
-    return parsed
+    checked = validate_file(path, "shipments", ref)
+    if checked.issues:
+        file = Path(path).name
+        raise ImportValidationError(f"{file}: {len(checked.issues)} problem(s) found; nothing was pooled.",
+                                    checked.issues)
+    return checked.rows
 
 
 def to_lines(rows: list[dict[str, Any]], ref: ReferenceData) -> list[CartonLine]:

@@ -108,29 +108,40 @@ def _reference_checks(
     return bad
 
 
-def import_file(
-    store: Store,
+@dataclass(frozen=True, kw_only=True)
+class ValidatedFile:
+    """A user file read and checked against a table, nothing written: rows, where they came from, issues."""
+
+    rows: list[dict[str, Any]]
+    row_numbers: list[tuple[str | None, int]]
+    sheets: list[Sheet]
+    skipped_sheets: list[str]
+    ignored_columns: list[str]
+    issues: list[CellIssue]
+
+
+def validate_file(
     path: Path | str,
     table: str,
     ref: ReferenceData,
     *,
-    mode: str = "append",
     sheet: str | None = None,
-) -> ImportResult:
-    """Validate ``path`` completely, then write it in one transaction (or raise, writing nothing)."""
-    if mode not in MODES:
-        raise InvalidInputError(f"Expected `mode` in {MODES}, got {mode!r}.")
+    known_products: set[str] | None = None,
+) -> ValidatedFile:
+    """Read ``path`` and check every cell of it against ``table`` and the reference data.
+
+    Header mapping, types and vocabularies, unknown county / market / currency / product, and
+    duplicate keys across sheets. ``known_products`` defaults to the built-in catalogue.
+    """
     spec = table_spec(table)
     path = Path(path)
     file = path.name
-    sheets = read_sheets(path)
-    chosen, skipped = _pick_sheets(spec, sheets, sheet, file)
+    chosen, skipped = _pick_sheets(spec, read_sheets(path), sheet, file)
+    products = known_products if known_products is not None else set(ref.products["id"].to_list())
     issues: list[CellIssue] = []
     ignored: list[str] = []
     parsed: list[dict[str, Any]] = []
     row_numbers: list[tuple[str | None, int]] = []
-    known_products = set(ref.products["id"].to_list()) | {k[0] for k in store.existing_keys(table_spec("products"))}
-
     for sh in chosen:
         mapping, unknown, missing = spec.map_headers(sh.header)
         ignored.extend(unknown)
@@ -148,7 +159,7 @@ def import_file(
         bad_rows = {i.row for i in row_issues}
         good_numbers = [n for n, _ in raw_rows if n not in bad_rows]
         for number, row in zip(good_numbers, good, strict=True):
-            for column, value, reason in _reference_checks(spec, number, row, ref, known_products):
+            for column, value, reason in _reference_checks(spec, number, row, ref, products):
                 issues.append(CellIssue(file=file, sheet=sh.name, row=number, column=column,
                                         value=None if value is None else str(value), reason=reason))
             parsed.append(row)
@@ -157,8 +168,6 @@ def import_file(
     if not parsed and not issues:
         issues.append(CellIssue(file=file, sheet=None, row=None, column=None, value=None, reason="no data rows"))
 
-    # keys must be unique across sheets, and in append mode against what is stored
-    existing = store.existing_keys(spec) if mode == "append" else set()
     seen: dict[tuple[Any, ...], tuple[str | None, int]] = {}
     for row, (sheet_name, number) in zip(parsed, row_numbers, strict=True):
         key = tuple(row[k] for k in spec.key)
@@ -168,23 +177,50 @@ def import_file(
             issues.append(CellIssue(file=file, sheet=sheet_name, row=number, column=spec.key[0],
                                     value=str(key[0]), reason=f"duplicate key; first seen in {where}"))
         seen.setdefault(key, (sheet_name, number))
-        if key in existing:
-            issues.append(CellIssue(file=file, sheet=sheet_name, row=number, column=spec.key[0], value=str(key[0]),
-                                    reason="already in the database; import with --mode upsert or replace"))
+    return ValidatedFile(rows=parsed, row_numbers=row_numbers, sheets=chosen, skipped_sheets=skipped,
+                         ignored_columns=ignored, issues=issues)
+
+
+def import_file(
+    store: Store,
+    path: Path | str,
+    table: str,
+    ref: ReferenceData,
+    *,
+    mode: str = "append",
+    sheet: str | None = None,
+) -> ImportResult:
+    """Validate ``path`` completely, then write it in one transaction (or raise, writing nothing)."""
+    if mode not in MODES:
+        raise InvalidInputError(f"Expected `mode` in {MODES}, got {mode!r}.")
+    spec = table_spec(table)
+    path = Path(path)
+    file = path.name
+    known_products = set(ref.products["id"].to_list()) | {k[0] for k in store.existing_keys(table_spec("products"))}
+    checked = validate_file(path, table, ref, sheet=sheet, known_products=known_products)
+    issues = list(checked.issues)
+    keys = [tuple(row[k] for k in spec.key) for row in checked.rows]
+    if mode == "append":
+        # in append mode a key already in the database is an error too
+        existing = store.existing_keys(spec)
+        for key, (sheet_name, number) in zip(keys, checked.row_numbers, strict=True):
+            if key in existing:
+                issues.append(CellIssue(file=file, sheet=sheet_name, row=number, column=spec.key[0],
+                                        value=str(key[0]),
+                                        reason="already in the database; import with --mode upsert or replace"))
 
     if issues:
         issues.sort(key=lambda i: (str(i.sheet or ""), i.row or 0))
-        total = len(issues)
         raise ImportValidationError(
-            f"{file}: {total} problem(s) found; nothing was imported into {table}.", issues[:MAX_ISSUES]
+            f"{file}: {len(issues)} problem(s) found; nothing was imported into {table}.", issues[:MAX_ISSUES]
         )
 
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    frame = spec.frame(parsed)
+    frame = spec.frame(checked.rows)
     written = store.write_user_rows(spec, frame, mode=mode, file_name=file, sha256=sha256,
-                                    replace_keys=list(seen) if mode == "upsert" else ())
+                                    replace_keys=list(dict.fromkeys(keys)) if mode == "upsert" else ())
     return ImportResult(
         table=table, file=file, sha256=sha256, mode=mode, rows_written=written,
-        sheets=[str(s.name) if s.name else "csv" for s in chosen], encoding=chosen[0].encoding,
-        skipped_sheets=skipped, ignored_columns=ignored,
+        sheets=[str(s.name) if s.name else "csv" for s in checked.sheets], encoding=checked.sheets[0].encoding,
+        skipped_sheets=checked.skipped_sheets, ignored_columns=checked.ignored_columns,
     )
