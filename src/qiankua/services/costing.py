@@ -309,6 +309,28 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
     return QuoteResult(row=head, rules=head.pop("rule_list"), sensitivity=sens, route=route)
 
 
+def quote_many(requests: list[dict[str, Any]], ref: ReferenceData | None = None) -> list[QuoteResult]:
+    """Quote many items in one batch call, without sensitivity: one result per request, in order.
+
+    Each item gets its logistics lines from the routing engine exactly as :func:`quote_one` does.
+    """
+    if not requests:
+        return []
+    ref = ref or load_reference()
+    rules = compiled_rules(ref)
+    bases = [{k: v for k, v in r.items() if v is not None} for r in requests]
+    routes = [_route_logistics(base, ref) for base in bases]
+    solve = any(b.get("price") is not None or b.get("target_margin") is not None for b in bases)
+    result = quote_table(pl.DataFrame(bases, infer_schema_length=None), ref, solve=solve)
+    out = []
+    for row, route in zip(_decorate(result, rules), routes, strict=True):
+        for key in ("break_even_price", "target_price"):
+            if key in row and row[key] is not None and not np.isfinite(row[key]):
+                row[key] = None
+        out.append(QuoteResult(row=row, rules=row.pop("rule_list"), sensitivity=[], route=route))
+    return out
+
+
 _LOGISTICS_COLUMNS = ("first_mile_cny", "line_haul_cny", "last_mile_cny")
 _PARCEL_SERVICES = ("postal", "express")
 

@@ -146,29 +146,15 @@ def _request(fields: dict[str, Any]) -> dict[str, Any]:
 
 def quote_many(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Price costing requests in one batch call; one JSON-safe document per request, in order."""
-    import polars as pl
-
     from qiankua.services import costing
 
     if not requests:
         return []
     from qiankua.reference import load_reference
 
-    ref = load_reference()
-    rules = costing.compiled_rules(ref)
-    # exactly what quote_one does per item: logistics lines from the routing engine where it can
-    bases = [dict(r) for r in requests]
-    routes = [costing._route_logistics(base, ref) for base in bases]  # noqa: SLF001
-    solve = any(r.get("price") is not None or r.get("target_margin") is not None for r in bases)
-    frame = pl.DataFrame(bases, infer_schema_length=None)
-    result = costing.quote_table(frame, ref, solve=solve)
     docs = []
-    for row, route in zip(costing._decorate(result, rules), routes, strict=True):  # noqa: SLF001
-        for key in ("break_even_price", "target_price"):
-            if key in row and row[key] is not None and not math.isfinite(row[key]):
-                row[key] = None
-        doc: dict[str, Any] = _finite(costing.QuoteResult(row=row, rules=row.pop("rule_list"),
-                                                          sensitivity=[], route=route).to_dict())
+    for quoted in costing.quote_many(requests, load_reference()):
+        doc: dict[str, Any] = _finite(quoted.to_dict())
         for rule in doc.get("rules", []):
             for key in ("as_of", "valid_from", "valid_to"):
                 if rule.get(key) is not None:
