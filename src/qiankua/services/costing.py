@@ -152,8 +152,14 @@ def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
 
 
 def quote_table(requests: pl.DataFrame, ref: ReferenceData | None = None, *, solve: bool = False,
-                fx_overrides: dict[str, float] | None = None) -> pl.DataFrame:
-    """Batch quote: expand products, build FX for the dates, run the engine."""
+                fx_overrides: dict[str, float] | None = None,
+                columns: list[str] | tuple[str, ...] | None = None, engine: str = "auto") -> pl.DataFrame:
+    """Batch quote: expand products, build FX for the dates, run the engine.
+
+    ``columns`` limits the result to those columns (see ``qiankua.costing.COLUMNS``); all by default.
+    ``engine`` as in :func:`qiankua.costing.quote_batch` (``auto``: the compiled kernel, except
+    small batches before the kernel is loaded in this process — see :func:`warm_kernel`).
+    """
     ref = ref or load_reference()
     rules = compiled_rules(ref)
     frame = expand_products(requests, ref)
@@ -168,7 +174,26 @@ def quote_table(requests: pl.DataFrame, ref: ReferenceData | None = None, *, sol
         frame = frame.with_columns(pl.col("hs6").cast(pl.String).str.replace_all(r"[.\s]", "").str.slice(0, 6))
     dates = frame["date"]
     fx = fx_arrays(rules.currencies, dates.min(), dates.max(), fx_overrides)  # type: ignore[arg-type]
-    return quote_batch(frame, rules, fx, solve=solve)
+    return quote_batch(frame, rules, fx, solve=solve, columns=columns, engine=engine)
+
+
+def warm_kernel(ref: ReferenceData | None = None) -> float:
+    """Quote one item on the compiled kernel now: loads the rule tables, the FX history and the
+    kernel (compiling it on a machine without the numba cache). Returns the seconds it took.
+
+    For long-running processes (API server): call once at start-up, e.g. in a background thread,
+    so that small batches (single quotes, the API batcher) also run on the kernel afterwards.
+    """
+    import time
+
+    ref = ref or load_reference()
+    product = ref.products["id"][0]
+    frame = pl.DataFrame({"product_id": [product], "market": ["DE"], "mode": ["9610"], "service": ["postal"],
+                          "platform": ["aliexpress"], "date": [dt.date.today()], "price": [10.0],
+                          "target_margin": [0.25]})
+    t0 = time.perf_counter()
+    quote_table(frame, ref, engine="kernel")
+    return time.perf_counter() - t0
 
 
 def describe(result: pl.DataFrame, rules: CompiledRules | None = None) -> pl.DataFrame:
@@ -397,7 +422,7 @@ def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None 
         pl.col("product").alias("product_id"), "market", pl.lit("9710").alias("mode"),
         pl.lit("sea-lcl").alias("service"), pl.lit("b2b").alias("platform"), pl.lit(day).alias("date"),
     )
-    result = quote_table(requests, ref)
+    result = quote_table(requests, ref, columns=("status", "duty", "customs_value", "confidence"))
     codes = dict(enumerate(_CONFIDENCE_CODES))
     out = pl.DataFrame({
         "product": pairs["product"], "market": pairs["market"], "status": result["status"],
@@ -456,4 +481,4 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Any]:
 
 
 __all__ = ["QuoteResult", "compiled_rules", "costing_tables", "demo_sections", "expand_products", "fx_arrays",
-           "quote_one", "quote_table", "describe"]
+           "quote_one", "quote_table", "describe", "warm_kernel"]
