@@ -102,9 +102,53 @@ def _view(spark, con, name, frame):
     return con.table(name)
 
 
+CODES = {"CHN": 156, "DEU": 276, "GBR": 826, "USA": 842}
+
+
+def _coded(frame: pl.DataFrame) -> pl.DataFrame:
+    """FLOWS as the store keeps them: integer country codes and HS6 numbers."""
+    return frame.with_columns(pl.col("exporter").replace_strict(CODES, return_dtype=pl.Int32),
+                              pl.col("importer").replace_strict(CODES, return_dtype=pl.Int32),
+                              pl.col("hs6").cast(pl.Int32))
+
+
+def test_integer_codes_give_the_same_pairs_once_named(duck):
+    con = duck.get_backend()
+    coded = con.create_table("coded", _coded(pl.from_arrow(FLOWS)).to_arrow())
+    countries = con.create_table("cc", pl.DataFrame({"code": list(CODES.values()), "iso3": list(CODES)}).to_arrow())
+    named = _frame(indicators.named_pairs(indicators.pair_indicators(coded, 156, 2023, importers=[842, 826]),
+                                          countries))
+    _compare(named.select(indicators.PAIR_COLUMNS), _frame(indicators.pair_indicators(duck, "CHN", 2023)),
+             ["importer", "hs6"])
+
+
+def _ranked(table):
+    from qiankua.opportunity.ranking import rank_table
+
+    pairs = table.mutate(product=table.hs6, market=table.importer, blockers=ibis.literal(0),
+                         demand=table.import_value_usd, growth=table.import_growth, china_share=table.exporter_share)
+    r = rank_table(pairs, top_k=3, samples=20, seed=1)
+    return r, _frame(r.scored.select("product", "market", "score"))
+
+
 @pytest.mark.slow
 def test_same_results_on_duckdb_and_pyspark(duck, spark):
     con = ibis.pyspark.connect(spark)
     sp = _view(spark, con, "flows_hand", FLOWS.to_pandas())
     _compare(_frame(indicators.pair_indicators(duck, "CHN", 2023)),
              _frame(indicators.pair_indicators(sp, "CHN", 2023)), ["importer", "hs6"])
+    # the store's integer-coded layout, names put back on the output, and the ranking on the backend
+    coded = _coded(pl.from_arrow(FLOWS))
+    cc = pl.DataFrame({"code": list(CODES.values()), "iso3": list(CODES)}, schema_overrides={"code": pl.Int32})
+    dcon = duck.get_backend()
+    d_pairs = indicators.named_pairs(indicators.pair_indicators(dcon.create_table("coded2", coded.to_arrow()), 156,
+                                                                2023), dcon.create_table("cc2", cc.to_arrow()))
+    s_pairs = indicators.named_pairs(indicators.pair_indicators(_view(spark, con, "coded", coded.to_pandas()), 156,
+                                                                2023), _view(spark, con, "cc", cc.to_pandas()))
+    _compare(_frame(d_pairs), _frame(s_pairs), ["importer", "hs6"])
+    d_rank, d_scores = _ranked(d_pairs)
+    s_rank, s_scores = _ranked(s_pairs)
+    assert d_rank.weights == pytest.approx(s_rank.weights, rel=1e-9)
+    assert d_rank.top["market"].to_list() == s_rank.top["market"].to_list()
+    assert d_rank.top["stability"].to_list() == pytest.approx(s_rank.top["stability"].to_list())
+    _compare(d_scores, s_scores, ["product", "market"])

@@ -50,12 +50,15 @@ def test_cli_json_shape(cli, tmp_path, monkeypatch):
         assert isinstance(e["reasons"], list) and isinstance(e["requirements"], list)
         for r in e["reasons"]:
             assert r["text_zh"] and r["text_en"]
-    # routing and costing are wired in: route and tariff criteria come from them; a margin needs
-    # typical retail prices, which no engine provides yet, so it stays unavailable and says so
+    # routing and costing are wired in: route and tariff criteria come from them; a margin needs a
+    # typical retail price (no sales imported, no cited figure), so it is unavailable and says so
     assert "margin" in doc["unavailable"] and "route_cost" not in doc["unavailable"]
     assert doc["indicator_status"]["route_cost"] == "ok (routing)"
     assert doc["indicator_status"]["tariff"] == "ok (costing)"
-    assert doc["indicator_status"]["margin"].startswith("not provided")
+    assert doc["indicator_status"]["margin"].startswith("unavailable: no typical retail price")
+    for e in doc["ranking"]:
+        assert e["margin"]["available"] is False and e["margin"]["value"] is None
+        assert "no typical retail price" in e["margin"]["flag"]
     assert not list(tmp_path.iterdir())  # ranking with defaults writes nothing
 
 
@@ -131,3 +134,50 @@ def test_data_fetch_baci_from_a_local_file(tmp_path):
     bad = CliRunner().invoke(app, ["--db", str(db), "data", "fetch", "comtrade", "--hs", "09x", "--year", "2023",
                                    "--json"])
     assert bad.exit_code == 2
+
+
+SALES_CSV = (
+    "order_id,order_date,product_id,market,channel,quantity,unit_price,currency\n"
+    "A1,2026-09-01,duyun-maojian-250g,US,Amazon US,2,38.00,USD\n"
+    "A2,2026-09-03,duyun-maojian-250g,US,Amazon US,1,45.00,USD\n"
+    "A3,2026-09-09,duyun-maojian-250g,US,own shop,1,40.00,USD\n"
+    "A4,2026-09-02,leishan-miao-silver-necklace,US,AliExpress,1,120.00,USD\n"
+)
+
+
+def test_margin_at_typical_retail_from_imported_sales(ref, tmp_path):
+    from qiankua.services.costing import quote_many
+    from qiankua.store import import_file
+
+    path = tmp_path / "sales.csv"
+    path.write_text(SALES_CSV, encoding="utf-8")
+    day = __import__("datetime").date(2026, 10, 1)
+    products = ["duyun-maojian-250g", "leishan-miao-silver-necklace"]
+    with Store(tmp_path / "db.duckdb") as store:
+        import_file(store, path, "sales", ref)
+        res = svc.opportunities(ref=ref, store=store, products=products, markets=["US", "DE"], top=4, samples=20,
+                                on=day)
+    assert res.indicator_status["margin"] == "ok (costing at typical retail price; 2 of 4 pairs)"
+    assert "margin" in res.ranking.criteria
+    by_pair = {(e["product"], e["market"]): e for e in res.entries}
+    tea = by_pair[("duyun-maojian-250g", "US")]["margin"]
+    # quantity-weighted median of 38, 38, 45, 40 is 38 USD; best-selling channel Amazon
+    assert tea["available"] and tea["retail_price"] == 38.0 and tea["currency"] == "USD"
+    assert tea["basis"].startswith("your sales: 3 order lines, 4 units")
+    expect = quote_many([{"product_id": "duyun-maojian-250g", "market": "US", "mode": "9610", "service": "postal",
+                          "platform": "amazon", "date": "2026-10-01", "price": 38.0}], ref)[0].row["margin"]
+    assert tea["value"] == pytest.approx(expect, abs=1e-4)
+    silver = by_pair[("leishan-miao-silver-necklace", "US")]["margin"]
+    assert silver["available"] and silver["retail_price"] == 120.0
+    # DE has no sales and no cited price: flagged unavailable, never counted as a zero margin
+    for product in products:
+        entry = by_pair[(product, "DE")]
+        assert entry["margin"]["available"] is False and entry["margin"]["value"] is None
+        assert entry["margin"]["flag"] == entry["margin"]["flag_en"] == svc.NO_PRICE and entry["margin"]["flag_zh"]
+        assert any(r["direction"] == "missing" and "margin" in r["criterion"] for r in entry["reasons"]) \
+            or res.ranking.weights["margin"] < 0.05
+    table = res.ranking.table
+    assert table.filter(pl.col("market") == "DE")["margin"].null_count() == 2
+    # a margin reason reads "margin 31.0% at typical retail" when it counts for or against a pair
+    texts = [r["text_en"] for e in res.entries for r in e["reasons"] if r["criterion"] == "margin"]
+    assert all("at typical retail" in x for x in texts)

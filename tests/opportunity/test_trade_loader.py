@@ -37,19 +37,28 @@ def _zip(tmp_path, files):
     return path
 
 
-def test_baci_zip_loads_canonical_rows(tmp_path):
+def _named(store):
+    return [tuple(r.values()) for r in trade.named_flows(store).order_by("source", "year", "value_usd").drop("source")
+            .to_pyarrow().to_pylist()]
+
+
+def test_baci_zip_loads_codes_and_names(tmp_path):
     path = _zip(tmp_path, {"BACI_HS22_Y2023_V202501.csv": BACI_2023, "BACI_HS22_Y2022_V202501.csv": BACI_2022,
                            "country_codes_V202501.csv": COUNTRIES, "product_codes_HS22_V202501.csv": "code,description\n"})
     with Store(tmp_path / "db.duckdb") as store:
         result = trade.load_baci(store, path, [2023])
         assert result.rows == 5 and result.years == [2023] and result.unmapped_codes == ["999"]
+        # stored as BACI codes them: integer countries and HS6 (the fast group-by keys)
         rows = store._db.execute('SELECT year, exporter, importer, hs6, value_usd, quantity_t FROM "user".trade_flows '
                                  "ORDER BY value_usd DESC").fetchall()
-        assert rows[0] == (2023, "DEU", "USA", "220890", 1200250.0, 300.0)
-        assert rows[1] == (2023, "CHN", "USA", "090210", 578600.0, 120.5)
-        assert (2023, "CHN", "GBR", "090210", pytest.approx(37700.0), None) in rows
-        assert any(r[3] == "090230" for r in rows)  # a 5-digit k gets its leading zero back
-        assert any(r[1] == "N999" for r in rows)
+        assert rows[0] == (2023, 276, 842, 220890, 1200250.0, 300.0)
+        assert trade.country_codes(store) == {"CHN": 156, "DEU": 276, "GBR": 826, "USA": 842, "N999": 999}
+        named = _named(store)
+        assert named[-1] == (2023, "DEU", "USA", "220890", 1200250.0, 300.0)
+        assert (2023, "CHN", "USA", "090210", 578600.0, 120.5) in named
+        assert (2023, "CHN", "GBR", "090210", pytest.approx(37700.0), None) in named
+        assert any(r[3] == "090230" for r in named)  # a 5-digit k gets its leading zero back
+        assert any(r[1] == "N999" for r in named)
         # reloading the same year replaces, never duplicates; another year adds
         trade.load_baci(store, path, [2023])
         trade.load_baci(store, path, [2022])
@@ -57,14 +66,40 @@ def test_baci_zip_loads_canonical_rows(tmp_path):
         assert trade.trade_years(store) == [2022, 2023]
 
 
+def test_one_code_space_across_sources(tmp_path):
+    # Comtrade first: USA gets its ISO numeric code 840; BACI's USA (842) is then recoded to 840
+    path = tmp_path / "comtrade.csv"
+    path.write_text(COMTRADE_API, encoding="utf-8")
+    baci = _zip(tmp_path, {"BACI_HS22_Y2022_V202501.csv": BACI_2022, "country_codes_V202501.csv": COUNTRIES})
+    with Store(tmp_path / "db.duckdb") as store:
+        trade.load_comtrade(store, path)
+        trade.load_baci(store, baci, [2022])
+        codes = trade.country_codes(store)
+        assert codes["USA"] == 840 and codes["CHN"] == 156 and len(set(codes.values())) == len(codes)
+        assert _named(store) == [(2022, "CHN", "USA", "090210", 500000.0, 110.0),
+                                 (2023, "CHN", "USA", "090210", 600000.0, 120.5)]
+        assert store._db.execute('SELECT DISTINCT importer FROM "user".trade_flows').fetchall() == [(840,)]
+
+
+def test_text_keyed_store_is_migrated_to_codes(tmp_path):
+    with Store(tmp_path / "db.duckdb") as store:
+        store._db.execute('CREATE TABLE "user".trade_flows (source VARCHAR, year INTEGER, exporter VARCHAR, '
+                          "importer VARCHAR, hs6 VARCHAR, value_usd DOUBLE, quantity_t DOUBLE)")
+        store._db.execute("INSERT INTO \"user\".trade_flows VALUES ('baci', 2023, 'CHN', 'XKX', '090210', 5.0, NULL)")
+        assert _named(store) == [(2023, "CHN", "XKX", "090210", 5.0, None)]
+        codes = trade.country_codes(store)
+        assert codes["CHN"] == 156 and codes["XKX"] >= 1000  # no ISO numeric code: next free from 1000
+
+
 def test_baci_bare_csv_with_old_country_file(tmp_path):
     csv_path = tmp_path / "BACI_HS22_Y2022_V202501.csv"
     csv_path.write_text(BACI_2022, encoding="utf-8")
     (tmp_path / "country_codes_V202201.csv").write_text(COUNTRIES_OLD, encoding="utf-8")
-    table, unmapped = trade.read_baci(csv_path)
-    assert table.to_pylist() == [{"year": 2022, "exporter": "CHN", "importer": "USA", "hs6": "090210",
-                                  "value_usd": 500000.0, "quantity_t": 110.0}]
-    assert unmapped == []
+    data = trade.read_baci(csv_path)
+    assert data.flows.to_pylist() == [{"year": 2022, "exporter": 156, "importer": 842, "hs6": 90210,
+                                       "value_usd": 500000.0, "quantity_t": 110.0}]
+    assert data.countries.to_pylist() == [{"code": 156, "iso3": "CHN"}, {"code": 842, "iso3": "USA"}]
+    assert data.unmapped == []
 
 
 @pytest.mark.parametrize("files, message", [

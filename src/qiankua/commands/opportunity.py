@@ -39,11 +39,14 @@ def register(app: typer.Typer) -> None:
 
         def show(result: Any) -> None:
             lang = state.lang
-            table = RichTable("#", "product", "market", "score", "potential USD", t("opportunity.col.feasible", lang),
-                              "stability", "reasons", title=t("opportunity.title", lang))
+            table = RichTable("#", "product", "market", "score", "potential USD", "margin",
+                              t("opportunity.col.feasible", lang), "stability", "reasons",
+                              title=t("opportunity.title", lang))
             for e in result.entries:
                 pot = "" if e["potential_usd"] is None else f"{e['potential_usd']:,.0f}"
-                table.add_row(str(e["rank"]), e["product"], e["market"], f"{e['score']:.3f}", pot,
+                margin = e.get("margin") or {}
+                mtxt = f"{margin['value'] * 100:.0f}%" if margin.get("available") else "n/a"
+                table.add_row(str(e["rank"]), e["product"], e["market"], f"{e['score']:.3f}", pot, mtxt,
                               "✓" if e["feasible"] else "✗", f"{e['stability']:.2f}",
                               "; ".join(r["text"] for r in e["reasons"]))
             out.print(table)

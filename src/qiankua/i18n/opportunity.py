@@ -60,6 +60,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.reason.culture.against": {"zh": "无非遗或地理标志（{v}）", "en": "no heritage or GI status ({v})"},
     "opportunity.reason.compliance.for": {"zh": "准入要求少（负担 {v}）", "en": "few entry requirements (burden {v})"},
     "opportunity.reason.compliance.against": {"zh": "准入要求多（负担 {v}）", "en": "heavy entry requirements (burden {v})"},
+    "opportunity.margin.no_price": {
+        "zh": "该组合无典型零售价（请导入销售记录，或补充有出处的零售价数据），毛利率指标不可用",
+        "en": "no typical retail price for this pair (import your sales, or add a cited retail_price figure)",
+    },
     "opportunity.reason.missing": {"zh": "无数据（按中位数计）：{name}", "en": "no data (counted at the median): {name}"},
     "opportunity.reason.proxy_tag": {"zh": "【代理值】", "en": " [proxy]"},
     "opportunity.reason.blocker": {"zh": "暂不可行：{req}（{auth}）", "en": "not currently feasible: {req} ({auth})"},

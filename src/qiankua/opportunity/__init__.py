@@ -1,8 +1,10 @@
 """Product x market opportunities: trade indicators (Ibis), MCDA ranking, market-entry requirements.
 
 Pure modules (no ibis, no database): :mod:`.mcda` (entropy weights, TOPSIS, Dirichlet stability,
-coupling degree, RCA), :mod:`.requirements`, :mod:`.defaults`, :mod:`.scoring`.
-:mod:`.indicators` holds the Ibis expressions (DuckDB or PySpark backend); it is not imported here.
+coupling degree, RCA), :mod:`.requirements`, :mod:`.defaults`, :mod:`.scoring`, :mod:`.retail`
+(typical retail prices for the margin criterion). :mod:`.indicators` (trade indicators) and
+:mod:`.ranking` (the same entropy + TOPSIS ranking over a whole pair table) hold Ibis expressions
+(DuckDB or PySpark backend); they are not imported here.
 """
 
 from qiankua.opportunity.mcda import coupling_coordination, entropy_weights, rca, topk_stability, topsis

@@ -81,6 +81,26 @@ def entropy_weights(x: ArrayLike) -> F:
     return d / d.sum()
 
 
+def entropy_weights_from_sums(n: int, totals: ArrayLike, xlogx: ArrayLike) -> F:
+    """Entropy weights from per-column sums, for matrices too large to hold (e.g. on a database).
+
+    ``totals[j] = sum_i x_ij`` and ``xlogx[j] = sum_i x_ij ln x_ij`` (``0 ln 0 := 0``) over ``n``
+    non-negative rows. Since ``p = x / T``: ``sum_i p ln p = xlogx / T - ln T``. Same conventions as
+    :func:`entropy_weights` (all-zero or constant columns weigh 0; equal weights if none informs).
+    """
+    t = np.asarray(totals, dtype=np.float64)
+    s = np.asarray(xlogx, dtype=np.float64)
+    k = t.size
+    if n <= 1:
+        return np.full(k, 1.0 / k)
+    safe = np.where(t > 0, t, 1.0)
+    e = np.where(t > 0, -(s / safe - np.log(safe)) / np.log(n), 1.0)
+    d = np.clip(1.0 - e, 0.0, None)
+    if d.sum() <= 1e-15:
+        return np.full(k, 1.0 / k)
+    return d / d.sum()
+
+
 def _check_weights(w: ArrayLike, k: int) -> F:
     arr = np.asarray(w, dtype=np.float64)
     if arr.shape != (k,) or np.any(arr < 0) or not np.all(np.isfinite(arr)) or arr.sum() <= 0:
@@ -143,11 +163,14 @@ def dirichlet_weights(weights: ArrayLike, n: int, *, concentration: float = 50.0
 def topk_stability(
     normalised: F, weights: ArrayLike, k: int, *, samples: int = 400, concentration: float = 50.0,
     seed: int = 0, eligible: NDArray[np.bool_] | None = None, chunk: int = 50,
+    hi: F | None = None, lo: F | None = None,
 ) -> F:
     """Probability that each alternative is in the top ``k`` when weights are perturbed.
 
     Weights are drawn from a Dirichlet centred on the chosen ones (seeded, reproducible).
     ``eligible`` restricts who can hold a top-k place (e.g. only feasible pairs); others get 0.
+    ``hi`` / ``lo`` are the column ideal / anti-ideal when ``normalised`` holds only some rows of
+    the decision matrix (the candidates of a larger table); by default those of ``normalised``.
     """
     n_alt = normalised.shape[0]
     elig = np.ones(n_alt, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
@@ -157,7 +180,9 @@ def topk_stability(
         return hits
     idx = np.flatnonzero(elig)
     sub = normalised[idx]
-    hi, lo = normalised.max(axis=0), normalised.min(axis=0)  # ideals stay those of every alternative
+    # ideals stay those of every alternative
+    hi = normalised.max(axis=0) if hi is None else np.asarray(hi, dtype=np.float64)
+    lo = normalised.min(axis=0) if lo is None else np.asarray(lo, dtype=np.float64)
     draws = dirichlet_weights(weights, samples, concentration=concentration, seed=seed)
     for start in range(0, samples, chunk):
         c = topsis_normalised(sub, draws[start:start + chunk], hi, lo)

@@ -99,6 +99,19 @@ def parse_weights(text: str | None) -> dict[str, float]:
     return out
 
 
+def final_weights(names: list[str], entropy: np.ndarray, user_weights: dict[str, float]) -> tuple[np.ndarray, dict[str, str]]:
+    """Entropy weights with any criterion named in ``user_weights`` overridden, renormalised to 1."""
+    w = np.array(entropy, dtype=np.float64)
+    source = dict.fromkeys(names, "entropy")
+    for i, name in enumerate(names):
+        if name in user_weights:
+            w[i] = user_weights[name]
+            source[name] = "user"
+    if w.sum() <= 0:
+        raise InvalidInputError("The weights sum to zero; give at least one criterion a positive weight.")
+    return w / w.sum(), source
+
+
 def rank_pairs(
     pairs: pl.DataFrame, *, user_weights: dict[str, float] | None = None, top_k: int = 10,
     samples: int = 400, concentration: float = 50.0, seed: int = 0, max_candidates: int = 20_000,
@@ -140,15 +153,7 @@ def rank_pairs(
     types = np.array([c.kind for c in used])
     normalised = minmax_normalise(x, types)
     entropy = entropy_weights(normalised)
-    w = entropy.copy()
-    source = {c.name: "entropy" for c in used}
-    for i, c in enumerate(used):
-        if c.name in user_weights:
-            w[i] = user_weights[c.name]
-            source[c.name] = "user"
-    if w.sum() <= 0:
-        raise InvalidInputError("The weights sum to zero; give at least one criterion a positive weight.")
-    w = w / w.sum()
+    w, source = final_weights([c.name for c in used], entropy, user_weights)
     score = topsis_normalised(normalised, w)
     feasible = (pairs["blockers"].fill_null(0) == 0).to_numpy()
     eligible = feasible.copy()

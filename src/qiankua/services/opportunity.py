@@ -10,18 +10,22 @@ Data, in order of preference for each indicator:
 2. the built-in cited figures (:mod:`qiankua.opportunity.defaults`), with documented proxies
    flagged as such.
 
-Landed-cost margin / tariff and route cost / days come from the ``costing`` and ``routing``
-services when they provide the adapter functions below; otherwise those criteria are reported
-as unavailable (``indicator_status``) and left out of the ranking — never silently zero::
+Tariff and route cost / days come from the ``costing`` and ``routing`` services when they
+provide the adapter functions below; otherwise those criteria are reported as unavailable
+(``indicator_status``) and left out of the ranking — never silently zero. The landed-cost
+margin at a typical retail price is quoted by ``qiankua.services.costing.quote_many`` (9610
+parcel, postal, the pair's best-selling platform) at the typical price from the user's ``sales``
+table, else from a cited ``retail_price`` figure (:mod:`qiankua.opportunity.retail`); a pair
+with neither carries ``margin.available = false`` and a flag in its entry::
 
     qiankua.services.costing.pair_margins(ref, pairs: pl.DataFrame) -> pl.DataFrame
-        pairs: product, market, hs6 -> product, market, tariff (fraction), margin (fraction of the
-        typical retail price), confidence
+        pairs: product, market, hs6 -> product, market, tariff (fraction), confidence
     qiankua.services.routing.pair_routes(ref, pairs: pl.DataFrame) -> pl.DataFrame
         pairs: product, market, hs6 -> product, market, route_cost_cny_per_kg, route_days, confidence
 
 The same columns can be passed directly as ``extra`` (a frame with product, market and any of
-``tariff_rate``, ``margin_pct``, ``route_cost_cny_per_kg``, ``route_days``).
+``tariff_rate``, ``margin_pct``, ``route_cost_cny_per_kg``, ``route_days``); a later source
+overrides an earlier one only where it has a value.
 """
 
 from __future__ import annotations
@@ -85,13 +89,114 @@ def _adapter(module: str, func: str, ref: ReferenceData, pairs: pl.DataFrame) ->
     return frame, "ok"
 
 
-def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str, str], ref: ReferenceData) -> pl.DataFrame:
+_PLATFORM_WORDS = ("aliexpress", "amazon", "lazada", "shopee")  # sales channel text -> costing platform
+NO_PRICE = "no typical retail price for this pair (import your sales, or add a cited retail_price figure)"  # = en of opportunity.margin.no_price
+
+
+def _platform(channel: str | None) -> str:
+    text = (channel or "").lower()
+    return next((p for p in _PLATFORM_WORDS if p in text), "direct")
+
+
+@cache
+def _converter() -> Any:
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+
+
+def _to_currency(amount: float, src: str, dst: str, day: dt.date) -> float | None:
+    if src == dst:
+        return amount
+    try:
+        return float(_converter().convert(amount, src, dst, date=day))
+    except (ValueError, KeyError, RuntimeError):
+        return None
+
+
+def _user_sales(store: Any) -> pl.DataFrame:
+    if store is None or ("user", "sales") not in store.tables():
+        return pl.DataFrame()
+    return store.frame("sales")
+
+
+def retail_margins(ref: ReferenceData, pairs: pl.DataFrame, *, store: Any = None,
+                   on: dt.date | None = None) -> tuple[pl.DataFrame, str]:
+    """Margin at the typical retail price per pair, quoted by ``costing.quote_many``.
+
+    ``pairs``: ``product, market, hs6``. Returns one row per pair (``margin_pct`` null where no
+    typical price or no quote) with ``margin_conf``, ``retail_price``, ``retail_currency``,
+    ``price_basis`` and ``margin_flag`` (why a margin is missing), and the criterion's status.
+    """
+    from qiankua.opportunity.retail import cited_prices, combine, typical_prices
+
+    day = on or dt.date.today()
+    figures, _ = opportunity_tables()
+    sales = _user_sales(store)
+    products = pairs.select(pl.col("product").alias("id"), "hs6").unique()
+    markets = pairs.select(pl.col("market").alias("iso2")).unique()
+    prices = combine(typical_prices(sales), cited_prices(figures, products, markets))
+    out = pairs.select("product", "market").join(prices, on=["product", "market"], how="left")
+    ccy = dict(zip(ref.markets["iso2"].to_list(), ref.markets["currency"].to_list(), strict=True))
+    requests, index, flags = [], [], {}
+    for i, r in enumerate(out.iter_rows(named=True)):
+        if r["retail_price"] is None:
+            flags[i] = NO_PRICE
+            continue
+        price = _to_currency(float(r["retail_price"]), r["retail_currency"], ccy.get(r["market"], ""), day)
+        if price is None:
+            flags[i] = f"no exchange rate {r['retail_currency']} -> {ccy.get(r['market'])} for the typical price"
+            continue
+        requests.append({"product_id": r["product"], "market": r["market"], "mode": "9610", "service": "postal",
+                         "platform": _platform(r["channel"]), "date": day.isoformat(), "price": price})
+        index.append(i)
+    margin: list[float | None] = [None] * out.height
+    conf: list[str | None] = [None] * out.height
+    if requests:
+        from qiankua.services.costing import quote_many
+
+        try:
+            quotes = quote_many(requests, ref)
+        except Exception as exc:  # noqa: BLE001 — a failing optional engine must not break the ranking
+            quotes = []
+            for i in index:
+                flags[i] = f"costing failed: {type(exc).__name__}: {exc}"
+        for i, q in zip(index, quotes, strict=False):
+            m = q.row.get("margin")
+            if q.row.get("status") == "no_rule" or m is None or m != m:
+                flags[i] = f"costing has no rule for this pair ({q.row.get('reason') or q.row.get('status')})"
+                continue
+            margin[i] = float(m)
+            conf[i] = worst(out["price_conf"][i], q.row.get("confidence"))
+    out = out.with_columns(
+        margin_pct=pl.Series(margin, dtype=pl.Float64), margin_conf=pl.Series(conf, dtype=pl.String),
+        margin_flag=pl.Series([flags.get(i) for i in range(out.height)], dtype=pl.String),
+    ).drop("channel", "price_conf")
+    n = int(out["margin_pct"].is_not_null().sum())
+    if n == 0:
+        sources = "your sales table has no line for these pairs" if sales.height else "no sales imported"
+        status = (f"unavailable: no typical retail price ({sources}; the reference data hold no cited "
+                  "retail_price figure) — import sales.csv to rank by margin")
+    else:
+        status = f"ok (costing at typical retail price; {n} of {out.height} pairs)"
+    return out, status
+
+
+def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str, str], ref: ReferenceData,
+                store: Any = None, on: dt.date | None = None) -> pl.DataFrame:
     pairs = base.select("product", "market", "hs6")
     frames: list[tuple[pl.DataFrame, str]] = []
     margins, st = _adapter("costing", "pair_margins", ref, pairs)
-    status["tariff"] = status["margin"] = st
+    status["tariff"] = st
     if margins is not None:
-        frames.append((margins.rename({"tariff": "tariff_rate", "margin": "margin_pct"}, strict=False), "costing"))
+        frames.append((margins.rename({"tariff": "tariff_rate"}, strict=False).drop("margin", strict=False),
+                       "costing"))
+    retail, status["margin"] = retail_margins(ref, pairs, store=store, on=on)
+    base = base.join(retail.select("product", "market", "retail_price", "retail_currency", "price_basis",
+                                   "margin_flag"), on=["product", "market"], how="left")
+    frames.append((retail.filter(pl.col("margin_pct").is_not_null())
+                   .select("product", "market", "margin_pct", pl.col("margin_conf").alias("confidence")),
+                   "retail"))
     routes, st = _adapter("routing", "pair_routes", ref, pairs)
     status["route_cost"] = status["route_days"] = st
     if routes is not None:
@@ -106,13 +211,27 @@ def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str
         conf = frame["confidence"] if "confidence" in frame.columns else pl.Series(["unconfirmed"] * frame.height)
         sel = frame.select("product", "market", *[pl.col(c).cast(pl.Float64).alias(EXTRA_COLUMNS[c]) for c in cols])
         sel = sel.with_columns([conf.alias(f"{EXTRA_COLUMNS[c]}_conf") for c in cols])
-        drop = [c for c in sel.columns if c in out.columns and c not in ("product", "market")]
-        out = out.drop(drop).join(sel, on=["product", "market"], how="left")
+        # a later source overrides an earlier one where it has a value, and only there
+        out = out.join(sel.rename({c: f"{c}__new" for c in sel.columns if c not in ("product", "market")}),
+                       on=["product", "market"], how="left")
         for c in cols:
-            status[EXTRA_COLUMNS[c]] = f"ok ({origin})"
-    for key in ("tariff", "margin", "route_cost", "route_days"):
+            name = EXTRA_COLUMNS[c]
+            new = pl.col(f"{name}__new")
+            if name in out.columns:
+                out = out.with_columns(pl.when(new.is_not_null()).then(pl.col(f"{name}_conf__new"))
+                                       .otherwise(pl.col(f"{name}_conf")).alias(f"{name}_conf"),
+                                       pl.coalesce(new, pl.col(name)).alias(name))
+            else:
+                out = out.with_columns(new.alias(name), pl.col(f"{name}_conf__new").alias(f"{name}_conf"))
+            if name == "margin":
+                out = out.with_columns(margin_flag=pl.when(pl.col("margin").is_not_null()).then(None)
+                                       .otherwise(pl.col("margin_flag")))
+            if origin != "retail":  # retail's own status says how many pairs have a typical price
+                status[name] = f"ok ({origin})"
+        out = out.drop([c for c in out.columns if c.endswith("__new")])
+    for key in ("tariff", "route_cost", "route_days"):
         if status.get(key) == "ok":  # the adapter ran but did not deliver this criterion
-            status[key] = "not provided by the engine (needs typical retail prices)" if key == "margin" else "not provided"
+            status[key] = "not provided"
     return out
 
 
@@ -137,7 +256,7 @@ def _spark_session() -> Any:
 def trade_indicators(store: Any, markets: pl.DataFrame, products: pl.DataFrame, *, engine: str = "duckdb",
                      year: int | None = None, session: Any = None) -> tuple[pl.DataFrame | None, dict[str, Any]]:
     """Pair indicators from the store's trade flows on DuckDB or Spark; (None, info) when none are loaded."""
-    from qiankua.opportunity.indicators import pair_indicators
+    from qiankua.opportunity.indicators import named_pairs, pair_indicators
     from qiankua.store import trade
 
     years = trade.trade_years(store)
@@ -147,12 +266,16 @@ def trade_indicators(store: Any, markets: pl.DataFrame, products: pl.DataFrame, 
         return None, info
     year = year or years[-1]
     info["year"] = year
-    flows = trade.flows_table(store)
+    codes = trade.country_codes(store)
     if engine == "spark":
-        flows = trade.spark_flows(store, session or _spark_session())
-    iso3 = markets["iso3"].to_list()
-    expr = pair_indicators(flows, "CHN", year, importers=iso3, products=sorted(set(products["hs6"].drop_nulls())))
-    frame = pl.from_arrow(expr.to_pyarrow())
+        flows, countries = trade.spark_flows(store, session or _spark_session())
+    else:
+        flows, countries = trade.flows_table(store), trade.countries_table(store)
+    importers = [codes[c] for c in markets["iso3"].to_list() if c in codes]
+    hs = sorted({int(h) for h in products["hs6"].drop_nulls().str.replace_all(r"\D", "").str.slice(0, 6).to_list() if h})
+    # a store without China among its countries has no Chinese exports: code -1 matches no row
+    expr = pair_indicators(flows, codes.get("CHN", -1), year, importers=importers, products=hs)
+    frame = pl.from_arrow(named_pairs(expr, countries).to_pyarrow())
     assert isinstance(frame, pl.DataFrame)
     code = markets.select(pl.col("iso3").alias("importer"), pl.col("iso2").alias("market"))
     return frame.join(code, on="importer", how="inner"), info
@@ -241,7 +364,7 @@ def build_pairs(ref: ReferenceData, products: pl.DataFrame, markets: pl.DataFram
             base = _apply_trade(base, frame, trade_info)
             for k in ("demand", "growth", "china_share", "rca"):
                 status[k] = f"trade data {trade_info.get('year')} ({trade_info['engine']})"
-    base = _with_extra(base, extra, status, ref)
+    base = _with_extra(base, extra, status, ref, store=store, on=on)
     applicable = applicable_requirements(products, markets, requirements, on=on, met=met)
     comp = pair_compliance(applicable)
     blockers = (applicable.filter((pl.col("severity") == "blocker") & ~pl.col("met"))
@@ -298,6 +421,18 @@ def opportunities(
                              notes=notes)
 
 
+def _margin_entry(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    value = row.get("margin")
+    if value is None:
+        flag = row.get("margin_flag") or NO_PRICE
+        texts = {k: t("opportunity.margin.no_price", k) if flag == NO_PRICE else flag for k in ("zh", "en")}
+        return {"available": False, "value": None, "flag": texts[lang] if lang in texts else texts["en"],
+                "flag_zh": texts["zh"], "flag_en": texts["en"]}
+    return {"available": True, "value": round(float(value), 4), "retail_price": row.get("retail_price"),
+            "currency": row.get("retail_currency"), "basis": row.get("price_basis") or "user-supplied margin",
+            "confidence": row.get("margin_conf")}
+
+
 def _entries(ranking: Ranking, applicable: pl.DataFrame, top: int, lang: str) -> list[dict[str, Any]]:
     reqs: dict[tuple[str, str], list[dict[str, Any]]] = {}
     head = ranking.table.head(top)
@@ -320,6 +455,7 @@ def _entries(ranking: Ranking, applicable: pl.DataFrame, top: int, lang: str) ->
             "feasible": bool(row["feasible"]), "stability": round(float(row["stability"]), 4),
             "confidence": worst(*confs),
             "proxy_indicators": proxies,
+            "margin": _margin_entry(row, lang),
             "reasons": [r.to_dict(lang) for r in reasons],
             "requirements": sorted(reqs.get((row["product"], row["market"]), []),
                                    key=lambda q: ("blocker registration certification labelling".split().index(q["severity"]), q["req_id"])),
@@ -384,7 +520,9 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Section]:
     for e in result.entries:
         top_rows.append({
             "rank": e["rank"], "product": names.get(e["product"], e["product"]), "market": e["market"],
-            "score": e["score"], "potential_usd": e["potential_usd"], "stability": e["stability"],
+            "score": e["score"], "potential_usd": e["potential_usd"],
+            "margin": (f"{e['margin']['value'] * 100:.0f}%" if e["margin"]["available"] else "n/a"),
+            "stability": e["stability"],
             "feasible": e["feasible"], "confidence": e["confidence"],
             "reasons": "；".join(r["text_zh"] for r in e["reasons"]) + " / " + "; ".join(r["text_en"] for r in e["reasons"]),
             "requirements": "; ".join(f"[{q['severity']}] {q['authority']}" for q in e["requirements"]),
@@ -417,6 +555,7 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Section]:
             Table(name="opportunity_top20", frame=top_frame, confidence_column="confidence",
                   headers={"rank": "名次 rank", "product": "产品 product", "market": "市场 market",
                            "score": "得分 score", "potential_usd": "潜力(美元) potential USD",
+                           "margin": "典型零售价毛利率 margin at typical retail",
                            "stability": "前20稳定性 top-20 stability", "feasible": "可行 feasible",
                            "confidence": "可信度 confidence", "reasons": "理由 reasons",
                            "requirements": "准入要求 requirements"}),
