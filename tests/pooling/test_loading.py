@@ -1,7 +1,7 @@
 """3D loader: hand cases and invariants (no overlap, bounds, weight, this-side-up, support, accounting)."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qiankua.pooling.loading import BoxType, pack, volume_lower_bound
@@ -43,8 +43,11 @@ def test_this_side_up_keeps_height_vertical():
 
 
 def test_nothing_on_a_non_stackable_carton():
-    res = pack([BoxType(key="n", l=100, w=100, h=50, kg=1, count=2, stackable=False)], CUBE)
+    res = pack([BoxType(key="n", l=100, w=100, h=50, kg=1, count=2, stackable=False, this_side_up=True)], CUBE)
     assert res.units_used == 2
+    # free to turn, the two stand on their sides next to each other, neither on the other
+    turned = pack([BoxType(key="n", l=100, w=100, h=50, kg=1, count=2, stackable=False)], CUBE)
+    assert turned.units_used == 1 and all(p.z == 0 for p in turned.placements)
 
 
 def _check(res, boxes, unit, support):
@@ -96,3 +99,36 @@ def test_packing_invariants(boxes, support, max_units):
         assert res.units_used <= max_units
     if not res.unplaced:
         assert res.units_used >= volume_lower_bound(boxes, unit)
+
+
+@given(st.lists(box, min_size=1, max_size=6, unique_by=lambda b: b.key), st.sampled_from([1.0, 0.75, 0.0]),
+       st.sampled_from([None, 1, 2]), st.sampled_from(["blocks", "extreme_point"]))
+def test_packing_invariants_each_method(boxes, support, max_units, method):
+    unit = LoadUnit(unit_id="u", kind="container", l_cm=120, w_cm=80, h_cm=90, max_kg=600)
+    res = pack(boxes, unit, support_fraction=support, max_units=max_units, method=method)
+    _check(res, boxes, unit, support)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(box, min_size=1, max_size=5, unique_by=lambda b: b.key), st.sampled_from([1.0, 0.0]))
+def test_searched_packing_keeps_the_rules_and_never_does_worse(boxes, support):
+    unit = LoadUnit(unit_id="u", kind="container", l_cm=120, w_cm=80, h_cm=90, max_kg=600)
+    quick = pack(boxes, unit, support_fraction=support, max_units=1)
+    searched = pack(boxes, unit, support_fraction=support, max_units=1, time_limit_s=0.05, seed=3)
+    _check(searched, boxes, unit, support)
+    placed_vol = lambda r: sum(p.dx * p.dy * p.dz for p in r.placements)  # noqa: E731
+    assert placed_vol(searched) >= placed_vol(quick) - 1e-6
+
+
+def test_block_building_fills_a_container_exactly_from_two_carton_sizes():
+    # 60 x 40 x 30 and 40 x 30 x 20 cartons into a 240 x 120 x 120 unit (3,456,000 cm3)
+    unit = LoadUnit(unit_id="u", kind="container", l_cm=240, w_cm=120, h_cm=120, max_kg=1e9)
+    boxes = [BoxType(key="a", l=60, w=40, h=30, kg=1, count=40), BoxType(key="b", l=40, w=30, h=20, kg=1, count=60)]
+    blocks = pack(boxes, unit, max_units=1, method="blocks")
+    _check(blocks, boxes, unit, 1.0)
+    assert blocks.utilisation[0] == pytest.approx(1.0)  # 240 = 4 x 60, 120 = 3 x 40 = 4 x 30: exact fill exists
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(Exception, match="method"):
+        pack([BoxType(key="a", l=1, w=1, h=1, kg=1, count=1)], CUBE, method="magic")

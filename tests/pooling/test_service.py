@@ -106,3 +106,32 @@ def test_same_seed_same_pool(ref, small_file):
     b = plan_file(small_file, ref, time_limit_s=30, seed=9, max_iterations=300)
     assert a.routing.stopped_by == "iterations"
     assert a.to_dict() == b.to_dict()
+
+
+def test_pool_from_the_store_matches_the_file(ref, small_file, tmp_path, monkeypatch):
+    from qiankua.exceptions import InvalidInputError
+    from qiankua.services.data import import_user_file
+
+    db = tmp_path / "store.duckdb"
+    with pytest.raises(InvalidInputError, match="shipments"):
+        plan_file(None, ref, time_limit_s=0.3, seed=1, db=_empty_store(db))
+    import_user_file(db, small_file, "shipments")
+    stored = plan_file(None, ref, time_limit_s=0.3, seed=1, db=db)
+    direct = plan_file(small_file, ref, time_limit_s=0.3, seed=1)
+    assert {e.id for e in stored.exporters} == {e.id for e in direct.exporters}
+    assert stored.total_standalone_cny == direct.total_standalone_cny
+    from qiankua.cli import state
+
+    monkeypatch.setattr(state, "db", db)  # what the main app's --db option sets
+    result = CliRunner().invoke(_app(), ["pool", "--time-limit", "0.3", "--seed", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {e["id"] for e in data["exporters"]} == {e.id for e in direct.exporters}
+
+
+def _empty_store(db):
+    from qiankua.store import Store
+
+    with Store(db):
+        pass
+    return db

@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("pool", help=_h("pooling.pool.help"))
     def pool(
-        file: Annotated[Path, typer.Argument(help="CSV / XLSX (shipments)")],
+        file: Annotated[Path | None, typer.Argument(help=_h("pooling.arg.file"))] = None,
         time_limit: Annotated[float, typer.Option("--time-limit", help=_h("pooling.opt.time_limit"))] = 5.0,
         max_iterations: Annotated[int, typer.Option("--max-iterations", help=_h("pooling.opt.max_iterations"))] = 2000,
         seed: Annotated[int, typer.Option("--seed", help=_h("pooling.opt.seed"))] = 0,
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
 
             return plan_file(file, load_reference(), time_limit_s=time_limit, seed=seed, method=method.value,
                              fidelity=fidelity.value, vehicles_file=vehicles, matrix_file=matrix,
-                             max_iterations=max_iterations)
+                             max_iterations=max_iterations, db=state.db)
 
         def show(result: Any) -> None:
             from rich.table import Table
@@ -76,4 +76,4 @@ def register(app: typer.Typer) -> None:
             for note in d["notes"]:
                 out.print(f"- {note}", markup=False)
 
-        run(as_json, action, show, lambda r: r.to_dict(), status=f"{file.name} …")
+        run(as_json, action, show, lambda r: r.to_dict(), status=f"{file.name if file else 'store'} …")

@@ -13,6 +13,8 @@ MESSAGES = {
     "pooling.opt.fidelity": {"zh": "联盟成本精度：fast（快速）或 full（完整模型）", "en": "coalition cost fidelity: fast or full"},
     "pooling.opt.vehicles": {"zh": "车辆表（CSV/XLSX，列同 pooling_vehicles.csv，不含来源/可信度）；缺省用内置示例车队", "en": "vehicles sheet (CSV/XLSX, columns of pooling_vehicles.csv without source/confidence); default: the built-in sample fleet"},
     "pooling.opt.matrix": {"zh": "距离时间矩阵（列 from,to,km,hours；地点为 depot 或县级代码）；缺省用大圆距离×绕行系数", "en": "distance/time matrix (columns from,to,km,hours; sites 'depot' or county adcodes); default: great circle x circuity"},
+    "pooling.arg.file": {"zh": "货物表 CSV / XLSX；省略时使用已导入数据库的货物（data import --table shipments）", "en": "shipments CSV / XLSX; omitted: the shipments already imported into the store (data import --table shipments)"},
+    "pooling.store.empty": {"zh": "数据库中没有已导入的货物；请给出货物表文件，或先运行 `qiankua data import FILE --table shipments`。", "en": "No shipments in the store; give a shipments FILE or run `qiankua data import FILE --table shipments` first."},
     "pooling.title": {"zh": "拼货结果", "en": "Pool result"},
     "pooling.total": {"zh": "单独发运合计 {standalone} 元；拼货 {pooled} 元；节省 {saving} 元", "en": "stand-alone total CNY {standalone}; pooled CNY {pooled}; saving CNY {saving}"},
     "pooling.core.in": {"zh": "分摊方案在核心内：没有任何企业组合退出后更省。", "en": "The split is in the core: no group of members would do better by leaving."},

@@ -1,19 +1,29 @@
-"""3D loading of cartons into pallets, ULDs and containers: an extreme-point heuristic.
+"""3D loading of cartons into pallets, ULDs and containers: block building with search.
 
 No maintained Python library does container loading well (the research notes on peers list
-only research codes and unmaintained packages), so this heuristic is written here, by hand.
-It is a first-fit-decreasing extreme-point method (Crainic, Perboli and Tadei 2008, "Extreme
-point-based heuristics for three-dimensional bin packing", INFORMS J. Computing 20(3)):
+only research codes and unmaintained packages), so this loader is written here, by hand.
 
-* cartons are sorted by volume (then height) decreasing and placed one at a time;
-* a carton may be placed at an *extreme point* (a corner made by the unit walls and the
-  cartons already placed) in any allowed orientation; the candidate nearest the back wall,
-  then the floor, then the left wall wins (a wall-building order);
-* rules: inside the unit, no overlap, payload limit (kg), this-side-up (only rotations
-  about the vertical axis), support (at least ``support_fraction`` of the base resting on
-  stackable cartons or the floor) and stacking (nothing above a non-stackable carton);
-* a carton that fits no open unit opens the next unit, up to ``max_units``; one that cannot
-  fit an empty unit at all is reported unplaced.
+Default method, block building over maximal free spaces (after Parreño et al. 2008, "A
+maximal-space algorithm for the container loading problem", INFORMS J. Computing 20(3);
+Fanslau & Bortfeldt 2010; Zhu & Lim 2012, EJOR 222):
+
+* the free room of a unit is kept as a list of maximal empty boxes ("spaces");
+* each step takes the space whose bottom corner lies nearest a corner of the unit and fills it,
+  from that corner, with a *block*: nx x ny x nz identical cartons in one orientation, the
+  block of largest volume that fits, is in stock, keeps the payload and passes the rules;
+* search within ``time_limit_s``: a greedy lookahead (each step tries the best k blocks,
+  completes each greedily and keeps the fullest; k doubles while time allows), then randomised
+  restarts (GRASP) that keep a random prefix of the best fill and rebuild the rest;
+* rules: inside the unit, no overlap, payload limit (kg), allowed vertical sides /
+  this-side-up (only rotations about the vertical axis), support (at least
+  ``support_fraction`` of the base resting on stackable cartons or the floor; 1.0 = full
+  support) and stacking (nothing above a non-stackable carton, which never slides under one).
+
+The former first-fit-decreasing extreme-point heuristic (Crainic, Perboli and Tadei 2008,
+INFORMS J. Computing 20(3)) is kept: ``strategies`` of its (sort order, placement rule) pairs
+also run and the best result wins, and ``method="extreme_point"`` runs it alone (the benchmark
+baseline). A carton that fits no open unit opens the next unit, up to ``max_units``; one that
+cannot fit an empty unit at all is reported unplaced.
 
 :func:`volume_lower_bound` gives the trivial bound (volume and weight) on the number of
 units, so a report can say how far from optimal a count of units could be.
@@ -22,6 +32,7 @@ units, so a report can say how far from optimal a count of units could be.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -223,6 +234,323 @@ def _fits_empty(box: BoxType, unit: LoadUnit) -> bool:
                for _c, (dx, dy, dz) in box.orientations())
 
 
+# --------------------------------------------------------------------------------------------
+# Block building (the default): greedy / randomised constructive search over maximal spaces.
+# --------------------------------------------------------------------------------------------
+
+_LOOKAHEAD_SHARE = 0.6  # of the search time spent on the greedy lookahead, the rest on GRASP restarts
+_FILL_ORDERS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def _staircase(rects: list[tuple[float, float, float, float]], sx: float, sy: float) -> list[tuple[float, float]]:
+    """Fully supported footprints anchored at the local origin of a ``sx`` x ``sy`` floor.
+
+    ``rects`` are supporting top faces (u1, v1, u2, v2) in local coordinates. Returns columns
+    (x_end, y_max): a footprint bx x by is fully supported iff by <= min y_max over the columns
+    with x_start < bx (columns run from 0 until the first one not supported at v = 0).
+    """
+    xs = sorted({0.0, sx, *(r[0] for r in rects if 0 < r[0] < sx), *(r[2] for r in rects if 0 < r[2] < sx)})
+    out: list[tuple[float, float]] = []
+    ymax = sy
+    for xa, xb in zip(xs, xs[1:], strict=False):
+        if xb - xa <= _EPS:
+            continue
+        iv = sorted((r[1], r[3]) for r in rects if r[0] <= xa + _EPS and r[2] >= xb - _EPS)
+        y = 0.0
+        for v1, v2 in iv:
+            if v1 <= y + _EPS:
+                y = max(y, v2)
+            else:
+                break
+        y = min(y, ymax)
+        if y <= _EPS:
+            break
+        ymax = y
+        out.append((xb, y))
+    return out
+
+
+def _max_y(stairs: list[tuple[float, float]], bx: float) -> float:
+    """Largest supported depth (v) for a footprint of width ``bx`` (0 if none)."""
+    y = math.inf
+    x0 = 0.0
+    for xb, ym in stairs:
+        if x0 >= bx - _EPS:
+            return y
+        y = min(y, ym)
+        x0 = xb
+    return y if x0 >= bx - _EPS else 0.0
+
+
+class _BlockState:
+    """One unit being filled block by block: free maximal spaces and the boxes placed so far."""
+
+    def __init__(self, unit: LoadUnit) -> None:
+        self.L, self.W, self.H = unit.l_cm, unit.w_cm, unit.h_cm
+        self.max_kg = unit.max_kg
+        self.spaces: list[tuple[float, float, float, float, float, float]] = [(0.0, 0.0, 0.0, self.L, self.W, self.H)]
+        self.boxes = np.zeros((64, 6))
+        self.stack = np.zeros(64, dtype=bool)
+        self.n = 0
+        self.kg = 0.0
+        self.volume = 0.0
+        self.placed: list[tuple[int, float, float, float, str, tuple[float, float, float]]] = []
+        self.blocks: list[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = []
+
+    def add_box(self, t: int, x: float, y: float, z: float, code: str, dims: tuple[float, float, float],
+                stackable: bool) -> None:
+        if self.n == len(self.boxes):
+            self.boxes = np.vstack([self.boxes, np.zeros_like(self.boxes)])
+            self.stack = np.concatenate([self.stack, np.zeros_like(self.stack)])
+        self.boxes[self.n] = (x, y, z, x + dims[0], y + dims[1], z + dims[2])
+        self.stack[self.n] = stackable
+        self.n += 1
+        self.placed.append((t, x, y, z, code, dims))
+
+    def support_rects(self, s: tuple[float, ...]) -> np.ndarray:
+        b = self.boxes[: self.n]
+        m = (np.abs(b[:, 5] - s[2]) <= _EPS) & self.stack[: self.n] & (b[:, 0] < s[3] - _EPS) & (b[:, 3] > s[0] + _EPS) \
+            & (b[:, 1] < s[4] - _EPS) & (b[:, 4] > s[1] + _EPS)
+        r = b[m][:, [0, 1, 3, 4]].copy()
+        r[:, 0] = np.maximum(r[:, 0], s[0])
+        r[:, 1] = np.maximum(r[:, 1], s[1])
+        r[:, 2] = np.minimum(r[:, 2], s[3])
+        r[:, 3] = np.minimum(r[:, 3], s[4])
+        return r
+
+    def block_ok(self, x: float, y: float, z: float, bx: float, by: float, bz: float, support: float,
+                 stackable: bool) -> bool:
+        """Support and stacking rules for a block (its own boxes support each other fully)."""
+        if self.n == 0:
+            return z <= _EPS
+        b = self.boxes[: self.n]
+        ox = np.minimum(x + bx, b[:, 3]) - np.maximum(x, b[:, 0])
+        oy = np.minimum(y + by, b[:, 4]) - np.maximum(y, b[:, 1])
+        over = (ox > _EPS) & (oy > _EPS)
+        if (over & ~self.stack[: self.n] & (b[:, 5] <= z + _EPS)).any():
+            return False
+        if not stackable and (over & (b[:, 2] >= z + bz - _EPS)).any():
+            return False
+        if z <= _EPS:
+            return True
+        touching = over & (np.abs(b[:, 5] - z) <= _EPS) & self.stack[: self.n]
+        area = float((ox[touching] * oy[touching]).sum())
+        return area >= support * bx * by - 1e-6
+
+    def place_block(self, x: float, y: float, z: float, bx: float, by: float, bz: float) -> None:
+        """Cut the block out of every free space it meets; keep only maximal, usable spaces."""
+        x2, y2, z2 = x + bx, y + by, z + bz
+        keep: list[tuple[float, float, float, float, float, float]] = []
+        new: list[tuple[float, float, float, float, float, float]] = []
+        for s in self.spaces:
+            if s[0] >= x2 - _EPS or s[3] <= x + _EPS or s[1] >= y2 - _EPS or s[4] <= y + _EPS \
+                    or s[2] >= z2 - _EPS or s[5] <= z + _EPS:
+                keep.append(s)
+                continue
+            if x - s[0] > _EPS:
+                new.append((s[0], s[1], s[2], x, s[4], s[5]))
+            if s[3] - x2 > _EPS:
+                new.append((x2, s[1], s[2], s[3], s[4], s[5]))
+            if y - s[1] > _EPS:
+                new.append((s[0], s[1], s[2], s[3], y, s[5]))
+            if s[4] - y2 > _EPS:
+                new.append((s[0], y2, s[2], s[3], s[4], s[5]))
+            if z - s[2] > _EPS:
+                new.append((s[0], s[1], s[2], s[3], s[4], z))
+            if s[5] - z2 > _EPS:
+                new.append((s[0], s[1], z2, s[3], s[4], s[5]))
+        allsp = keep + new
+        if new:
+            arr = np.array(allsp)
+            nk = len(keep)
+            drop = np.zeros(len(allsp), dtype=bool)
+            for i in range(nk, len(allsp)):  # a new space inside another space is not maximal
+                a = arr[i]
+                inside = (arr[:, 0] <= a[0] + _EPS) & (arr[:, 1] <= a[1] + _EPS) & (arr[:, 2] <= a[2] + _EPS) & \
+                         (arr[:, 3] >= a[3] - _EPS) & (arr[:, 4] >= a[4] - _EPS) & (arr[:, 5] >= a[5] - _EPS) & ~drop
+                inside[i] = False
+                if inside.any():
+                    drop[i] = True
+            allsp = [s for s, d in zip(allsp, drop, strict=True) if not d]
+        self.spaces = allsp
+
+
+
+
+def _score(bx: float, by: float, bz: float, sx: float, sy: float, sz: float, floor_min: float, waste_w: float) -> float:
+    """Block volume less (``waste_w`` x) the slivers of the space too thin for any remaining box."""
+    vol = bx * by * bz
+    if waste_w <= 0:
+        return vol
+    waste = 0.0
+    for gap, a in ((sx - bx, by * bz), (sy - by, bx * bz), (sz - bz, bx * by)):
+        if _EPS < gap < floor_min - _EPS:
+            waste += gap * a
+    return vol - waste_w * waste
+
+
+def _put_block(st: _BlockState, types: Sequence[BoxType], avail: list[int], ti: int, code: str,
+               dims: tuple[float, float, float], nx: int, ny: int, nz: int, x: float, y: float, z: float) -> None:
+    t = types[ti]
+    dx, dy, dz = dims
+    for i in range(nx):
+        for j in range(ny):
+            for k in range(nz):
+                st.add_box(ti, x + i * dx, y + j * dy, z + k * dz, code, dims, t.stackable)
+    cnt = nx * ny * nz
+    avail[ti] -= cnt
+    st.kg += cnt * t.kg
+    st.volume += cnt * dx * dy * dz
+    st.blocks.append((ti, code, dims, nx, ny, nz, x, y, z))
+    st.place_block(x, y, z, nx * dx, ny * dy, nz * dz)
+
+
+def _block_fill(
+    types: Sequence[BoxType],
+    avail: list[int],
+    unit: LoadUnit,
+    support: float,
+    rng: np.random.Generator | None,
+    greed: float = 0.0,
+    prefix: Sequence[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = (),
+    lookahead: int = 0,
+    deadline: float = math.inf,
+    style: tuple[int, float] = (0, 0.0),
+) -> _BlockState:
+    """Fill one unit with blocks of identical boxes; ``avail`` is decremented in place.
+
+    Each step takes the free space whose anchor (its bottom corner nearest a corner of the
+    unit) is nearest the unit's corners, and fills it with the block (nx x ny x nz boxes of one
+    type in one orientation) of the largest volume that fits, has stock, keeps the payload and
+    passes the support and stacking rules. With ``rng``, one of the better blocks is drawn
+    instead (GRASP; ``greed`` = share of the best volume a drawn block must reach).
+    ``prefix`` blocks (from an earlier fill of the same unit) are placed first, unchanged.
+    """
+    st = _BlockState(unit)
+    anchor_rule, waste_w = style
+    orients = [t.orientations() for t in types]
+    for blk in prefix:
+        _put_block(st, types, avail, *blk)
+    dead: set[tuple[float, ...]] = set()  # spaces with no feasible block (yet: support may come later)
+    while st.spaces and any(a > 0 for a in avail):
+        mins = [min(min(d) for _c, d in orients[i]) for i, a in enumerate(avail) if a > 0]
+        floor_min = min(mins)
+        st.spaces = [s for s in st.spaces if min(s[3] - s[0], s[4] - s[1], s[5] - s[2]) >= floor_min - _EPS]
+        live = [s for s in st.spaces if s not in dead] if dead else st.spaces
+        if not live:
+            break
+
+        def anchor(s: tuple[float, ...]) -> tuple[float, ...]:
+            if anchor_rule == 1:
+                d = sorted((min(s[0], st.L - s[3]), min(s[1], st.W - s[4])))
+                return (s[2], d[0], d[1], -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]))
+            if anchor_rule == 2:
+                return (min(s[0], st.L - s[3]), s[2], min(s[1], st.W - s[4]), -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]))
+            d = sorted((min(s[0], st.L - s[3]), min(s[1], st.W - s[4]), s[2]))
+            return (d[0], d[1], d[2], -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]))
+
+        s = min(live, key=anchor)
+        sx, sy, sz = s[3] - s[0], s[4] - s[1], s[5] - s[2]
+        left = s[0] <= st.L - s[3] + _EPS
+        front = s[1] <= st.W - s[4] + _EPS
+        corners = [(left, front), (not left, front), (left, not front), (not left, not front)]
+        stairs: dict[tuple[bool, bool], list[tuple[float, float]]] = {}
+        placed = False
+        for cl, cf in corners if s[2] > _EPS else corners[:1]:
+            cands: list[tuple[float, int, str, tuple[float, float, float], int, int, int]] = []
+            room_kg = st.max_kg - st.kg
+            if s[2] > _EPS and (cl, cf) not in stairs:
+                rects = st.support_rects(s)
+                loc = [((r[0] - s[0]) if cl else (s[3] - r[2]), (r[1] - s[1]) if cf else (s[4] - r[3]),
+                        (r[2] - s[0]) if cl else (s[3] - r[0]), (r[3] - s[1]) if cf else (s[4] - r[1])) for r in rects]
+                stairs[(cl, cf)] = _staircase(loc, sx, sy)
+                if support > 0 and not stairs[(cl, cf)]:
+                    continue
+            for ti, t in enumerate(types):
+                n_av = avail[ti]
+                if n_av <= 0:
+                    continue
+                if t.kg > 0:
+                    n_av = min(n_av, int((room_kg + 1e-9) // t.kg))
+                    if n_av <= 0:
+                        continue
+                for code, (dx, dy, dz) in orients[ti]:
+                    if dx > sx + _EPS or dy > sy + _EPS or dz > sz + _EPS:
+                        continue
+                    lim = [int((sx + _EPS) // dx), int((sy + _EPS) // dy), int((sz + _EPS) // dz) if t.stackable else 1]
+                    seen: set[tuple[int, int, int]] = set()
+                    for order in _FILL_ORDERS:
+                        n = [0, 0, 0]
+                        rest = n_av
+                        for ax in order:
+                            n[ax] = max(1, min(lim[ax], rest))
+                            rest = rest // n[ax]
+                        key = (n[0], n[1], n[2])
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        cands.append((_score(n[0] * dx, n[1] * dy, n[2] * dz, sx, sy, sz, floor_min, waste_w), ti, code,
+                                      (dx, dy, dz), *key))
+                    if s[2] > _EPS and support > 0:  # also the largest fully supported footprints
+                        stair = stairs[(cl, cf)]
+                        for nx in {lim[0], max(1, lim[0] // 2), 1}:
+                            ny = min(lim[1], int((_max_y(stair, nx * dx) + _EPS) // dy))
+                            if ny <= 0:
+                                continue
+                            nx2 = min(nx, n_av)
+                            ny2 = min(ny, max(1, n_av // nx2))
+                            nz2 = min(lim[2], max(1, n_av // (nx2 * ny2)))
+                            key = (nx2, ny2, nz2)
+                            if key not in seen:
+                                seen.add(key)
+                                cands.append((_score(nx2 * dx, ny2 * dy, nz2 * dz, sx, sy, sz, floor_min, waste_w), ti, code,
+                                              (dx, dy, dz), *key))
+            if not cands:
+                continue
+            cands.sort(key=lambda c: (-c[0], c[1], c[2], c[4], c[5]))
+            if rng is not None and greed < 1.0:
+                top = [c for c in cands if c[0] >= greed * cands[0][0] - 1e-9]
+                order_idx = list(rng.permutation(len(top))) + list(range(len(top), len(cands)))
+                cands = [top[i] if i < len(top) else cands[i] for i in order_idx]
+            valid: list[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = []
+            for vol, ti, code, (dx, dy, dz), nx, ny, nz in cands:
+                bx, by, bz = nx * dx, ny * dy, nz * dz
+                x = s[0] if cl else s[3] - bx
+                y = s[1] if cf else s[4] - by
+                z = s[2]
+                if not st.block_ok(x, y, z, bx, by, bz, support, types[ti].stackable):
+                    continue
+                valid.append((ti, code, (dx, dy, dz), nx, ny, nz, x, y, z))
+                if len(valid) >= max(1, lookahead if time.perf_counter() < deadline else 1):
+                    break
+            if valid:
+                choice = valid[0]
+                if len(valid) > 1:  # greedy lookahead: complete each candidate greedily, keep the fullest
+                    best_v = -1.0
+                    avail0 = list(avail)
+                    for blk in st.blocks:
+                        avail0[blk[0]] += blk[3] * blk[4] * blk[5]
+                    for cand in valid:
+                        trial = _block_fill(types, list(avail0), unit, support, None, 0.0, (*st.blocks, cand),
+                                            style=style)
+                        if trial.volume > best_v + 1e-9:
+                            best_v, choice = trial.volume, cand
+                _put_block(st, types, avail, *choice)
+                placed = True
+            if placed:
+                break
+        if not placed:
+            dead.add(s)
+        elif dead:
+            blk = st.blocks[-1]
+            bx0, by0, top = blk[6], blk[7], blk[8] + blk[5] * blk[2][2]
+            bx1, by1 = bx0 + blk[3] * blk[2][0], by0 + blk[4] * blk[2][1]
+            dead = {d for d in dead if d in st.spaces and not (abs(d[2] - top) <= _EPS and d[0] < bx1 - _EPS
+                                                               and d[3] > bx0 + _EPS and d[1] < by1 - _EPS
+                                                               and d[4] > by0 + _EPS)}
+    return st
+
+
 _ORDERS = {
     "volume": lambda b: (-b.volume, -max(b.l, b.w, b.h), b.key),
     "height": lambda b: (-b.h, -b.volume, b.key),
@@ -240,22 +568,123 @@ def pack(
     max_units: int | None = None,
     support_fraction: float = 1.0,
     strategies: int = 1,
+    time_limit_s: float = 0.0,
+    seed: int = 0,
+    method: str = "auto",
 ) -> LoadingResult:
     """Load ``boxes`` into as many ``unit``\\ s as needed (at most ``max_units``).
 
     Every carton is either placed (one :class:`Placement`) or counted in ``unplaced``.
-    ``strategies`` > 1 tries that many (sort order, placement rule) pairs and keeps the best
-    result: fewest unplaced cartons, then fewest units, then the fullest first units.
+    The greedy block-building construction always runs; ``strategies`` (sort order, placement
+    rule) pairs of the extreme-point heuristic run as well, and with ``time_limit_s`` > 0
+    randomised block-building restarts (seeded by ``seed``) run until that time is spent.
+    The best result wins: least unplaced carton volume, then fewest units, then the fullest first
+    units. With ``time_limit_s`` = 0 (the default) the result is deterministic; with a time limit
+    it depends on how much search fits in that time (same seed, same sequence of restarts).
+    ``method="extreme_point"`` runs only the extreme-point heuristic (the former loader, kept as
+    the benchmark baseline); ``method="blocks"`` only the block building.
     """
+    if method not in ("auto", "blocks", "extreme_point"):
+        raise InvalidInputError(f"unknown loading method {method!r}")
+    if not 0 <= support_fraction <= 1:
+        raise InvalidInputError(f"support_fraction must be in [0, 1], got {support_fraction}")
     best: LoadingResult | None = None
     best_key: tuple[float, ...] | None = None
-    for order, rule in STRATEGIES[: max(1, min(strategies, len(STRATEGIES)))]:
-        res = _pack_once(boxes, unit, max_units=max_units, support_fraction=support_fraction, order=order, rule=rule)
-        key = (sum(res.unplaced.values()), res.units_used, *(-u for u in res.utilisation))
+    best_blocks: list = []
+
+    def consider(res: LoadingResult) -> None:
+        nonlocal best, best_key
+        key = (round(sum(vols.get(k, 0.0) * n for k, n in res.unplaced.items()), 6), res.units_used,
+               *(-round(u, 9) for u in res.utilisation))
         if best_key is None or key < best_key:
             best, best_key = res, key
+
+    vols = {b.key: b.volume for b in boxes}
+    if method != "extreme_point":
+        res, blocks = _pack_blocks(boxes, unit, max_units=max_units, support_fraction=support_fraction, rng=None)
+        consider(res)
+        best_blocks = blocks if res is best else []
+    n_ep = 0 if method == "blocks" else max(1 if method == "extreme_point" else 0, min(strategies, len(STRATEGIES)))
+    for order, rule in STRATEGIES[:n_ep]:
+        consider(_pack_once(boxes, unit, max_units=max_units, support_fraction=support_fraction, order=order, rule=rule))
+    if time_limit_s > 0 and method != "extreme_point":
+        # 1) greedy lookahead with iterative doubling of the candidates tried per step (Zhu & Lim 2012),
+        # 2) then randomised restarts (GRASP) alternating with re-building the tail of the best fill
+        rng = np.random.default_rng(seed)
+        t0 = time.perf_counter()
+        t_end = t0 + time_limit_s
+
+        def unfinished() -> bool:
+            return best is not None and (bool(best.unplaced) or best.units_used > best.lower_bound)
+
+        k = 2
+        while unfinished() and time.perf_counter() < t0 + _LOOKAHEAD_SHARE * time_limit_s:
+            res, blocks = _pack_blocks(boxes, unit, max_units=max_units, support_fraction=support_fraction, rng=None,
+                                       lookahead=k, deadline=t0 + _LOOKAHEAD_SHARE * time_limit_s)
+            before = best
+            consider(res)
+            if best is not before:
+                best_blocks = blocks
+            k *= 2
+        while unfinished() and time.perf_counter() < t_end:
+            keep: list = []
+            if best_blocks and rng.random() < 0.5:
+                keep = best_blocks[: int(rng.integers(0, len(best_blocks)))]
+            style = (int(rng.integers(0, 3)), float(rng.choice([0.0, 0.5, 1.0])))
+            res, blocks = _pack_blocks(boxes, unit, max_units=max_units, support_fraction=support_fraction, rng=rng,
+                                       greed=float(rng.uniform(0.5, 1.0)), prefix=keep, style=style)
+            before = best
+            consider(res)
+            if best is not before:
+                best_blocks = blocks
     assert best is not None
     return best
+
+
+def _pack_blocks(
+    boxes: Sequence[BoxType],
+    unit: LoadUnit,
+    *,
+    max_units: int | None,
+    support_fraction: float,
+    rng: np.random.Generator | None,
+    greed: float = 0.0,
+    prefix: Sequence[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = (),
+    lookahead: int = 0,
+    deadline: float = math.inf,
+    style: tuple[int, float] = (0, 0.0),
+) -> tuple[LoadingResult, list]:
+    unplaced: dict[str, int] = {}
+    types: list[BoxType] = []
+    for bt in boxes:
+        if bt.count == 0:
+            continue
+        if _fits_empty(bt, unit):
+            types.append(bt)
+        else:
+            unplaced[bt.key] = unplaced.get(bt.key, 0) + bt.count
+    avail = [bt.count for bt in types]
+    placements: list[Placement] = []
+    utils: list[float] = []
+    first_blocks: list = []
+    unit_vol = unit.l_cm * unit.w_cm * unit.h_cm
+    while any(avail) and (max_units is None or len(utils) < max_units):
+        st = _block_fill(types, avail, unit, support_fraction, rng, greed, prefix if not utils else (), lookahead,
+                         deadline, style)
+        if not st.placed:
+            break
+        if not utils:
+            first_blocks = st.blocks
+        u = len(utils)
+        for ti, x, y, z, code, dims in st.placed:
+            placements.append(Placement(key=types[ti].key, unit=u, x=x, y=y, z=z, dx=dims[0], dy=dims[1], dz=dims[2],
+                                        orientation=code, kg=types[ti].kg))
+        utils.append(st.volume / unit_vol)
+    for bt, a in zip(types, avail, strict=True):
+        if a:
+            unplaced[bt.key] = unplaced.get(bt.key, 0) + a
+    return LoadingResult(unit=unit, placements=tuple(placements), units_used=len(utils), unplaced=unplaced,
+                         lower_bound=volume_lower_bound(types, unit), utilisation=tuple(utils)), first_blocks
 
 
 def _pack_once(

@@ -23,7 +23,7 @@ from qiankua.schema import ColumnSpec as C
 DEMO_FILE = Path(__file__).resolve().parents[1] / "pooling" / "data" / "demo_shipments.csv"
 
 __all__ = ["DEMO_FILE", "PoolInputs", "demo_sections", "load_inputs", "plan_file", "read_matrix", "read_shipments",
-           "read_vehicles"]
+           "read_vehicles", "stored_shipments"]
 
 
 def _typed(ref: ReferenceData, spec: TableSpec) -> list[dict[str, Any]]:
@@ -124,6 +124,21 @@ def read_shipments(path: Path | str, ref: ReferenceData) -> list[dict[str, Any]]
     return checked.rows
 
 
+def stored_shipments(db: Path | str | None) -> list[dict[str, Any]]:
+    """The shipments already imported into the user's store (``qiankua data import --table shipments``)."""
+    from qiankua.i18n import default_lang, t
+    from qiankua.store import Store
+
+    with Store(db, read_only=True) as store:
+        if ("user", "shipments") not in {(sch, name) for sch, name in store.tables()}:
+            rows: list[dict[str, Any]] = []
+        else:
+            rows = store.frame("shipments").to_dicts()
+    if not rows:
+        raise InvalidInputError(t("pooling.store.empty", default_lang()))
+    return rows
+
+
 def to_lines(rows: list[dict[str, Any]], ref: ReferenceData) -> list[CartonLine]:
     lines = []
     for r in rows:
@@ -205,7 +220,7 @@ def read_matrix(path: Path | str) -> tuple[list[str], Any, Any]:
 
 
 def plan_file(
-    path: Path | str,
+    path: Path | str | None,
     ref: ReferenceData,
     *,
     time_limit_s: float = 5.0,
@@ -216,11 +231,15 @@ def plan_file(
     max_iterations: int = 2_000,
     vehicles_file: Path | str | None = None,
     matrix_file: Path | str | None = None,
+    db: Path | str | None = None,
 ) -> PoolResult:
-    """Plan the pool of the shipments in ``path`` with the built-in (or the user's) vehicles and matrix."""
+    """Plan the pool of the shipments in ``path`` with the built-in (or the user's) vehicles and matrix.
+
+    Without ``path``, the shipments already imported into the store ``db`` (default store when None).
+    """
     if time_limit_s <= 0:
         raise InvalidInputError(f"--time-limit must be > 0 seconds, got {time_limit_s}")
-    rows = read_shipments(path, ref)
+    rows = read_shipments(path, ref) if path is not None else stored_shipments(db)
     lines = to_lines(rows, ref)
     starts = [ln.ready_from for ln in lines if ln.ready_from is not None]
     when = on or (min(starts).date() if starts else dt.date.today())

@@ -5,7 +5,7 @@ singletons at full fidelity, other coalitions at fast fidelity, as in the produc
 same run: Monte Carlo permutation sampling on the same (cached-from-scratch) game; reported: time,
 coalitions evaluated, max |MC - exact| and whether the exact value lies in the MC 95 % interval.
 
-    uv run python benchmarks/pooling_shapley.py [--players 12] [--permutations 200]
+    .venv/bin/python benchmarks/shapley_scale.py [--players 12] [--permutations 200]
 """
 
 from __future__ import annotations
