@@ -93,3 +93,18 @@ async def test_opportunities_rank_with_custom_weights(client):
 async def test_pooling_refuses_a_bad_sheet_naming_cells(client):
     r = await client.post("/api/v1/pooling", files={"file": ("s.csv", b"shipment_id,exporter\nx,y\n")})
     assert r.status_code == 422 and r.json()["issues"]
+
+
+async def test_start_up_warm_up_loads_the_engine_and_health_says_when(client):
+    """The server's start-up warm-up (costing kernel) ends in state ``warm``; /health reports it."""
+    from qiankua.services import quoting
+
+    thread = quoting.warm_in_background()
+    if thread is None:
+        pytest.skip("costing engine not installed")
+    assert quoting.warm_state() in {"warming", "warm"}
+    thread.join(timeout=600)
+    assert quoting.warm_state() == "warm"
+    assert (await client.get("/api/v1/health")).json()["warm"] is True
+    r = await client.post("/api/v1/quote", json=TEA_DE)
+    assert r.status_code == 200 and r.json()["currency"] == "EUR"

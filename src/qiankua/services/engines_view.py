@@ -33,8 +33,12 @@ def rank_opportunities(fields: dict[str, Any], db: Path | None = None) -> dict[s
 
 
 def pool_shipments(content: bytes | None, filename: str | None, *, time_limit_s: float = 2.0,
-                   seed: int = 0) -> dict[str, Any]:
-    """Plan the pool of an uploaded shipments sheet (or the built-in demo week when ``content`` is None)."""
+                   seed: int = 0, placements: bool = False) -> dict[str, Any]:
+    """Plan the pool of an uploaded shipments sheet (or the built-in demo week when ``content`` is None).
+
+    With ``placements`` every load also carries its cartons' positions (``placements``: key, unit, x, y, z,
+    dx, dy, dz in cm) and its load unit's interior (``unit_cm``: [length, width, height]) for a loading view.
+    """
     from qiankua.reference import load_reference
     from qiankua.services import pooling
 
@@ -45,7 +49,11 @@ def pool_shipments(content: bytes | None, filename: str | None, *, time_limit_s:
         tmp, path = _spooled(content, filename)
         with tmp:
             result = pooling.plan_file(path, ref, time_limit_s=time_limit_s, seed=seed)
-    doc: dict[str, Any] = _finite(result.to_dict(placements=False))
+    doc: dict[str, Any] = _finite(result.to_dict(placements=placements))
+    if placements:
+        for load, decision in zip(doc.get("loads", []), result.decisions, strict=True):
+            unit = decision.loading.unit if decision.loading is not None else None
+            load["unit_cm"] = [unit.l_cm, unit.w_cm, unit.h_cm] if unit is not None else None
     stops: dict[str, list[float]] = {}
     for route in doc.get("routes", []):
         for stop in route.get("stops", []):

@@ -14,7 +14,7 @@ from nicegui import run, ui
 from qiankua.api.engines import service
 from qiankua.exceptions import QiankuaError
 from qiankua.web.context import money, number
-from qiankua.web.pages import CONF_COLORS, Page, _unavailable
+from qiankua.web.pages import CONF_COLORS, Page, _issue_view, _unavailable
 
 WATERFALL = ("product_cost", "first_mile", "export_clearance", "line_haul", "duty", "import_vat", "excise",
              "handling", "last_mile", "commission", "payment_fee", "returns", "export_rebate")
@@ -489,12 +489,24 @@ def pooling_page(page: Page) -> None:
     out = ui.column().classes("w-full")
 
     async def plan(content: bytes | None, name: str | None) -> None:
+        from qiankua.services import workspace
+
         out.clear()
         with out:
             ui.spinner(size="lg")
             ui.label(page.t("web.busy"))
         try:
-            doc = await run.io_bound(pool_shipments, content, name, time_limit_s=1.0, seed=1)
+            if content is not None:
+                # the same cell-by-cell check as the data page: show the sheet with each bad cell marked
+                check = await run.io_bound(workspace.check_upload, "shipments", content, name)
+                if check is not None and check.issues:
+                    out.clear()
+                    with out:
+                        ui.label(page.t("web.pool.bad", n=len(check.issues))).classes("text-negative").props(
+                            'id="pool-error"')
+                        _issue_view(page, check.file, check.issues, check.preview)
+                    return
+            doc = await run.io_bound(pool_shipments, content, name, time_limit_s=1.0, seed=1, placements=True)
             out.clear()
             if doc is not None:
                 with out:
@@ -517,6 +529,63 @@ def pooling_page(page: Page) -> None:
         ui.button(page.t("web.pool.demo"), on_click=lambda: plan(None, None)).props('id="pool-demo" color="red-9"')
         ui.link(page.t("web.data.template"), "/api/v1/data/templates/shipments?format=xlsx")
     out.move(target_index=-1)
+
+
+def _loading_view(page: Page, loads: list[dict[str, Any]]) -> None:
+    """Pick a load and one of its units; draw that unit's cartons (isometric SVG)."""
+    from qiankua.web.loading_view import isometric_svg
+
+    viewable = [i for i, load in enumerate(loads) if load.get("placements") and load.get("unit_cm")]
+    with ui.card().classes("w-full q-mt-md").props('id="pool-view"'):
+        ui.label(page.t("web.pool.view")).classes("text-subtitle1")
+        if not viewable:
+            ui.label(page.t("web.pool.view.none")).classes("text-caption")
+            return
+        def mix(i: int, unit: int) -> tuple[int, int]:  # (shipments, cartons) in that unit
+            keys = [p.get("key") for p in loads[i]["placements"] if int(p.get("unit", 0)) == unit]
+            return len(set(keys)), len(keys)
+
+        # open on the most mixed unit: several exporters' cartons sharing one pallet / container
+        first, first_unit = max(((i, u) for i in viewable for u in range(int(loads[i].get("units_used") or 1))),
+                                key=lambda iu: mix(*iu))
+        state = {"load": first, "unit": first_unit}
+
+        def units_of(i: int) -> dict[int, str]:
+            util = loads[i].get("utilisation") or []
+            return {u: f"{u + 1} · {number(100 * util[u], page.lang, 0) if u < len(util) else '?'}%"
+                    for u in range(int(loads[i].get("units_used") or 1))}
+
+        @ui.refreshable
+        def view() -> None:
+            load = loads[state["load"]]
+            unit = state["unit"]
+            l, w, h = load["unit_cm"]
+            util = (load.get("utilisation") or [])
+            cartons = sum(1 for p in load["placements"] if int(p.get("unit", 0)) == unit)
+            ui.html(isometric_svg(load["placements"], load["unit_cm"], unit=unit, width=640, height=420),
+                    sanitize=False).props('id="pool-view-svg"')
+            ui.label(page.t("web.pool.view.caption", unit=load.get("load_unit") or "", l=number(l, page.lang, 0),
+                            w=number(w, page.lang, 0), h=number(h, page.lang, 0), n=unit + 1, cartons=cartons,
+                            util=f"{number(100 * util[unit], page.lang, 1)}%" if unit < len(util) else "?")).classes(
+                "text-caption text-grey-8")
+
+        def pick_load(event: Any) -> None:
+            state.update(load=int(event.value), unit=0)
+            unit_select.set_options(units_of(state["load"]), value=0)
+            view.refresh()
+
+        def pick_unit(event: Any) -> None:
+            if event.value is not None:
+                state["unit"] = int(event.value)
+                view.refresh()
+
+        with ui.row().classes("q-gutter-md items-end"):
+            ui.select({i: f"{loads[i]['destination']} · {loads[i]['mode']} · {loads[i].get('load_unit') or ''}"
+                       for i in viewable}, value=first, label=page.t("web.pool.view.load"),
+                      on_change=pick_load).classes("min-w-[220px]").props('id="pool-view-load"')
+            unit_select = ui.select(units_of(first), value=first_unit, label=page.t("web.pool.view.unit"),
+                                    on_change=pick_unit).classes("min-w-[140px]").props('id="pool-view-unit"')
+        view()
 
 
 def _pool_result(page: Page, doc: dict[str, Any]) -> None:
@@ -546,6 +615,7 @@ def _pool_result(page: Page, doc: dict[str, Any]) -> None:
                 "series": [{"type": "bar", "data": [round(max(x.get("utilisation") or [0]), 3) for x in loads],
                             "itemStyle": {"color": "#b71c1c"}}],
             }).classes("w-full h-96").props('id="pool-loading"')
+    _loading_view(page, doc.get("loads", []))
     ui.label(page.t("web.pool.allocation")).classes("text-h6 q-mt-md")
     rows = [{"id": e["id"], "cartons": e.get("cartons"), "standalone": money(e["standalone_cny"], "CNY", page.lang),
              "share": money(e["share_cny"], "CNY", page.lang), "saving": money(e["saving_cny"], "CNY", page.lang),

@@ -126,28 +126,86 @@ def register(accounts: Accounts) -> None:
 # ---------------------------------------------------------------------------- overview
 
 
-def county_map_options(page: Page, highlight: set[str], title: str) -> dict[str, Any]:
-    """ECharts scatter of Guizhou county seats on lon/lat axes (drawn offline, no map tiles)."""
+COUNTY_MAP = "qiankua-guizhou-counties"
+
+# registers the county polygons (GET /api/v1/divisions/boundaries, ~0.3 MB, cached by the browser)
+# with the page's ECharts once; the map chart is created only afterwards, so it never asks ECharts
+# for a map it does not know yet
+_REGISTER_COUNTY_MAP_JS = f"""
+const {{ echarts }} = await import("nicegui-echart");
+if (!echarts.getMap("{COUNTY_MAP}")) {{
+  const response = await fetch("/api/v1/divisions/boundaries");
+  if (!response.ok) return false;
+  echarts.registerMap("{COUNTY_MAP}", await response.json());
+}}
+return true;
+"""
+
+
+def county_map_options(page: Page, highlight: set[str], title: str, *, boundaries: bool = True) -> dict[str, Any]:
+    """ECharts map of Guizhou: county polygons (registered as ``COUNTY_MAP``, regions named by
+    ``name_zh`` / ``name_en``) with the county seats on top. Without ``boundaries`` the seats alone,
+    on lon/lat axes."""
     from qiankua.services import overview
 
     counties = overview.divisions("county")
     normal = [[d["lon"], d["lat"], page.name(d), d["adcode"]] for d in counties if d["adcode"] not in highlight]
     marked = [[d["lon"], d["lat"], page.name(d), d["adcode"]] for d in counties if d["adcode"] in highlight]
-    return {
+    seats = [
+        {"name": "seats", "type": "scatter", "data": normal, "symbolSize": 6, "itemStyle": {"color": "#78909c"},
+         "z": 3},
+        {"name": "seats-with-products", "type": "scatter", "data": marked, "symbolSize": 10,
+         "itemStyle": {"color": "#c62828"}, "z": 4,
+         "label": {"show": True, "position": "right", "fontSize": 10, ":formatter": "p => p.data[2]"}},
+    ]
+    options: dict[str, Any] = {
         "title": {"text": title, "textStyle": {"fontSize": 13}},
-        "tooltip": {"trigger": "item", ":formatter": "p => p.data[2] + ' ' + p.data[3]"},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 40},
-        "xAxis": {"type": "value", "min": 103.5, "max": 109.7, "name": "°E", "splitLine": {"show": False}},
-        "yAxis": {"type": "value", "min": 24.5, "max": 29.3, "name": "°N", "splitLine": {"show": False}},
-        "series": [
-            {"type": "scatter", "data": normal, "symbolSize": 7, "itemStyle": {"color": "#90a4ae"}},
-            {"type": "scatter", "data": marked, "symbolSize": 12, "itemStyle": {"color": "#c62828"},
-             "label": {"show": True, "position": "right", "fontSize": 10, ":formatter": "p => p.data[2]"}},
-        ],
+        "animation": False,
+        "tooltip": {"trigger": "item",
+                    ":formatter": "p => Array.isArray(p.data) ? p.data[2] + ' ' + p.data[3] : p.name"},
+    }
+    if not boundaries:
+        for series in seats:
+            series["symbolSize"] = series["symbolSize"] + 1
+        return options | {
+            "grid": {"left": 50, "right": 20, "top": 40, "bottom": 40},
+            "xAxis": {"type": "value", "min": 103.5, "max": 109.7, "name": "°E", "splitLine": {"show": False}},
+            "yAxis": {"type": "value", "min": 24.5, "max": 29.3, "name": "°N", "splitLine": {"show": False}},
+            "series": seats,
+        }
+    name_of = {d["adcode"]: page.name(d) for d in counties}
+    return options | {
+        "geo": {
+            "map": COUNTY_MAP, "roam": True, "nameProperty": "name_zh" if page.lang == "zh" else "name_en",
+            "aspectScale": 0.89,  # cos(26.8°): equal-distance degrees at Guizhou's latitude
+            "top": 40, "bottom": 10, "scaleLimit": {"min": 0.8, "max": 12},
+            "itemStyle": {"areaColor": "#eceff1", "borderColor": "#90a4ae", "borderWidth": 0.6},
+            "emphasis": {"itemStyle": {"areaColor": "#ffe0b2"}, "label": {"show": False}},
+            "select": {"disabled": True},
+            "tooltip": {"show": True},
+            "regions": [{"name": name_of[a], "itemStyle": {"areaColor": "#ffcdd2"}}
+                        for a in sorted(highlight) if a in name_of],
+        },
+        "series": [dict(series, coordinateSystem="geo") for series in seats],
     }
 
 
-def overview_page(page: Page) -> None:
+async def _draw_county_map(page: Page, slot: ui.element, highlight: set[str]) -> None:
+    """Register the county polygons in the browser, then draw the map into ``slot`` (seats only if that fails)."""
+    boundaries = False
+    try:
+        await ui.context.client.connected(timeout=20)
+        boundaries = bool(await ui.run_javascript(_REGISTER_COUNTY_MAP_JS, timeout=20))
+    except Exception:  # noqa: BLE001 — no socket or a failed fetch: the seats still show where the counties are
+        boundaries = False
+    with slot:
+        ui.echart(county_map_options(page, highlight, page.t("web.overview.map"), boundaries=boundaries)).classes(
+            "w-full h-96").props(f'id="county-map" data-boundaries="{str(boundaries).lower()}"')
+        ui.label(page.t("web.overview.map.note" if boundaries else "web.overview.map.fallback")).classes(
+            "text-caption text-grey-7")
+
+
+async def overview_page(page: Page) -> None:
     from qiankua.services import data, overview
 
     ov = overview.overview()
@@ -158,9 +216,7 @@ def overview_page(page: Page) -> None:
                 ui.label(number(fig["value"], page.lang)).classes("text-h5")
     with ui.row().classes("w-full no-wrap q-gutter-md"):
         with ui.card().classes("w-1/2"):
-            ui.echart(county_map_options(page, set(ov["counties_with_products"]), page.t("web.overview.map"))).classes(
-                "w-full h-96").props('id="county-map"')
-            ui.label(page.t("web.overview.map.note")).classes("text-caption text-grey-7")
+            map_slot = ui.column().classes("w-full")  # filled once the browser has the county polygons
         with ui.card().classes("w-1/2"):
             cats = ov["products_by_category"]
             ui.echart({
@@ -200,6 +256,7 @@ def overview_page(page: Page) -> None:
         src.add_slot("body-cell-source", """
             <q-td :props="props"><a v-if="props.row.url" :href="props.row.url" target="_blank"
               rel="noopener">{{ props.row.source }}</a><span v-else>{{ props.row.source }}</span></q-td>""")
+    await _draw_county_map(page, map_slot, set(ov["counties_with_products"]))
 
 
 # ---------------------------------------------------------------------------- data
