@@ -654,15 +654,7 @@ def _pack_blocks(
     deadline: float = math.inf,
     style: tuple[int, float] = (0, 0.0),
 ) -> tuple[LoadingResult, list]:
-    unplaced: dict[str, int] = {}
-    types: list[BoxType] = []
-    for bt in boxes:
-        if bt.count == 0:
-            continue
-        if _fits_empty(bt, unit):
-            types.append(bt)
-        else:
-            unplaced[bt.key] = unplaced.get(bt.key, 0) + bt.count
+    types, unplaced = _split_fitting(boxes, unit)
     avail = [bt.count for bt in types]
     placements: list[Placement] = []
     utils: list[float] = []
@@ -687,6 +679,21 @@ def _pack_blocks(
                          lower_bound=volume_lower_bound(types, unit), utilisation=tuple(utils)), first_blocks
 
 
+def _split_fitting(boxes: Sequence[BoxType], unit: LoadUnit) -> tuple[list[BoxType], dict[str, int]]:
+    """The box types that fit an empty unit in some allowed orientation, and the count of those
+    that never can (by key), which are reported unplaced rather than tried."""
+    unplaced: dict[str, int] = {}
+    fitting: list[BoxType] = []
+    for bt in boxes:
+        if bt.count == 0:
+            continue
+        if _fits_empty(bt, unit):
+            fitting.append(bt)
+        else:
+            unplaced[bt.key] = unplaced.get(bt.key, 0) + bt.count
+    return fitting, unplaced
+
+
 def _pack_once(
     boxes: Sequence[BoxType],
     unit: LoadUnit,
@@ -698,15 +705,7 @@ def _pack_once(
 ) -> LoadingResult:
     if not 0 <= support_fraction <= 1:
         raise InvalidInputError(f"support_fraction must be in [0, 1], got {support_fraction}")
-    unplaced: dict[str, int] = {}
-    queue: list[BoxType] = []
-    for bt in boxes:
-        if bt.count == 0:
-            continue
-        if _fits_empty(bt, unit):
-            queue.append(bt)
-        else:
-            unplaced[bt.key] = unplaced.get(bt.key, 0) + bt.count
+    queue, unplaced = _split_fitting(boxes, unit)
     queue.sort(key=_ORDERS[order])
     items: list[BoxType] = [bt for bt in queue for _ in range(bt.count)]
     placements: list[Placement] = []
