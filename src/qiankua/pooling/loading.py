@@ -239,6 +239,8 @@ def _fits_empty(box: BoxType, unit: LoadUnit) -> bool:
 # --------------------------------------------------------------------------------------------
 
 _LOOKAHEAD_SHARE = 0.6  # of the search time spent on the greedy lookahead, the rest on GRASP restarts
+# one placed block: (type index, orientation code, box dims, nx, ny, nz, x, y, z) — see _BlockState.blocks
+_Block = tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]
 _FILL_ORDERS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
 
 
@@ -295,7 +297,7 @@ class _BlockState:
         self.kg = 0.0
         self.volume = 0.0
         self.placed: list[tuple[int, float, float, float, str, tuple[float, float, float]]] = []
-        self.blocks: list[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = []
+        self.blocks: list[_Block] = []
 
     def add_box(self, t: int, x: float, y: float, z: float, code: str, dims: tuple[float, float, float],
                 stackable: bool) -> None:
@@ -318,9 +320,12 @@ class _BlockState:
         r[:, 3] = np.minimum(r[:, 3], s[4])
         return r
 
-    def block_ok(self, x: float, y: float, z: float, bx: float, by: float, bz: float, support: float,
-                 stackable: bool) -> bool:
-        """Support and stacking rules for a block (its own boxes support each other fully)."""
+    def block_ok(self, x: float, y: float, z: float, dx: float, dy: float, nx: int, ny: int, bz: float,
+                 support: float, stackable: bool) -> bool:
+        """Support and stacking rules for a block of ``nx`` x ``ny`` columns of ``dx`` x ``dy`` boxes
+        (its own boxes support each other fully, so only the bottom layer is checked, box by box:
+        a block supported as a whole can still leave one of its boxes overhanging)."""
+        bx, by = nx * dx, ny * dy
         if self.n == 0:
             return z <= _EPS
         b = self.boxes[: self.n]
@@ -333,9 +338,13 @@ class _BlockState:
             return False
         if z <= _EPS:
             return True
-        touching = over & (np.abs(b[:, 5] - z) <= _EPS) & self.stack[: self.n]
-        area = float((ox[touching] * oy[touching]).sum())
-        return area >= support * bx * by - 1e-6
+        t = b[over & (np.abs(b[:, 5] - z) <= _EPS) & self.stack[: self.n]]
+        cx = x + dx * np.arange(nx)  # bottom-layer box origins
+        cy = y + dy * np.arange(ny)
+        ox = np.clip(np.minimum(cx[:, None] + dx, t[None, :, 3]) - np.maximum(cx[:, None], t[None, :, 0]), 0, None)
+        oy = np.clip(np.minimum(cy[:, None] + dy, t[None, :, 4]) - np.maximum(cy[:, None], t[None, :, 1]), 0, None)
+        area = np.einsum("ik,jk->ij", ox, oy)  # supported area of each bottom box (supports never overlap)
+        return bool((area >= support * dx * dy - 1e-6).all())
 
     def place_block(self, x: float, y: float, z: float, bx: float, by: float, bz: float) -> None:
         """Cut the block out of every free space it meets; keep only maximal, usable spaces."""
@@ -412,7 +421,7 @@ def _block_fill(
     support: float,
     rng: np.random.Generator | None,
     greed: float = 0.0,
-    prefix: Sequence[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = (),
+    prefix: Sequence[_Block] = (),
     lookahead: int = 0,
     deadline: float = math.inf,
     style: tuple[int, float] = (0, 0.0),
@@ -512,13 +521,13 @@ def _block_fill(
                 top = [c for c in cands if c[0] >= greed * cands[0][0] - 1e-9]
                 order_idx = list(rng.permutation(len(top))) + list(range(len(top), len(cands)))
                 cands = [top[i] if i < len(top) else cands[i] for i in order_idx]
-            valid: list[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = []
+            valid: list[_Block] = []
             for vol, ti, code, (dx, dy, dz), nx, ny, nz in cands:
                 bx, by, bz = nx * dx, ny * dy, nz * dz
                 x = s[0] if cl else s[3] - bx
                 y = s[1] if cf else s[4] - by
                 z = s[2]
-                if not st.block_ok(x, y, z, bx, by, bz, support, types[ti].stackable):
+                if not st.block_ok(x, y, z, dx, dy, nx, ny, bz, support, types[ti].stackable):
                     continue
                 valid.append((ti, code, (dx, dy, dz), nx, ny, nz, x, y, z))
                 if len(valid) >= max(1, lookahead if time.perf_counter() < deadline else 1):
@@ -649,7 +658,7 @@ def _pack_blocks(
     support_fraction: float,
     rng: np.random.Generator | None,
     greed: float = 0.0,
-    prefix: Sequence[tuple[int, str, tuple[float, float, float], int, int, int, float, float, float]] = (),
+    prefix: Sequence[_Block] = (),
     lookahead: int = 0,
     deadline: float = math.inf,
     style: tuple[int, float] = (0, 0.0),
