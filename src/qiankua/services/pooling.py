@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +37,9 @@ def _typed(ref: ReferenceData, spec: TableSpec) -> list[dict[str, Any]]:
 def _fx_to_cny(currency: str, on: dt.date) -> float:
     if currency == "CNY":
         return 1.0
-    from currency_converter import CurrencyConverter
+    from qiankua.services.costing import ecb_converter
 
-    return float(_converter().convert(1, currency, "CNY", date=on))
-
-
-@cache
-def _converter() -> Any:
-    from currency_converter import CurrencyConverter
-
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+    return float(ecb_converter().convert(1, currency, "CNY", date=on))
 
 
 class PoolInputs:
@@ -130,10 +122,7 @@ def stored_shipments(db: Path | str | None) -> list[dict[str, Any]]:
     from qiankua.store import Store
 
     with Store(db, read_only=True) as store:
-        if ("user", "shipments") not in {(sch, name) for sch, name in store.tables()}:
-            rows: list[dict[str, Any]] = []
-        else:
-            rows = store.frame("shipments").to_dicts()
+        rows = store.frame("shipments").to_dicts() if ("user", "shipments") in store.tables() else []
     if not rows:
         raise InvalidInputError(t("pooling.store.empty", default_lang()))
     return rows
