@@ -94,11 +94,6 @@ class QuoteBatcher:
         self._started = False
         self._lock = threading.Lock()
 
-    def quote(self, fields: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
-        if fields.get("sensitivity"):
-            return quote(fields)
-        return json.loads(self.submit(fields).result(timeout=timeout))  # type: ignore[no-any-return]
-
     def submit(self, fields: dict[str, Any]) -> Any:
         """Queue one quote (without sensitivity); returns a ``concurrent.futures.Future`` of JSON bytes.
 
@@ -193,21 +188,8 @@ def _priced(requests: list[dict[str, Any]]) -> list[Any]:
     return costing.quote_many(requests, _reference()) if requests else []
 
 
-def quote_many(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Price costing requests in one batch call; one JSON-safe document per request, in order."""
-    docs = []
-    for quoted in _priced(requests):
-        doc: dict[str, Any] = _finite(quoted.to_dict())
-        for rule in doc.get("rules", []):
-            for key in ("as_of", "valid_from", "valid_to"):
-                if rule.get(key) is not None:
-                    rule[key] = str(rule[key])
-        docs.append(doc)
-    return docs
-
-
 def quote_many_json(requests: list[dict[str, Any]]) -> list[bytes]:
-    """:func:`quote_many` encoded as JSON bytes (the same documents, without the Python clean-up pass)."""
+    """Price costing requests in one batch call; one JSON document (bytes) per request, in order."""
     return [to_json(quoted.to_dict()) for quoted in _priced(requests)]
 
 
@@ -265,11 +247,6 @@ def batcher() -> QuoteBatcher:
     return _BATCHER
 
 
-def batched_quote(fields: dict[str, Any]) -> dict[str, Any]:
-    """:func:`quote` through the process-wide micro-batcher."""
-    return batcher().quote(fields)
-
-
 async def batched_quote_json(fields: dict[str, Any]) -> bytes:
     """Await a batched quote as JSON bytes without holding a worker thread (pricing runs on the batcher thread).
 
@@ -280,8 +257,3 @@ async def batched_quote_json(fields: dict[str, Any]) -> bytes:
     if fields.get("sensitivity"):
         return await asyncio.to_thread(quote_json, fields)
     return await asyncio.wrap_future(batcher().submit(fields))  # type: ignore[no-any-return]
-
-
-async def batched_quote_async(fields: dict[str, Any]) -> dict[str, Any]:
-    """:func:`batched_quote_json` decoded (for callers that want the document)."""
-    return json.loads(await batched_quote_json(fields))  # type: ignore[no-any-return]
