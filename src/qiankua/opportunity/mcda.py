@@ -162,7 +162,7 @@ def dirichlet_weights(weights: ArrayLike, n: int, *, concentration: float = 50.0
 
 def topk_stability(
     normalised: F, weights: ArrayLike, k: int, *, samples: int = 400, concentration: float = 50.0,
-    seed: int = 0, eligible: NDArray[np.bool_] | None = None, chunk: int = 50,
+    seed: int = 0, eligible: NDArray[np.bool_] | None = None, chunk: int = 4,
     hi: F | None = None, lo: F | None = None,
 ) -> F:
     """Probability that each alternative is in the top ``k`` when weights are perturbed.
@@ -171,6 +171,13 @@ def topk_stability(
     ``eligible`` restricts who can hold a top-k place (e.g. only feasible pairs); others get 0.
     ``hi`` / ``lo`` are the column ideal / anti-ideal when ``normalised`` holds only some rows of
     the decision matrix (the candidates of a larger table); by default those of ``normalised``.
+    An alternative tied with the k-th closeness of a draw counts as in its top k (only identical
+    criteria rows tie under continuous weights).
+
+    Per chunk of draws: ``D+^2`` and ``D-^2`` for every alternative as one matrix product each
+    (squared gaps precomputed once), the k-th largest closeness by ``np.partition`` (a value
+    selection, several times cheaper than ``argpartition``) and a count of who reaches it; small
+    chunks keep the (chunk x alternatives) arrays in cache.
     """
     n_alt = normalised.shape[0]
     elig = np.ones(n_alt, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
@@ -180,14 +187,23 @@ def topk_stability(
         return hits
     idx = np.flatnonzero(elig)
     sub = normalised[idx]
+    m = idx.size
     # ideals stay those of every alternative
     hi = normalised.max(axis=0) if hi is None else np.asarray(hi, dtype=np.float64)
     lo = normalised.min(axis=0) if lo is None else np.asarray(lo, dtype=np.float64)
-    draws = dirichlet_weights(weights, samples, concentration=concentration, seed=seed)
+    w2 = dirichlet_weights(weights, samples, concentration=concentration, seed=seed) ** 2
+    gap_hi = np.ascontiguousarray(((sub - hi) ** 2).T)  # (criteria, alternatives)
+    gap_lo = np.ascontiguousarray(((sub - lo) ** 2).T)
+    counts = np.zeros(m, dtype=np.int64)
     for start in range(0, samples, chunk):
-        c = topsis_normalised(sub, draws[start:start + chunk], hi, lo)
-        top = np.argpartition(-c, k - 1, axis=1)[:, :k]
-        np.add.at(hits, idx[top.ravel()], 1.0)
+        w = w2[start:start + chunk]
+        dp = np.sqrt(w @ gap_hi)
+        dm = np.sqrt(w @ gap_lo)
+        dp += dm  # D+ + D-
+        c = np.divide(dm, dp, out=np.full_like(dm, 0.5), where=dp > 0)
+        kth = np.partition(c, m - k, axis=1)[:, m - k]
+        counts += np.count_nonzero(c >= kth[:, None], axis=0)
+    hits[idx] = counts
     return hits / samples
 
 
