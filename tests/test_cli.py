@@ -106,6 +106,9 @@ def test_demo_writes_both_reports(tmp_path: Path):
     wb = load_workbook(doc["xlsx"])
     assert {"products", "markets", "sources"} <= set(wb.sheetnames)
     assert doc["tables"]["divisions"] == 98
+    recs = doc["recommendations"]  # DESIGN.md set-up contract: the demo prints the top recommendations
+    assert 1 <= len(recs) <= 5
+    assert all(" -> " in r["en"] and " → " in r["zh"] and "score" in r["en"] for r in recs)
 
 
 def test_serve_says_what_it_will_serve():

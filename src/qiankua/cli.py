@@ -323,6 +323,11 @@ def demo(
         for label, value in result.headlines:
             table.add_row(label, value)
         out.print(table)
+        if result.recommendations:
+            recs = RichTable(title=t("demo.recommendations", state.lang), show_header=False)
+            for i, (zh, en) in enumerate(result.recommendations, 1):
+                recs.add_row(str(i), zh if state.lang == "zh" else en)
+            out.print(recs)
         out.print(t("demo.done", state.lang, html=result.html, xlsx=result.xlsx))
 
     run(as_json, action, show, lambda r: r.to_dict())

@@ -54,6 +54,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "demo.step.store": {"zh": "写入嵌入式数据库", "en": "Loading the embedded database"},
     "demo.step.report": {"zh": "生成报告", "en": "Writing the reports"},
     "demo.done": {"zh": "完成：{html} 与 {xlsx}", "en": "Done: {html} and {xlsx}"},
+    "demo.recommendations": {"zh": "首要建议（可行的产品 × 市场组合，按得分）",
+                             "en": "Top recommendations (feasible product x market pairs, by score)"},
     "serve.help": {"zh": "启动网页应用与 REST API（http://127.0.0.1:8080）",
                    "en": "Start the web app and REST API (http://127.0.0.1:8080)"},
     # ---- report
@@ -67,6 +69,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.flag.unconfirmed": {"zh": "未证实", "en": "unconfirmed"},
     "report.flag.likely": {"zh": "较可信", "en": "likely"},
     "report.flag.confirmed": {"zh": "已证实", "en": "confirmed"},
-    "report.later": {"zh": "后续模块（成本、线路、选品、拼货）落地后，本报告会增加相应章节。",
-                     "en": "Later modules (costing, routing, opportunities, pooling) add their sections to this report as they land."},
+    "report.footer": {"zh": "每个数字都标注可信度（已证实 / 较可信 / 未证实），来源见“数据来源与可信度”一节。",
+                     "en": "Every figure carries its confidence (confirmed / likely / unconfirmed); the sources are listed under 'Sources and confidence'."},
 }

@@ -21,6 +21,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.opt.seed": {"zh": "稳定性抽样随机种子", "en": "random seed of the stability sampling"},
     "opportunity.title": {"zh": "产品×市场机会", "en": "Product x market opportunities"},
     "opportunity.col.feasible": {"zh": "可行", "en": "feasible"},
+    "opportunity.recommendation": {
+        "zh": "{product} → {market}（{iso2}）：得分 {score:.2f}，权重扰动下 {stability:.0f}% 的抽样仍居前 {k} 名，"
+              "潜力 {potential}（{conf}）",
+        "en": "{product} -> {market} ({iso2}): score {score:.2f}, in the top {k} in {stability:.0f}% of weight draws, "
+              "potential {potential} ({conf})",
+    },
+    "opportunity.recommendation.no_potential": {"zh": "未估算", "en": "not estimated"},
+    "opportunity.recommendation.first": {"zh": "；先办：{req}（{auth}）", "en": "; first: {req} ({auth})"},
+    "opportunity.recommendation.more": {"zh": "，另有 {more} 项要求", "en": ", and {more} more requirement(s)"},
     "opportunity.conf.confirmed": {"zh": "已证实", "en": "confirmed"},
     "opportunity.conf.likely": {"zh": "较可信", "en": "likely"},
     "opportunity.conf.unconfirmed": {"zh": "未证实", "en": "unconfirmed"},

@@ -176,7 +176,8 @@ def rank_pairs(
 
 # ---------------------------------------------------------------------------- explanations
 
-def _fmt(value: float | None, unit: str, lang: str) -> str:
+def format_value(value: float | None, unit: str, lang: str) -> str:
+    """A criterion value in its unit for reasons and summaries (USD in m / bn, 万 / 亿 in zh)."""
     if value is None:
         return "—"
     if unit == "usd":
@@ -231,7 +232,7 @@ def explain(ranking: Ranking, row_index: int, *, n_for: int = 3, n_against: int 
             proxy = bool(row.get(f"{name}_proxy"))
             texts = []
             for lang in ("zh", "en"):
-                text = t(f"opportunity.reason.{name}.{direction}", lang, v=_fmt(value, crit.unit, lang))
+                text = t(f"opportunity.reason.{name}.{direction}", lang, v=format_value(value, crit.unit, lang))
                 text += f"（{_conf_label(conf, lang)}）" if lang == "zh" else f" ({_conf_label(conf, lang)})"
                 if proxy:
                     text += t("opportunity.reason.proxy_tag", lang)

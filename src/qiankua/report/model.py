@@ -45,3 +45,5 @@ class Section:
     svgs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the section's top recommendations, one (zh, en) line each, best first: `qiankua demo` prints them
+    recommendations: list[tuple[str, str]] = field(default_factory=list)

@@ -37,6 +37,7 @@ class DemoResult:
     db: Path
     tables: dict[str, int]
     headlines: list[tuple[str, str]] = field(default_factory=list)
+    recommendations: list[tuple[str, str]] = field(default_factory=list)  # (zh, en), best first
     sections: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -48,6 +49,7 @@ class DemoResult:
             "tables": self.tables,
             "sections": self.sections,
             "headlines": [{"label": k, "value": v} for k, v in self.headlines],
+            "recommendations": [{"zh": zh, "en": en} for zh, en in self.recommendations],
         }
 
 
@@ -63,9 +65,10 @@ def run_demo(db: Path | None, out_dir: Path, step: Step = lambda _key: None) -> 
     step("demo.step.report")
     sections.append(sources_section(ref))
     title = both("report.title")
-    footer = both("report.later")
+    footer = both("report.footer")
     html = write_html(sections, out_dir / "report.html", title=title, footer=footer)
     xlsx = write_xlsx(sections, out_dir / "report.xlsx", title=title)
     headlines = [fig for s in sections for fig in s.figures]
+    recommendations = [line for s in sections for line in s.recommendations]
     return DemoResult(html=html, xlsx=xlsx, db=db_path, tables=counts, headlines=headlines,
-                      sections=[s.key for s in sections])
+                      recommendations=recommendations, sections=[s.key for s in sections])

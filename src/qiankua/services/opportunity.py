@@ -49,7 +49,7 @@ from qiankua.opportunity.requirements import (
     applicable_requirements,
     pair_compliance,
 )
-from qiankua.opportunity.scoring import Ranking, explain, parse_weights, rank_pairs
+from qiankua.opportunity.scoring import Ranking, explain, format_value, parse_weights, rank_pairs
 from qiankua.reference import ReferenceData, load_reference
 from qiankua.reference.loader import DATA_DIR, parse_table
 from qiankua.report import Section, Table
@@ -498,7 +498,8 @@ def heatmap_svg(table: pl.DataFrame, products: list[str], markets: list[str]) ->
 
 
 def demo_sections(ref: ReferenceData, store: Any) -> list[Section]:
-    result = opportunities(ref=ref, store=store, top=20, lang="zh", samples=200)
+    top = 20
+    result = opportunities(ref=ref, store=store, top=top, lang="zh", samples=200)
     table = result.ranking.table
     top_markets = (table.filter(pl.col("feasible")).group_by("market").agg(pl.col("score").max())
                    .sort("score", descending=True).head(12)["market"].to_list())
@@ -562,7 +563,38 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Section]:
         ],
         notes=[t("opportunity.report.heat_note", "zh") + " " + t("opportunity.report.heat_note", "en"),
                t("opportunity.note.baci", "zh") + " " + t("opportunity.note.baci", "en")],
+        recommendations=recommendations(result.entries, ref, k=top),
     )]
+
+
+def recommendations(entries: list[dict[str, Any]], ref: ReferenceData, k: int, n: int = 5) -> list[tuple[str, str]]:
+    """The ``n`` best feasible pairs of ``entries`` (ranked with top-``k`` stability) as one (zh, en)
+    line each: product, market, score, stability, potential with its confidence, the strongest reason
+    for and the first market-entry requirement to meet."""
+    products = {r["id"]: r for r in ref.products.iter_rows(named=True)}
+    markets = {r["iso2"]: r for r in ref.markets.iter_rows(named=True)}
+    lines = []
+    for e in [e for e in entries if e["feasible"]][:n]:
+        p, m = products.get(e["product"], {}), markets.get(e["market"], {})
+        reason = next((r for r in e["reasons"] if r["direction"] == "for"), None)
+        first = e["requirements"][0] if e["requirements"] else None
+        line = []
+        for lang in ("zh", "en"):
+            conf = t(f"opportunity.conf.{e['confidence'] or 'unconfirmed'}", lang)
+            potential = (t("opportunity.recommendation.no_potential", lang) if e["potential_usd"] is None
+                         else format_value(e["potential_usd"], "usd", lang))
+            text = t("opportunity.recommendation", lang, product=p.get(f"name_{lang}", e["product"]),
+                     market=m.get(f"name_{lang}", e["market"]), iso2=e["market"], score=e["score"], k=k,
+                     stability=e["stability"] * 100, potential=potential, conf=conf)
+            if reason is not None:
+                text += ("；" if lang == "zh" else "; ") + reason[f"text_{lang}"]
+            if first is not None:
+                text += t("opportunity.recommendation.first", lang, req=first["requirement"], auth=first["authority"])
+                if len(e["requirements"]) > 1:
+                    text += t("opportunity.recommendation.more", lang, more=len(e["requirements"]) - 1)
+            line.append(text)
+        lines.append((line[0], line[1]))
+    return lines
 
 
 # ---------------------------------------------------------------------------- downloads
