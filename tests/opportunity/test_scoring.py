@@ -77,3 +77,26 @@ def test_parse_weights_ok_and_empty_table():
         rank_pairs(_pairs().head(0))
     with pytest.raises(InvalidInputError):
         rank_pairs(_pairs(), user_weights={"demand": 0, "culture": 0, "compliance": 0})
+
+
+def test_table_order_feasible_first_then_score_then_keys():
+    # tied criteria rows tie on score: they are ordered by product and market, in both groups
+    frame = pl.DataFrame({
+        "product": ["b", "a", "c", "a", "b", "z", "y"],
+        "market": ["DE", "FR", "DE", "DE", "US", "DE", "DE"],
+        "blockers": [0, 0, 0, 0, 1, 1, 0],
+        "demand": [5.0, 5.0, 9.0, 5.0, 9.0, 5.0, 1.0],
+        "rca": [1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 0.5],
+    })
+    table = rank_pairs(frame, top_k=2, samples=20).table
+    assert table.select("product", "market").rows() == [
+        ("c", "DE"), ("a", "DE"), ("a", "FR"), ("b", "DE"), ("y", "DE"), ("b", "US"), ("z", "DE")]
+    assert table["rank"].to_list() == list(range(1, 8))
+    # without ties the one-key order is the same as the three-key sort
+    rng = np.random.default_rng(5)
+    big = pl.DataFrame({"product": rng.integers(0, 50, 5000).astype(str), "market": rng.integers(0, 60, 5000).astype(str),
+                        "blockers": (rng.random(5000) < 0.2).astype(np.int64), "demand": rng.lognormal(3, 1, 5000),
+                        "rca": rng.random(5000)})
+    ranked = rank_pairs(big, top_k=5, samples=10).table
+    expected = ranked.sort(["feasible", "score", "product", "market"], descending=[True, True, False, False])
+    assert ranked.select("product", "market").equals(expected.select("product", "market"))

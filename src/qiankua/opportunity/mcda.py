@@ -48,11 +48,14 @@ def minmax_normalise(x: ArrayLike, types: ArrayLike | None = None) -> F:
     t = _types(types, m.shape[1])
     lo, hi = m.min(axis=0), m.max(axis=0)
     span = hi - lo
-    safe = np.where(span > 0, span, 1.0)
-    benefit = (m - lo) / safe
-    cost = (hi - m) / safe
-    out = np.where(t > 0, benefit, cost)
-    out[:, span <= 0] = 0.0
+    out = np.zeros_like(m)  # same memory order as the input: column by column below
+    for j in np.flatnonzero(span > 0):
+        col = out[:, j]
+        if t[j] > 0:
+            np.subtract(m[:, j], lo[j], out=col)
+        else:
+            np.subtract(hi[j], m[:, j], out=col)
+        col /= span[j]
     return out
 
 
@@ -71,8 +74,9 @@ def entropy_weights(x: ArrayLike) -> F:
     totals = m.sum(axis=0)
     safe = np.where(totals > 0, totals, 1.0)
     p = m / safe
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    plogp = np.zeros_like(p)
+    np.log(p, out=plogp, where=p > 0)  # 0 ln 0 := 0
+    plogp *= p
     e = -plogp.sum(axis=0) / np.log(n)
     e = np.where(totals > 0, e, 1.0)
     d = np.clip(1.0 - e, 0.0, None)

@@ -143,13 +143,15 @@ def rank_pairs(
             unavailable.append(c.name)
     if not used:
         raise InvalidInputError("No criterion has any value for these pairs.")
-    cols = []
-    for c in used:
+    # the decision matrix column-major: every per-criterion pass (min, max, sums) reads contiguous memory
+    x = np.empty((pairs.height, len(used)), order="F")
+    for j, c in enumerate(used):
         s = pairs[c.name].cast(pl.Float64)
         if c.log:
             s = s.clip(lower_bound=0.0).log1p()
-        cols.append(s.fill_null(s.median()).to_numpy())
-    x = np.column_stack(cols)
+        if s.null_count():
+            s = s.fill_null(s.median())
+        x[:, j] = s.to_numpy()
     types = np.array([c.kind for c in used])
     normalised = minmax_normalise(x, types)
     entropy = entropy_weights(normalised)
@@ -164,14 +166,33 @@ def rank_pairs(
         scope = f"best {max_candidates} feasible pairs by score"
     stability = topk_stability(normalised, w, top_k, samples=samples, concentration=concentration, seed=seed,
                                eligible=eligible)
-    table = pairs.with_columns(
+    table = _best_first(pairs.with_columns(
         score=pl.Series(score), feasible=pl.Series(feasible), stability=pl.Series(stability),
         _row=pl.int_range(pl.len()),
-    ).sort(["feasible", "score", "product", "market"], descending=[True, True, False, False])
+    ))
     table = table.with_columns(rank=pl.int_range(1, pl.len() + 1))
     return Ranking(table=table, weights={c.name: float(w[i]) for i, c in enumerate(used)},
                    weight_source=source, unavailable=unavailable, normalised=normalised,
                    criteria=[c.name for c in used], stability_scope=scope)
+
+
+def _best_first(table: pl.DataFrame) -> pl.DataFrame:
+    """Feasible pairs first, then by score (descending), ties by product and market.
+
+    Each feasibility group is sorted on the score alone (one float key: fast on a million pairs); only
+    a group with tied scores takes the three-key sort that breaks the ties.
+    """
+    parts = []
+    for flag in (True, False):
+        part = table.filter(pl.col("feasible") == flag)
+        score = part["score"].to_numpy()
+        order = np.argsort(-score)  # numpy's float sort is about twice polars' on a million rows
+        if part.height > 1 and np.any(np.diff(score[order]) == 0):
+            part = part.sort(["score", "product", "market"], descending=[True, False, False])
+        else:
+            part = part[order]
+        parts.append(part)
+    return pl.concat(parts)
 
 
 # ---------------------------------------------------------------------------- explanations
