@@ -17,14 +17,21 @@ those stored rows (pandas from the same rows, in the same order, as Arrow). End 
 * pandas: the same indicators with groupby / merge from the same flows (as a DataFrame converted
   zero-copy from Arrow; integer keys, as a careful pandas user would keep them), the same
   ranking in pandas (min-max, entropy, TOPSIS as column arithmetic, ``nlargest`` candidates) and
-  the same stability kernel on the same candidates.
+  the same stability kernel on the same candidates;
+* DuckDB without Ibis (the floor): the same pipeline as hand-written SQL on the same connection
+  (indicators into a temp table, the same aggregates, score-column cut, candidates, stability and
+  fetch), to show how much of the DuckDB time is Ibis / Python overhead and how much is DuckDB's own
+  work. ``--threads 1`` runs DuckDB on one thread (pandas always uses one).
 
-Both must give the same numbers (asserted). Prints a table and ends with
-``rows=<N> seconds=<S> pandas_ratio=<R>`` (S = DuckDB end to end; R = pandas seconds / S). The
+First every side runs once on 20,000 rows, untimed (lazy imports and first calls); then the three
+sides run in turn ``--repeat`` times and each side's run with the median total is reported. All
+three must give the same numbers (asserted). Prints a table and ends with
+``rows=<N> seconds=<S> pandas_ratio=<R>`` (S = DuckDB (Ibis) end to end; R = pandas seconds / S). The
 ``cpu`` row is the process CPU time of each side (all threads): on a shared machine it moves less
 than the wall-clock times.
 
     .venv/bin/python benchmarks/opportunity_scale.py [--rows 11000000] [--samples 100] [--pandas-order store|baci]
+        [--threads N] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ import polars as pl
 import pyarrow as pa
 
 from qiankua.opportunity.indicators import pair_indicators
-from qiankua.opportunity.mcda import topk_stability
+from qiankua.opportunity.mcda import entropy_weights_from_sums, topk_stability
 from qiankua.opportunity.ranking import rank_table
 from qiankua.store import Store
 from qiankua.store import trade
@@ -125,6 +132,80 @@ def _polars_names(frame: pl.DataFrame, countries: pa.Table) -> pl.DataFrame:
                                                return_dtype=pl.String),
         product=pl.col("product").replace_strict(codes, codes.cast(pl.String).str.zfill(6), return_dtype=pl.String),
     )
+
+
+# ---------------------------------------------------------------------------- DuckDB, hand-written SQL
+
+INDICATORS_SQL = """
+CREATE OR REPLACE TEMP TABLE bench_pairs AS
+WITH base AS (
+  SELECT importer, hs6, SUM(value_usd) FILTER (WHERE year = {year}) AS m_now,
+         SUM(value_usd) FILTER (WHERE year = {prev}) AS m_prev,
+         SUM(value_usd) FILTER (WHERE year = {year} AND exporter = {chn}) AS x_now
+  FROM "user".trade_flows WHERE year IN ({year}, {prev}) GROUP BY 1, 2),
+by_k AS (SELECT hs6, SUM(m_now) AS x_wk, COALESCE(SUM(x_now), 0) AS x_ik FROM base GROUP BY 1),
+tot AS (SELECT SUM(x_wk) AS x_w, SUM(x_ik) AS x_i FROM by_k),
+sup AS (SELECT hs6, CASE WHEN x_wk > 0 AND x_i > 0 THEN (x_ik / x_i) / (x_wk / x_w) ELSE 0 END AS rca,
+               CASE WHEN x_wk > 0 THEN x_ik / x_wk ELSE 0 END AS supply_share FROM by_k, tot),
+p AS (SELECT b.importer, b.hs6, b.m_now, b.m_prev, COALESCE(b.x_now, 0) AS x_now, s.rca, s.supply_share,
+             s.supply_share * b.m_now AS hyp
+      FROM base b JOIN sup s USING (hs6) WHERE b.m_now IS NOT NULL AND b.importer <> {chn}),
+e AS (SELECT importer, CASE WHEN SUM(hyp) > 0 THEN SUM(x_now) / SUM(hyp) END AS ease FROM p GROUP BY 1)
+SELECT p.hs6 AS product, p.importer AS market, 0 AS blockers, p.m_now AS demand,
+       CASE WHEN p.m_now > 0 THEN p.x_now / p.m_now END AS china_share, p.m_prev AS import_prev_usd,
+       CASE WHEN p.m_prev > 0 THEN p.m_now / p.m_prev - 1 END AS import_growth, p.x_now AS exporter_value_usd,
+       p.rca, p.supply_share, e.ease, p.supply_share * p.m_now * e.ease AS potential_usd,
+       GREATEST(p.supply_share * p.m_now * e.ease - p.x_now, 0) AS untapped_usd
+FROM p JOIN e USING (importer)"""
+
+
+def run_duckdb_sql(store: Store, samples: int, countries: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]:
+    """The DuckDB side with no Ibis: hand-written SQL for the same steps (no criterion has gaps here)."""
+    db = store._db
+    times = {}
+    c0 = _cpu()
+    t0 = time.perf_counter()
+    chn = trade.country_codes(store)["CHN"]
+    times["load"] = time.perf_counter() - t0
+    db.execute(INDICATORS_SQL.format(year=YEAR, prev=YEAR - 1, chn=chn))
+    times["indicators"] = time.perf_counter() - t0
+    t2 = time.perf_counter()
+    values = {name: f"LN(GREATEST({name}, 0) + 1)" if log else name for name, _, log in RANK_CRITERIA}
+    stats = db.execute("SELECT COUNT(*), " + ", ".join(f"MIN({v}), MAX({v})" for v in values.values())
+                       + " FROM bench_pairs").fetchone()
+    assert stats is not None
+    n = int(stats[0])
+    norm = {name: f"(({v}) - {float(stats[1 + 2 * j])!r}) / {float(stats[2 + 2 * j] - stats[1 + 2 * j])!r}"
+            for j, (name, v) in enumerate(values.items())}  # every criterion is a benefit and varies here
+    sums = db.execute("SELECT " + ", ".join(f"SUM(n_{k}), SUM(CASE WHEN n_{k} > 0 THEN n_{k} * LN(n_{k}) ELSE 0 END)"
+                                            for k in norm) + " FROM (SELECT "
+                      + ", ".join(f"{e} AS n_{k}" for k, e in norm.items()) + " FROM bench_pairs)").fetchone()
+    assert sums is not None
+    w = entropy_weights_from_sums(n, sums[0::2], sums[1::2])
+    dp = " + ".join(f"{float(w[j] ** 2)!r} * ((n_{k} - 1) * (n_{k} - 1))" for j, k in enumerate(norm))
+    dm = " + ".join(f"{float(w[j] ** 2)!r} * (n_{k} * n_{k})" for j, k in enumerate(norm))
+    db.execute("CREATE OR REPLACE TEMP VIEW bench_scored AS SELECT *, CASE WHEN _dp + _dm > 0 THEN _dm / (_dp + _dm) "
+               "ELSE 0.5 END AS score FROM (SELECT *, SQRT(" + dp + ") AS _dp, SQRT(" + dm + ") AS _dm FROM (SELECT *, "
+               + ", ".join(f"{e} AS n_{k}" for k, e in norm.items()) + " FROM bench_pairs))")
+    scores = db.sql("SELECT score FROM bench_scored").to_arrow_table()["score"].to_numpy()
+    cut = float(np.partition(scores, scores.size - CANDIDATES)[scores.size - CANDIDATES]) if scores.size > CANDIDATES else 0.0
+    cand = pl.from_arrow(db.sql(f"SELECT * FROM bench_scored WHERE score >= {cut!r}").to_arrow_table())
+    assert isinstance(cand, pl.DataFrame)
+    cand = cand.sort(["score", "product", "market"], descending=[True, False, False])
+    stab = topk_stability(cand.select([f"n_{k}" for k in norm]).to_numpy(), w, TOP, samples=samples, seed=0,
+                          hi=np.ones(len(norm)), lo=np.zeros(len(norm)))
+    top = cand.with_columns(stability=pl.Series(stab)).head(TOP)
+    times["ranking"] = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    every = pl.from_arrow(db.sql("SELECT * EXCLUDE (" + ", ".join(f"n_{k}" for k in norm) + ", _dp, _dm) "
+                                 "FROM bench_scored").to_arrow_table())
+    assert isinstance(every, pl.DataFrame)
+    every, top = (_polars_names(f, countries) for f in (every, top))
+    times["names+fetch"] = time.perf_counter() - t3
+    times["total"] = time.perf_counter() - t0
+    times["cpu"] = _cpu() - c0
+    db.execute("DROP VIEW bench_scored; DROP TABLE bench_pairs")
+    return every, top, times
 
 
 # ---------------------------------------------------------------------------- pandas
@@ -216,54 +297,89 @@ def run_pandas(flows: pa.Table, countries: pa.Table, samples: int) -> tuple[pl.D
     return pl.from_pandas(every), pl.from_pandas(top), times
 
 
+WARM_ROWS = 20_000
+
+
+def warm_up(samples: int) -> None:
+    """Every side once on a small table, untimed: lazy imports and first-call paths (DuckDB backend,
+    sqlglot dialect, pandas groupby, polars, numpy kernels) are paid here, not in the timed runs."""
+    flows, countries = generate(WARM_ROWS, seed=1)
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "warm.duckdb") as store:
+        trade.load_flows(store, flows, source="baci", file="generated", countries=countries)
+        run_duckdb(store, samples)
+        run_duckdb_sql(store, samples, countries)
+        run_pandas(trade.flows_table(store).drop("source").to_pyarrow(), countries, samples)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=11_000_000)
     parser.add_argument("--samples", type=int, default=100, help="Dirichlet draws for rank stability")
     parser.add_argument("--pandas-order", choices=("store", "baci"), default="store",
                         help="row order of pandas' input: the store's (default) or BACI's file order")
+    parser.add_argument("--threads", type=int, default=0, help="DuckDB threads (default: DuckDB's, one per core)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per side; the median run is reported")
     args = parser.parse_args()
-    ibis.duckdb.connect().disconnect()  # import the backend once, outside the timings
+    warm_up(args.samples)
     t = time.perf_counter()
     flows, countries = generate(args.rows)
     gen = time.perf_counter() - t
+    runs: dict[str, list[tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]]] = {"ibis": [], "sql": [], "pandas": []}
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "bench.duckdb") as store:
+            if args.threads:
+                store._db.execute(f"SET threads = {int(args.threads)}")
+            threads = store._db.execute("SELECT current_setting('threads')").fetchone()[0]  # type: ignore[index]
             t = time.perf_counter()
             trade.load_flows(store, flows, source="baci", file="generated", countries=countries)
             load_s = time.perf_counter() - t
+            del flows
             # pandas gets the very rows DuckDB reads: by default in the store's (year, importer, hs6)
             # order; --pandas-order baci gives them in BACI's file order (year, exporter, importer, hs6)
             stored = trade.flows_table(store).drop("source")
             if args.pandas_order == "baci":
                 stored = stored.order_by(["year", "exporter", "importer", "hs6"])
             stored_flows = stored.to_pyarrow()
-            d_all, d_top, d_t = run_duckdb(store, args.samples)
-            gc.collect()
-        del flows
-        p_all, p_top, p_t = run_pandas(stored_flows, countries, args.samples)
-    # same numbers both ways
-    a = d_all.sort("market", "product")
+            for _ in range(args.repeat):  # the three sides in turn, so that machine noise hits each alike
+                gc.collect()
+                assert not store.ibis._cache_op_to_entry, "an Ibis cached table survived the previous run"
+                runs["ibis"].append(run_duckdb(store, args.samples))
+                gc.collect()
+                runs["sql"].append(run_duckdb_sql(store, args.samples, countries))
+                gc.collect()
+                runs["pandas"].append(run_pandas(stored_flows, countries, args.samples))
+    # each side's run with the median total
+    (d_all, d_top, d_t), (s_all, s_top, s_t), (p_all, p_top, p_t) = (
+        sorted(runs[side], key=lambda r: r[2]["total"])[len(runs[side]) // 2] for side in ("ibis", "sql", "pandas"))
+    # the same numbers all three ways
     b = p_all.sort("market", "product")
-    assert a.height == b.height, (a.height, b.height)
-    assert a["product"].to_list()[:1000] == b["product"].to_list()[:1000]
-    for col in ("rca", "demand", "import_growth", "china_share", "ease", "potential_usd", "untapped_usd", "score"):
-        x, y = a[col].fill_null(np.nan).to_numpy(), b[col].fill_null(np.nan).to_numpy()
-        assert np.allclose(x, y, rtol=1e-9, equal_nan=True), col
-    assert d_top["product"].to_list() == p_top["product"].to_list()
-    assert d_top["market"].to_list() == p_top["market"].to_list()
-    assert np.allclose(d_top["stability"].to_numpy(), p_top["stability"].to_numpy())
+    for other, other_top in ((d_all, d_top), (s_all, s_top)):
+        a = other.sort("market", "product")
+        assert a.height == b.height, (a.height, b.height)
+        assert a["product"].to_list()[:1000] == b["product"].to_list()[:1000]
+        for col in ("rca", "demand", "import_growth", "china_share", "ease", "potential_usd", "untapped_usd",
+                    "score"):
+            x, y = a[col].fill_null(np.nan).to_numpy(), b[col].fill_null(np.nan).to_numpy()
+            assert np.allclose(x, y, rtol=1e-9, equal_nan=True), col
+        assert other_top["product"].to_list() == p_top["product"].to_list()
+        assert other_top["market"].to_list() == p_top["market"].to_list()
+        assert np.allclose(other_top["stability"].to_numpy(), p_top["stability"].to_numpy())
     print(f"generated {args.rows:,} BACI-shaped rows in {gen:.1f} s; stored in user.trade_flows in {load_s:.1f} s "
-          f"(once per release, not timed below); {a.height:,} importer x product pairs ranked; "
+          f"(once per release, not timed below); {b.height:,} importer x product pairs ranked; "
           f"stability: {args.samples} Dirichlet draws, top {TOP}, among the best {CANDIDATES:,} pairs; "
-          f"pandas input in {args.pandas_order} order")
-    print(f"| {'stage':<12} | {'DuckDB (Ibis) s':>16} | {'pandas s':>10} | {'ratio':>6} |")
-    print(f"|{'-' * 14}|{'-' * 17}:|{'-' * 11}:|{'-' * 7}:|")
+          f"pandas input in {args.pandas_order} order; DuckDB threads {threads}; median of {args.repeat} runs per side "
+          f"after a warm-up on {WARM_ROWS:,} rows")
+    print(f"| {'stage':<12} | {'DuckDB (Ibis) s':>16} | {'DuckDB SQL s':>13} | {'pandas s':>10} | {'ratio':>6} |"
+          f" {'SQL ratio':>9} |")
+    print(f"|{'-' * 14}|{'-' * 17}:|{'-' * 14}:|{'-' * 11}:|{'-' * 7}:|{'-' * 10}:|")
     for stage in ("load", "indicators", "ranking", "names+fetch", "total", "cpu"):
-        ratio = f"{p_t[stage] / d_t[stage]:>6.1f}" if d_t[stage] > 0 and p_t[stage] > 0 else f"{'':>6}"
-        print(f"| {stage:<12} | {d_t[stage]:>16.2f} | {p_t[stage]:>10.2f} | {ratio} |")
+        cells = []
+        for side in (d_t, s_t):
+            cells.append(f"{p_t[stage] / side[stage]:>{6 if side is d_t else 9}.1f}" if side[stage] > 0 and p_t[stage] > 0
+                         else " " * (6 if side is d_t else 9))
+        print(f"| {stage:<12} | {d_t[stage]:>16.2f} | {s_t[stage]:>13.2f} | {p_t[stage]:>10.2f} | {cells[0]} |"
+              f" {cells[1]} |")
     print(f"rows={args.rows} seconds={d_t['total']:.2f} pandas_ratio={p_t['total'] / d_t['total']:.2f}")
-
 
 if __name__ == "__main__":
     main()
