@@ -23,9 +23,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.col.feasible": {"zh": "可行", "en": "feasible"},
     "opportunity.recommendation": {
         "zh": "{product} → {market}（{iso2}）：得分 {score:.2f}，权重扰动下 {stability:.0f}% 的抽样仍居前 {k} 名，"
-              "潜力 {potential}（{conf}）",
+              "潜力 {potential}，数据可信度 {conf}",
         "en": "{product} -> {market} ({iso2}): score {score:.2f}, in the top {k} in {stability:.0f}% of weight draws, "
-              "potential {potential} ({conf})",
+              "potential {potential}, data confidence {conf}",
     },
     "opportunity.recommendation.no_potential": {"zh": "未估算", "en": "not estimated"},
     "opportunity.recommendation.first": {"zh": "；先办：{req}（{auth}）", "en": "; first: {req} ({auth})"},

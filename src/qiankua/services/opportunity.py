@@ -569,8 +569,8 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Section]:
 
 def recommendations(entries: list[dict[str, Any]], ref: ReferenceData, k: int, n: int = 5) -> list[tuple[str, str]]:
     """The ``n`` best feasible pairs of ``entries`` (ranked with top-``k`` stability) as one (zh, en)
-    line each: product, market, score, stability, potential with its confidence, the strongest reason
-    for and the first market-entry requirement to meet."""
+    line each: product, market, score, stability, potential, the pair's weakest data confidence, the
+    strongest reason for and the first market-entry requirement to meet."""
     products = {r["id"]: r for r in ref.products.iter_rows(named=True)}
     markets = {r["iso2"]: r for r in ref.markets.iter_rows(named=True)}
     lines = []
