@@ -122,6 +122,28 @@ def test_alcohol_is_excluded_from_ioss(quote):
     assert "tariff_rate_missing" in decode_flags(r["flags"])
 
 
+def test_uk_spirits_duty_applies_from_its_valid_from_date(quote):
+    """0.5 l baijiu at 53% to GB: GBP 32.79 per litre of pure alcohol from 2025-02-01; before that no rate is on
+    file, so the quote is flagged incomplete rather than charging a rate from another period."""
+    kw = dict(market="GB", mode="9610", service="express", declared_value=60.0, value_currency="GBP", hs6="220890",
+              category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+    r = quote(date="2026-08-01", **kw)
+    assert r["excise"] == A(32.79 * 0.5 * 0.53 * 9)
+    assert "excise_missing" not in decode_flags(r["flags"])
+    before = quote(date="2025-01-31", **kw)
+    assert before["excise"] == 0
+    assert "excise_missing" in decode_flags(before["flags"])
+    assert before["status"] == 1
+
+
+def test_japan_liquor_tax_per_degree(quote):
+    """0.5 l baijiu at 53% to JP: JPY 10 per litre per degree = JPY 1,000 per litre of pure alcohol (JPY 265)."""
+    r = quote(market="JP", mode="9610", service="express", date="2026-08-01", declared_value=20000.0,
+              value_currency="JPY", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+    assert r["excise"] == A(530 * 0.5 * 0.05)
+    assert "excise_missing" not in decode_flags(r["flags"])
+
+
 def test_preference_only_with_certificate_of_origin(quote):
     """ChAFTA 0% applies to 9710 (B2B, certificate of origin), not to a 9610 parcel."""
     b2b = quote(market="AU", mode="9710", service="air", date="2026-08-01", declared_value=1500.0,

@@ -144,7 +144,7 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     # flat indices into the raveled rule arrays: one index per rule family, gathers are 1-D takes
     idx = {
         "r_": (m * n_e + e) * 2 + chan, "v_": m * n_e + e, "t_": (m * n_h + h) * n_e + e, "l_": (m * n_h + h) * n_e + e,
-        "x_": m * n_h + h, "b_": h, "k_": k, "f_": ((p * n_m + m) * len(GROUPS) + gi) * n_e + e,
+        "x_": (m * n_h + h) * n_e + e, "b_": h, "k_": k, "f_": ((p * n_m + m) * len(GROUPS) + gi) * n_e + e,
         "g_": s * n_m + m,
     }
     row.update({"i" + key: val.astype(np.int64) for key, val in idx.items()})

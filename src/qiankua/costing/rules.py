@@ -338,24 +338,30 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
                     layer_sets.append(ids)
                 A["l_set"][mi, hi, e] = set_ids[ids]
 
-    # ---- excise [m, h] (spirits): per litre of pure alcohol / ad valorem
-    A["x_lpa"] = np.full((n_m, n_h), nan)
-    A["x_adv"] = np.full((n_m, n_h), nan)
-    A["x_ccy"] = np.zeros((n_m, n_h), dtype=np.int32)
-    A["x_rule"] = np.full((n_m, n_h), -1, dtype=np.int32)
-    A["x_conf"] = np.full((n_m, n_h), 2, dtype=np.int8)
+    # ---- excise [m, h, e] (spirits): per litre of pure alcohol / ad valorem, the row in force in each epoch
+    A["x_lpa"] = np.full((n_m, n_h, n_e), nan)
+    A["x_adv"] = np.full((n_m, n_h, n_e), nan)
+    A["x_ccy"] = np.zeros((n_m, n_h, n_e), dtype=np.int32)
+    A["x_rule"] = np.full((n_m, n_h, n_e), -1, dtype=np.int32)
+    A["x_conf"] = np.full((n_m, n_h, n_e), 2, dtype=np.int8)
     excise = t["excise"].to_dicts()
     for mi, m in enumerate(markets):
         rows = [r for r in excise if r["area"] in (m, tariff_area(m))]
         for hi, hs in enumerate(hs_codes):
-            cand = sorted((r for r in rows if hs.startswith(r["hs_prefix"])), key=lambda r: r["area"] != m)
-            if cand:
-                r = cand[0]
-                A["x_lpa"][mi, hi] = nan if r["per_lpa"] is None else r["per_lpa"]
-                A["x_adv"][mi, hi] = nan if r["ad_valorem"] is None else r["ad_valorem"]
-                A["x_ccy"][mi, hi] = cidx[r["currency"]]
-                A["x_rule"][mi, hi] = _register(reg, prov, "excise", f"{r['area']}:{r['hs_prefix']}", r, index)
-                A["x_conf"][mi, hi] = CONF_CODES[r["confidence"]]
+            # the market's own row before its customs union's, then the longest HS prefix
+            cand = sorted((r for r in rows if hs.startswith(r["hs_prefix"])),
+                          key=lambda r: (r["area"] != m, -len(r["hs_prefix"])))
+            for e, day in enumerate(reps):
+                live = [r for r in cand if _in_window(r, day)]
+                if not live:
+                    continue
+                r = live[0]
+                A["x_lpa"][mi, hi, e] = nan if r["per_lpa"] is None else r["per_lpa"]
+                A["x_adv"][mi, hi, e] = nan if r["ad_valorem"] is None else r["ad_valorem"]
+                A["x_ccy"][mi, hi, e] = cidx[r["currency"]]
+                A["x_rule"][mi, hi, e] = _register(reg, prov, "excise",
+                                                   f"{r['area']}:{r['hs_prefix']}:{r['valid_from'] or ''}", r, index)
+                A["x_conf"][mi, hi, e] = CONF_CODES[r["confidence"]]
 
     # ---- export rebates [h]
     A["b_vat"] = np.full(n_h, nan)
