@@ -136,6 +136,21 @@ def test_uk_spirits_duty_applies_from_its_valid_from_date(quote):
     assert before["status"] == 1
 
 
+def test_australian_spirits_excise_follows_the_indexation_dates(quote):
+    """0.5 l baijiu at 53% to AU: AUD 104.31 per litre of alcohol to 3 Aug 2025, 105.98 from 4 Aug 2025, and from
+    2 Feb 2026 the computed 107.99 (indexation factor applied by qiankua), which makes the quote unconfirmed."""
+    kw = dict(market="AU", mode="9610", service="express", declared_value=1500.0, value_currency="AUD", hs6="220890",
+              category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+    lal = 0.5 * 0.53
+    assert quote(date="2025-08-03", **kw)["excise"] == A(104.31 * lal * 4.5)
+    assert quote(date="2025-08-04", **kw)["excise"] == A(105.98 * lal * 4.5)
+    late = quote(date="2026-08-01", **kw)
+    assert late["excise"] == A(107.99 * lal * 4.5)
+    assert late["confidence"] == 2
+    assert "excise_missing" not in decode_flags(late["flags"])
+    assert "excise_missing" in decode_flags(quote(date="2025-02-02", **kw)["flags"])
+
+
 def test_japan_liquor_tax_per_degree(quote):
     """0.5 l baijiu at 53% to JP: JPY 10 per litre per degree = JPY 1,000 per litre of pure alcohol (JPY 265)."""
     r = quote(market="JP", mode="9610", service="express", date="2026-08-01", declared_value=20000.0,
