@@ -124,12 +124,16 @@ def test_alcohol_is_excluded_from_ioss(quote):
 
 def test_uk_spirits_duty_applies_from_its_valid_from_date(quote):
     """0.5 l baijiu at 53% to GB: GBP 32.79 per litre of pure alcohol from 2025-02-01; before that no rate is on
-    file, so the quote is flagged incomplete rather than charging a rate from another period."""
+    file, so the quote is flagged incomplete rather than charging a rate from another period; from 2026-02-01 the
+    last known rate is carried forward, flagged unconfirmed."""
     kw = dict(market="GB", mode="9610", service="express", declared_value=60.0, value_currency="GBP", hs6="220890",
               category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
-    r = quote(date="2026-08-01", **kw)
+    r = quote(date="2025-08-01", **kw)
     assert r["excise"] == A(32.79 * 0.5 * 0.53 * 9)
     assert "excise_missing" not in decode_flags(r["flags"])
+    later = quote(date="2026-08-01", **kw)  # the same rate carried forward past the next uprating date: unconfirmed
+    assert later["excise"] == A(r["excise"]) and later["confidence"] == 2
+    assert later["excise_rule"] != r["excise_rule"] >= 0  # another row: the carried-forward one, not the dated rate
     before = quote(date="2025-01-31", **kw)
     assert before["excise"] == 0
     assert "excise_missing" in decode_flags(before["flags"])

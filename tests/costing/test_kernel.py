@@ -1,9 +1,9 @@
 """The fused numba kernel against the vectorised numpy reference: same result on a varied batch.
 
 Every market, every customs mode, services, platforms and categories, dates on both sides of
-the regime changes (EU 2026-07-01, US 2025-08-29 / 2026-02-24 / 2026-07-24, UK spirits duty 2025-02-01, AU spirits
-excise 2025-08-04), list prices and
-declared values spread across the de minimis thresholds and fee tiers, user overrides
+the regime changes (EU 2026-07-01, US 2025-08-29 / 2026-02-24 / 2026-07-24, UK spirits duty
+2025-02-01, AU spirits excise 2025-08-04), list prices and declared values spread across the
+de minimis thresholds and fee tiers, user overrides
 (logistics, FX, invoices, sensitivity scales) — compared column by column, float-exact
 (NaN = NaN); the bracketing solve to 1e-9 relative.
 """
