@@ -38,27 +38,37 @@ def test_eu_under_150_from_july_2026_pays_flat_eur_3(quote):
 
 
 def test_eu_over_150_pays_tariff_and_border_vat(quote):
-    """EUR 200 tea: MFN 3.2% (unconfirmed estimate) on CIF, VAT 7% on CIF + duty at the border."""
+    """EUR 200 tea: MFN 3.2% on CIF (TARIC rate read from a third-party copy: likely), VAT 7% on CIF + duty at the border."""
     r = quote(market="DE", mode="9610", service="postal", date="2026-08-01", declared_value=200.0,
               value_currency="EUR", **TEA)
     assert r["duty"] == A(1600 * 0.032)
     assert r["import_vat"] == A((1600 + 51.2) * 0.07)
     assert r["collector"] == 0
-    assert r["confidence"] == 2  # the tariff rate is an unconfirmed estimate
+    assert r["confidence"] == 1  # likely: no rule behind this quote is unconfirmed
 
 
 def test_uk_at_gbp_100_and_200(quote):
-    """GBP 100: no duty, 20% supply VAT by the marketplace; GBP 200: border VAT, tariff not on file (flagged)."""
+    """GBP 100: no duty, 20% supply VAT by the marketplace; GBP 200: UK Global Tariff 2% on silver jewellery and
+    border VAT on value + duty."""
     low = quote(market="GB", mode="9610", service="express", date="2026-08-01", declared_value=100.0,
                 value_currency="GBP", **SILVER)
     assert low["duty"] == 0 and low["import_vat"] == A(900 * 0.2) and low["collector"] == 1
     high = quote(market="GB", mode="9610", service="express", date="2026-08-01", declared_value=200.0,
                  value_currency="GBP", **SILVER)
     assert high["collector"] == 0
-    assert high["import_vat"] == A(1800 * 0.2)
-    assert "tariff_rate_missing" in decode_flags(high["flags"])
-    assert high["status"] == 1  # incomplete, never a silent zero
+    assert high["duty"] == A(1800 * 0.02)
+    assert high["import_vat"] == A((1800 + 36) * 0.2)
+    assert "tariff_rate_missing" not in decode_flags(high["flags"])
 
+
+def test_a_tariff_line_not_on_file_is_flagged_never_a_silent_zero(quote):
+    """GBP 200 of preserved fruit to GB: no UK rate is on file for 2006.00, so duty counts as 0 and the quote is
+    flagged incomplete."""
+    r = quote(market="GB", mode="9610", service="express", date="2026-08-01", declared_value=200.0,
+              value_currency="GBP", hs6="200600", category="fruit_processed", line_haul_cny=0.0)
+    assert r["duty"] == 0
+    assert "tariff_rate_missing" in decode_flags(r["flags"])
+    assert r["status"] == 1 and r["confidence"] == 2
 
 def test_australia_at_aud_500_and_1500(quote):
     """AUD 500: GST 10% by the platform, no duty; AUD 1,500: border GST on FOB + duty."""
