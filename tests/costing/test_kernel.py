@@ -3,8 +3,8 @@
 Every market, every customs mode, services, platforms and categories, dates on both sides of
 the regime changes (EU 2026-07-01, US 2025-08-29 / 2026-02-24 / 2026-07-24, UK spirits duty
 2025-02-01, AU spirits excise 2025-08-04), list prices and declared values spread across the
-de minimis thresholds and fee tiers, user overrides
-(logistics, FX, invoices, sensitivity scales) — compared column by column, float-exact
+de minimis thresholds and fee tiers, user overrides (logistics, FX, invoices, sensitivity
+scales) — compared column by column, float-exact
 (NaN = NaN); the bracketing solve to 1e-9 relative.
 """
 
@@ -28,8 +28,8 @@ from qiankua.services.costing import compiled_rules, fx_arrays
 from .conftest import FX
 from .test_properties import _frame, rows
 
-DATES = [dt.date(2025, 1, 31), dt.date(2025, 6, 1), dt.date(2025, 8, 4), dt.date(2025, 8, 28), dt.date(2025, 8, 29), dt.date(2026, 2, 23),
-         dt.date(2026, 2, 24), dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2026, 7, 24),
+DATES = [dt.date(2025, 1, 31), dt.date(2025, 6, 1), dt.date(2025, 8, 4), dt.date(2025, 8, 28), dt.date(2025, 8, 29),
+         dt.date(2026, 2, 23), dt.date(2026, 2, 24), dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2026, 7, 24),
          dt.date(2026, 7, 25), dt.date(2026, 8, 1)]
 SOLVE = ("break_even_price", "target_price")
 
