@@ -15,6 +15,8 @@ A = pytest.approx
 # silver jewellery: not food, so the standard VAT rate applies everywhere
 SILVER = dict(hs6="711311", category="silver_jewellery", line_haul_cny=0.0)
 TEA = dict(hs6="090210", category="tea", line_haul_cny=0.0)
+# 0.5 l of 53% baijiu (Moutai-type): 0.265 l of pure alcohol
+BAIJIU = dict(hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
 
 
 def test_eu_under_150_before_july_2026_is_duty_free_and_vat_via_ioss(quote):
@@ -38,7 +40,8 @@ def test_eu_under_150_from_july_2026_pays_flat_eur_3(quote):
 
 
 def test_eu_over_150_pays_tariff_and_border_vat(quote):
-    """EUR 200 tea: MFN 3.2% on CIF (TARIC rate read from a third-party copy: likely), VAT 7% on CIF + duty at the border."""
+    """EUR 200 tea: MFN 3.2% on CIF (TARIC rate read from a third-party copy: likely), VAT 7% on CIF + duty at
+    the border."""
     r = quote(market="DE", mode="9610", service="postal", date="2026-08-01", declared_value=200.0,
               value_currency="EUR", **TEA)
     assert r["duty"] == A(1600 * 0.032)
@@ -69,6 +72,7 @@ def test_a_tariff_line_not_on_file_is_flagged_never_a_silent_zero(quote):
     assert r["duty"] == 0
     assert "tariff_rate_missing" in decode_flags(r["flags"])
     assert r["status"] == 1 and r["confidence"] == 2
+
 
 def test_australia_at_aud_500_and_1500(quote):
     """AUD 500: GST 10% by the platform, no duty; AUD 1,500: border GST on FOB + duty."""
@@ -124,7 +128,7 @@ def test_mexico_courier_global_rate(quote):
 def test_alcohol_is_excluded_from_ioss(quote):
     """EUR 50 baijiu (0.5 l, 53%) to DE: no IOSS, border VAT 19% on CIF + duty + excise EUR 13.03/l pure alcohol."""
     r = quote(market="DE", mode="9610", service="postal", date="2026-08-01", declared_value=50.0,
-              value_currency="EUR", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+              value_currency="EUR", **BAIJIU)
     excise = 13.03 * 0.5 * 0.53 * 8
     assert r["collector"] == 0
     assert r["excise"] == A(excise)
@@ -136,8 +140,7 @@ def test_uk_spirits_duty_applies_from_its_valid_from_date(quote):
     """0.5 l baijiu at 53% to GB: GBP 32.79 per litre of pure alcohol from 2025-02-01; before that no rate is on
     file, so the quote is flagged incomplete rather than charging a rate from another period; from 2026-02-01 the
     last known rate is carried forward, flagged unconfirmed."""
-    kw = dict(market="GB", mode="9610", service="express", declared_value=60.0, value_currency="GBP", hs6="220890",
-              category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+    kw = dict(market="GB", mode="9610", service="express", declared_value=60.0, value_currency="GBP", **BAIJIU)
     r = quote(date="2025-08-01", **kw)
     assert r["excise"] == A(32.79 * 0.5 * 0.53 * 9)
     assert "excise_missing" not in decode_flags(r["flags"])
@@ -153,8 +156,7 @@ def test_uk_spirits_duty_applies_from_its_valid_from_date(quote):
 def test_australian_spirits_excise_follows_the_indexation_dates(quote):
     """0.5 l baijiu at 53% to AU: AUD 104.31 per litre of alcohol to 3 Aug 2025, 105.98 from 4 Aug 2025, and from
     2 Feb 2026 the computed 107.99 (indexation factor applied by qiankua), which makes the quote unconfirmed."""
-    kw = dict(market="AU", mode="9610", service="express", declared_value=1500.0, value_currency="AUD", hs6="220890",
-              category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+    kw = dict(market="AU", mode="9610", service="express", declared_value=1500.0, value_currency="AUD", **BAIJIU)
     lal = 0.5 * 0.53
     assert quote(date="2025-08-03", **kw)["excise"] == A(104.31 * lal * 4.5)
     assert quote(date="2025-08-04", **kw)["excise"] == A(105.98 * lal * 4.5)
@@ -168,7 +170,7 @@ def test_australian_spirits_excise_follows_the_indexation_dates(quote):
 def test_japan_liquor_tax_per_degree(quote):
     """0.5 l baijiu at 53% to JP: JPY 10 per litre per degree = JPY 1,000 per litre of pure alcohol (JPY 265)."""
     r = quote(market="JP", mode="9610", service="express", date="2026-08-01", declared_value=20000.0,
-              value_currency="JPY", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5, line_haul_cny=0.0)
+              value_currency="JPY", **BAIJIU)
     assert r["excise"] == A(530 * 0.5 * 0.05)
     assert "excise_missing" not in decode_flags(r["flags"])
 
@@ -176,11 +178,9 @@ def test_japan_liquor_tax_per_degree(quote):
 def test_preference_only_with_certificate_of_origin(quote):
     """ChAFTA 0% applies to 9710 (B2B, certificate of origin), not to a 9610 parcel."""
     b2b = quote(market="AU", mode="9710", service="air", date="2026-08-01", declared_value=1500.0,
-                value_currency="AUD", platform="b2b", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5,
-                line_haul_cny=0.0)
+                value_currency="AUD", platform="b2b", **BAIJIU)
     parcel = quote(market="AU", mode="9610", service="express", date="2026-08-01", declared_value=1500.0,
-                   value_currency="AUD", hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5,
-                   line_haul_cny=0.0)
+                   value_currency="AUD", **BAIJIU)
     assert b2b["duty"] == 0
     assert parcel["duty"] == A(6750 * 0.05)  # AU MFN 5% (unconfirmed estimate)
 
@@ -198,7 +198,7 @@ def test_export_rebate_by_mode(quote):
 def test_baijiu_consumption_tax_refund(quote):
     """Baijiu CNY 113 incl. 13% VAT, 0.5 kg net: 100 x (13% + 20%) + CNY 1/kg x 0.5 = 33.5."""
     r = quote(market="DE", mode="0110", service="air", date="2026-08-01", unit_cost_cny=113.0, platform="b2b",
-              hs6="220890", category="baijiu", abv_pct=53.0, liquid_l=0.5, net_kg=0.5, line_haul_cny=0.0)
+              net_kg=0.5, **BAIJIU)
     assert r["export_rebate"] == A(33.5)
 
 

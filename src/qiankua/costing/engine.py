@@ -141,11 +141,12 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     n_e = len(rules.breakpoints) + 1
     n_h, n_m = len(rules.hs_codes), len(rules.markets)
     row: dict[str, np.ndarray] = {"m": m, "h": h, "k": k, "s": s, "p": p, "grp": gi, "food": food}
-    # flat indices into the raveled rule arrays: one index per rule family, gathers are 1-D takes
+    # flat indices into the raveled rule arrays: one index per rule family, gathers are 1-D takes;
+    # tariffs, tariff layers and excise share the [market, hs, epoch] layout
+    mhe = (m * n_h + h) * n_e + e
     idx = {
-        "r_": (m * n_e + e) * 2 + chan, "v_": m * n_e + e, "t_": (m * n_h + h) * n_e + e, "l_": (m * n_h + h) * n_e + e,
-        "x_": (m * n_h + h) * n_e + e, "b_": h, "k_": k, "f_": ((p * n_m + m) * len(GROUPS) + gi) * n_e + e,
-        "g_": s * n_m + m,
+        "r_": (m * n_e + e) * 2 + chan, "v_": m * n_e + e, "t_": mhe, "l_": mhe, "x_": mhe, "b_": h, "k_": k,
+        "f_": ((p * n_m + m) * len(GROUPS) + gi) * n_e + e, "g_": s * n_m + m,
     }
     row.update({"i" + key: val.astype(np.int64) for key, val in idx.items()})
 

@@ -210,7 +210,7 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
             ri = ((m * n_e + e) * 2 + (1 if s == 0 else 0))
             vi = m * n_e + e
             ti = (m * n_h + h) * n_e + e
-            xi = (m * n_h + h) * n_e + e
+            xi = ti  # excise has the [market, hs, epoch] layout of the tariffs
             fi = ((p * n_m + m) * n_g + grp) * n_e + e
             gi = s * n_m + m
 
