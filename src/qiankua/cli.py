@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from qiankua.exceptions import DataError, ImportValidationError, QiankuaError, StoreError
+from qiankua.schema import USER_TABLES
 from qiankua.i18n import default_lang, t
 
 T = TypeVar("T")
@@ -63,11 +64,7 @@ class Fmt(str, Enum):
     csv = "csv"
 
 
-class UserTable(str, Enum):
-    products = "products"
-    freight_quotes = "freight_quotes"
-    shipments = "shipments"
-    sales = "sales"
+UserTable = Enum("UserTable", {name: name for name in USER_TABLES}, type=str)  # type: ignore[misc]
 
 
 class ImportMode(str, Enum):
@@ -245,6 +242,23 @@ def data_export(
         lambda r: out.print(t("data.export.ok", state.lang, rows=r.rows, path=r.path)),
         lambda r: {"ok": True, "table": r.table, "schema": r.schema, "rows": r.rows, "path": str(r.path)},
     )
+
+
+update_app = typer.Typer(help=_h("data.update.help"), no_args_is_help=True)
+data_app.add_typer(update_app, name="update")
+
+
+@update_app.command("fx", help=_h("data.update.fx.help"))
+def data_update_fx(
+    url: Annotated[str | None, typer.Option("--url", help=_h("data.update.fx.url"))] = None,
+    file: Annotated[Path | None, typer.Option("--file", help=_h("data.update.fx.file"))] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from qiankua.services.fx import update_fx
+
+    run(as_json, lambda: update_fx(state.db, url=url, file=file),
+        lambda r: out.print(t("data.update.fx.ok", state.lang, rows=r["rows"], newest=r["newest"], source=r["source"])),
+        lambda r: r, status="ECB …")
 
 
 @data_app.command("list", help=_h("data.list.help"))

@@ -139,7 +139,7 @@ class ColumnSpec:
     """One column: English name, Chinese header, type and checks.
 
     ``kind`` is one of str, int, float, decimal, bool, date, datetime. ``pattern``
-    (regex, full match), ``choices``, ``ge``/``le`` constrain values; ``pad`` left-pads
+    (regex, full match), ``choices``, ``ge``/``le``/``gt`` constrain values; ``pad`` left-pads
     digit strings with zeros to that width (HS codes lose leading zeros in Excel).
     """
 
@@ -151,6 +151,7 @@ class ColumnSpec:
     choices: tuple[str, ...] | None = None
     ge: float | None = None
     le: float | None = None
+    gt: float | None = None
     pad: int | None = None
     help_en: str = ""
     help_zh: str = ""
@@ -205,6 +206,8 @@ class ColumnSpec:
                 constraints["ge"] = self.ge
             if self.le is not None:
                 constraints["le"] = self.le
+            if self.gt is not None:
+                constraints["gt"] = self.gt
             if self.kind in ("float", "decimal"):
                 constraints["allow_inf_nan"] = False
         if self.choices:
@@ -593,11 +596,26 @@ SALES = TableSpec(
     ),
 )
 
+FX_RATES = TableSpec(
+    name="fx_rates",
+    title_zh="我的汇率",
+    title_en="My FX rates",
+    key=("currency", "valid_from"),
+    columns=(
+        C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
+        C(name="valid_from", zh="生效日期", kind="date", required=True),
+        C(name="cny_per_unit", zh="每单位折合人民币", kind="float", required=True, gt=0,
+          help_en="CNY per 1 unit of the currency", help_zh="1 单位该币种折合人民币元"),
+        C(name="source", zh="来源", help_en="bank, contract or agent the rate comes from"),
+        C(name="notes", zh="备注"),
+    ),
+)
+
 REFERENCE_TABLES: dict[str, TableSpec] = {
     t.name: t for t in (MARKETS, DIVISIONS, HUBS, PRODUCTS)
 }
 USER_TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (USER_PRODUCTS, FREIGHT_QUOTES, SHIPMENTS, SALES)
+    t.name: t for t in (USER_PRODUCTS, FREIGHT_QUOTES, SHIPMENTS, SALES, FX_RATES)
 }
 TABLES = {"reference": REFERENCE_TABLES, "user": USER_TABLES}
 

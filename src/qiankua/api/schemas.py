@@ -49,11 +49,7 @@ HubRow = row_model(REFERENCE_TABLES["hubs"], "Ref")
 SourceRow = row_model(PROVENANCE, "Ref")
 
 
-class UserTable(StrEnum):
-    products = "products"
-    freight_quotes = "freight_quotes"
-    shipments = "shipments"
-    sales = "sales"
+UserTable = StrEnum("UserTable", {name: name for name in USER_TABLES})  # type: ignore[misc]
 
 
 assert set(UserTable) == set(USER_TABLES)

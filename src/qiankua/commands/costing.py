@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
             def batch_action() -> dict[str, Any]:
                 if out_path is None:
                     raise InvalidInputError("Expected `--out FILE` with `--batch`.")
-                result = svc.describe(svc.quote_table(_read(batch)))
+                result = svc.describe(svc.quote_table(_read(batch), db=state.db))
                 _write(result, out_path)
                 return {"ok": True, "rows": result.height, "out": str(out_path)}
 
@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
                 from qiankua.reference import load_reference
 
                 ref_ccy = load_reference().market(market.upper()).currency
-            result = svc.quote_one(req, fx_overrides={ref_ccy: fx_rate} if ref_ccy else None)
+            result = svc.quote_one(req, fx_overrides={ref_ccy: fx_rate} if ref_ccy else None, db=state.db)
             if product is None and req.get("unit_cost_cny") is None:
                 pass
             return result
@@ -121,6 +121,13 @@ def register(app: typer.Typer) -> None:
                       f" flags={','.join(doc['flags']) or '-'}")
             if doc["reason"]:
                 out.print(f"reason: {doc['reason']}")
+            fx = doc.get("fx") or {}
+            if fx.get("cny_per_unit") is not None:
+                out.print(f"FX 1 {fx['currency']} = {fx['cny_per_unit']:.6g} CNY ({fx['source']}, {fx['as_of']}, "
+                          f"{fx['confidence']})")
+            note = fx.get("note_zh" if state.lang == "zh" else "note_en")
+            if note:
+                out.print(f"[yellow]{note}[/yellow]")
             for key in ("break_even_price", "target_price"):
                 if doc.get(key) is not None:
                     out.print(f"{key}={doc[key]:,.2f} {doc['currency']}")

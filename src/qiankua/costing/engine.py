@@ -55,6 +55,13 @@ def _z(x: np.ndarray) -> np.ndarray:
     return np.where(x == x, x, 0.0)
 
 
+def _stale_table(fx: dict[str, np.ndarray], currencies: list[str] | tuple[str, ...], span: int) -> np.ndarray:
+    """[currency, day] bool: the day's rate is the newest on file and older than the day."""
+    default = np.asarray(fx["_stale"], dtype=bool)
+    return np.stack([np.asarray(fx.get("_stale:" + c, default), dtype=bool) for c in currencies]) if currencies \
+        else np.zeros((0, span), bool)
+
+
 def _nearest(value: str, choices: list[str]) -> str:
     import difflib
 
@@ -106,7 +113,8 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     """Validate the batch, encode its keys and gather every rule parameter per row.
 
     ``fx`` maps currency -> array of CNY per unit by day offset from ``fx['_day0']``
-    (NaN where no rate), plus ``fx['_stale']`` (bool per day).
+    (NaN where no rate), plus ``fx['_stale']`` (bool per day) and ``fx['_stale:<CCY>']``
+    (bool per day: the rate is the newest on file, older than the day; see :mod:`qiankua.fx`).
     """
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -160,10 +168,11 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     row["off"] = off
     dest = A["m_ccy"][m]
     row["fx_dest"] = table[dest, off]
+    row["fx_stale"] = _stale_table(fx, rules.currencies, span)[dest, off]
     if "fx_override" in frame.columns:
         ov = _opt(frame, "fx_override")
         row["fx_dest"] = np.where(np.isnan(ov), row["fx_dest"], ov)
-    row["fx_stale"] = fx["_stale"][off]
+        row["fx_stale"] = row["fx_stale"] & np.isnan(ov)
 
     row["cost_in"] = _num(frame, "unit_cost_cny", np.nan)
     row["kg"] = _num(frame, "gross_kg", 0.0)
@@ -526,7 +535,7 @@ def _encode(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     direct = rules.platforms.index("direct") if "direct" in rules.platforms else -1
     dims = np.array([len(rules.breakpoints) + 1, len(rules.hs_codes), len(rules.markets), tabs["n_groups"], direct,
                      day0], dtype=np.int64)
-    return ints, floats, tabs, table, np.asarray(fx["_stale"], dtype=np.int8), epoch, dims
+    return ints, floats, tabs, table, _stale_table(fx, rules.currencies, span).astype(np.int8), epoch, dims
 
 
 #: every result column of :func:`quote_batch`, in order (``row_id`` first when given; the solve columns only

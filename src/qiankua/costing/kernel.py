@@ -412,7 +412,7 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
                 flags |= _B_REB
             if exempt:
                 flags |= _B_EXEMPT
-            if stale[off] != 0:
+            if stale[m_ccy[m], off] != 0 and ov != ov:
                 flags |= _B_STALE
             if food and food_r != food_r and v_std == v_std and r0 > 0:
                 flags |= _B_FOOD

@@ -20,11 +20,6 @@ from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
 from qiankua.reference import ReferenceData, load_reference
 
 COLLECTORS = ("border", "platform", "seller")
-# Official pegs (tiny constants, per STYLE 3.4): CBUAE AED 3.6725/USD since 1997; SAMA SAR 3.75/USD
-# since 1986; QCB QAR 3.64/USD since 2001; Brunei-Singapore Currency Interchangeability Agreement 1967.
-_PEGS_USD = {"AED": 3.6725, "SAR": 3.75, "QAR": 3.64}
-_PEGS_SGD = {"BND": 1.0}
-_STALE_DAYS = 31
 
 
 @cache
@@ -69,54 +64,14 @@ def compiled_rules(ref: ReferenceData | None = None) -> CompiledRules:
 # ------------------------------------------------------------------------------- FX
 
 
-@cache
-def ecb_converter() -> Any:
-    """The one ECB-history converter (currencyconverter, offline), shared by every service."""
-    from currency_converter import CurrencyConverter
-
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
-
-
 def fx_arrays(currencies: list[str], first: dt.date, last: dt.date,
-              overrides: dict[str, float] | None = None) -> dict[str, np.ndarray]:
-    """CNY per unit of each currency for every day in [first, last] from the ECB history.
+              overrides: dict[str, float] | None = None, *, db: Path | str | None = None) -> dict[str, np.ndarray]:
+    """CNY per unit of each currency for every day in [first, last] under the one FX policy
+    (:mod:`qiankua.fx`): the user's rates in ``db``, ECB, pegs, cited reference rates; a day past
+    the newest rate uses it and is flagged stale. ``overrides`` (currency -> CNY per unit) win."""
+    from qiankua.services.fx import fx_book
 
-    A currency missing from the ECB set (and not pegged) is NaN, so quotes in it say
-    "no FX rate"; dates more than 31 days past the data's last date are NaN too, dates
-    after it are flagged stale. ``overrides`` (currency -> CNY per unit) win.
-    """
-    c = ecb_converter()
-    days = (last - first).days + 1
-    out: dict[str, np.ndarray] = {"_day0": np.array([(first - dt.date(1970, 1, 1)).days])}
-    last_data = c.bounds["CNY"].last_date
-    stale = np.array([(first + dt.timedelta(d)) > last_data for d in range(days)])
-    too_old = np.array([(first + dt.timedelta(d) - last_data).days > _STALE_DAYS for d in range(days)])
-    out["_stale"] = stale
-    overrides = overrides or {}
-    cache_: dict[tuple[str, dt.date], float] = {}
-
-    def rate(ccy: str, day: dt.date) -> float:
-        if ccy in overrides:
-            return overrides[ccy]
-        if ccy == "CNY":
-            return 1.0
-        if ccy in _PEGS_USD:
-            return rate("USD", day) / _PEGS_USD[ccy]
-        if ccy in _PEGS_SGD:
-            return rate("SGD", day) / _PEGS_SGD[ccy]
-        if ccy not in c.currencies or (day - c.bounds[ccy].last_date).days > _STALE_DAYS:
-            return float("nan")
-        key = (ccy, day)
-        if key not in cache_:
-            cache_[key] = float(c.convert(1, ccy, "CNY", date=day))
-        return cache_[key]
-
-    for ccy in currencies:
-        arr = np.array([rate(ccy, first + dt.timedelta(d)) for d in range(days)])
-        if ccy not in overrides and ccy != "CNY":
-            arr[too_old] = np.nan
-        out[ccy] = arr
-    return out
+    return fx_book(db).arrays(currencies, first, last, overrides)
 
 
 # ------------------------------------------------------------------------------- rows
@@ -154,12 +109,14 @@ def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
 
 def quote_table(requests: pl.DataFrame, ref: ReferenceData | None = None, *, solve: bool = False,
                 fx_overrides: dict[str, float] | None = None,
-                columns: list[str] | tuple[str, ...] | None = None, engine: str = "auto") -> pl.DataFrame:
+                columns: list[str] | tuple[str, ...] | None = None, engine: str = "auto",
+                db: Path | str | None = None) -> pl.DataFrame:
     """Batch quote: expand products, build FX for the dates, run the engine.
 
     ``columns`` limits the result to those columns (see ``qiankua.costing.COLUMNS``); all by default.
     ``engine`` as in :func:`qiankua.costing.quote_batch` (``auto``: the compiled kernel, except
     small batches before the kernel is loaded in this process — see :func:`warm_kernel`).
+    ``db``: the user's database, whose ``fx_rates`` override the built-in FX sources.
     """
     ref = ref or load_reference()
     rules = compiled_rules(ref)
@@ -174,7 +131,7 @@ def quote_table(requests: pl.DataFrame, ref: ReferenceData | None = None, *, sol
     if "hs6" in frame.columns:
         frame = frame.with_columns(pl.col("hs6").cast(pl.String).str.replace_all(r"[.\s]", "").str.slice(0, 6))
     dates = frame["date"]
-    fx = fx_arrays(rules.currencies, dates.min(), dates.max(), fx_overrides)  # type: ignore[arg-type]
+    fx = fx_arrays(rules.currencies, dates.min(), dates.max(), fx_overrides, db=db)  # type: ignore[arg-type]
     return quote_batch(frame, rules, fx, solve=solve, columns=columns, engine=engine)
 
 
@@ -235,6 +192,7 @@ class QuoteResult:
     rules: list[dict[str, Any]]
     sensitivity: list[dict[str, Any]]
     route: dict[str, Any] | None = None
+    fx: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         r = self.row
@@ -243,7 +201,7 @@ class QuoteResult:
                  "handling", "last_mile", "commission", "payment_fee", "returns", "export_rebate", "landed_cost",
                  "total_cost", "price", "profit")
         def cur(v: float | None) -> float | None:
-            return None if v is None or not np.isfinite(v) else round(v / fx, 4)
+            return None if v is None or not np.isfinite(v) or not np.isfinite(fx) else round(v / fx, 4)
         def cny(v: float | None) -> float | None:
             return None if v is None or not np.isfinite(v) else round(v, 4)
         per_unit = {k: cur(r[k]) for k in lines}
@@ -253,7 +211,8 @@ class QuoteResult:
             "status": r["status"],
             "reason": r["reason"] or None,
             "currency": r["currency"],
-            "fx_cny_per_unit": fx,
+            "fx_cny_per_unit": fx if np.isfinite(fx) else None,
+            "fx": self.fx,
             "per_unit": per_unit,
             "per_unit_cny": {k: cny(r[k]) for k in lines},
             "vat_collected_by": r["vat_collected_by"],
@@ -270,7 +229,7 @@ class QuoteResult:
             "sensitivity": self.sensitivity,
             "route": self.route,
         }
-        return doc
+        return _finite(doc)
 
 
 def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]]:
@@ -290,9 +249,37 @@ def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]
     return rows
 
 
+def _finite(value: Any) -> Any:
+    """The document with every NaN / infinity replaced by None (JSON has neither)."""
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _fx_info(market: str, day: Any, ref: ReferenceData, db: Path | str | None,
+             overrides: dict[str, float] | None) -> dict[str, Any]:
+    """Which rate a quote used, its date, age, source and confidence (and a note when stale)."""
+    from qiankua.services.fx import fx_book, rate_note
+
+    on = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    ccy = ref.market(market).currency
+    if overrides and ccy in overrides:
+        return {"currency": ccy, "on": on.isoformat(), "cny_per_unit": overrides[ccy], "as_of": on.isoformat(),
+                "age_days": 0, "stale": False, "source": "override", "source_id": None, "confidence": "confirmed",
+                "note_zh": None, "note_en": None}
+    rate = fx_book(db).rate(ccy, on)
+    return rate.to_dict() | {"note_zh": rate_note(rate, "zh"), "note_en": rate_note(rate, "en")}
+
+
 def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sensitivity: bool = True,
-              fx_overrides: dict[str, float] | None = None) -> QuoteResult:
-    """Quote one item through the batch path, with a +/-20% sensitivity table."""
+              fx_overrides: dict[str, float] | None = None, db: Path | str | None = None) -> QuoteResult:
+    """Quote one item through the batch path, with a +/-20% sensitivity table.
+
+    ``db``: the user's database (its ``fx_rates`` override the built-in FX sources)."""
     ref = ref or load_reference()
     rules = compiled_rules(ref)
     base = {k: v for k, v in request.items() if v is not None}
@@ -309,7 +296,7 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
     rows = [dict(base, **extra) for _, _, extra in variants]
     frame = pl.DataFrame(rows, infer_schema_length=None)
     result = quote_table(frame, ref, solve=base.get("price") is not None or "target_margin" in base,
-                         fx_overrides=fx_overrides)
+                         fx_overrides=fx_overrides, db=db)
     decorated = _decorate(result, rules)
     head = decorated[0]
     sens = []
@@ -323,7 +310,7 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
         # FX: destination currency 20% weaker / stronger against CNY
         fx_rows = [dict(base, fx_override=head["fx_dest"] * f) for f in (0.8, 1.2)]
         fx_res = _decorate(quote_table(pl.DataFrame(fx_rows, infer_schema_length=None), ref,
-                                       fx_overrides=fx_overrides), rules)
+                                       fx_overrides=fx_overrides, db=db), rules)
         for f, r in zip((0.8, 1.2), fx_res, strict=True):
             fx = r["fx_dest"]
             sens.append({"driver": "fx", "change": round(f - 1, 2), "landed_cost": r["landed_cost"] / fx,
@@ -332,10 +319,12 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
     for key in ("break_even_price", "target_price"):
         if key in head and head[key] is not None and not np.isfinite(head[key]):
             head[key] = None
-    return QuoteResult(row=head, rules=head.pop("rule_list"), sensitivity=sens, route=route)
+    return QuoteResult(row=head, rules=head.pop("rule_list"), sensitivity=sens, route=route,
+                       fx=_fx_info(str(base["market"]), base["date"], ref, db, fx_overrides))
 
 
-def quote_many(requests: list[dict[str, Any]], ref: ReferenceData | None = None) -> list[QuoteResult]:
+def quote_many(requests: list[dict[str, Any]], ref: ReferenceData | None = None, *,
+               db: Path | str | None = None) -> list[QuoteResult]:
     """Quote many items in one batch call, without sensitivity: one result per request, in order.
 
     Each item gets its logistics lines from the routing engine exactly as :func:`quote_one` does.
@@ -347,13 +336,14 @@ def quote_many(requests: list[dict[str, Any]], ref: ReferenceData | None = None)
     bases = [{k: v for k, v in r.items() if v is not None} for r in requests]
     routes = [_route_logistics(base, ref) for base in bases]
     solve = any(b.get("price") is not None or b.get("target_margin") is not None for b in bases)
-    result = quote_table(pl.DataFrame(bases, infer_schema_length=None), ref, solve=solve)
+    result = quote_table(pl.DataFrame(bases, infer_schema_length=None), ref, solve=solve, db=db)
     out = []
-    for row, route in zip(_decorate(result, rules), routes, strict=True):
+    for base, row, route in zip(bases, _decorate(result, rules), routes, strict=True):
         for key in ("break_even_price", "target_price"):
             if key in row and row[key] is not None and not np.isfinite(row[key]):
                 row[key] = None
-        out.append(QuoteResult(row=row, rules=row.pop("rule_list"), sensitivity=[], route=route))
+        out.append(QuoteResult(row=row, rules=row.pop("rule_list"), sensitivity=[], route=route,
+                               fx=_fx_info(str(base["market"]), base["date"], ref, db, None)))
     return out
 
 
@@ -483,5 +473,5 @@ def demo_sections(ref: ReferenceData, store: Any) -> list[Any]:
     return [section]
 
 
-__all__ = ["QuoteResult", "compiled_rules", "costing_tables", "demo_sections", "ecb_converter", "expand_products", "fx_arrays",
+__all__ = ["QuoteResult", "compiled_rules", "costing_tables", "demo_sections", "expand_products", "fx_arrays",
            "quote_one", "quote_table", "describe", "warm_kernel"]

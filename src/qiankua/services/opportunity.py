@@ -101,12 +101,9 @@ def _platform(channel: str | None) -> str:
 def _to_currency(amount: float, src: str, dst: str, day: dt.date) -> float | None:
     if src == dst:
         return amount
-    from qiankua.services.costing import ecb_converter
+    from qiankua.services.fx import fx_book
 
-    try:
-        return float(ecb_converter().convert(amount, src, dst, date=day))
-    except (ValueError, KeyError, RuntimeError):
-        return None
+    return fx_book().convert(amount, src, dst, day)
 
 
 def _user_sales(store: Any) -> pl.DataFrame:

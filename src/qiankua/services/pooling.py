@@ -35,11 +35,9 @@ def _typed(ref: ReferenceData, spec: TableSpec) -> list[dict[str, Any]]:
 
 
 def _fx_to_cny(currency: str, on: dt.date) -> float:
-    if currency == "CNY":
-        return 1.0
-    from qiankua.services.costing import ecb_converter
+    from qiankua.services.routing import fx_table
 
-    return float(ecb_converter().convert(1, currency, "CNY", date=on))
+    return 1.0 if currency == "CNY" else fx_table(on, (currency,))[currency]
 
 
 class PoolInputs:

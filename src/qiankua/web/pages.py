@@ -14,6 +14,7 @@ from starlette.requests import Request
 from qiankua.api.auth import SESSION_COOKIE
 from qiankua.exceptions import ImportValidationError, QiankuaError
 from qiankua.i18n import t
+from qiankua.schema import USER_TABLES
 from qiankua.services.accounts import Accounts, Identity, Workspace
 from qiankua.web.context import lang_of, money, number
 
@@ -262,7 +263,7 @@ async def overview_page(page: Page) -> None:
 # ---------------------------------------------------------------------------- data
 
 
-USER_TABLE_NAMES = ("products", "freight_quotes", "shipments", "sales")
+USER_TABLE_NAMES = tuple(USER_TABLES)
 
 
 def issue_grid_html(preview: list[dict[str, Any]], issues: list[dict[str, Any]]) -> str:
