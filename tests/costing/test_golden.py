@@ -99,11 +99,12 @@ def test_us_parcel_before_and_after_section_122(quote):
     assert postal["duty"] == A(70.0)  # postal duty = the Section 122 rate
 
 
-def test_us_before_august_2025_de_minimis(quote):
-    """USD 100 on 2025-06-01: under the USD 800 de minimis, no duty."""
-    r = quote(market="US", mode="9610", service="express", date="2025-06-01", declared_value=100.0,
-              value_currency="USD", **SILVER)
-    assert r["duty"] == 0
+def test_us_de_minimis_ended_for_china_on_2025_05_02(quote):
+    """USD 100 on 2025-04-01: under the USD 800 de minimis, no duty. Goods from China lost it on 2025-05-02
+    (EO 14256), four months before the global suspension (2025-08-29): on 2025-06-01 the duty is due."""
+    kw = dict(market="US", mode="9610", service="express", declared_value=100.0, value_currency="USD", **SILVER)
+    assert quote(date="2025-04-01", **kw)["duty"] == 0
+    assert quote(date="2025-06-01", **kw)["duty"] > 0
 
 
 def test_indonesia_at_usd_2_and_50(quote):
@@ -139,14 +140,14 @@ def test_alcohol_is_excluded_from_ioss(quote):
 def test_uk_spirits_duty_applies_from_its_valid_from_date(quote):
     """0.5 l baijiu at 53% to GB: GBP 32.79 per litre of pure alcohol from 2025-02-01; before that no rate is on
     file, so the quote is flagged incomplete rather than charging a rate from another period; from 2026-02-01 the
-    last known rate is carried forward, flagged unconfirmed."""
+    uprated GBP 33.99 applies (its own dated row)."""
     kw = dict(market="GB", mode="9610", service="express", declared_value=60.0, value_currency="GBP", **BAIJIU)
     r = quote(date="2025-08-01", **kw)
     assert r["excise"] == A(32.79 * 0.5 * 0.53 * 9)
     assert "excise_missing" not in decode_flags(r["flags"])
-    later = quote(date="2026-08-01", **kw)  # the same rate carried forward past the next uprating date: unconfirmed
-    assert later["excise"] == A(r["excise"]) and later["confidence"] == 2
-    assert later["excise_rule"] != r["excise_rule"] >= 0  # another row: the carried-forward one, not the dated rate
+    later = quote(date="2026-08-01", **kw)
+    assert later["excise"] == A(33.99 * 0.5 * 0.53 * 9)
+    assert later["excise_rule"] != r["excise_rule"] >= 0  # another row: the 2026 rate, not the 2025 one
     before = quote(date="2025-01-31", **kw)
     assert before["excise"] == 0
     assert "excise_missing" in decode_flags(before["flags"])
@@ -229,8 +230,8 @@ def test_amazon_grocery_tier_switches_above_usd_15(quote):
 
 
 def test_no_rule_says_so(quote):
-    """Thailand before 2026-01-01 has no regime on file: status no_rule with the reason, not zero tax."""
-    r = quote(market="TH", mode="9610", service="postal", date="2025-06-01", declared_value=10.0,
+    """Viet Nam before 2025-02-18 has no low-value regime on file: status no_rule with the reason, not zero tax."""
+    r = quote(market="VN", mode="9610", service="postal", date="2024-06-01", declared_value=10.0,
               value_currency="USD", **TEA)
     assert r["status"] == 2 and r["reason"] == 1
     r = quote(market="QA", mode="9610", service="postal", date="2026-08-01", declared_value=10.0,

@@ -81,3 +81,15 @@ def test_validity_window_must_be_ordered(data_copy: Path):
         fh.write("toy-src,toy_rules,*,test,,2026-01-01,test,unconfirmed,\n")
     report = validate_reference(data_copy)
     assert [(i.file, i.row, i.column) for i in report.issues] == [("toy_rules.csv", 2, "valid_to")]
+
+
+def test_a_row_cannot_be_more_certain_than_its_source(data_copy: Path):
+    (data_copy / "toy_rates.csv").write_text(
+        "rate,source_id,confidence\n0.1,toy-blog,confirmed\n0.2,toy-blog;toy-gov,confirmed\n0.3,toy-blog,likely\n",
+        encoding="utf-8")
+    with (data_copy / "provenance.csv").open("a", encoding="utf-8") as fh:
+        fh.write("toy-blog,toy_rates,*,a blog,https://blog.example,2026-01-01,test,likely,\n")
+        fh.write("toy-gov,toy_rates,0.2,a tax authority,https://tax.example.gov,2026-01-01,test,confirmed,\n")
+    report = validate_reference(data_copy)
+    assert [(i.file, i.row, i.column) for i in report.issues] == [("toy_rates.csv", 2, "confidence")]
+    assert "best cited source (likely)" in report.issues[0].reason

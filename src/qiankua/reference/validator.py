@@ -7,6 +7,7 @@ Rules checked (each failure names table, row and field):
 * market codes agree with ISO 3166 (pycountry) and currencies with ISO 4217;
 * every table has a table-wide provenance row (``row_key`` = ``*``) and every
   ``source_id`` a row cites exists in ``provenance.csv`` for that table;
+* a row's ``confidence`` is no higher than the best of the sources it cites;
 * tables with ``valid_from``/``valid_to`` have ``valid_from < valid_to``;
 * ``divisions`` holds exactly one province, 9 prefectures and 88 counties for Guizhou.
 """
@@ -137,8 +138,10 @@ def _check_provenance(tables: dict[str, pl.DataFrame], provenance: pl.DataFrame)
     issues: list[CellIssue] = []
     by_table: dict[str, set[str]] = {}
     table_wide: set[str] = set()
+    source_conf: dict[tuple[str, str], str] = {}
     for row in provenance.iter_rows(named=True):
         by_table.setdefault(row["table"], set()).add(row["source_id"])
+        source_conf[(row["table"], row["source_id"])] = row["confidence"]
         if row["row_key"] == "*":
             table_wide.add(row["table"])
     for n, row in enumerate(provenance.iter_rows(named=True), start=2):
@@ -157,6 +160,25 @@ def _check_provenance(tables: dict[str, pl.DataFrame], provenance: pl.DataFrame)
             for sid in ids:
                 if sid not in known:
                     issues.append(_issue(name, n, "source_id", sid, f"not in provenance.csv for table {name}"))
+        if "confidence" in frame.columns:
+            issues.extend(_check_confidence_cap(name, frame, source_conf))
+    return issues
+
+
+_RANK = {"confirmed": 0, "likely": 1, "unconfirmed": 2}
+
+
+def _check_confidence_cap(name: str, frame: pl.DataFrame, source_conf: dict[tuple[str, str], str]) -> list[CellIssue]:
+    """A row may be no more certain than the best source it cites (``confirmed`` needs an official one)."""
+    issues = []
+    for n, (cited, conf) in enumerate(zip(frame["source_id"].to_list(), frame["confidence"].to_list(), strict=True),
+                                      start=2):
+        ranks = [_RANK.get(source_conf.get((name, s.strip()), "unconfirmed"), 2)
+                 for s in (cited or "").split(";") if s.strip()]
+        if ranks and _RANK.get(conf or "", 2) < min(ranks):
+            best = next(k for k, v in _RANK.items() if v == min(ranks))
+            issues.append(_issue(name, n, "confidence", conf,
+                                 f"higher than its best cited source ({best}); a row is at most as certain as its source"))
     return issues
 
 
