@@ -127,14 +127,15 @@ def test_mexico_courier_global_rate(quote):
 
 
 def test_alcohol_is_excluded_from_ioss(quote):
-    """EUR 50 baijiu (0.5 l, 53%) to DE: no IOSS, border VAT 19% on CIF + duty + excise EUR 13.03/l pure alcohol."""
+    """EUR 50 baijiu (0.5 l, 53%) to DE: no IOSS, border VAT 19% on CIF + duty + excise EUR 13.03/l pure alcohol;
+    the EU duty on CN 2208 90 56 is free (zero-for-zero on spirits since 2000)."""
     r = quote(market="DE", mode="9610", service="postal", date="2026-08-01", declared_value=50.0,
               value_currency="EUR", **BAIJIU)
     excise = 13.03 * 0.5 * 0.53 * 8
     assert r["collector"] == 0
     assert r["excise"] == A(excise)
     assert r["import_vat"] == A((400 + r["duty"] + excise) * 0.19)
-    assert "tariff_rate_missing" in decode_flags(r["flags"])
+    assert r["duty"] == 0 and "tariff_rate_missing" not in decode_flags(r["flags"])
 
 
 def test_uk_spirits_duty_applies_from_its_valid_from_date(quote):
@@ -237,3 +238,25 @@ def test_no_rule_says_so(quote):
     r = quote(market="QA", mode="9610", service="postal", date="2026-08-01", declared_value=10.0,
               value_currency="USD", **TEA)
     assert r["status"] == 2
+
+
+def test_specific_duty_per_kg_and_no_rate_is_not_missing(quote):
+    """Dried chilli to the US (HTS 0904.21.60: 2.5 US cents per kg, no ad valorem part; exempt from the 2026
+    Section 301 forced-labour duty): 0.5 kg net pays USD 0.0125 = CNY 0.0875, and the quote is not flagged as
+    missing a rate just because the rate is specific."""
+    r = quote(market="US", mode="9610", service="postal", date="2026-08-01", declared_value=20.0,
+              value_currency="USD", hs6="090421", category="condiment", net_kg=0.5, gross_kg=0.55,
+              line_haul_cny=0.0)
+    assert r["duty"] == A(0.025 * 0.5 * 7)
+    assert "tariff_rate_missing" not in decode_flags(r["flags"])
+
+
+def test_brazil_simplified_postal_regime_stands_in_for_ipi(quote):
+    """Remessa Conforme parcels are exempt from IPI (Decreto-Lei 1.804/1980 art. 1 §1): no excise and nothing
+    missing on a 9610 parcel of baijiu; a formal B2B import (9710) pays IPI 19.5% on value + duty."""
+    parcel = quote(market="BR", mode="9610", service="postal", date="2026-08-01", declared_value=40.0,
+                   value_currency="USD", **BAIJIU)
+    assert parcel["excise"] == 0 and "excise_missing" not in decode_flags(parcel["flags"])
+    b2b = quote(market="BR", mode="9710", service="sea-lcl", date="2026-08-01", declared_value=40.0,
+                value_currency="USD", **BAIJIU)
+    assert b2b["excise"] == A(0.195 * (b2b["customs_value"] + b2b["duty"]))

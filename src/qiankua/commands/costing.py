@@ -128,6 +128,13 @@ def register(app: typer.Typer) -> None:
             note = fx.get("note_zh" if state.lang == "zh" else "note_en")
             if note:
                 out.print(f"[yellow]{note}[/yellow]")
+            for item in doc.get("missing") or []:
+                out.print(f"[yellow]! {item[state.lang if state.lang in ('zh', 'en') else 'en']}[/yellow]")
+            rng = doc.get("duty_range")
+            if rng and rng.get("low") is not None:
+                lines = ", ".join(f"{x['line']} {x['rate']:.1%}" for x in rng["lines"])
+                out.print(t("costing.duty_range", state.lang, lines=lines, low=f"{rng['low']:,.2f}",
+                            high=f"{rng['high']:,.2f}", currency=rng["currency"]))
             for key in ("break_even_price", "target_price"):
                 if doc.get(key) is not None:
                     out.print(f"{key}={doc[key]:,.2f} {doc['currency']}")

@@ -214,10 +214,10 @@ _USED = frozenset({
     "g_per_item0", "g_per_kg0", "g_rule", "k_conf", "k_coo", "k_inv", "k_pilot", "k_rule", "l_conf",
     "l_missing", "l_rate", "l_set", "r_above_platform", "r_ccy", "r_cif", "r_conf", "r_duty_de_minimis_m1",
     "r_flat_ceiling", "r_flat_excess", "r_flat_floor0", "r_flat_high_ceiling", "r_flat_high_deduction0",
-    "r_flat_min_per_kg0", "r_flat_rate", "r_flat_rate0", "r_flat_rate_high", "r_flat_rate_high0", "r_flat_vat",
+    "r_flat_min_per_kg0", "r_flat_rate", "r_flat_rate0", "r_flat_rate_high", "r_flat_rate_high0", "r_flat_vat", "r_flat_exc",
     "r_gross_up", "r_handling_fee", "r_handling_fee0", "r_lvg_ceiling", "r_lvg_excl", "r_per_item_duty0",
     "r_rule", "r_vat_de_minimis_m1", "t_mfn", "t_mfn_conf", "t_mfn_rule", "t_pref", "t_pref_conf",
-    "t_pref_rule", "v_conf", "v_food", "v_rule", "v_std", "x_adv", "x_adv0", "x_ccy", "x_conf", "x_lpa",
+    "t_pref_rule", "t_spec", "t_spec_unit", "t_spec_ccy", "t_min_kg", "v_conf", "v_food", "v_rule", "v_std", "x_adv", "x_adv0", "x_ccy", "x_conf", "x_lpa",
     "x_lpa0", "x_rule",
 })
 
@@ -235,6 +235,7 @@ def gather(prep: Prepared, lo: int = 0, hi: int | None = None) -> dict[str, np.n
     g["fx_thr"] = fx_flat.take(g["r_ccy"] * span + g["off"])
     g["fx_g"] = fx_flat.take(g["g_ccy"] * span + g["off"])
     g["fx_x"] = fx_flat.take(g["x_ccy"] * span + g["off"])
+    g["fx_s"] = fx_flat.take(g["t_spec_ccy"] * span + g["off"])
     g["fx_f"] = fx_flat.take(g["f_ccy"] * span + g["off"])
     g["invoices"] = np.where(g["inv_in"] < 0, g["k_inv"], g["inv_in"] == 1)
     return g
@@ -280,9 +281,15 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     # tariff: preference only where the mode carries a certificate of origin
     use_pref = g["k_coo"] & ~np.isnan(g["t_pref"]) & (np.isnan(g["t_mfn"]) | (g["t_pref"] < g["t_mfn"]))
     t_rate = np.where(use_pref, g["t_pref"], g["t_mfn"])
-    tariff_missing = np.isnan(t_rate)
-    ad_val = _z(t_rate) + g["l_rate"]
-    duty_tariff = ad_val * CV
+    # the MFN row's specific part (per net kg, litre, litre of pure alcohol or item) and its minimum per kg
+    litres = np.where(g["litres"] > 0, g["litres"], g["net_kg"] / 0.93)
+    net_kg = np.where(g["net_kg"] > 0, g["net_kg"], g["kg"])
+    unit = g["t_spec_unit"]
+    qty = np.select([unit == 1, unit == 2, unit == 3, unit == 4], [net_kg, litres, litres * g["abv"] / 100.0, 1.0], 0.0)
+    specific = np.where(use_pref, 0.0, _z(g["t_spec"]) * qty * g["fx_s"])
+    floor_kg = np.where(use_pref, 0.0, _z(g["t_min_kg"]) * net_kg * g["fx_s"])
+    tariff_missing = np.isnan(t_rate) & (use_pref | np.isnan(g["t_spec"]))
+    duty_tariff = np.maximum(_z(t_rate) * CV + specific, floor_kg) + g["l_rate"] * CV
 
     fr = g["r_flat_rate"]
     floor = g["r_flat_floor0"]
@@ -304,10 +311,10 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
 
     # excise (spirits)
     x_fx = g["fx_x"]
-    litres = np.where(g["litres"] > 0, g["litres"], g["net_kg"] / 0.93)
-    excise = np.where(g["alcohol"], g["x_lpa0"] * litres * g["abv"] / 100.0 * x_fx
+    taxed = g["alcohol"] & ~(flat & g["r_flat_exc"])  # a flat regime may stand in for excise
+    excise = np.where(taxed, g["x_lpa0"] * litres * g["abv"] / 100.0 * x_fx
                       + g["x_adv0"] * (CV + duty), 0.0)
-    excise_missing = g["alcohol"] & np.isnan(g["x_lpa"]) & np.isnan(g["x_adv"])
+    excise_missing = taxed & np.isnan(g["x_lpa"]) & np.isnan(g["x_adv"])
 
     # VAT / GST and who collects it: 0 border, 1 platform, 2 seller
     sale_side = low | (g["k"] == 2)

@@ -40,19 +40,20 @@ __all__ = ["OUT_FLOAT", "OUT_INT8", "OUT_INT32", "pack_tables", "release_buffers
 # ---- rule-table columns (one float64 table per family, row = flat rule index)
 # regime [(m * n_e + e) * 2 + postal]
 (R_DDM, R_VDM, R_LVG, R_FR, R_FR0, R_FLOOR0, R_CEIL, R_FRH, R_FRH0, R_HCEIL, R_HDED0, R_MINKG0, R_ITEM0, R_HF,
- R_HF0, R_LVGX, R_ABOVE, R_CIF, R_EXCESS, R_FVAT, R_GROSS, R_CCY, R_RULE, R_CONF) = range(24)
+ R_HF0, R_LVGX, R_ABOVE, R_CIF, R_EXCESS, R_FVAT, R_GROSS, R_CCY, R_RULE, R_CONF, R_FEXC) = range(25)
 _R_KEYS = ("r_duty_de_minimis_m1", "r_vat_de_minimis_m1", "r_lvg_ceiling", "r_flat_rate", "r_flat_rate0",
            "r_flat_floor0", "r_flat_ceiling", "r_flat_rate_high", "r_flat_rate_high0", "r_flat_high_ceiling",
            "r_flat_high_deduction0", "r_flat_min_per_kg0", "r_per_item_duty0", "r_handling_fee", "r_handling_fee0",
            "r_lvg_excl", "r_above_platform", "r_cif", "r_flat_excess", "r_flat_vat", "r_gross_up", "r_ccy", "r_rule",
-           "r_conf")
+           "r_conf", "r_flat_exc")
 # VAT [m * n_e + e]
 V_STD, V_FOOD, V_RULE, V_CONF = range(4)
 _V_KEYS = ("v_std", "v_food", "v_rule", "v_conf")
 # tariff + layers [(m * n_h + h) * n_e + e]
-T_MFN, T_PREF, T_MRULE, T_PRULE, T_MCONF, T_PCONF, L_RATE, L_MISS, L_SET, L_CONF = range(10)
+T_MFN, T_PREF, T_MRULE, T_PRULE, T_MCONF, T_PCONF, L_RATE, L_MISS, L_SET, L_CONF, T_SPEC, T_SUNIT, T_SCCY, \
+    T_MINKG = range(14)
 _T_KEYS = ("t_mfn", "t_pref", "t_mfn_rule", "t_pref_rule", "t_mfn_conf", "t_pref_conf", "l_rate", "l_missing",
-           "l_set", "l_conf")
+           "l_set", "l_conf", "t_spec", "t_spec_unit", "t_spec_ccy", "t_min_kg")
 # excise [m * n_h + h]
 X_LPA, X_LPA0, X_ADV, X_ADV0, X_CCY, X_RULE, X_CONF = range(7)
 _X_KEYS = ("x_lpa", "x_lpa0", "x_adv", "x_adv0", "x_ccy", "x_rule", "x_conf")
@@ -272,9 +273,25 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
             t_pref = T[ti, T_PREF]
             use_pref = K[k, K_COO] != 0.0 and t_pref == t_pref and (t_mfn != t_mfn or t_pref < t_mfn)
             t_rate = t_pref if use_pref else t_mfn
-            tariff_missing = t_rate != t_rate
-            ad_val = (0.0 if tariff_missing else t_rate) + T[ti, L_RATE]
-            duty_tariff = ad_val * CV
+            t_spec = T[ti, T_SPEC]
+            ad_rate = 0.0 if t_rate != t_rate else t_rate
+            duty_tariff = ad_rate * CV
+            lit = _at(f_litres, i)
+            net = _at(f_netkg, i)
+            litres = lit if lit > 0 else net / 0.93
+            net_kg = net if net > 0 else kg
+            if not use_pref:  # the MFN row's specific part and its minimum per kg, in its own currency
+                s_fx = fx[np.int64(T[ti, T_SCCY]), off]
+                if t_spec == t_spec:
+                    unit = T[ti, T_SUNIT]
+                    qty = net_kg if unit == 1 else litres if unit == 2 else litres * abv / 100.0 if unit == 3 \
+                        else 1.0 if unit == 4 else 0.0
+                    duty_tariff += t_spec * qty * s_fx
+                min_kg = T[ti, T_MINKG]
+                if min_kg == min_kg:
+                    duty_tariff = _mx(duty_tariff, min_kg * net_kg * s_fx)
+            tariff_missing = t_rate != t_rate and (use_pref or t_spec != t_spec)
+            duty_tariff += T[ti, L_RATE] * CV
 
             fr = R[ri, R_FR]
             floor = R[ri, R_FLOOR0]
@@ -309,10 +326,7 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
             # excise
             excise_missing = False
             excise = 0.0
-            if alcohol:
-                lit = _at(f_litres, i)
-                net_kg = _at(f_netkg, i)
-                litres = lit if lit > 0 else net_kg / 0.93
+            if alcohol and not (flat and R[ri, R_FEXC] != 0.0):  # a flat regime may stand in for excise
                 x_fx = fx[np.int64(X[xi, X_CCY]), off]
                 excise = X[xi, X_LPA0] * litres * abv / 100.0 * x_fx + X[xi, X_ADV0] * (CV + duty)
                 excise_missing = X[xi, X_LPA] != X[xi, X_LPA] and X[xi, X_ADV] != X[xi, X_ADV]

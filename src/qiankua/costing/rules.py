@@ -17,6 +17,7 @@ the entry they came from, so each result can list the rules it rests on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +35,13 @@ __all__ = [
     "MODES",
     "SERVICES",
     "TABLE_SPECS",
+    "candidate_rates",
     "compile_rules",
 ]
 
 _CONF = ("confirmed", "likely", "unconfirmed")
+# units a specific (per-quantity) tariff is charged on: net kg, litre of product, litre of pure alcohol, item
+SPECIFIC_UNITS = ("kg", "liter", "lpa", "item")
 CONF_CODES = {c: i for i, c in enumerate(_CONF)}
 MODES = ("9610", "9710", "9810", "0110")
 SERVICES = ("postal", "express", "air", "sea-lcl", "sea-fcl", "rail", "truck")
@@ -82,6 +86,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
                  _f("flat_rate", "综合税率"), _f("flat_floor", "综合税下限"), _f("flat_ceiling", "综合税上限"),
                  _f("flat_rate_high", "高档税率"), _f("flat_high_ceiling", "高档上限"), _f("flat_high_deduction", "高档扣减"),
                  _b("flat_on_excess", "仅超额部分"), _f("flat_min_per_kg", "每公斤最低"), _b("flat_covers_vat", "含增值税"),
+                 _b("flat_covers_excise", "含消费税"),
                  _f("per_item_duty", "每件关税"), _f("handling_fee", "手续费"), _b("vat_gross_up", "价内税"), *_SRC)),
     "vat_rates": TableSpec(
         name="vat_rates", title_zh="增值税率", title_en="VAT/GST rates", key=("market", "valid_from"),
@@ -92,7 +97,8 @@ TABLE_SPECS: dict[str, TableSpec] = {
         name="tariffs", title_zh="关税税目", title_en="Tariff lines", key=("area", "hs_prefix", "agreement", "valid_from"),
         columns=(_d("area", "关税区", required=True), _d("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=6),
                  _d("agreement", "协定", required=True), C(name="rate", zh="税率", kind="float", ge=0, le=10),
-                 _f("specific", "从量税"), _d("specific_unit", "从量单位"), _d("specific_currency", "从量币种"),
+                 _f("specific", "从量税"), _d("specific_unit", "从量单位", choices=SPECIFIC_UNITS),
+                 _d("specific_currency", "从量币种", pattern=r"[A-Z]{3}"),
                  _f("min_per_kg", "每公斤最低"), _d("national_line", "本国税号"), *_WIN, *_SRC)),
     "tariff_layers": TableSpec(
         name="tariff_layers", title_zh="附加关税", title_en="Additional duty layers",
@@ -188,6 +194,31 @@ def _register(reg: list[dict[str, Any]], prov: dict[str, str], table: str, key: 
     return len(reg) - 1
 
 
+_CANDIDATES = re.compile(r"candidates:\s*(.*?)(?:\.\s+[A-Z(]|\.?\s*$)", re.IGNORECASE | re.DOTALL)
+_CANDIDATE = re.compile(r"^(.+?)\s*=\s*(free|exempt|\d+(?:\.\d+)?)\s*(%?)$", re.IGNORECASE)
+
+
+def candidate_rates(note: str) -> list[tuple[str, float]]:
+    """The candidate national lines and ad valorem rates a tariff row lists in its notes as
+    ``candidates: 0902.10.10=6.4%; 0902.10.90=0%`` (``Free``/``exempt`` = 0; a number without ``%``
+    is a fraction), as fractions. Empty when the note lists none or any entry is not a rate:
+    an empty rate with no candidates has no range to show."""
+    found = _CANDIDATES.search(note or "")
+    if not found:
+        return []
+    out = []
+    for entry in (e.strip() for e in found.group(1).split(";")):
+        m = _CANDIDATE.match(entry)
+        if not m:
+            return []
+        line, value, pct = m.groups()
+        rate = 0.0 if value.lower() in ("free", "exempt") else float(value) / (100 if pct else 1)
+        if rate > 1 and not pct:
+            return []
+        out.append((line.strip(), rate))
+    return out
+
+
 def _in_window(row: dict[str, Any], day: int) -> bool:
     return _days(row.get("valid_from"), -_FAR) <= day < _days(row.get("valid_to"), _FAR)
 
@@ -215,7 +246,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
 
     currencies = sorted(set(m_ccy) | set(t["tax_regimes"]["threshold_currency"]) | set(t["excise"]["currency"])
                         | set(t["channel_fees"]["fee_currency"]) | set(t["logistics_rates_fallback"]["currency"])
-                        | {"CNY", "USD", "EUR"})
+                        | set(t["tariffs"]["specific_currency"].drop_nulls()) | {"CNY", "USD", "EUR"})
     cidx = {c: i for i, c in enumerate(currencies)}
     platforms = sorted(set(t["channel_fees"]["platform"]))
     n_m, n_h, n_p = len(markets), len(hs_codes), len(platforms)
@@ -235,7 +266,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
           "flat_high_ceiling", "flat_high_deduction", "flat_min_per_kg", "per_item_duty", "handling_fee"]
     for f in rf:
         A["r_" + f] = np.full((n_m, n_e, 2), nan)
-    for f in ("lvg_excl", "above_platform", "cif", "flat_excess", "flat_vat", "gross_up"):
+    for f in ("lvg_excl", "above_platform", "cif", "flat_excess", "flat_vat", "flat_exc", "gross_up"):
         A["r_" + f] = np.zeros((n_m, n_e, 2), dtype=bool)
     A["r_ccy"] = np.zeros((n_m, n_e, 2), dtype=np.int32)
     A["r_rule"] = np.full((n_m, n_e, 2), -1, dtype=np.int32)
@@ -257,6 +288,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
                 A["r_cif"][mi, e, ch] = r["valuation"] == "cif"
                 A["r_flat_excess"][mi, e, ch] = bool(r["flat_on_excess"])
                 A["r_flat_vat"][mi, e, ch] = bool(r["flat_covers_vat"])
+                A["r_flat_exc"][mi, e, ch] = bool(r["flat_covers_excise"])
                 A["r_gross_up"][mi, e, ch] = bool(r["vat_gross_up"])
                 A["r_ccy"][mi, e, ch] = cidx[r["threshold_currency"]]
                 A["r_rule"][mi, e, ch] = _register(reg, prov, "tax_regimes", r["regime_id"], r, index)
@@ -286,6 +318,12 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     A["t_pref_rule"] = np.full((n_m, n_h, n_e), -1, dtype=np.int32)
     A["t_mfn_conf"] = np.full((n_m, n_h, n_e), 2, dtype=np.int8)
     A["t_pref_conf"] = np.full((n_m, n_h, n_e), 2, dtype=np.int8)
+    # specific duty of the MFN row (amount per unit of t_spec_unit, 1-based into SPECIFIC_UNITS; 0 = none) and
+    # its minimum per net kg ("… but not less than X per kg"), both in t_spec_ccy
+    A["t_spec"] = np.full((n_m, n_h, n_e), nan)
+    A["t_spec_unit"] = np.zeros((n_m, n_h, n_e), dtype=np.int8)
+    A["t_spec_ccy"] = np.zeros((n_m, n_h, n_e), dtype=np.int32)
+    A["t_min_kg"] = np.full((n_m, n_h, n_e), nan)
     by_area: dict[str, list[dict[str, Any]]] = {}
     for r in t["tariffs"].to_dicts():
         by_area.setdefault(r["area"], []).append(r)
@@ -299,6 +337,13 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
                 if mfn:
                     r = mfn[0]
                     A["t_mfn"][mi, hi, e] = nan if r["rate"] is None else r["rate"]
+                    if r["specific_currency"] is not None and (r["specific"] is not None or r["min_per_kg"] is not None):
+                        A["t_spec_ccy"][mi, hi, e] = cidx[r["specific_currency"]]
+                        if r["specific"] is not None and r["specific_unit"] is not None:
+                            A["t_spec"][mi, hi, e] = r["specific"]
+                            A["t_spec_unit"][mi, hi, e] = SPECIFIC_UNITS.index(r["specific_unit"]) + 1
+                        if r["min_per_kg"] is not None:
+                            A["t_min_kg"][mi, hi, e] = r["min_per_kg"]
                     A["t_mfn_rule"][mi, hi, e] = _register(
                         reg, prov, "tariffs", f"{r['area']}:{r['hs_prefix']}:MFN:{r['valid_from'] or ''}", r, index)
                     A["t_mfn_conf"][mi, hi, e] = CONF_CODES[r["confidence"]]

@@ -224,6 +224,8 @@ class QuoteResult:
             "target_price": r.get("target_price"),
             "confidence": r["confidence"],
             "flags": r["flags"],
+            "missing": _missing(r["flags"]),
+            "duty_range": _duty_range(r, self.rules, fx),
             "unconfirmed": r["confidence"] == "unconfirmed" or bool(r["flags"]),
             "rules": self.rules,
             "sensitivity": self.sensitivity,
@@ -247,6 +249,34 @@ def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]
         r["rule_list"] = [dict(rules.registry[i], id=i) for i in ids if i is not None and i >= 0]
         rows.append(r)
     return rows
+
+
+def _missing(flags: list[str]) -> list[dict[str, str]]:
+    """Each figure a quote lacks (counted as 0 and flagged), named in zh and en."""
+    from qiankua.i18n import t
+
+    return [{"flag": f, "zh": t(f"costing.flag.{f}", "zh"), "en": t(f"costing.flag.{f}", "en")}
+            for f in flags if f.endswith("_missing")]
+
+
+def _duty_range(row: dict[str, Any], rules: list[dict[str, Any]], fx: float) -> dict[str, Any] | None:
+    """When the tariff rate is missing and its row names candidate lines (``candidates: line=rate; …``),
+    the duty per unit those candidates imply, low and high, on top of the duty already counted."""
+    from qiankua.costing.rules import candidate_rates
+
+    if "tariff_rate_missing" not in row["flags"]:
+        return None
+    tariff = next((r for r in rules if r["table"] == "tariffs"), None)
+    found = candidate_rates(tariff["note"]) if tariff else []
+    cv = row.get("customs_value")
+    if not found or cv is None or not np.isfinite(cv):
+        return None
+    low, high = min(r for _, r in found), max(r for _, r in found)
+    base = row["duty"] if np.isfinite(row["duty"]) else 0.0
+    per = (lambda v: round(v / fx, 4)) if np.isfinite(fx) and fx > 0 else (lambda v: None)
+    return {"low": per(base + cv * low), "high": per(base + cv * high), "low_cny": round(base + cv * low, 4),
+            "high_cny": round(base + cv * high, 4), "currency": row["currency"], "rule": tariff["key"],
+            "lines": [{"line": line, "rate": rate} for line, rate in found]}
 
 
 def _finite(value: Any) -> Any:

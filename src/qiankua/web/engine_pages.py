@@ -145,6 +145,27 @@ def quote_page(page: Page) -> None:
     button.on_click(calculate)
 
 
+def _quote_notes(page: Page, doc: dict[str, Any]) -> None:
+    """What the quote lacks or rests on, next to the result: the FX rate's age, each missing figure,
+    and the duty range the candidate tariff lines imply."""
+    lang = "zh" if page.lang == "zh" else "en"
+    fx = doc.get("fx") or {}
+    notes = []
+    if fx.get(f"note_{lang}"):
+        notes.append(("fx", fx[f"note_{lang}"]))
+    notes += [(m["flag"], m[lang]) for m in doc.get("missing") or []]
+    rng = doc.get("duty_range")
+    if rng and rng.get("low") is not None:
+        lines = ", ".join(f"{x['line']} {number(x['rate'] * 100, page.lang, 1)}%" for x in rng["lines"])
+        notes.append(("duty_range", page.t("costing.duty_range", lines=lines, low=money(rng["low"], rng["currency"], page.lang),
+                                            high=money(rng["high"], rng["currency"], page.lang), currency="")))
+    if not notes:
+        return
+    with ui.column().classes("q-gutter-xs").props('id="quote-notes"'):
+        for key, text in notes:
+            ui.label("⚠ " + text).classes("text-warning").props(f'data-note="{key}"')
+
+
 def _quote_result(page: Page, doc: dict[str, Any]) -> None:
     cur = doc["currency"]
     with ui.row().classes("items-center q-gutter-md").props('id="quote-result"'):
@@ -170,6 +191,7 @@ def _quote_result(page: Page, doc: dict[str, Any]) -> None:
                 with ui.card().classes("q-pa-sm"):
                     ui.label(page.t(f"web.quote.{key}")).classes("text-caption")
                     ui.label(money(doc[key], cur, page.lang)).classes("text-h6").props(f'data-quote="{key}"')
+    _quote_notes(page, doc)
     with ui.row().classes("w-full no-wrap q-gutter-md"):
         with ui.card().classes("w-1/2"):
             ui.echart(waterfall_options(page, doc)).classes("w-full h-96").props('id="quote-waterfall"')
