@@ -195,13 +195,14 @@ def data_import(
     table: Annotated[UserTable, typer.Option("--table", "-t", help=_h("data.import.table"))],
     mode: Annotated[ImportMode, typer.Option("--mode", help=_h("data.import.mode"))] = ImportMode.append,
     sheet: Annotated[str | None, typer.Option("--sheet", help=_h("data.import.sheet"))] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=_h("data.import.as_of"))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from qiankua.services import data
 
     run(
         as_json,
-        lambda: data.import_user_file(state.db, file, table.value, mode=mode.value, sheet=sheet),
+        lambda: data.import_user_file(state.db, file, table.value, mode=mode.value, sheet=sheet, as_of=as_of),
         lambda r: out.print(t("data.import.ok", state.lang, rows=r.rows_written, table=r.table, file=r.file)
                             + (f" — ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")),
         lambda r: r.to_dict(),

@@ -25,8 +25,8 @@ import numpy as np
 import polars as pl
 
 from qiankua.exceptions import InvalidInputError
-from qiankua.schema import ColumnSpec as C
-from qiankua.schema import TableSpec
+from qiankua.schema import RULE_TABLES
+from qiankua.vocabulary import CATEGORY_GROUPS, CONFIDENCE_LEVELS, FEE_GROUPS, MODES, SERVICES, SPECIFIC_UNITS
 
 __all__ = [
     "CONF_CODES",
@@ -39,104 +39,13 @@ __all__ = [
     "compile_rules",
 ]
 
-_CONF = ("confirmed", "likely", "unconfirmed")
-# units a specific (per-quantity) tariff is charged on: net kg, litre of product, litre of pure alcohol, item
-SPECIFIC_UNITS = ("kg", "liter", "lpa", "item")
+_CONF = CONFIDENCE_LEVELS
 CONF_CODES = {c: i for i, c in enumerate(_CONF)}
-MODES = ("9610", "9710", "9810", "0110")
-SERVICES = ("postal", "express", "air", "sea-lcl", "sea-fcl", "rail", "truck")
-# category -> (fee category group, is food for the reduced VAT rate)
-CATEGORY_GROUPS = {
-    "tea": ("grocery", True), "condiment": ("grocery", True), "fruit_fresh": ("grocery", True),
-    "fruit_processed": ("grocery", True), "food_other": ("grocery", True), "herbal": ("grocery", False),
-    "baijiu": ("other", False), "silver_jewellery": ("jewellery", False), "textile_craft": ("home", False),
-    "bamboo_craft": ("home", False), "lacquer_craft": ("home", False), "instrument": ("other", False),
-}
-GROUPS = ("grocery", "jewellery", "home", "other")
+GROUPS = FEE_GROUPS
 _DAY0 = dt.date(1970, 1, 1)
 
 
-def _d(name: str, zh: str, **kw: Any) -> C:
-    return C(name=name, zh=zh, **kw)
-
-
-_SRC = (_d("source_id", "来源编号", required=True), _d("confidence", "可信度", required=True, choices=_CONF),
-        _d("notes", "备注"))
-_WIN = (_d("valid_from", "生效日", kind="date"), _d("valid_to", "失效日", kind="date"))
-
-
-def _f(name: str, zh: str) -> C:
-    return C(name=name, zh=zh, kind="float", ge=0)
-
-
-def _b(name: str, zh: str) -> C:
-    return C(name=name, zh=zh, kind="bool")
-
-
-TABLE_SPECS: dict[str, TableSpec] = {
-    "tax_regimes": TableSpec(
-        name="tax_regimes", title_zh="低值进口制度", title_en="Low-value import regimes", key=("regime_id",),
-        columns=(_d("regime_id", "规则编号", required=True), _d("regime", "制度区域", required=True),
-                 _d("channel", "渠道", required=True, choices=("any", "postal")), *_WIN,
-                 _d("threshold_currency", "门槛币种", required=True, pattern=r"[A-Z]{3}"),
-                 _f("duty_de_minimis", "关税起征点"), _f("vat_de_minimis", "增值税起征点"), _f("lvg_ceiling", "低值商品上限"),
-                 _b("lvg_excise_excluded", "消费税商品除外"),
-                 _d("above_collector", "超限征收方", required=True, choices=("border", "platform")),
-                 _d("valuation", "完税价格基础", required=True, choices=("cif", "fob")),
-                 _f("flat_rate", "综合税率"), _f("flat_floor", "综合税下限"), _f("flat_ceiling", "综合税上限"),
-                 _f("flat_rate_high", "高档税率"), _f("flat_high_ceiling", "高档上限"), _f("flat_high_deduction", "高档扣减"),
-                 _b("flat_on_excess", "仅超额部分"), _f("flat_min_per_kg", "每公斤最低"), _b("flat_covers_vat", "含增值税"),
-                 _b("flat_covers_excise", "含消费税"),
-                 _f("per_item_duty", "每件关税"), _f("handling_fee", "手续费"), _b("vat_gross_up", "价内税"), *_SRC)),
-    "vat_rates": TableSpec(
-        name="vat_rates", title_zh="增值税率", title_en="VAT/GST rates", key=("market", "valid_from"),
-        columns=(_d("market", "市场", required=True, pattern=r"[A-Z]{2}"), *_WIN,
-                 C(name="standard_rate", zh="标准税率", kind="float", ge=0, le=1, required=True),
-                 C(name="food_rate", zh="食品税率", kind="float", ge=0, le=1), *_SRC)),
-    "tariffs": TableSpec(
-        name="tariffs", title_zh="关税税目", title_en="Tariff lines", key=("area", "hs_prefix", "agreement", "valid_from"),
-        columns=(_d("area", "关税区", required=True), _d("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=6),
-                 _d("agreement", "协定", required=True), C(name="rate", zh="税率", kind="float", ge=0, le=10),
-                 _f("specific", "从量税"), _d("specific_unit", "从量单位", choices=SPECIFIC_UNITS),
-                 _d("specific_currency", "从量币种", pattern=r"[A-Z]{3}"),
-                 _f("min_per_kg", "每公斤最低"), _d("national_line", "本国税号"), *_WIN, *_SRC)),
-    "tariff_layers": TableSpec(
-        name="tariff_layers", title_zh="附加关税", title_en="Additional duty layers",
-        columns=(_d("area", "关税区", required=True), _d("hs_prefix", "HS前缀", pattern=r"\d{2,10}", pad=6),
-                 _d("layer", "层", required=True), C(name="rate", zh="税率", kind="float", ge=0, le=10), *_WIN, *_SRC)),
-    "excise": TableSpec(
-        name="excise", title_zh="消费税", title_en="Excise",
-        columns=(_d("area", "区域", required=True), _d("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}"),
-                 _f("per_lpa", "每升纯酒精"), _f("ad_valorem", "从价"), _d("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
-                 *_WIN, *_SRC)),
-    "export_rebates": TableSpec(
-        name="export_rebates", title_zh="出口退税", title_en="Export rebates",
-        columns=(_d("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=4),
-                 C(name="cn_vat_rate", zh="国内增值税率", kind="float", ge=0, le=1, required=True),
-                 C(name="rebate_rate", zh="退税率", kind="float", ge=0, le=1, required=True),
-                 C(name="ct_rate", zh="消费税率", kind="float", ge=0, le=1), _f("ct_per_kg", "消费税每公斤"), *_WIN, *_SRC)),
-    "export_modes": TableSpec(
-        name="export_modes", title_zh="监管方式", title_en="Customs modes", key=("mode",),
-        columns=(_d("mode", "监管方式", required=True, choices=MODES), _b("carries_origin_certificate", "可附原产地证"),
-                 _b("invoices_default", "默认有票"), _d("rebate", "退税"), _b("pilot_zone_exemption", "综试区无票免税"),
-                 _b("pre_rebate", "离境即退"), *_SRC)),
-    "channel_fees": TableSpec(
-        name="channel_fees", title_zh="平台费用", title_en="Channel fees",
-        columns=(_d("platform", "平台", required=True), _d("market_scope", "市场范围", required=True),
-                 _d("category_group", "品类组", required=True), *_WIN, _f("tier_limit", "阶梯上限"),
-                 C(name="rate_below", zh="阶梯内费率", kind="float", ge=0, le=1, required=True),
-                 C(name="rate_above", zh="阶梯外费率", kind="float", ge=0, le=1, required=True),
-                 _d("tier_mode", "阶梯方式", required=True, choices=("whole", "portion")), _f("min_fee", "最低佣金"),
-                 _d("fee_currency", "币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="payment_rate", zh="支付费率", kind="float", ge=0, le=1),
-                 C(name="returns_rate", zh="退货准备金率", kind="float", ge=0, le=1), *_SRC)),
-    "logistics_rates_fallback": TableSpec(
-        name="logistics_rates_fallback", title_zh="物流备用费率", title_en="Fallback logistics rates",
-        columns=(_d("service", "服务", required=True, choices=SERVICES), _d("zone", "区域", required=True),
-                 _f("per_kg", "每公斤"), _f("per_item", "每件"), _d("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="divisor", zh="体积系数", kind="float", ge=1), _f("first_mile_per_kg", "头程每公斤"), *_SRC)),
-}
-
+TABLE_SPECS = RULE_TABLES
 
 @dataclass(frozen=True, kw_only=True)
 class CostingTables:
@@ -180,6 +89,8 @@ class CompiledRules:
 
 def _register(reg: list[dict[str, Any]], prov: dict[str, str], table: str, key: str, row: dict[str, Any],
               index: dict[tuple[str, str], int]) -> int:
+    if row.get("user"):  # the user's own row (imported), shown as such
+        key = "user:" + key
     if (table, key) in index:
         return index[(table, key)]
     sources = [s for s in str(row.get("source_id") or "").split(";") if s]
@@ -332,7 +243,10 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
         for hi, hs in enumerate(hs_codes):
             cand = [r for r in rows if hs.startswith(r["hs_prefix"])]
             for e, day in enumerate(reps):
-                live = sorted((r for r in cand if _in_window(r, day)), key=lambda r: -len(r["hs_prefix"]))
+                # the longest HS prefix first; for the same prefix the user's own row before the built-in one
+                live = sorted((r for r in cand if _in_window(r, day)), key=lambda r: (-len(r["hs_prefix"]), not r.get("user")))
+                mine = {(r["agreement"], r["hs_prefix"]) for r in live if r.get("user")}
+                live = [r for r in live if r.get("user") or (r["agreement"], r["hs_prefix"]) not in mine]
                 mfn = [r for r in live if r["agreement"] == "MFN"]
                 if mfn:
                     r = mfn[0]
@@ -395,7 +309,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
         for hi, hs in enumerate(hs_codes):
             # the market's own row before its customs union's, then the longest HS prefix
             cand = sorted((r for r in rows if hs.startswith(r["hs_prefix"])),
-                          key=lambda r: (r["area"] != m, -len(r["hs_prefix"])))
+                          key=lambda r: (r["area"] != m, -len(r["hs_prefix"]), not r.get("user")))
             for e, day in enumerate(reps):
                 live = [r for r in cand if _in_window(r, day)]
                 if not live:
@@ -451,7 +365,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
             mrow = [r for r in prow if scope_ok(r)]
             for gi, g in enumerate(GROUPS):
                 grow = [r for r in mrow if r["category_group"] in (g, "*")]
-                grow.sort(key=lambda r: (r["category_group"] == "*", r["market_scope"] == "*"))
+                grow.sort(key=lambda r: (r["category_group"] == "*", r["market_scope"] == "*", not r.get("user")))
                 for e, day in enumerate(reps):
                     live = [r for r in grow if _in_window(r, day)]
                     if not live:

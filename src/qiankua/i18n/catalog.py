@@ -38,6 +38,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.export.help": {"zh": "导出表为 CSV/XLSX（已防公式注入）", "en": "Export a table as CSV/XLSX (formula injection neutralised)"},
     "data.export.ok": {"zh": "已导出 {rows} 行到 {path}", "en": "Exported {rows} row(s) to {path}"},
     "data.export.ref": {"zh": "导出内置参考表（而非用户表）", "en": "Export a built-in reference table (not a user table)"},
+    "data.import.as_of": {"zh": "官方税则文件（USITC HTS、英国全球关税、WITS）的生效日期 YYYY-MM-DD（文件未注明时必填）",
+                          "en": "Date an official tariff schedule (USITC HTS, UK Global Tariff, WITS) applies from, YYYY-MM-DD "
+                                "(needed when the file does not say)"},
     "data.update.help": {"zh": "从官方来源更新参考数据（需联网）", "en": "Refresh reference data from the official source (needs the internet)"},
     "data.update.fx.help": {"zh": "下载欧洲央行（ECB）最新汇率历史并存入数据库；此后报价使用最新汇率",
                             "en": "Download the current ECB exchange-rate history into the database; quotes then use the newest rates"},

@@ -38,9 +38,51 @@ def _tables(data_dir: str) -> CostingTables:
     return CostingTables(tables=frames, markets=ref.markets, provenance=ref.provenance)
 
 
-def costing_tables(ref: ReferenceData | None = None) -> CostingTables:
+@cache
+def _user_rules(db: str, stamp: int) -> dict[str, pl.DataFrame]:
+    """The user's own rule rows (``user.tariffs``, ``user.excise``, ``user.fees``) as rows of the rule tables
+    they override, marked ``user`` and citing the user's source."""
+    from qiankua.schema import USER_RULE_TABLES
+    from qiankua.store import Store
+
+    out: dict[str, pl.DataFrame] = {}
+    with Store(db, read_only=True) as store:
+        present = {name for schema, name in store.tables() if schema == "user"}
+        for name, rule in USER_RULE_TABLES.items():
+            if name not in present:
+                continue
+            frame = store.frame(name)
+            if frame.height:
+                out[rule] = frame.with_columns(
+                    source_id=pl.lit("user: ") + pl.col("source").str.replace_all(";", ","),
+                    confidence=pl.col("confidence").fill_null("likely"), user=pl.lit(True)).drop("source")
+    return out
+
+
+@cache
+def _tables_with_user(data_dir: str, db: str, stamp: int) -> CostingTables:
+    base = _tables(data_dir)
+    frames = dict(base.tables)
+    for rule, mine in _user_rules(db, stamp).items():
+        ours = frames[rule].with_columns(user=pl.lit(False))
+        frames[rule] = pl.concat([mine.select(ours.columns).cast(ours.schema), ours])
+    return CostingTables(tables=frames, markets=base.markets, provenance=base.provenance)
+
+
+def _db_stamp(db: Path | str | None) -> tuple[str, int] | None:
+    """(path, modification time) of the user's database when it holds rule rows of its own, so caches
+    see every import; None when there is no database or it has none (the built-in rules apply)."""
+    if db is None or not Path(db).is_file():
+        return None
+    stamp = (str(db), Path(db).stat().st_mtime_ns)
+    return stamp if _user_rules(*stamp) else None
+
+
+def costing_tables(ref: ReferenceData | None = None, db: Path | str | None = None) -> CostingTables:
+    """The costing rule tables: built-in, with the user's own rows from ``db`` on top (same key and date)."""
     ref = ref or load_reference()
-    return _tables(str(ref.data_dir))
+    stamp = _db_stamp(db)
+    return _tables(str(ref.data_dir)) if stamp is None else _tables_with_user(str(ref.data_dir), *stamp)
 
 
 def known_hs(tables: CostingTables, ref: ReferenceData) -> list[str]:
@@ -50,15 +92,17 @@ def known_hs(tables: CostingTables, ref: ReferenceData) -> list[str]:
 
 
 @cache
-def _compiled(data_dir: str) -> CompiledRules:
+def _compiled(data_dir: str, db: str | None = None, stamp: int = 0) -> CompiledRules:
     ref = load_reference(data_dir)
-    tables = _tables(data_dir)
+    tables = _tables(data_dir) if db is None else _tables_with_user(data_dir, db, stamp)
     return compile_rules(tables, known_hs(tables, ref))
 
 
-def compiled_rules(ref: ReferenceData | None = None) -> CompiledRules:
+def compiled_rules(ref: ReferenceData | None = None, db: Path | str | None = None) -> CompiledRules:
+    """The compiled rules, with the user's own rule rows in ``db`` (if any) overriding the built-in ones."""
     ref = ref or load_reference()
-    return _compiled(str(ref.data_dir))
+    stamp = _db_stamp(db)
+    return _compiled(str(ref.data_dir)) if stamp is None else _compiled(str(ref.data_dir), *stamp)
 
 
 # ------------------------------------------------------------------------------- FX
@@ -119,7 +163,7 @@ def quote_table(requests: pl.DataFrame, ref: ReferenceData | None = None, *, sol
     ``db``: the user's database, whose ``fx_rates`` override the built-in FX sources.
     """
     ref = ref or load_reference()
-    rules = compiled_rules(ref)
+    rules = compiled_rules(ref, db)
     frame = expand_products(requests, ref)
     if "date" not in frame.columns:
         raise InvalidInputError("Expected a `date` column (YYYY-MM-DD).")
@@ -311,7 +355,7 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
 
     ``db``: the user's database (its ``fx_rates`` override the built-in FX sources)."""
     ref = ref or load_reference()
-    rules = compiled_rules(ref)
+    rules = compiled_rules(ref, db)
     base = {k: v for k, v in request.items() if v is not None}
     route = _route_logistics(base, ref)
     variants = [("base", 1.0, {})]
@@ -362,7 +406,7 @@ def quote_many(requests: list[dict[str, Any]], ref: ReferenceData | None = None,
     if not requests:
         return []
     ref = ref or load_reference()
-    rules = compiled_rules(ref)
+    rules = compiled_rules(ref, db)
     bases = [{k: v for k, v in r.items() if v is not None} for r in requests]
     routes = [_route_logistics(base, ref) for base in bases]
     solve = any(b.get("price") is not None or b.get("target_margin") is not None for b in bases)

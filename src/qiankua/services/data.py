@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -27,11 +28,14 @@ def build_database(store: Store, ref: ReferenceData | None = None) -> dict[str, 
 
 
 def import_user_file(
-    db: Path | None, path: Path, table: str, *, mode: str = "append", sheet: str | None = None
+    db: Path | None, path: Path, table: str, *, mode: str = "append", sheet: str | None = None,
+    as_of: Any = None,
 ) -> ImportResult:
+    """Import a user file into ``user.<table>``; for ``tariffs`` an official schedule download too
+    (``as_of``: the date it applies from when the file does not say)."""
     ref = load_reference()
     with Store(db) as store:
-        return import_file(store, path, table, ref, mode=mode, sheet=sheet)
+        return import_file(store, path, table, ref, mode=mode, sheet=sheet, as_of=as_of)
 
 
 def template(table: str, fmt: str, out: Path | None) -> Path:

@@ -181,6 +181,30 @@ def validate_file(
                          ignored_columns=ignored, issues=issues)
 
 
+def official_schedule(path: Path, spec: TableSpec, as_of: Any = None) -> ValidatedFile | None:
+    """An official tariff schedule download (USITC HTS, UK Global Tariff, WITS; see
+    :mod:`qiankua.reference.schedules`) read into the user's ``tariffs`` rows, or None when the
+    file is not one (then the template's columns apply)."""
+    import datetime as dt
+
+    from qiankua.reference.schedules import detect_format, parse_schedule
+
+    try:
+        fmt = detect_format(path)
+    except ImportValidationError:
+        return None
+    frame, issues = parse_schedule(path, fmt, as_of=as_of)
+    if not issues and frame["valid_from"].null_count():
+        issues = [CellIssue(file=path.name, sheet=None, row=None, column="valid_from", value=None,
+                            reason="the schedule does not say from when it applies; give --as-of YYYY-MM-DD")]
+    raw = [(n, {**{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items() if k != "source_id"},
+                "source": r["source_id"]}) for n, r in enumerate(frame.to_dicts(), start=2)]
+    good, row_issues = ([], []) if issues else spec.validate_rows(raw, file=path.name)
+    sheet = Sheet(name=fmt, header_row=1, header=list(frame.columns), rows=[], encoding=None)
+    return ValidatedFile(rows=good, row_numbers=[(fmt, n) for n, _ in raw][:len(good)], sheets=[sheet],
+                         skipped_sheets=[], ignored_columns=[], issues=issues + row_issues)
+
+
 def import_file(
     store: Store,
     path: Path | str,
@@ -189,15 +213,21 @@ def import_file(
     *,
     mode: str = "append",
     sheet: str | None = None,
+    as_of: Any = None,
 ) -> ImportResult:
-    """Validate ``path`` completely, then write it in one transaction (or raise, writing nothing)."""
+    """Validate ``path`` completely, then write it in one transaction (or raise, writing nothing).
+
+    For ``tariffs`` an official schedule download is read as such (``as_of``: the date it applies
+    from, when the file does not say)."""
     if mode not in MODES:
         raise InvalidInputError(f"Expected `mode` in {MODES}, got {mode!r}.")
     spec = table_spec(table)
     path = Path(path)
     file = path.name
     known_products = set(ref.products["id"].to_list()) | {k[0] for k in store.existing_keys(table_spec("products"))}
-    checked = validate_file(path, table, ref, sheet=sheet, known_products=known_products)
+    checked = official_schedule(path, spec, as_of) if spec.name == "tariffs" and path.is_file() else None
+    if checked is None:
+        checked = validate_file(path, table, ref, sheet=sheet, known_products=known_products)
     issues = list(checked.issues)
     keys = [tuple(row[k] for k in spec.key) for row in checked.rows]
     if mode == "append":
