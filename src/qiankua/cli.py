@@ -245,6 +245,45 @@ def data_export(
     )
 
 
+@data_app.command("coverage", help=_h("data.coverage.help"))
+def data_coverage(
+    markets: Annotated[str | None, typer.Option("--markets", help=_h("data.coverage.markets"))] = None,
+    date: Annotated[str | None, typer.Option("--date", help=_h("data.coverage.date"))] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    import datetime as dt
+
+    from qiankua.services.costing import data_coverage as coverage
+
+    def action() -> Any:
+        try:
+            on = dt.date.fromisoformat(date) if date else None
+        except ValueError:
+            raise QiankuaError(f"Expected `--date` as YYYY-MM-DD, got {date!r}.") from None
+        return coverage(markets.split(",") if markets else None, on=on, db=state.db)
+
+    def show(result: Any) -> None:
+        import polars as pl
+
+        from qiankua.costing.coverage import FIGURES
+
+        lang = 0 if state.lang == "zh" else 1
+        summary = result.summary()
+        figures = [f for f in FIGURES if f in set(summary["figure"])]
+        table = RichTable(t("data.coverage.market", state.lang), *(FIGURES[f][lang] for f in figures),
+                          title=t("data.coverage.title", state.lang, date=result.on))
+        for market in summary["market"].unique(maintain_order=True):
+            cells = {r["figure"]: r for r in summary.filter(pl.col("market") == market).iter_rows(named=True)}
+            table.add_row(market, *(f"{c['confirmed']}/{c['likely']}/{c['unconfirmed']}"
+                                    + (f" [red]-{c['missing']}[/red]" if c["missing"] else "")
+                                    if (c := cells.get(f)) else "" for f in figures))
+        out.print(table)
+        totals = result.to_dict()["totals"]
+        out.print(t("data.coverage.totals", state.lang, **totals))
+
+    run(as_json, action, show, lambda r: r.to_dict())
+
+
 update_app = typer.Typer(help=_h("data.update.help"), no_args_is_help=True)
 data_app.add_typer(update_app, name="update")
 

@@ -41,6 +41,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.import.as_of": {"zh": "官方税则文件（USITC HTS、英国全球关税、WITS）的生效日期 YYYY-MM-DD（文件未注明时必填）",
                           "en": "Date an official tariff schedule (USITC HTS, UK Global Tariff, WITS) applies from, YYYY-MM-DD "
                                 "(needed when the file does not say)"},
+    "data.coverage.help": {"zh": "数据覆盖：目录商品在各市场报价所需的税率、运价等是否有来源、可信度如何、缺哪些",
+                           "en": "Data coverage: which rates a quote of the catalogue needs in each market are sourced, "
+                                 "how well, and which are missing"},
+    "data.coverage.markets": {"zh": "市场代码，逗号分隔（默认 24 个主要市场）", "en": "Market codes, comma-separated (default: the 24 headline markets)"},
+    "data.coverage.date": {"zh": "日期 YYYY-MM-DD（默认今天）", "en": "Date YYYY-MM-DD (default today)"},
+    "data.coverage.market": {"zh": "市场", "en": "market"},
+    "data.coverage.title": {"zh": "{date} 数据覆盖（每格：已确认/较可靠/未确认 的 HS 税目数，红色为缺失）",
+                            "en": "Data coverage on {date} (each cell: HS lines confirmed/likely/unconfirmed, red = missing)"},
+    "data.coverage.totals": {"zh": "共 {cells} 格：已确认 {confirmed}，较可靠 {likely}，未确认 {unconfirmed}，缺失 {missing}",
+                             "en": "{cells} cells: {confirmed} confirmed, {likely} likely, {unconfirmed} unconfirmed, {missing} missing"},
     "data.update.help": {"zh": "从官方来源更新参考数据（需联网）", "en": "Refresh reference data from the official source (needs the internet)"},
     "data.update.fx.help": {"zh": "下载欧洲央行（ECB）最新汇率历史并存入数据库；此后报价使用最新汇率",
                             "en": "Download the current ECB exchange-rate history into the database; quotes then use the newest rates"},
