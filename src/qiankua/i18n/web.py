@@ -108,6 +108,10 @@ MESSAGES.update({
     "web.quote.driver.duty": {"zh": "关税", "en": "Duty"},
     "web.quote.driver.platform_fees": {"zh": "平台费用", "en": "Platform fees"},
     "web.quote.driver.price": {"zh": "售价", "en": "Price"},
+    "web.quote.driver.fx": {"zh": "汇率", "en": "FX rate"},
+    "web.quote.status.ok": {"zh": "数据完整", "en": "complete"},
+    "web.quote.status.incomplete": {"zh": "数据不全（缺项按 0 计并标注）", "en": "incomplete (missing figures counted as 0, flagged)"},
+    "web.quote.status.no_rule": {"zh": "无法报价（无规则或汇率）", "en": "cannot quote (no rule or FX rate)"},
     **{f"web.quote.line.{k}": {"zh": zh, "en": en} for k, zh, en in (
         ("product_cost", "产品成本", "Product cost"), ("first_mile", "头程", "First mile"),
         ("export_clearance", "出口报关", "Export clearance"), ("line_haul", "干线运输", "Line haul"),

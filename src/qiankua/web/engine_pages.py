@@ -169,7 +169,8 @@ def _quote_notes(page: Page, doc: dict[str, Any]) -> None:
 def _quote_result(page: Page, doc: dict[str, Any]) -> None:
     cur = doc["currency"]
     with ui.row().classes("items-center q-gutter-md").props('id="quote-result"'):
-        ui.label(page.t("web.quote.status", status=doc["status"])).classes("text-subtitle1")
+        ui.label(page.t("web.quote.status", status=page.t(f"web.quote.status.{doc['status']}"))).classes(
+            "text-subtitle1").props(f'data-status="{doc["status"]}"')
         if doc.get("reason"):
             ui.label(doc["reason"]).classes("text-warning")
         if doc.get("unconfirmed"):
