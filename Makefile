@@ -11,6 +11,7 @@ help:
 	@echo "make test   — run the full test suite"
 	@echo "make serve  — start the web app and REST API on http://127.0.0.1:8080"
 	@echo "make bench  — run the benchmarks and print their tables"
+	@echo "make lint   — ruff (lint + format check) and mypy over src/"
 
 bootstrap:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -33,6 +34,12 @@ serve: sync
 bench: bootstrap
 	@$(UV) sync --frozen --all-groups --extra spark --quiet
 	@for script in benchmarks/*.py; do echo "== $$script"; $(UV) run --frozen --all-groups python $$script || exit 1; done
+
+# gates for CI: a lint error, a file the formatter would change or a type error fails the build
+lint: sync
+	$(RUN) ruff check src tests benchmarks scripts
+	$(RUN) ruff format --check src tests benchmarks scripts
+	$(RUN) mypy
 
 clean:
 	rm -rf out .pytest_cache .hypothesis qiankua.duckdb

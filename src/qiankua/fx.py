@@ -142,7 +142,7 @@ def parse_ecb_csv(raw: bytes, *, file: str = "eurofxref-hist.csv") -> pl.DataFra
         raise InvalidInputError(f"{file}, row 1, column {bad[0]!r}: expected an ISO 4217 currency code.")
     dates = wide["Date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
     if dates.null_count():
-        row = int(dates.is_null().arg_max()) + 2  # type: ignore[operator]
+        row = int(dates.is_null().arg_max() or 0) + 2
         raise InvalidInputError(f"{file}, row {row}, column Date: expected YYYY-MM-DD, got {wide['Date'][row - 2]!r}.")
     long = (wide.with_columns(Date=dates).unpivot(index="Date", variable_name="currency", value_name="v")
             .with_columns(pl.col("v").str.strip_chars()))
@@ -193,7 +193,8 @@ class FxBook:
             ecb = ecb.sort("currency", "date")
             cny = ecb.filter(pl.col("currency") == "CNY").select("date", pl.col("per_eur").alias("cny_per_eur"))
             if cny.height:
-                ecb_last = cny["date"].max()
+                newest = cny["date"].max()
+                ecb_last = newest if isinstance(newest, dt.date) else None
                 # CNY per unit of X on a day = (CNY per EUR) / (X per EUR), both published that day
                 crossed = ecb.join(cny, on="date", how="inner").with_columns(
                     v=pl.col("cny_per_eur") / pl.col("per_eur"))

@@ -215,9 +215,9 @@ class ColumnSpec:
             choices = self.choices
             validators.append(BeforeValidator(lambda v, c=choices: _check_choice(v, c)))
         # pydantic runs "before" validators last-to-first; keep the list in execution order here
-        annotated = Annotated[base, Field(**constraints), *reversed(validators)]  # type: ignore[valid-type]
+        annotated = Annotated[base, Field(**constraints), *reversed(validators)]
         # blanks become None before the union is tried, so an empty optional cell is simply unknown
-        optional = annotated if self.required else annotated | None  # type: ignore[operator]
+        optional = annotated if self.required else annotated | None
         return Annotated[optional, BeforeValidator(_blank_to_none)]
 
 

@@ -31,7 +31,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from qiankua.costing.rules import GROUPS, MODES, SERVICES, CATEGORY_GROUPS, CompiledRules
+from qiankua.costing.rules import CompiledRules
+from qiankua.vocabulary import CATEGORY_GROUPS, MODES, SERVICES
+from qiankua.vocabulary import FEE_GROUPS as GROUPS
 from qiankua.exceptions import InvalidInputError, UnknownReferenceError
 
 __all__ = ["COLUMNS", "FLAGS", "STATUS", "REASONS", "Prepared", "prepare", "gather", "evaluate", "quote_batch",
@@ -170,7 +172,7 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     row["fx_dest"] = table[dest, off]
     row["fx_stale"] = _stale_table(fx, rules.currencies, span)[dest, off]
     if "fx_override" in frame.columns:
-        ov = _opt(frame, "fx_override")
+        ov = _num(frame, "fx_override", np.nan)
         row["fx_dest"] = np.where(np.isnan(ov), row["fx_dest"], ov)
         row["fx_stale"] = row["fx_stale"] & np.isnan(ov)
 
@@ -405,7 +407,8 @@ def solve_price(g: dict[str, np.ndarray], target: np.ndarray, *, iters: int = 10
 
     def f(price: np.ndarray) -> np.ndarray:
         out = evaluate(g, price)
-        return (out["profit"] - target * out["price"]) / fxd
+        gap: np.ndarray = (out["profit"] - target * out["price"]) / fxd
+        return gap
 
     lo = np.zeros(n)
     hi = np.maximum(np.nan_to_num(evaluate(g, np.full(n, np.nan))["landed_cost"] / fxd), 1.0) * 2
@@ -480,7 +483,8 @@ def _category_codes(frame: pl.DataFrame, cats: list[str]) -> np.ndarray:
         lut = np.array([cats.index(c) if c in cats else len(cats) for c in s.dtype.categories.to_list()] + [len(cats)],
                        dtype=np.int32)
         phys = s.to_physical().fill_null(len(lut) - 1).to_numpy()
-        return lut[phys]
+        codes: np.ndarray = lut[phys]
+        return codes
     s = s.cast(pl.String).cast(pl.Enum(cats), strict=False)
     return s.to_physical().cast(pl.Int32).fill_null(len(cats)).to_numpy()
 
@@ -518,21 +522,21 @@ def _encode(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     if n and (int(days.min()) < day0 or int(days.max()) >= day0 + span):
         raise InvalidInputError("FX table does not cover every quote date.")
     if "declared_value" in frame.columns:
-        decl = _opt(frame, "declared_value")
+        decl = _num(frame, "declared_value", np.nan)
         vcc = (_codes(frame.with_columns(frame["value_currency"].fill_null("CNY")), "value_currency", rules.currencies,
                       "currency") if "value_currency" in frame.columns
                else np.array([rules.currencies.index("CNY")], np.int32))
     else:
         decl, vcc = np.array([np.nan]), np.array([rules.currencies.index("CNY")], np.int32)
-    ints = [m, h, k, s, p, cat, inv, days, vcc]
+    ints: list[np.ndarray] = [m, h, k, s, p, cat, inv, days, vcc]
 
     def num(column: str, default: float) -> np.ndarray:
         return _num(frame, column, default) if column in frame.columns else np.array([default])
 
     def opt(column: str) -> np.ndarray:
-        return _opt(frame, column) if column in frame.columns else np.array([np.nan])
+        return _num(frame, column, np.nan) if column in frame.columns else np.array([np.nan])
 
-    floats = [num("unit_cost_cny", np.nan), num("gross_kg", 0.0), num("net_kg", 0.0), num("volume_cm3", 0.0),
+    floats: list[np.ndarray] = [num("unit_cost_cny", np.nan), num("gross_kg", 0.0), num("net_kg", 0.0), num("volume_cm3", 0.0),
               num("quantity", 1.0), num("abv_pct", 0.0), num("liquid_l", 0.0), decl, num("line_haul_cny", np.nan),
               num("first_mile_cny", np.nan), num("last_mile_cny", np.nan), num("export_clearance_cny", 0.0),
               num("scale_product", 1.0), num("scale_logistics", 1.0), num("scale_duty", 1.0), num("scale_fees", 1.0),

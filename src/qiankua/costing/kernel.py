@@ -113,12 +113,13 @@ def _table(A: dict[str, np.ndarray], keys: tuple[str, ...], extra: list[np.ndarr
 
 def pack_tables(rules: Any) -> dict[str, Any]:
     """Row-major float64 rule tables for the kernel (built once per compiled rule set, then cached on it)."""
-    cached = getattr(rules, "_kernel_tables", None)
+    cached: dict[str, Any] | None = getattr(rules, "_kernel_tables", None)
     if cached is not None:
         return cached
     A = rules.arrays
     alc = np.array([c.startswith("2208") for c in rules.hs_codes], dtype=np.float64)
-    from qiankua.costing.rules import CATEGORY_GROUPS, GROUPS
+    from qiankua.vocabulary import CATEGORY_GROUPS
+    from qiankua.vocabulary import FEE_GROUPS as GROUPS
 
     cats = list(CATEGORY_GROUPS)
     packed = {
@@ -661,7 +662,7 @@ def _block(shape: tuple[int, int], dtype: type) -> np.ndarray:
             # 3 references = the list, the loop variable, getrefcount's argument: nobody else holds it
             if b.shape == shape and b.dtype == want and sys.getrefcount(b) == 3:
                 return b
-        fresh = np.empty(shape, dtype=dtype)
+        fresh: np.ndarray = np.empty(shape, dtype=dtype)
         if fresh.nbytes <= _KEEP_BYTES:
             _BLOCKS.append(fresh)
             while len(_BLOCKS) > _KEEP or sum(b.nbytes for b in _BLOCKS) > _KEEP_BYTES:

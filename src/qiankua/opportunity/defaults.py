@@ -21,6 +21,8 @@ for HS 0902 tea), so:
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 _CONF_ORDER = {"confirmed": 0, "likely": 1, "unconfirmed": 2}
@@ -31,7 +33,7 @@ def worst(*confs: str | None) -> str:
     return max(known, key=lambda c: _CONF_ORDER[c]) if known else "unconfirmed"
 
 
-def _matching(figures: list[dict], hs6: str) -> list[tuple[int, dict]]:
+def _matching(figures: list[dict[str, Any]], hs6: str) -> list[tuple[int, dict[str, Any]]]:
     out = []
     for f in figures:
         best = max((len(p) for p in f["hs_prefixes"].split(";") if hs6.startswith(p)), default=0)
@@ -40,7 +42,7 @@ def _matching(figures: list[dict], hs6: str) -> list[tuple[int, dict]]:
     return out
 
 
-def _pick(rows: list[tuple[int, dict]]) -> dict | None:
+def _pick(rows: list[tuple[int, dict[str, Any]]]) -> dict[str, Any] | None:
     if not rows:
         return None
     return max(rows, key=lambda r: (r[0], r[1]["year"], r[1]["period"] == "year"))[1]
@@ -62,7 +64,7 @@ def default_indicators(products: pl.DataFrame, markets: pl.DataFrame, figures: p
     for p in products.iter_rows(named=True):
         hs6 = p["hs6"] or ""
         imp = _matching(imports, hs6)
-        by_market: dict[str, dict] = {}
+        by_market: dict[str, dict[str, Any]] = {}
         for reporter in {f["reporter"] for _, f in imp}:
             pick = _pick([(n, f) for n, f in imp if f["reporter"] == reporter])
             if pick is not None:

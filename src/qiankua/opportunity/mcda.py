@@ -82,7 +82,8 @@ def entropy_weights(x: ArrayLike) -> F:
     d = np.clip(1.0 - e, 0.0, None)
     if d.sum() <= 1e-15:
         return np.full(k, 1.0 / k)
-    return d / d.sum()
+    out: F = d / d.sum()
+    return out
 
 
 def entropy_weights_from_sums(n: int, totals: ArrayLike, xlogx: ArrayLike) -> F:
@@ -102,14 +103,16 @@ def entropy_weights_from_sums(n: int, totals: ArrayLike, xlogx: ArrayLike) -> F:
     d = np.clip(1.0 - e, 0.0, None)
     if d.sum() <= 1e-15:
         return np.full(k, 1.0 / k)
-    return d / d.sum()
+    out: F = d / d.sum()
+    return out
 
 
 def _check_weights(w: ArrayLike, k: int) -> F:
     arr = np.asarray(w, dtype=np.float64)
     if arr.shape != (k,) or np.any(arr < 0) or not np.all(np.isfinite(arr)) or arr.sum() <= 0:
         raise InvalidInputError(f"Expected {k} non-negative weights with a positive sum, got {arr.tolist()}.")
-    return arr / arr.sum()
+    out: F = arr / arr.sum()
+    return out
 
 
 def topsis_normalised(n: F, w: ArrayLike, hi: F | None = None, lo: F | None = None) -> F:
@@ -121,7 +124,8 @@ def topsis_normalised(n: F, w: ArrayLike, hi: F | None = None, lo: F | None = No
     """
     weights = np.asarray(w, dtype=np.float64)
     if weights.ndim == 1:
-        return topsis_normalised(n, weights[None, :], hi, lo)[0]
+        one: F = topsis_normalised(n, weights[None, :], hi, lo)[0]
+        return one
     if np.any(weights < 0):
         raise InvalidInputError("TOPSIS weights must be non-negative.")
     hi = n.max(axis=0) if hi is None else hi  # column ideal / anti-ideal of the whole matrix

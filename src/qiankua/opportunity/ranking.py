@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -49,8 +50,9 @@ class TableRanking:
     stability_scope: str
 
 
-def _one_row(expr: ir.Table) -> dict[str, object]:
-    return expr.to_pyarrow().to_pylist()[0]
+def _one_row(expr: ir.Table) -> dict[str, Any]:
+    row: dict[str, Any] = expr.to_pyarrow().to_pylist()[0]
+    return row
 
 
 def _value(pairs: ir.Table, c: Criterion) -> ir.FloatingValue:
@@ -86,22 +88,22 @@ def rank_table(
     for i, c in enumerate(present):
         aggs |= {f"lo{i}": values[c.name].min(), f"hi{i}": values[c.name].max(), f"cnt{i}": values[c.name].count()}
     stats = _one_row(pairs.aggregate(**aggs))
-    n = int(stats["_n"])  # type: ignore[arg-type]
+    n = int(stats["_n"])
     if n == 0:
         raise InvalidInputError("No product x market pairs to rank (check the filters).")
-    used = [(i, c) for i, c in enumerate(present) if int(stats[f"cnt{i}"]) > 0]  # type: ignore[arg-type]
+    used = [(i, c) for i, c in enumerate(present) if int(stats[f"cnt{i}"]) > 0]
     unavailable = [c.name for c in CRITERIA if c not in [u for _, u in used]]
     if not used:
         raise InvalidInputError("No criterion has any value for these pairs.")
-    gaps = [(i, c) for i, c in used if int(stats[f"cnt{i}"]) < n]  # type: ignore[arg-type]
+    gaps = [(i, c) for i, c in used if int(stats[f"cnt{i}"]) < n]
     medians = _one_row(pairs.aggregate(**{f"m{i}": values[c.name].median() for i, c in gaps})) if gaps else {}
     norm: dict[str, ir.FloatingValue] = {}
     ideal = np.zeros(len(used))
     for j, (i, c) in enumerate(used):
         v = values[c.name]
         if f"m{i}" in medians:
-            v = v.fill_null(float(medians[f"m{i}"]))  # type: ignore[arg-type]
-        lo, hi = float(stats[f"lo{i}"]), float(stats[f"hi{i}"])  # type: ignore[arg-type]
+            v = v.fill_null(float(medians[f"m{i}"]))
+        lo, hi = float(stats[f"lo{i}"]), float(stats[f"hi{i}"])
         span = hi - lo
         if span > 0:
             norm[c.name] = (v - lo) / span if c.kind > 0 else (hi - v) / span
@@ -115,8 +117,8 @@ def rank_table(
         **{f"s{j}": ibis.ifelse(norm[names[j]] > 0, norm[names[j]] * norm[names[j]].ln(), 0.0).sum() for j in live},
     })) if live else {}
     entropy = entropy_weights_from_sums(
-        n, [float(sums.get(f"t{j}") or 0.0) for j in range(len(names))],  # type: ignore[arg-type]
-        [float(sums.get(f"s{j}") or 0.0) for j in range(len(names))])  # type: ignore[arg-type]
+        n, [float(sums.get(f"t{j}") or 0.0) for j in range(len(names))],
+        [float(sums.get(f"s{j}") or 0.0) for j in range(len(names))])
     w, source = final_weights(names, entropy, user_weights or {})
     # one column per step, so that each normalised value is computed once per row
     scored = pairs.mutate(**{f"n_{name}": norm[name] for name in names}, feasible=feasible)
@@ -132,7 +134,7 @@ def rank_table(
     scored = scored.mutate(_dp=dp.sqrt(), _dm=dm.sqrt())
     total = scored._dp + scored._dm
     scored = scored.mutate(score=ibis.ifelse(total > 0, scored._dm / total, 0.5)).drop("_dp", "_dm")
-    n_feasible = int(stats["_feasible"] or 0)  # type: ignore[arg-type]
+    n_feasible = int(stats["_feasible"] or 0)
     order = [ibis.desc("score"), *keys]
     best = scored.filter(scored.feasible)
     scope = "all pairs"

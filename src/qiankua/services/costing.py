@@ -275,7 +275,8 @@ class QuoteResult:
             "sensitivity": self.sensitivity,
             "route": self.route,
         }
-        return _finite(doc)
+        clean: dict[str, Any] = _finite(doc)
+        return clean
 
 
 def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]]:
@@ -313,7 +314,7 @@ def _duty_range(row: dict[str, Any], rules: list[dict[str, Any]], fx: float) -> 
     tariff = next((r for r in rules if r["table"] == "tariffs"), None)
     found = candidate_rates(tariff["note"]) if tariff else []
     cv = row.get("customs_value")
-    if not found or cv is None or not np.isfinite(cv):
+    if tariff is None or not found or cv is None or not np.isfinite(cv):
         return None
     low, high = min(r for _, r in found), max(r for _, r in found)
     base = row["duty"] if np.isfinite(row["duty"]) else 0.0
@@ -358,7 +359,7 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
     rules = compiled_rules(ref, db)
     base = {k: v for k, v in request.items() if v is not None}
     route = _route_logistics(base, ref)
-    variants = [("base", 1.0, {})]
+    variants: list[tuple[str, float, dict[str, Any]]] = [("base", 1.0, {})]
     if sensitivity:
         for driver, col in (("product_cost", "scale_product"), ("logistics", "scale_logistics"),
                             ("duty", "scale_duty"), ("platform_fees", "scale_fees")):
@@ -500,54 +501,6 @@ def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None 
     )
 
 
-# ------------------------------------------------------------------------------- demo
-
-
-DEMO_MARKETS = ("US", "DE", "FR", "GB", "JP", "AU", "SG", "MY", "TH", "ID", "MX", "BR")
-
-
-def demo_sections(ref: ReferenceData, store: Any) -> list[Any]:
-    """Margin of the catalogue across markets (9610 parcels by postal/express, AliExpress)."""
-    from qiankua.report import Section, Table
-
-    products = ref.products.select("id", "name_zh", "name_en", "category", "unit_value_cny")
-    date = dt.date(2026, 8, 1)
-    reqs = (products.select(pl.col("id").alias("product_id"), "unit_value_cny")
-            .join(pl.DataFrame({"market": list(DEMO_MARKETS)}), how="cross")
-            .with_columns(mode=pl.lit("9610"), platform=pl.lit("aliexpress"), date=pl.lit(date),
-                          service=pl.when(pl.col("market").is_in(["US", "DE", "FR", "SG", "MY", "TH"]))
-                          .then(pl.lit("postal")).otherwise(pl.lit("express"))))
-    rules = compiled_rules(ref)
-    fx = fx_arrays(rules.currencies, date, date)
-    ccy = dict(zip(rules.markets, rules.market_ccy, strict=True))
-    # a list price of 3x the product's value, in the market's currency
-    reqs = reqs.with_columns(
-        price=pl.col("unit_value_cny") * 3 / pl.col("market").replace_strict(
-            {m: float(fx[ccy[m]][0]) for m in DEMO_MARKETS}, return_dtype=pl.Float64),
-        target_margin=pl.lit(0.25)).drop("unit_value_cny")
-    res = quote_table(reqs, ref)
-    table = (reqs.select("product_id", "market").with_columns(
-        margin=res["margin"], status=pl.Series(res["status"]).replace_strict(list(range(3)), list(STATUS)))
-        .with_columns(cell=pl.when(pl.col("status") == "no_rule").then(pl.lit("n/a"))
-                      .otherwise((pl.col("margin") * 100).round(0).cast(pl.Int64).cast(pl.String) + "%"
-                                 + pl.when(pl.col("status") == "incomplete").then(pl.lit("*")).otherwise(pl.lit(""))))
-        .pivot(on="market", index="product_id", values="cell")
-        .join(products.select(pl.col("id").alias("product_id"), "name_zh"), on="product_id", how="left")
-        .select("product_id", "name_zh", *DEMO_MARKETS))
-    section = Section(
-        key="costing", title_zh="落地成本与利润率", title_en="Landed cost and margin",
-        intro=("9610 邮政小包经速卖通于 2026-08-01 销售，标价 = 货值 × 3；利润率已扣除货值、物流（备用运价表）、关税、增值税/GST、"
-               "消费税、平台与支付费用，并计入出口退税。* = 缺少某项税率（按 0 计并标注）；n/a = 该市场无规则或汇率。 "
-               "9610 parcels via AliExpress on 2026-08-01, list price = 3x product value; margin after product cost, "
-               "logistics (fallback rate table), duty, VAT/GST, excise, fees and export rebate. "
-               "* = a rate is not on file (counted as 0 and flagged); n/a = no rule or FX for the market."),
-        figures=[("报价 quotes", str(res.height)), ("数据完整 complete", str(int((res["status"] == 0).sum())))],
-        tables=[Table(name="margins", frame=table)],
-    )
-    return [section, coverage_section(ref, date)]
-
-
-
 # ------------------------------------------------------------------------------- coverage
 
 HEADLINE_MARKETS = ("US", "DE", "FR", "GB", "JP", "AU", "SG", "MY", "TH", "ID", "MX", "BR", "CA", "KR", "VN", "NL",
@@ -601,30 +554,5 @@ def data_coverage(markets: list[str] | tuple[str, ...] | None = None, *, on: dt.
     return CoverageResult(on=on or dt.date.today(), cells=cells)
 
 
-def coverage_section(ref: ReferenceData, on: dt.date) -> Any:
-    """The demo report's coverage table: per market, figures sourced by confidence and missing."""
-    from qiankua.costing.coverage import FIGURES
-    from qiankua.report import Section, Table
-
-    result = data_coverage(on=on, ref=ref)
-    s = result.summary().with_columns(
-        cell=pl.format("{}/{}/{} · {}", "confirmed", "likely", "unconfirmed", "missing"))
-    wide = s.pivot(on="figure", index="market", values="cell").sort("market")
-    wide = wide.rename({k: f"{FIGURES[k][0]} {FIGURES[k][1]}" for k in FIGURES if k in wide.columns})
-    totals = result.to_dict()["totals"]
-    return Section(
-        key="coverage", title_zh="数据覆盖", title_en="Data coverage",
-        intro=(f"目录商品 × 24 个主要市场，{on} 报价所需的各项数据：每格为 已确认/较可靠/未确认 · 缺失 的 HS 税目数。"
-               "缺失的数据在报价中按 0 计入并标注，绝不静默填充。 "
-               f"Catalogue x 24 headline markets, the figures a quote on {on} needs: each cell counts HS lines "
-               "confirmed/likely/unconfirmed · missing. A missing figure is counted as 0 and flagged in the quote, "
-               "never filled silently."),
-        figures=[("数据格 cells", str(totals["cells"])), ("已确认 confirmed", str(totals["confirmed"])),
-                 ("较可靠 likely", str(totals["likely"])), ("未确认 unconfirmed", str(totals["unconfirmed"])),
-                 ("缺失 missing", str(totals["missing"]))],
-        tables=[Table(name="coverage", frame=wide)],
-    )
-
-
-__all__ = ["CoverageResult", "QuoteResult", "compiled_rules", "data_coverage", "costing_tables", "demo_sections", "expand_products", "fx_arrays",
+__all__ = ["CoverageResult", "QuoteResult", "compiled_rules", "data_coverage", "costing_tables", "expand_products", "fx_arrays",
            "quote_one", "quote_table", "describe", "warm_kernel"]
