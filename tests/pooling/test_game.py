@@ -156,3 +156,31 @@ def test_least_core_highs_matches_scipy_and_allocation_is_in_core(vals):
     assert sum(x) == pytest.approx(c[7], abs=1e-6)
     if eps <= 0:
         assert brute_force_in_core(x, lambda m: c[m], 3, tolerance=1e-6)
+
+
+def test_least_core_prints_nothing_in_a_fresh_process():
+    """HiGHS is silenced through its own options: not even its start-up banner reaches fd 1."""
+    import subprocess
+    import sys
+
+    code = ("from qiankua.pooling.game import least_core\n"
+            "eps, x = least_core({1: 3.0, 2: 4.0, 3: 6.0}, 2)\n"
+            "assert (round(eps, 9), tuple(round(v, 9) for v in x)) == (-0.5, (2.5, 3.5)), (eps, x)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+
+
+def test_least_core_leaves_file_descriptors_alone(monkeypatch):
+    """An engine does not redirect the process's stdout around the solver."""
+    import os
+
+    calls = []
+    monkeypatch.setattr(os, "dup", lambda *a: calls.append(("dup", a)) or 99)
+    monkeypatch.setattr(os, "dup2", lambda *a, **k: calls.append(("dup2", a)))
+    monkeypatch.setattr(os, "open", lambda *a, **k: calls.append(("open", a)) or 98)
+    from qiankua.pooling.game import least_core
+
+    eps, x = least_core({1: 3.0, 2: 4.0, 3: 6.0}, 2)
+    assert eps == pytest.approx(-0.5) and x == pytest.approx((2.5, 3.5))
+    assert calls == []

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -209,7 +210,7 @@ def core_check(
 
 
 def least_core_epsilon(costs: dict[int, float], n: int) -> float:
-    """Optimal value of the least-core LP over the coalitions in ``costs`` (HiGHS via scipy)."""
+    """Optimal value of the least-core LP over the coalitions in ``costs`` (HiGHS via highspy)."""
     return least_core(costs, n)[0]
 
 
@@ -249,7 +250,6 @@ def least_core(costs: dict[int, float], n: int) -> tuple[float, tuple[float, ...
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value)
     h = _quiet_highs(highspy)
-    h.setOptionValue("output_flag", False)
     h.passModel(lp)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -259,26 +259,28 @@ def least_core(costs: dict[int, float], n: int) -> tuple[float, tuple[float, ...
 
 
 def _quiet_highs(highspy: Any) -> Any:
-    """A Highs object without its start-up banner (printed by the C++ constructor on fd 1).
+    """A Highs object with its console output off (``output_flag`` false) from the start.
 
-    ``--json`` must print exactly one document, so fd 1 is pointed at the null device meanwhile.
+    ``highspy.Highs()`` registers its callback in ``__init__`` through ``enableCallbacks``, and
+    HiGHS writes its banner on fd 1 at that point unless ``output_flag`` is already false, so the
+    subclass turns the option off first. ``--json`` must print exactly one document, and an
+    engine does not touch process state (file descriptors, ``sys.stdout``).
     """
-    import os
-    import sys
+    h = _quiet_highs_class(highspy)()
+    h.setOptionValue("output_flag", False)  # also if a later highspy stops calling enableCallbacks in __init__
+    return h
 
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        return highspy.Highs()
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.close(null)
-        return highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+
+@cache
+def _quiet_highs_class(highspy: Any) -> Any:
+    """``highspy.Highs`` whose ``enableCallbacks`` (called by its ``__init__``) first sets ``output_flag``."""
+
+    class QuietHighs(highspy.Highs):  # type: ignore[misc]
+        def enableCallbacks(self) -> None:  # overrides highspy's camelCase method
+            self.setOptionValue("output_flag", False)
+            super().enableCallbacks()
+
+    return QuietHighs
 
 
 def brute_force_in_core(allocation: Sequence[float], cost: CostFn, n: int, tolerance: float = 0.005) -> bool:

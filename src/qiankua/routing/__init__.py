@@ -1,9 +1,13 @@
-"""Route planner: every Guizhou county to every market, with the exact cost / time / CO2 Pareto set.
+"""Route planner: every county in the network to every market, with the exact cost / time / CO2 Pareto set.
 
-The network is data (reference tables ``route_nodes``, ``route_markets``, ``route_links``,
+The network is data (reference tables ``route_nodes``, ``route_markets``, ``route_access``, ``route_links``,
 ``freight_rates``, ``route_emission_factors``, ``route_dwell_times``, ``route_params``,
 ``route_service_rules`` plus the spine's ``divisions`` and ``hubs``), read by
 :mod:`qiankua.services.routing`; this package is pure (no file, database or UI imports).
+Nothing about a province is in the code: its counties and prefectures come from ``divisions``,
+its gateways from ``hubs``/``route_nodes``, and which gateways its counties and prefecture points
+reach by road from ``route_access`` (rows scoped by a province or prefecture adcode), so a second
+inland province is a data change.
 
 Public interface (stable; other engines rely on it)
 ---------------------------------------------------
@@ -29,7 +33,7 @@ max_transit_days, fragile, b2b)`` / ``Profile.for_product(product, weight_kg=...
     ``recommended`` (default), ``cheapest``, ``fastest``, ``greenest`` or a main-leg mode
     (``truck, rail, sea_fcl, sea_lcl, air, post, express``).
 ``line_haul_options(network, hub, market, profile) -> tuple[Route, ...]``  — for ``pooling``
-    The Pareto routes from a hub (e.g. ``"CN-GY-DLY"``, Guiyang international land port) to a
+    The Pareto routes from a hub (a ``hubs``/``route_nodes`` id, e.g. a province's land port) to a
     market for a shipment profile (e.g. the pooled group's weight and volume).
 ``all_pairs(network, profiles, *, markets=None, counties=None) -> polars.DataFrame``
     Pareto summary for every county x market x profile (benchmarks, maps).

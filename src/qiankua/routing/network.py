@@ -160,7 +160,7 @@ class Network:
             raise UnknownReferenceError(f"Unknown route node {node_id!r}.") from None
 
     def county(self, key: str) -> str:
-        """Adcode of a Guizhou county given its adcode or its Chinese or English name."""
+        """Adcode of a county in the network given its adcode or its Chinese or English name."""
         text = key.strip()
         if text in self.county_of:
             return text
@@ -172,7 +172,8 @@ class Network:
         close = difflib.get_close_matches(text.lower(), list(self.names), n=5, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise UnknownReferenceError(
-            f"Unknown county {key!r}: expected a 6-digit Guizhou county adcode or its Chinese/English name.{hint}"
+            f"Unknown county {key!r}: expected the 6-digit adcode of a county in the route network "
+            f"or its Chinese/English name.{hint}"
         )
 
     def market_node(self, iso2: str) -> int:
@@ -330,6 +331,43 @@ def _ids(text: Any) -> tuple[str, ...]:
     return tuple(s.strip() for s in str(text or "").split(";") if s.strip())
 
 
+def _within(adcode: str, area: str, parent_of: dict[str, str]) -> bool:
+    """True when division ``adcode`` is ``area`` or lies inside it (walking up the division tree)."""
+    code: str | None = adcode
+    while code is not None:
+        if code == area:
+            return True
+        code = parent_of.get(code)
+    return False
+
+
+def _access_rows(frame: pl.DataFrame, index: dict[str, int], parent_of: dict[str, str],
+                 co2_classes: dict[str, float]) -> list[dict[str, Any]]:
+    """The ``route_access`` rows, checked: known gateway node, area adcode and emission class."""
+    areas = set(parent_of) | set(parent_of.values())
+    out = []
+    for r in frame.iter_rows(named=True):
+        if r["to_node"] not in index:
+            raise UnknownReferenceError(f"route_access {r['access_id']}: unknown `to_node` {r['to_node']!r} "
+                                        "(expected a hub or route node id).")
+        if r["within"] not in areas:
+            raise UnknownReferenceError(f"route_access {r['access_id']}: `within` {r['within']!r} is not an adcode "
+                                        "in divisions (expected a province or prefecture adcode).")
+        if r["co2_class"] not in co2_classes:
+            raise UnknownReferenceError(f"route_access {r['access_id']}: unknown `co2_class` {r['co2_class']!r}; "
+                                        f"expected one of {', '.join(sorted(co2_classes))}.")
+        if r["from_level"] not in ("county", "prefecture"):
+            raise InvalidInputError(f"route_access {r['access_id']}: expected `from_level` county or prefecture, "
+                                    f"got {r['from_level']!r}.")
+        out.append({
+            "to_node": r["to_node"], "head": index[r["to_node"]], "from_level": r["from_level"],
+            "within": r["within"], "label": r["label"], "services": _ids(r["services"]),
+            "co2_class": r["co2_class"], "first_mile": str(r["first_mile"]).lower() == "true",
+            "confidence": r["confidence"], "sources": _ids(r["source_id"]),
+        })
+    return out
+
+
 def build_network(
     tables: dict[str, pl.DataFrame],
     *,
@@ -340,7 +378,7 @@ def build_network(
     """Build the network from the routing tables.
 
     ``tables`` must hold ``divisions``, ``hubs``, ``route_nodes``, ``route_markets``,
-    ``route_links``, ``freight_rates``, ``route_emission_factors``, ``route_dwell_times``,
+    ``route_access``, ``route_links``, ``freight_rates``, ``route_emission_factors``, ``route_dwell_times``,
     ``route_params`` and ``route_service_rules`` (text or typed columns). ``fx`` maps a currency
     to CNY per unit (``{"USD": 7.1}``; CNY is 1). ``quotes`` are rows of the user's
     ``freight_quotes`` table; a quote in force on ``on`` replaces the built-in services of its
@@ -368,8 +406,11 @@ def build_network(
 
     divisions = tables["divisions"]
     county_parent: dict[str, str] = {}
+    parent_of: dict[str, str] = {}  # every division -> the division it belongs to (county -> prefecture -> province)
     names: dict[str, str] = {}
     for r in divisions.iter_rows(named=True):
+        if r["parent_adcode"]:
+            parent_of[r["adcode"]] = r["parent_adcode"]
         if r["level"] == "province":
             continue
         add(r["adcode"], r["level"], r["name_en"], r["name_zh"], r["lon"], r["lat"])
@@ -478,29 +519,34 @@ def build_network(
     def gc(a: int, b: int) -> float:
         return great_circle_km(*lonlat[a], *lonlat[b])
 
-    kwe, dly, gys = index["CNKWE"], index["CN-GY-DLY"], index["CN-GY-GYS"]
-    county_src = ("rt-route-convention",)
+    # which gateways a region's counties and prefecture points reach by road is data (route_access)
+    access = _access_rows(tables["route_access"], index, parent_of, ef)
+
+    county_src = ("rt-route-convention",)  # distances and times of the generated road legs
+
+    def access_legs(level: str, adcode: str, node: int, circuity: float) -> None:
+        for a in access:
+            if a["from_level"] != level or not _within(adcode, a["within"], parent_of):
+                continue
+            km = max(gc(node, a["head"]) * circuity, min_km)
+            hours = first_h + km / params["truck_kmh"] if a["first_mile"] else None
+            for service in a["services"]:
+                add_edge(f"{adcode}>{a['to_node']}:{a['label']}", node, a["head"], "truck", service, "domestic", "*",
+                         km, hours, 0.0, a["co2_class"], a["confidence"], county_src + a["sources"])
+
+    # every county reaches its own prefecture point (the division tree, the same in every province)
+    # (a county-level city under the province itself, as Henan's Jiyuan, has no prefecture point)
     for adcode, parent in county_parent.items():
-        c, pf = index[adcode], index[parent]
-        km = max(gc(c, pf) * c_road, min_km)
-        for service in ("truck_ltl", "truck_container"):
-            add_edge(f"{adcode}>{parent}:truck", c, pf, "truck", service, "domestic", "*", km,
-                     first_h + km / params["truck_kmh"], 0.0, "truck_heavy", "unconfirmed", county_src)
-        km = max(gc(c, dly) * c_road, min_km)
-        add_edge(f"{adcode}>CN-GY-DLY:truck", c, dly, "truck", "truck_container", "domestic", "*", km,
-                 first_h + km / params["truck_kmh"], 0.0, "truck_heavy", "unconfirmed", county_src)
-        km = max(gc(c, kwe) * c_road, min_km)
-        add_edge(f"{adcode}>CNKWE:express", c, kwe, "truck", "parcel_pickup", "domestic", "*", km, None, 0.0,
-                 "van_lcv", "unconfirmed", county_src)
-    prefectures = sorted(set(county_parent.values()))
-    for pref in prefectures:
-        pf = index[pref]
-        targets = [dly, gys, kwe] + ([index["CN-DY"]] if pref == "522700" else [])
-        for t in targets:
-            km = max(gc(pf, t) * road, min_km)
+        c = index[adcode]
+        if parent in index:  # provinces are not nodes
+            pf = index[parent]
+            km = max(gc(c, pf) * c_road, min_km)
             for service in ("truck_ltl", "truck_container"):
-                add_edge(f"{pref}>{ids[t]}:truck", pf, t, "truck", service, "domestic", "*", km, None, 0.0,
-                         "truck_heavy", "unconfirmed", county_src)
+                add_edge(f"{adcode}>{parent}:truck", c, pf, "truck", service, "domestic", "*", km,
+                         first_h + km / params["truck_kmh"], 0.0, "truck_heavy", "unconfirmed", county_src)
+        access_legs("county", adcode, c, c_road)
+    for pref in sorted(x for x in set(county_parent.values()) if x in index):
+        access_legs("prefecture", pref, index[pref], road)
 
     # ---- links from route_links
     for r in tables["route_links"].iter_rows(named=True):
@@ -558,7 +604,7 @@ def _apply_quotes(quotes, on, fx, index, delivery, edges, rows, cold, ef, lonlat
         origin, dest = str(q["origin"]).strip(), str(q["destination"]).strip()
         if origin not in index:
             raise UnknownReferenceError(f"Freight quote {q['quote_id']}: unknown origin {origin!r} "
-                                        "(expected a hub/node id or a Guizhou adcode).")
+                                        "(expected a hub/node id or a county/prefecture adcode).")
         if dest.upper() in delivery and dest not in index:
             head = delivery[dest.upper()]
         elif dest in index:

@@ -3,10 +3,10 @@
 Every answer is exact (no path sampling). The decomposition that makes all-pairs fast:
 counties are only ever the first node of a route, so the Pareto set from county ``c`` to market
 ``m`` is the non-dominated part of ``{w(e) + P(head(e), m)}`` over the few first legs ``e`` of
-``c`` (to its prefecture point, the Guiyang land port, the KWE mail exchange), where
+``c`` (to its prefecture point and the gateways ``route_access`` gives its region), where
 ``P(v, m)`` is the Pareto set of suffixes from ``v`` to ``m``. One backward label-setting search
 per market and profile gives ``P(v, m)`` for every hub at once; the county step is one
-vectorised non-dominance filter over all 88 counties.
+vectorised non-dominance filter over all counties.
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def plan_forward(network: Network, origin: str, market: str, profile: Profile) -
 
 def line_haul_options(network: Network, hub: str, market: str, profile: Profile, *,
                       weights: Weights = Weights()) -> tuple[Route, ...]:
-    """Pareto routes from a hub (e.g. ``CN-GY-DLY``, the Guiyang international land port) to a
+    """Pareto routes from a hub (a ``hubs``/``route_nodes`` id, e.g. a province's land port) to a
     market for one shipment profile — the line-haul options the pooling engine chooses among."""
     start = network.node_index(hub)
     target = network.market_node(market)

@@ -35,6 +35,18 @@ ROUTE_MARKETS = TableSpec(
         _SRC, _CONF, C(name="notes", zh="备注"),
     ),
 )
+ROUTE_ACCESS = TableSpec(
+    name="route_access", title_zh="集货接驳", title_en="Access legs", key=("access_id",),
+    columns=(
+        C(name="access_id", zh="接驳编号", required=True),
+        C(name="from_level", zh="起点层级", required=True, choices=("county", "prefecture")),
+        C(name="within", zh="适用区划", required=True, pattern=r"\d{6}",
+          help_en="adcode of the province or prefecture whose counties/prefecture points take this leg"),
+        C(name="to_node", zh="终点", required=True), C(name="label", zh="路段标签", required=True),
+        C(name="services", zh="服务", required=True), C(name="co2_class", zh="排放类别", required=True),
+        C(name="first_mile", zh="含揽收等待", kind="bool", required=True), _SRC, _CONF, C(name="notes", zh="备注"),
+    ),
+)
 ROUTE_LINKS = TableSpec(
     name="route_links", title_zh="线路路段", title_en="Route links", key=("link_id",),
     columns=(
@@ -109,5 +121,7 @@ RULES = TableSpec(
 )
 
 ROUTING_TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (ROUTE_NODES, ROUTE_MARKETS, ROUTE_LINKS, FREIGHT_RATES, EMISSION_FACTORS, DWELL, PARAMS, RULES)
+    t.name: t
+    for t in (ROUTE_NODES, ROUTE_MARKETS, ROUTE_ACCESS, ROUTE_LINKS, FREIGHT_RATES, EMISSION_FACTORS, DWELL, PARAMS,
+              RULES)
 }
