@@ -7,70 +7,42 @@ stdout. Exit codes: 0 success, 2 bad input or data (including a rejected import)
 
 from __future__ import annotations
 
-import json
-import sys
-import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table as RichTable
 
-from qiankua.exceptions import DataError, ImportValidationError, QiankuaError, StoreError
-from qiankua.schema import USER_TABLES
-from qiankua.i18n import default_lang, t
-
-T = TypeVar("T")
-
-_LANG = default_lang()
-
-
-def _h(key: str) -> str:
-    """Help text in the start-up language (``QIANKUA_LANG`` / locale)."""
-    return t(key, _LANG)
-
-
-@dataclass
-class State:
-    lang: str = _LANG
-    db: Path | None = None
-    debug: bool = False
-
-
-state = State()
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+from qiankua.commands.common import (  # noqa: F401 — State, emit_json: the plumbing, re-exported
+    _LANG,
+    JsonOpt,
+    State,
+    _h,
+    emit_json,
+    err,
+    out,
+    print_frame,
+    run,
+    state,
+)
+from qiankua.exceptions import QiankuaError
+from qiankua.i18n import LANGS, t
+from qiankua.plugins import engine_modules
+from qiankua.vocabulary import FILE_FORMATS, IMPORT_MODES, IMPORT_TABLES
 
 app = typer.Typer(help=_h("app.help"), no_args_is_help=True, add_completion=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
 data_app = typer.Typer(help=_h("data.help"), no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help=_h("opt.json"))]
+Lang = Enum("Lang", {x: x for x in LANGS}, type=str)  # type: ignore[misc]
 
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-class Fmt(str, Enum):
-    xlsx = "xlsx"
-    csv = "csv"
-
-
-UserTable = Enum("UserTable", {name: name for name in USER_TABLES}, type=str)  # type: ignore[misc]
-
-
-class ImportMode(str, Enum):
-    append = "append"
-    upsert = "upsert"
-    replace = "replace"
+Fmt = Enum("Fmt", {x: x for x in FILE_FORMATS}, type=str)  # type: ignore[misc]
+UserTable = Enum("UserTable", {x: x for x in IMPORT_TABLES}, type=str)  # type: ignore[misc]
+ImportMode = Enum("ImportMode", {x: x for x in IMPORT_MODES}, type=str)  # type: ignore[misc]
+_FMT = Fmt(FILE_FORMATS[0])
+_IMPORT_MODE = ImportMode(IMPORT_MODES[0])
 
 
 @app.callback()
@@ -82,90 +54,6 @@ def main_callback(
     state.lang = lang.value if lang else _LANG
     state.db = db
     state.debug = debug
-
-
-# ---------------------------------------------------------------------------- plumbing
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, default=_json_default, indent=2) + "\n")
-
-
-def run(
-    as_json: bool,
-    action: Callable[[], T],
-    show: Callable[[T], None],
-    to_json: Callable[[T], Any],
-    *,
-    status: str | None = None,
-) -> T:
-    """Run a service call, print its result, and map errors to exit codes and messages.
-
-    ``status`` shows a spinner on stderr while the call runs (not with ``--json``).
-    """
-    try:
-        if status and not as_json:
-            with err.status(status):
-                result = action()
-        else:
-            result = action()
-    except ImportValidationError as exc:
-        _fail(as_json, 2, t("data.import.bad", state.lang, file=exc.issues[0].file if exc.issues else "", n=len(exc.issues)),
-              exc, issues=[i.to_dict() for i in exc.issues])
-    except (DataError, StoreError) as exc:
-        issues = [i.to_dict() for i in getattr(exc, "issues", [])]
-        _fail(as_json, 2, t("error.input", state.lang), exc, issues=issues)
-    except (QiankuaError, ValueError, LookupError) as exc:
-        _fail(as_json, 2, t("error.input", state.lang), exc)
-    except Exception as exc:  # noqa: BLE001 — the CLI's last line of defence
-        _fail(as_json, 1, t("error.internal", state.lang), exc)
-    else:
-        if as_json:
-            emit_json(to_json(result))
-        else:
-            show(result)
-        return result
-    raise AssertionError("unreachable: _fail always exits")
-
-
-def _fail(
-    as_json: bool, code: int, title: str, exc: BaseException, issues: list[dict[str, Any]] | None = None
-) -> NoReturn:
-    if state.debug:
-        traceback.print_exception(exc, file=sys.stderr)
-    if as_json:
-        emit_json({"ok": False, "error": type(exc).__name__, "message": str(exc), "issues": issues or []})
-    else:
-        err.print(f"[bold red]{title}[/]: {type(exc).__name__}")
-        if issues:
-            table = RichTable("file", "sheet", "row", "column", "value", "reason", show_lines=False)
-            for issue in issues[:200]:
-                table.add_row(*(str(issue[k]) if issue[k] is not None else "" for k in
-                                ("file", "sheet", "row", "column", "value", "reason")))
-            err.print(getattr(exc, "summary", ""))
-            err.print(table)
-            if len(issues) > 200:
-                err.print(f"… {len(issues) - 200} more (use --json for all)")
-        else:
-            err.print(str(exc), markup=False)
-    raise typer.Exit(code)
-
-
-def _print_frame(frame: Any, columns: list[str], title: str | None = None) -> None:
-    table = RichTable(*columns, title=title)
-    for row in frame.select(columns).iter_rows():
-        table.add_row(*("" if v is None else str(v) for v in row))
-    out.print(table)
 
 
 # ---------------------------------------------------------------------------- data
@@ -193,7 +81,7 @@ def data_validate(as_json: JsonOpt = False) -> None:
 def data_import(
     file: Annotated[Path, typer.Argument(help="CSV / XLSX")],
     table: Annotated[UserTable, typer.Option("--table", "-t", help=_h("data.import.table"))],
-    mode: Annotated[ImportMode, typer.Option("--mode", help=_h("data.import.mode"))] = ImportMode.append,
+    mode: Annotated[ImportMode, typer.Option("--mode", help=_h("data.import.mode"))] = _IMPORT_MODE,
     sheet: Annotated[str | None, typer.Option("--sheet", help=_h("data.import.sheet"))] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help=_h("data.import.as_of"))] = None,
     as_json: JsonOpt = False,
@@ -213,7 +101,7 @@ def data_import(
 @data_app.command("template", help=_h("data.template.help"))
 def data_template(
     table: Annotated[UserTable, typer.Argument(help=_h("data.import.table"))],
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help=_h("opt.format"))] = Fmt.xlsx,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help=_h("opt.format"))] = _FMT,
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help=_h("opt.out"))] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -231,7 +119,7 @@ def data_template(
 def data_export(
     table: Annotated[str, typer.Option("--table", "-t", help=_h("data.import.table"))],
     reference: Annotated[bool, typer.Option("--ref", help=_h("data.export.ref"))] = False,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help=_h("opt.format"))] = Fmt.xlsx,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help=_h("opt.format"))] = _FMT,
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help=_h("opt.out"))] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -328,7 +216,7 @@ def catalog(
     run(
         as_json,
         lambda: data.catalogue(category),
-        lambda f: _print_frame(f, ["id", name, "category", "hs6", "origin_adcode", "unit", "unit_value_cny",
+        lambda f: print_frame(f, ["id", name, "category", "hs6", "origin_adcode", "unit", "unit_value_cny",
                                    "value_confidence"]),
         lambda f: {"ok": True, "products": f.to_dicts()},
     )
@@ -345,7 +233,7 @@ def markets_cmd(
     run(
         as_json,
         lambda: data.markets(region),
-        lambda f: _print_frame(f, ["iso2", name, "currency", "region", "fta", "unctad_b2c_rank", "confidence"]),
+        lambda f: print_frame(f, ["iso2", name, "currency", "region", "fta", "unctad_b2c_rank", "confidence"]),
         lambda f: {"ok": True, "markets": f.to_dicts()},
     )
 
@@ -387,15 +275,10 @@ def demo(
     run(as_json, action, show, lambda r: r.to_dict())
 
 
-def _register_engine_commands() -> None:
-    """Each engine adds its commands in ``qiankua.commands.<engine>.register(app)``."""
-    from qiankua.plugins import engine_modules
-
-    for _engine, module in engine_modules("commands"):
-        module.register(app)
-
-
-_register_engine_commands()
+# each engine present adds its commands in ``qiankua.commands.<engine>.register(app)`` (they use the
+# plumbing in :mod:`qiankua.commands.common`, never this module)
+for _engine, _module in engine_modules("commands"):
+    _module.register(app)
 
 
 def main() -> None:

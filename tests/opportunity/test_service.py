@@ -11,8 +11,7 @@ from qiankua.commands.opportunity import register
 from qiankua.reference import load_reference
 from qiankua.report import Section
 from qiankua.services import opportunity as svc
-from qiankua.store import Store
-from qiankua.store import trade
+from qiankua.store import Store, trade
 from tests.opportunity.conftest import FLOWS
 
 
@@ -105,15 +104,39 @@ def test_trade_data_drive_indicators(ref, tmp_path):
 
 
 def test_demo_section(ref, tmp_path):
+    """The demo's opportunity run, presented by report.opportunity: heatmap and a 20-row top table."""
+    from qiankua.report.opportunity import heatmap_svg, opportunity_sections
+    from qiankua.services.demo import rank_opportunities
+
     with Store(tmp_path / "db.duckdb") as store:
-        sections = svc.demo_sections(ref, store)
+        sections = opportunity_sections(ref, rank_opportunities(ref, store))
     assert len(sections) == 1 and isinstance(sections[0], Section)
     names = [t.name for t in sections[0].tables]
     assert "opportunity_heatmap" in names and "opportunity_top20" in names
     top = next(t for t in sections[0].tables if t.name == "opportunity_top20").frame
     assert top.height == 20 and top["reasons"].str.len_chars().min() > 0
-    svg = svc.heatmap_svg(svc.opportunities(ref=ref, top=3, samples=10).ranking.table, ["duyun-maojian-250g"], ["US"])
+    svg = heatmap_svg(svc.opportunities(ref=ref, top=3, samples=10).ranking.table, ["duyun-maojian-250g"], ["US"])
     assert svg.startswith("<svg") and "<rect" in svg
+
+
+def test_a_failing_criterion_is_reported_not_swallowed(ref, monkeypatch):
+    """A qiankua error in routing leaves route criteria unavailable with the reason; a bug still raises."""
+    from qiankua.exceptions import DatasetNotFoundError
+
+    def missing(_ref, _pairs):
+        raise DatasetNotFoundError("route_links.csv not found")
+
+    monkeypatch.setattr(svc, "pair_routes", missing)
+    res = svc.opportunities(ref=ref, products=["duyun-maojian-250g"], markets=["US", "DE"], top=2, samples=10)
+    assert res.indicator_status["route_cost"] == "routing failed: DatasetNotFoundError: route_links.csv not found"
+    assert "route_cost" in res.ranking.unavailable
+
+    def broken(_ref, _pairs):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(svc, "pair_routes", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        svc.opportunities(ref=ref, products=["duyun-maojian-250g"], markets=["US"], top=1, samples=10)
 
 
 def test_data_fetch_baci_from_a_local_file(tmp_path):

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from qiankua.reference import load_reference
+from qiankua.reference.loader import county_boundaries
 from qiankua.report.maps import county_map_svg
 from qiankua.report.sections import origins_section
-from qiankua.services.overview import county_boundaries
 
 
 def test_every_county_is_drawn_and_shaded_by_value():

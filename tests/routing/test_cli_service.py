@@ -65,12 +65,3 @@ def test_imported_quote_overrides_through_the_service(tmp_path):
     assert "quote:Q9" in used and "sea_lcl" in used  # other ports keep the built-in LCL
     cheapest = min(result.routes, key=lambda r: r.cost_cny)
     assert any(leg.service == "quote:Q9" for leg in cheapest.legs)
-
-
-def test_demo_section(ref):
-    from qiankua.services.routing import demo_sections
-
-    (section,) = demo_sections(ref, None)
-    assert section.key == "routing" and section.tables[0].frame.height >= 10
-    rec = section.tables[0].frame
-    assert set(rec["market"].unique()) == {"DE", "US", "VN", "SG", "GB"}

@@ -113,6 +113,24 @@ def test_price_a_product(server, page):
     shot(page, "quote-priced")
 
 
+def test_quote_form_offers_every_option(server, page):
+    """The web form passes the options the CLI and API have: a bad carton size is refused naming `dims`,
+    an FX rate is used as given."""
+    page.goto(server.url + "/quote")
+    if page.locator("#module-unavailable").count():
+        pytest.skip("costing engine not installed")
+    page.wait_for_selector("#quote-run")
+    page.fill("#quote-dims", "30x20")
+    page.click("#quote-run")
+    page.wait_for_selector("#quote-error", timeout=120_000)
+    assert "dims" in page.inner_text("#quote-error")
+    page.fill("#quote-dims", "30x20x10")
+    page.fill("#quote-fx-rate", "7.5")
+    page.click("#quote-run")
+    page.wait_for_selector("#quote-result", timeout=120_000)
+    assert page.locator("[data-note='fx']").count() == 0  # a rate given by the user is never stale
+
+
 def test_draw_a_route(server, page):
     """The routes page draws the legs on a map and the cost/days/CO2 scatter, and lists exclusions."""
     page.goto(server.url + "/routes")

@@ -163,9 +163,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
 
     if settings.ui:
+        from qiankua.api.auth import SESSION_COOKIE
         from qiankua.web import mount
 
-        mount(app, settings)
+        mount(app, session_cookie=SESSION_COOKIE, storage_secret=settings.storage_secret)
     return app
 
 

@@ -8,25 +8,35 @@ the responses against it) without re-validating ~5 kB of floats on every request
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Response
 
 from qiankua.api import schemas as s
 from qiankua.api.auth import WorkspaceDep
 from qiankua.api.engines import service
 from qiankua.api.errors import problem_responses
+from qiankua.services.accounts import Workspace
+from qiankua.services.requests import user_db
 
 router = APIRouter(responses=problem_responses(400, 401, 404, 409, 422))
+
+
+def _store(ws: Workspace) -> Path:
+    """The caller's database: the organisation's (multi-user) or the server's (single-user; the default
+    file when the server was started without ``--db``), as the data routes use it. It may not exist yet."""
+    return user_db(ws.db)
 
 if service("costing") is not None:
 
     @router.post("/quote", response_model=s.QuoteOut, tags=["costing"],
                  summary="Landed cost, margin and price for a target margin, with the rules used")
-    async def quote(body: s.QuoteIn) -> Response:
+    async def quote(body: s.QuoteIn, ws: WorkspaceDep) -> Response:
         # async: the request waits on the micro-batcher's future, not in a worker thread; the
         # pricing itself runs on the batcher thread, off the event loop
         from qiankua.services.quoting import batched_quote_json
 
-        return Response(await batched_quote_json(body.model_dump()), media_type="application/json")
+        return Response(await batched_quote_json(body.model_dump(), _store(ws)), media_type="application/json")
 
 
 if service("routing") is not None:
@@ -36,7 +46,7 @@ if service("routing") is not None:
     def routes(body: s.RouteIn, ws: WorkspaceDep) -> dict[str, object]:
         from qiankua.services.routes_view import plan_routes
 
-        return plan_routes(body.model_dump(), db=ws.db)
+        return plan_routes(body.model_dump(), db=_store(ws))
 
 
 if service("opportunity") is not None:
@@ -46,10 +56,7 @@ if service("opportunity") is not None:
     def opportunities(body: s.OpportunitiesIn, ws: WorkspaceDep) -> dict[str, object]:
         from qiankua.services.engines_view import rank_opportunities
 
-        fields = body.model_dump()
-        if fields["weights"] is not None:
-            fields["weights"] = {k: v for k, v in fields["weights"].items() if v is not None}
-        return rank_opportunities(fields, db=ws.db)
+        return rank_opportunities(body.model_dump(), db=_store(ws))
 
 
 if service("pooling") is not None:

@@ -1,4 +1,5 @@
-"""Engine modules the web app and API serve when present (costing, routing, opportunity, pooling).
+"""Engine modules the web app and API serve when present (the engines of :data:`qiankua.vocabulary.ENGINES`
+that have a web page: costing, routing, opportunity, pooling).
 
 An engine's pages and routes are wired to ``qiankua.services.<engine>``; when that module is
 absent at start-up the page says so (模块尚未就绪) and the API lists it as unavailable in
@@ -7,28 +8,13 @@ absent at start-up the page says so (模块尚未就绪) and the API lists it as
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
-from types import ModuleType
+from qiankua.services.registry import service
+from qiankua.vocabulary import ENGINES as _REGISTRY
 
-ENGINES: dict[str, tuple[str, str]] = {
-    "costing": ("报价", "Quote"),
-    "routing": ("线路", "Routes"),
-    "opportunity": ("机会", "Opportunities"),
-    "pooling": ("拼货", "Pooling"),
-}
+__all__ = ["ENGINES", "module_infos", "service"]
 
-
-@cache
-def service(engine: str) -> ModuleType | None:
-    """``qiankua.services.<engine>`` or ``None`` when that engine has not landed."""
-    name = f"qiankua.services.{engine}"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
+# engine -> (zh title, en title), read from the registry
+ENGINES: dict[str, tuple[str, str]] = {e.name: (e.zh, e.en) for e in _REGISTRY if e.page is not None}
 
 
 def module_infos() -> list[dict[str, object]]:

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from qiankua.schema import PROVENANCE, REFERENCE_TABLES, USER_TABLES, TableSpec
+from qiankua.services.requests import OPPORTUNITY_FIELDS, QUOTE_FIELDS, ROUTE_FIELDS
+from qiankua.vocabulary import FILE_FORMATS, IMPORT_MODES, IMPORT_TABLES, MODES, PLATFORMS, SERVICES, TRADE_BACKENDS
 
 _KIND_TYPES: dict[str, Any] = {
     "str": str,
@@ -49,10 +51,18 @@ HubRow = row_model(REFERENCE_TABLES["hubs"], "Ref")
 SourceRow = row_model(PROVENANCE, "Ref")
 
 
-UserTable = StrEnum("UserTable", {name: name for name in USER_TABLES})  # type: ignore[misc]
+def _enum(name: str, values: tuple[str, ...]) -> Any:
+    """A string enum of a vocabulary (OpenAPI lists its values)."""
+    return StrEnum(name, {value: value for value in values})
 
 
+UserTable = _enum("UserTable", IMPORT_TABLES)
 assert set(UserTable) == set(USER_TABLES)
+FileFormat = _enum("FileFormat", FILE_FORMATS)
+ImportMode = _enum("ImportMode", IMPORT_MODES)
+Mode = Literal[MODES]  # type: ignore[valid-type]
+Service = Literal[SERVICES]  # type: ignore[valid-type]
+TradeBackend = Literal[TRADE_BACKENDS]  # type: ignore[valid-type]
 
 
 class RefTable(StrEnum):
@@ -61,17 +71,6 @@ class RefTable(StrEnum):
     divisions = "divisions"
     hubs = "hubs"
     provenance = "provenance"
-
-
-class FileFormat(StrEnum):
-    xlsx = "xlsx"
-    csv = "csv"
-
-
-class ImportMode(StrEnum):
-    append = "append"
-    upsert = "upsert"
-    replace = "replace"
 
 
 class DivisionLevel(StrEnum):
@@ -295,17 +294,23 @@ class QuoteIn(BaseModel):
     product_id: str | None = Field(default=None, max_length=80, description="catalogue id (GET /catalogue)")
     hs6: str | None = Field(default=None, pattern=r"^\d{6}$", description="HS code, 6 digits (without product_id)")
     declared_value: float | None = Field(default=None, ge=0, le=10_000_000, description="with hs6")
-    value_currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    value_currency: str = Field(default=QUOTE_FIELDS["value_currency"], pattern=r"^[A-Z]{3}$")
     gross_kg: float | None = Field(default=None, gt=0, le=10_000)
-    mode: str = Field(default="9610", pattern=r"^(9610|9710|9810|0110)$", description="customs mode")
-    service: str = Field(default="postal", pattern=r"^(postal|express|air|sea-lcl|sea-fcl|rail|truck)$")
-    platform: str = Field(default="aliexpress", pattern=r"^[a-z0-9_-]{1,30}$",
-                          description="aliexpress, amazon, b2b, direct, lazada, shopee …")
+    dims: str | None = Field(default=None, max_length=40, pattern=r"^\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*$",
+                             description="carton of one unit, LxWxH in cm (e.g. 30x20x10): volume weight")
+    quantity: int = Field(default=QUOTE_FIELDS["quantity"], ge=1, le=1_000_000)
+    mode: Mode = Field(default=QUOTE_FIELDS["mode"], description="customs mode")
+    service: Service = Field(default=QUOTE_FIELDS["service"])
+    platform: str = Field(default=QUOTE_FIELDS["platform"], pattern=r"^[a-z0-9_-]{1,30}$",
+                          description=f"{', '.join(PLATFORMS)} (built in), or a platform of your own fee rows",
+                          json_schema_extra={"examples": list(PLATFORMS)})
     date: dt.date | None = Field(default=None, description="quote date (rules in force), default today")
-    quantity: int = Field(default=1, ge=1, le=1_000_000)
     price: float | None = Field(default=None, ge=0, le=10_000_000, description="list price in the market currency")
     target_margin: float | None = Field(default=None, ge=0, lt=1, description="fraction, e.g. 0.25")
-    sensitivity: bool = Field(default=False, description="add the ±20% sensitivity table (slower)")
+    fx_rate: float | None = Field(default=None, gt=0, le=1_000_000,
+                                  description="CNY per unit of the market's currency, instead of the FX policy's rate")
+    invoices: bool | None = Field(default=None, description="the export has VAT invoices (default: the mode's rule)")
+    sensitivity: bool = Field(default=QUOTE_FIELDS["sensitivity"], description="add the ±20% sensitivity table (slower)")
 
 
 class QuoteRule(BaseModel):
@@ -361,11 +366,11 @@ class RouteIn(BaseModel):
     volume_m3: float | None = Field(default=None, gt=0, le=1_000)
     pieces: int | None = Field(default=None, ge=1, le=100_000)
     product_id: str | None = Field(default=None, max_length=80)
-    b2b: bool = False
+    b2b: bool = ROUTE_FIELDS["b2b"]
     date: dt.date | None = None
-    weight_cost: float = Field(default=0.5, ge=0, le=1)
-    weight_time: float = Field(default=0.3, ge=0, le=1)
-    weight_co2: float = Field(default=0.2, ge=0, le=1)
+    weight_cost: float = Field(default=ROUTE_FIELDS["weight_cost"], ge=0, le=1)
+    weight_time: float = Field(default=ROUTE_FIELDS["weight_time"], ge=0, le=1)
+    weight_co2: float = Field(default=ROUTE_FIELDS["weight_co2"], ge=0, le=1)
 
 
 class RouteLegOut(BaseModel):
@@ -434,8 +439,16 @@ class OpportunitiesIn(BaseModel):
     markets: list[str] | None = Field(default=None, max_length=100)
     weights: CriterionWeights | None = Field(  # type: ignore[valid-type]
         default=None, description="weight >= 0 per criterion; omitted criteria get 0 when any is given")
-    top: int = Field(default=20, ge=1, le=200)
-    lang: str = Field(default="zh", pattern=r"^(zh|en)$")
+    top: int = Field(default=OPPORTUNITY_FIELDS["top"], ge=1, le=200)
+    lang: Literal["zh", "en"] = OPPORTUNITY_FIELDS["lang"]
+    engine: TradeBackend = Field(default=OPPORTUNITY_FIELDS["engine"],
+                                 description="where trade indicators are computed (spark: a configured cluster)")
+    met: list[str] | None = Field(default=None, max_length=200,
+                                  description="requirement ids already met (GET requirements in the ranking)")
+    seed: int = Field(default=OPPORTUNITY_FIELDS["seed"], ge=0, le=2**31 - 1, strict=True,
+                      description="stability sampling seed")
+    samples: int = Field(default=OPPORTUNITY_FIELDS["samples"], ge=10, le=2000, strict=True,
+                         description="samples of the stability check")
 
 
 class OpportunityCell(BaseModel):

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from qiankua.cli import JsonOpt, _h, out, run, state
+from qiankua.commands.common import JsonOpt, _h, out, run, state, user_db
 from qiankua.exceptions import InvalidInputError
 from qiankua.i18n import t
+from qiankua.services.requests import QUOTE_FIELDS
+from qiankua.vocabulary import MODES, SERVICES
+
+Mode = Enum("Mode", {x: x for x in MODES}, type=str)  # type: ignore[misc]
+Service = Enum("Service", {x: x for x in SERVICES}, type=str)  # type: ignore[misc]
+_MODE = Mode(QUOTE_FIELDS["mode"])
+_SERVICE = Service(QUOTE_FIELDS["service"])
 
 
 def _read(path: Path) -> Any:
@@ -36,19 +44,23 @@ def register(app: typer.Typer) -> None:
         product: Annotated[str | None, typer.Option("--product", help=_h("costing.opt.product"))] = None,
         hs: Annotated[str | None, typer.Option("--hs", help=_h("costing.opt.hs"))] = None,
         value: Annotated[float | None, typer.Option("--value", help=_h("costing.opt.value"))] = None,
-        value_currency: Annotated[str, typer.Option("--value-currency", help=_h("costing.opt.value_currency"))] = "CNY",
+        value_currency: Annotated[str, typer.Option("--value-currency", help=_h("costing.opt.value_currency"))] = (
+            QUOTE_FIELDS["value_currency"]),
         weight_kg: Annotated[float | None, typer.Option("--weight-kg", help=_h("costing.opt.weight"))] = None,
         dims: Annotated[str | None, typer.Option("--dims", help=_h("costing.opt.dims"))] = None,
-        quantity: Annotated[int, typer.Option("--quantity", help=_h("costing.opt.quantity"))] = 1,
+        quantity: Annotated[int, typer.Option("--quantity", min=1, help=_h("costing.opt.quantity"))] = (
+            QUOTE_FIELDS["quantity"]),
         market: Annotated[str | None, typer.Option("--market", help=_h("costing.opt.market"))] = None,
-        mode: Annotated[str, typer.Option("--mode", help=_h("costing.opt.mode"))] = "9610",
-        service: Annotated[str, typer.Option("--service", help=_h("costing.opt.service"))] = "postal",
-        platform: Annotated[str, typer.Option("--platform", help=_h("costing.opt.platform"))] = "aliexpress",
+        mode: Annotated[Mode, typer.Option("--mode", help=_h("costing.opt.mode"))] = _MODE,
+        service: Annotated[Service, typer.Option("--service", help=_h("costing.opt.service"))] = _SERVICE,
+        platform: Annotated[str, typer.Option("--platform", help=_h("costing.opt.platform"))] = QUOTE_FIELDS["platform"],
         price: Annotated[float | None, typer.Option("--price", help=_h("costing.opt.price"))] = None,
         target_margin: Annotated[float | None, typer.Option("--target-margin", help=_h("costing.opt.target"))] = None,
         date: Annotated[str | None, typer.Option("--date", help=_h("costing.opt.date"))] = None,
         fx_rate: Annotated[float | None, typer.Option("--fx-rate", help=_h("costing.opt.fx"))] = None,
         invoices: Annotated[bool | None, typer.Option("--invoices/--no-invoices", help=_h("costing.opt.invoices"))] = None,
+        sensitivity: Annotated[bool, typer.Option("--sensitivity/--no-sensitivity",
+                                                  help=_h("costing.opt.sensitivity"))] = True,
         batch: Annotated[Path | None, typer.Option("--batch", help=_h("costing.opt.batch"))] = None,
         out_path: Annotated[Path | None, typer.Option("--out", help=_h("costing.opt.out"))] = None,
         as_json: JsonOpt = False,
@@ -59,7 +71,7 @@ def register(app: typer.Typer) -> None:
             def batch_action() -> dict[str, Any]:
                 if out_path is None:
                     raise InvalidInputError("Expected `--out FILE` with `--batch`.")
-                result = svc.describe(svc.quote_table(_read(batch), db=state.db))
+                result = svc.describe(svc.quote_table(_read(batch), db=user_db()))
                 _write(result, out_path)
                 return {"ok": True, "rows": result.height, "out": str(out_path)}
 
@@ -67,50 +79,19 @@ def register(app: typer.Typer) -> None:
                 lambda r: r)
             return
 
-        def action() -> Any:
-            import datetime as dt
+        def action() -> dict[str, Any]:
+            from qiankua.services.quoting import quote as quote_doc
 
-            if market is None:
-                raise InvalidInputError("Expected `--market ISO2`.")
-            if (product is None) == (hs is None):
-                raise InvalidInputError("Expected either `--product ID` or `--hs HS --value V --value-currency CUR`.")
-            when = date or dt.date.today().isoformat()
-            try:
-                dt.date.fromisoformat(when)
-            except ValueError:
-                raise InvalidInputError(f"Expected `--date` as YYYY-MM-DD, got {when!r}.") from None
-            req: dict[str, Any] = {"market": market.upper(), "mode": mode, "service": service, "platform": platform,
-                                   "date": when, "quantity": quantity, "price": price, "target_margin": target_margin,
-                                   "invoices": invoices}
-            if product is not None:
-                req["product_id"] = product
-            else:
-                if value is None:
-                    raise InvalidInputError("Expected `--value` with `--hs`.")
-                req.update(hs6=hs, declared_value=value, value_currency=value_currency.upper(),
-                           unit_cost_cny=None, gross_kg=weight_kg or 1.0)
-            if weight_kg is not None:
-                req["gross_kg"] = weight_kg
-            if dims:
-                try:
-                    l_, w_, h_ = (float(x) for x in dims.lower().split("x"))
-                except ValueError:
-                    raise InvalidInputError(f"Expected `--dims` as LxWxH in cm, got {dims!r}.") from None
-                req["volume_cm3"] = l_ * w_ * h_
-            ref_ccy = None
-            if fx_rate is not None:
-                from qiankua.reference import load_reference
+            fields = {"market": market, "product_id": product, "hs6": hs, "declared_value": value,
+                      "value_currency": value_currency, "gross_kg": weight_kg, "dims": dims, "quantity": quantity,
+                      "mode": mode.value, "service": service.value, "platform": platform, "date": date,
+                      "price": price, "target_margin": target_margin, "fx_rate": fx_rate, "invoices": invoices,
+                      "sensitivity": sensitivity}
+            return quote_doc(fields, user_db())
 
-                ref_ccy = load_reference().market(market.upper()).currency
-            result = svc.quote_one(req, fx_overrides={ref_ccy: fx_rate} if ref_ccy else None, db=state.db)
-            if product is None and req.get("unit_cost_cny") is None:
-                pass
-            return result
-
-        def show(result: Any) -> None:
+        def show(doc: dict[str, Any]) -> None:
             from rich.table import Table
 
-            doc = result.to_dict()
             table = Table("line", doc["currency"], "CNY", title=t("costing.quote.title", state.lang, currency=doc["currency"]))
             for key, val in doc["per_unit"].items():
                 cny = doc["per_unit_cny"].get(key)
@@ -143,4 +124,4 @@ def register(app: typer.Typer) -> None:
                 rules.add_row(r["table"], r["key"], r["source_id"], str(r["as_of"] or ""), r["confidence"])
             out.print(rules)
 
-        run(as_json, action, show, lambda r: r.to_dict())
+        run(as_json, action, show, lambda doc: doc)

@@ -1,5 +1,6 @@
 """``qiankua opportunities`` and ``qiankua data fetch baci|comtrade``."""
 
+from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
@@ -7,42 +8,50 @@ from typing import Annotated, Any
 
 import typer
 
-from qiankua.i18n import default_lang, t
+from qiankua.commands.common import JsonOpt, _h, out, run, state, user_db
+from qiankua.i18n import t
+from qiankua.services.requests import OPPORTUNITY_FIELDS
+from qiankua.vocabulary import TRADE_BACKENDS
+
+Engine = Enum("Engine", {x: x for x in TRADE_BACKENDS}, type=str)  # type: ignore[misc]
+_ENGINE = Engine(OPPORTUNITY_FIELDS["engine"])
 
 
-class Engine(str, Enum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
-def _h(key: str) -> str:
-    return t(key, default_lang())
+def _data_app(app: typer.Typer) -> typer.Typer:
+    """The ``qiankua data`` group (the fetch commands join it)."""
+    group = next((g.typer_instance for g in app.registered_groups if g.name == "data"), None)
+    if group is None:
+        group = typer.Typer(no_args_is_help=True)
+        app.add_typer(group, name="data")
+    return group
 
 
 def register(app: typer.Typer) -> None:
     from rich.table import Table as RichTable
 
-    from qiankua.cli import JsonOpt, data_app, out, run, state
+    data_app = _data_app(app)
 
     @app.command("opportunities", help=_h("opportunity.help"))
     def opportunities_cmd(
         product: Annotated[list[str] | None, typer.Option("--product", "-p", help=_h("opportunity.opt.product"))] = None,
         market: Annotated[list[str] | None, typer.Option("--market", "-m", help=_h("opportunity.opt.market"))] = None,
         weights: Annotated[str | None, typer.Option("--weights", "-w", help=_h("opportunity.opt.weights"))] = None,
-        top: Annotated[int, typer.Option("--top", "-n", help=_h("opportunity.opt.top"))] = 20,
-        engine: Annotated[Engine, typer.Option("--engine", help=_h("opportunity.opt.engine"))] = Engine.duckdb,
+        top: Annotated[int, typer.Option("--top", "-n", help=_h("opportunity.opt.top"))] = OPPORTUNITY_FIELDS["top"],
+        engine: Annotated[Engine, typer.Option("--engine", help=_h("opportunity.opt.engine"))] = _ENGINE,
         met: Annotated[list[str] | None, typer.Option("--met", help=_h("opportunity.opt.met"))] = None,
-        seed: Annotated[int, typer.Option("--seed", help=_h("opportunity.opt.seed"))] = 0,
+        seed: Annotated[int, typer.Option("--seed", help=_h("opportunity.opt.seed"))] = OPPORTUNITY_FIELDS["seed"],
+        samples: Annotated[int, typer.Option("--samples", min=10, max=2000, help=_h("opportunity.opt.samples"))] = (
+            OPPORTUNITY_FIELDS["samples"]),
         as_json: JsonOpt = False,
     ) -> None:
-        from qiankua.services.opportunity import opportunities
+        from qiankua.services.engines_view import rank_opportunities
 
-        def show(result: Any) -> None:
+        def show(doc: dict[str, Any]) -> None:
             lang = state.lang
             table = RichTable("#", "product", "market", "score", "potential USD", "margin",
                               t("opportunity.col.feasible", lang), "stability", "reasons",
                               title=t("opportunity.title", lang))
-            for e in result.entries:
+            for e in doc["ranking"]:
                 pot = "" if e["potential_usd"] is None else f"{e['potential_usd']:,.0f}"
                 margin = e.get("margin") or {}
                 mtxt = f"{margin['value'] * 100:.0f}%" if margin.get("available") else "n/a"
@@ -50,14 +59,13 @@ def register(app: typer.Typer) -> None:
                               "✓" if e["feasible"] else "✗", f"{e['stability']:.2f}",
                               "; ".join(r["text"] for r in e["reasons"]))
             out.print(table)
-            out.print("weights: " + ", ".join(f"{k}={v:.3f}" for k, v in result.ranking.weights.items()))
-            for note in result.notes:
+            out.print("weights: " + ", ".join(f"{k}={v:.3f}" for k, v in doc["weights"].items()))
+            for note in doc["notes"]:
                 out.print(note)
 
-        run(as_json,
-            lambda: opportunities(state.db, products=product, markets=market, weights=weights, top=top,
-                                  engine=engine.value, met=met, lang=state.lang, seed=seed),
-            show, lambda r: r.to_dict())
+        fields = {"products": product, "markets": market, "weights": weights, "top": top, "lang": state.lang,
+                  "engine": engine.value, "met": met, "seed": seed, "samples": samples}
+        run(as_json, lambda: rank_opportunities(fields, user_db()), show, lambda doc: doc)
 
     fetch_app = typer.Typer(help=_h("opportunity.fetch.help"), no_args_is_help=True)
     if not any(g.name == "fetch" for g in data_app.registered_groups):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from qiankua.commands.common import JsonOpt, out, run, state
 from qiankua.i18n import default_lang, t
 
 
@@ -26,7 +27,6 @@ def _h(key: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    from qiankua.cli import JsonOpt, out, run, state
 
     @app.command("pool", help=_h("pooling.pool.help"))
     def pool(

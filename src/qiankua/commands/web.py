@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qiankua.cli import JsonOpt, emit_json, out, run, state
+from qiankua.commands.common import JsonOpt, emit_json, out, run, state
 from qiankua.i18n import default_lang, t
 
 _LANG = default_lang()

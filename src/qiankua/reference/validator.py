@@ -10,13 +10,15 @@ Rules checked (each failure names table, row and field):
 * a row's ``confidence`` is no higher than the best of the sources it cites;
 * tables with ``valid_from``/``valid_to`` have ``valid_from < valid_to``;
 * ``divisions`` holds exactly one province, 9 prefectures and 88 counties for Guizhou.
+
+The checks work on tables already parsed; :func:`qiankua.reference.loader.validate_reference`
+reads the files and runs them (so this module imports nothing from the loader).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
@@ -180,24 +182,3 @@ def _check_confidence_cap(name: str, frame: pl.DataFrame, source_conf: dict[tupl
             issues.append(_issue(name, n, "confidence", conf,
                                  f"higher than its best cited source ({best}); a row is at most as certain as its source"))
     return issues
-
-
-def validate_reference(data_dir: Path | str | None = None) -> ValidationReport:
-    """Check every reference table; never raises on bad data, returns the issues."""
-    from qiankua.reference.loader import DATA_DIR, parse_all
-
-    path = Path(data_dir or DATA_DIR).resolve()
-    tables, provenance, issues = parse_all(path)
-    issues.extend(check_integrity(tables, provenance))
-    counts = {name: frame.height for name, frame in sorted(tables.items())}
-    counts["provenance"] = provenance.height
-    county_count = 0
-    if "divisions" in tables:
-        county_count = tables["divisions"].filter(pl.col("level") == "county").height
-    confidence = {
-        name: dict(sorted(frame.group_by("confidence").len().iter_rows()))
-        for name, frame in sorted(tables.items())
-        if "confidence" in frame.columns
-    }
-    return ValidationReport(ok=not issues, data_dir=str(path), row_counts=counts, county_count=county_count,
-                            issues=issues, confidence_counts=confidence)

@@ -1,8 +1,11 @@
 """Reports: a self-contained HTML file (inline CSS and SVG, opens offline) and an Excel workbook.
 
-A report is a list of :class:`Section`; each module contributes its sections
-(catalogue and markets from the spine; landed cost, routes, opportunities and
-pooling as they land). Both writers render the same sections.
+A report is a list of :class:`Section`. The spine sections (catalogue, origins, markets,
+sources) are :mod:`qiankua.report.sections`; each engine's sections are built here from that
+engine's use-case result (:mod:`qiankua.report.costing`, ``.routing``, ``.opportunity``,
+``.pooling``), and :mod:`qiankua.services.demo` pairs each use case with its presenter. This
+package presents results and never imports :mod:`qiankua.services`. Both writers render the
+same sections.
 """
 
 from qiankua.report.model import Section, Table

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from qiankua.reference import ReferenceData
+from qiankua.reference.loader import county_boundaries
 from qiankua.report.maps import county_map_svg
 from qiankua.report.model import BarChart, Section, Table
-from qiankua.services.overview import county_boundaries
 
 _CATEGORY_LABEL = {
     "baijiu": "白酒 baijiu", "tea": "茶 tea", "condiment": "调味品 condiments",

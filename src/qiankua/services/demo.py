@@ -1,34 +1,154 @@
-"""``qiankua demo``: build the database, run every engine present, write the reports."""
+"""``qiankua demo``: build the database, run every engine on the built-in inputs, write the reports.
+
+Each engine joins the demo through one :class:`DemoEngine` row in :data:`DEMO_ENGINES`: a use
+case run on the demo's inputs (store -> engine -> result, here) and the :mod:`qiankua.report`
+function that turns that result into report sections. Engine services define no report layout.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import polars as pl
+
+from qiankua.domain import Product
 from qiankua.i18n import both
-from qiankua.plugins import engine_modules
+from qiankua.pooling import PoolResult
 from qiankua.reference import ReferenceData, load_reference
 from qiankua.report import Section, write_html, write_xlsx
+from qiankua.report.costing import costing_sections
+from qiankua.report.opportunity import DEMO_SAMPLES, DEMO_TOP, opportunity_sections
+from qiankua.report.pooling import pooling_sections
+from qiankua.report.routing import routing_sections
 from qiankua.report.sections import sources_section, spine_sections
+from qiankua.routing import Network, Profile, RouteResult, plan
+from qiankua.services import costing, opportunity, pooling, routing
 from qiankua.services.data import build_database
 from qiankua.store import Store
 
 Step = Callable[[str], None]
 
-def engine_sections(ref: ReferenceData, store: Store, step: Step) -> list[Section]:
-    """Sections from every engine present: ``qiankua.services.<engine>.demo_sections(ref, store)``.
 
-    An engine joins the demo and the report by providing that function; nothing here changes.
-    """
+# ---------------------------------------------------------------------------- the demo's use cases
+
+COSTING_DATE = dt.date(2026, 8, 1)
+COSTING_MARKETS = ("US", "DE", "FR", "GB", "JP", "AU", "SG", "MY", "TH", "ID", "MX", "BR")
+COSTING_POSTAL = ("US", "DE", "FR", "SG", "MY", "TH")  # the others by express
+ROUTING_PRODUCTS = (
+    ("xiuwen-kiwifruit-fresh-5kg", 300.0),
+    ("moutai-feitian-53-500ml", 300.0),
+    ("zhengan-acoustic-guitar-41in", 300.0),
+)
+ROUTING_MARKETS = ("DE", "US", "VN", "SG", "GB")
+POOLING_DATE = dt.date(2026, 11, 30)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogueQuotes:
+    """The catalogue quoted as 9610 parcels via AliExpress in each market on ``on``, and the data coverage."""
+
+    on: dt.date
+    markets: tuple[str, ...]
+    requests: pl.DataFrame
+    quotes: pl.DataFrame
+    coverage: costing.CoverageResult
+
+
+def quote_catalogue(ref: ReferenceData, store: Store | None = None) -> CatalogueQuotes:
+    """Every product in :data:`COSTING_MARKETS` at a list price of 3x its value, target margin 25%."""
+    date = COSTING_DATE
+    reqs = (ref.products.select(pl.col("id").alias("product_id"), "unit_value_cny")
+            .join(pl.DataFrame({"market": list(COSTING_MARKETS)}), how="cross")
+            .with_columns(mode=pl.lit("9610"), platform=pl.lit("aliexpress"), date=pl.lit(date),
+                          service=pl.when(pl.col("market").is_in(list(COSTING_POSTAL)))
+                          .then(pl.lit("postal")).otherwise(pl.lit("express"))))
+    rules = costing.compiled_rules(ref)
+    fx = costing.fx_arrays(rules.currencies, date, date)
+    ccy = dict(zip(rules.markets, rules.market_ccy, strict=True))
+    # a list price of 3x the product's value, in the market's currency
+    reqs = reqs.with_columns(
+        price=pl.col("unit_value_cny") * 3 / pl.col("market").replace_strict(
+            {m: float(fx[ccy[m]][0]) for m in COSTING_MARKETS}, return_dtype=pl.Float64),
+        target_margin=pl.lit(0.25)).drop("unit_value_cny")
+    return CatalogueQuotes(on=date, markets=COSTING_MARKETS, requests=reqs, quotes=costing.quote_table(reqs, ref),
+                           coverage=costing.data_coverage(on=date, ref=ref))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoutePlans:
+    """Representative products from their counties to a few markets, planned on today's network."""
+
+    network: Network
+    plans: list[tuple[Product, str, RouteResult]]
+
+
+def plan_routes(ref: ReferenceData, store: Store | None = None) -> RoutePlans:
+    """Each of :data:`ROUTING_PRODUCTS` (300 kg) from its county to each of :data:`ROUTING_MARKETS`."""
+    network = routing.network_on(dt.date.today())
+    plans = []
+    for product_id, kg in ROUTING_PRODUCTS:
+        product = ref.product(product_id)
+        profile = Profile.for_product(product, weight_kg=kg)
+        for market in ROUTING_MARKETS:
+            plans.append((product, market, plan(network, product.origin_adcode, market, profile)))
+    return RoutePlans(network=network, plans=plans)
+
+
+def rank_opportunities(ref: ReferenceData, store: Store | None = None) -> opportunity.OpportunityResult:
+    """Every product x market pair, ranked with the store's trade data when it holds some."""
+    return opportunity.opportunities(ref=ref, store=store, top=DEMO_TOP, lang="zh", samples=DEMO_SAMPLES)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoolPlan:
+    """The built-in week of 25 exporters' cartons, pooled; ``seconds`` = planning time."""
+
+    result: PoolResult
+    seconds: float
+    options: pl.DataFrame
+
+
+def plan_pool(ref: ReferenceData, store: Store | None = None) -> PoolPlan:
+    started = time.perf_counter()
+    result = pooling.plan_file(pooling.DEMO_FILE, ref, time_limit_s=10.0, seed=1)
+    took = time.perf_counter() - started
+    options = pooling.load_inputs(ref, POOLING_DATE).options_frame()
+    return PoolPlan(result=result, seconds=took, options=options)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoEngine:
+    """One engine in the demo: ``run`` (a use case) and ``sections`` (its report presentation)."""
+
+    key: str  # the engine's name; its progress message is ``<key>.demo.step``
+    run: Callable[[ReferenceData, Store], Any]
+    sections: Callable[[ReferenceData, Any], list[Section]]
+
+
+DEMO_ENGINES = (
+    DemoEngine(key="costing", run=quote_catalogue, sections=costing_sections),
+    DemoEngine(key="routing", run=plan_routes, sections=routing_sections),
+    DemoEngine(key="opportunity", run=rank_opportunities, sections=opportunity_sections),
+    DemoEngine(key="pooling", run=plan_pool, sections=pooling_sections),
+)
+
+
+def engine_sections(ref: ReferenceData, store: Store, step: Step = lambda _key: None,
+                    engines: tuple[DemoEngine, ...] = DEMO_ENGINES) -> list[Section]:
+    """Run each engine's demo use case and present its result, in :data:`DEMO_ENGINES` order."""
     sections: list[Section] = []
-    for engine, module in engine_modules("services"):
-        build = getattr(module, "demo_sections", None)
-        if build is not None:
-            step(f"{engine}.demo.step")
-            sections.extend(build(ref, store))
+    for engine in engines:
+        step(f"{engine.key}.demo.step")
+        sections.extend(engine.sections(ref, engine.run(ref, store)))
     return sections
 
+
+# ---------------------------------------------------------------------------- qiankua demo
 
 @dataclass(frozen=True, kw_only=True)
 class DemoResult:
@@ -72,3 +192,7 @@ def run_demo(db: Path | None, out_dir: Path, step: Step = lambda _key: None) -> 
     recommendations = [line for s in sections for line in s.recommendations]
     return DemoResult(html=html, xlsx=xlsx, db=db_path, tables=counts, headlines=headlines,
                       recommendations=recommendations, sections=[s.key for s in sections])
+
+
+__all__ = ["DEMO_ENGINES", "DemoEngine", "DemoResult", "engine_sections", "plan_pool", "plan_routes",
+           "quote_catalogue", "rank_opportunities", "run_demo"]

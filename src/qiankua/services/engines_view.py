@@ -1,4 +1,4 @@
-"""Opportunity ranking and pooling for the API and the web pages, on top of
+"""Opportunity ranking and pooling for the CLI, the API and the web pages, on top of
 :mod:`qiankua.services.opportunity` and :mod:`qiankua.services.pooling` (JSON-safe documents)."""
 
 from __future__ import annotations
@@ -6,30 +6,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qiankua.services.quoting import _finite
+from qiankua.jsonio import finite
+from qiankua.services.requests import opportunities_request
 from qiankua.services.workspace import _spooled
 
 
 def rank_opportunities(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
-    from qiankua.exceptions import InvalidInputError
+    """The ranking for ``fields`` (:data:`qiankua.services.requests.OPPORTUNITY_FIELDS`), with trade data from
+    the user's database ``db`` when it holds some: the ranking document plus ``cells`` (every pair's score)."""
     from qiankua.services import opportunity
     from qiankua.services.accounts import db_lock
 
-    weights = fields.get("weights")
-    if weights is not None and any(not isinstance(v, (int, float)) or v < 0 for v in weights.values()):
-        raise InvalidInputError("Expected non-negative numbers in `weights`.")
-    with db_lock(db):
+    request = opportunities_request(fields)
+    use_db = db if db is not None and Path(db).is_file() else None
+    with db_lock(use_db):
         # the organisation's store supplies trade data when imported; a missing file means none
-        result = opportunity.opportunities(
-            db, products=fields.get("products") or None, markets=fields.get("markets") or None,
-            weights=weights or None, top=fields.get("top", 20), lang=fields.get("lang", "zh"), samples=200)
-    doc: dict[str, Any] = _finite(result.to_dict())
+        result = opportunity.opportunities(db, **request)
+    doc: dict[str, Any] = result.to_dict()
     table = result.ranking.table
     doc["cells"] = [{"product": p, "market": m, "score": None if s is None else round(float(s), 4),
                      "feasible": bool(f)}
                     for p, m, s, f in table.select("product", "market", "score", "feasible").iter_rows()]
-    doc.pop("trade_data", None)
-    return _finite(doc)
+    return finite(doc)  # type: ignore[no-any-return]
 
 
 def pool_shipments(content: bytes | None, filename: str | None, *, time_limit_s: float = 2.0,
@@ -49,7 +47,7 @@ def pool_shipments(content: bytes | None, filename: str | None, *, time_limit_s:
         tmp, path = _spooled(content, filename)
         with tmp:
             result = pooling.plan_file(path, ref, time_limit_s=time_limit_s, seed=seed)
-    doc: dict[str, Any] = _finite(result.to_dict(placements=placements))
+    doc: dict[str, Any] = finite(result.to_dict(placements=placements))
     if placements:
         for load, decision in zip(doc.get("loads", []), result.decisions, strict=True):
             unit = decision.loading.unit if decision.loading is not None else None

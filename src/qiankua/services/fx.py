@@ -8,7 +8,6 @@ the ``fx_pegs`` and ``fx_reference`` reference tables, and the user's ``fx_rates
 from __future__ import annotations
 
 import datetime as dt
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import polars as pl
 from qiankua.exceptions import DatasetIntegrityError, QiankuaError
 from qiankua.fx import FX_TABLE_SPECS, FxBook, FxRate, parse_ecb_csv, parse_ecb_zip
 from qiankua.reference.loader import DATA_DIR, parse_table
+from qiankua.settings import get_settings
 
 __all__ = ["ECB_HISTORY_URL", "FxUpdateError", "bundled_ecb", "fx_book", "fx_rate", "rate_note", "update_fx"]
 
@@ -118,7 +118,7 @@ def update_fx(db: Path | str | None, *, url: str | None = None, file: Path | Non
 
     from qiankua.store import Store
 
-    link = url or os.environ.get("QIANKUA_ECB_URL") or ECB_HISTORY_URL
+    link = url or get_settings().ecb_url or ECB_HISTORY_URL
     if file is not None:
         raw, where = Path(file).read_bytes(), str(file)
     else:

@@ -1,38 +1,36 @@
-"""Product x market opportunities: load data, compute indicators (DuckDB or Spark), rank, explain.
+"""Product x market opportunities: the use case (store -> indicators -> ranking -> entries).
 
 Data, in order of preference for each indicator:
 
-1. bilateral trade flows imported into the store (``qiankua data fetch baci|comtrade`` or
-   :mod:`qiankua.store.trade`): import demand, growth, China's share, RCA and the EPI potential,
-   computed by the Ibis expressions of :mod:`qiankua.opportunity.indicators` on the store's
-   DuckDB (default) or on Spark (``engine="spark"``; master from ``QIANKUA_SPARK_MASTER``,
-   default ``local[1]``);
+1. bilateral trade flows imported into the store (``qiankua data fetch baci|comtrade``, see
+   :mod:`qiankua.services.trade_data`): import demand, growth, China's share, RCA and the EPI
+   potential, computed by the Ibis expressions of :mod:`qiankua.opportunity.indicators` on the
+   store's DuckDB (default) or on Spark (``engine="spark"``; the session from
+   :func:`qiankua.store.spark.spark_session`, master from ``QIANKUA_SPARK_MASTER``);
 2. the built-in cited figures (:mod:`qiankua.opportunity.defaults`), with documented proxies
    flagged as such.
 
-Tariff and route cost / days come from the ``costing`` and ``routing`` services when they
-provide the adapter functions below; otherwise those criteria are reported as unavailable
-(``indicator_status``) and left out of the ranking — never silently zero. The landed-cost
-margin at a typical retail price is quoted by ``qiankua.services.costing.quote_many`` (9610
-parcel, postal, the pair's best-selling platform) at the typical price from the user's ``sales``
-table, else from a cited ``retail_price`` figure (:mod:`qiankua.opportunity.retail`); a pair
-with neither carries ``margin.available = false`` and a flag in its entry::
+Tariff, route cost and route days come from the costing and routing use cases, called directly::
 
-    qiankua.services.costing.pair_margins(ref, pairs: pl.DataFrame) -> pl.DataFrame
-        pairs: product, market, hs6 -> product, market, tariff (fraction), confidence
-    qiankua.services.routing.pair_routes(ref, pairs: pl.DataFrame) -> pl.DataFrame
-        pairs: product, market, hs6 -> product, market, route_cost_cny_per_kg, route_days, confidence
+    qiankua.services.costing.pair_margins(ref, pairs) -> product, market, tariff, confidence
+    qiankua.services.routing.pair_routes(ref, pairs)  -> product, market, route_cost_cny_per_kg,
+                                                         route_days, confidence
+
+When one of them raises a :class:`~qiankua.exceptions.QiankuaError` (missing or bad data), its
+criteria are reported as unavailable (``indicator_status``, with the error) and left out of the
+ranking — never silently zero; any other error is a bug and propagates. The landed-cost margin
+at a typical retail price comes from :mod:`qiankua.services.retail_margin`.
 
 The same columns can be passed directly as ``extra`` (a frame with product, market and any of
 ``tariff_rate``, ``margin_pct``, ``route_cost_cny_per_kg``, ``route_days``); a later source
-overrides an earlier one only where it has a value.
+overrides an earlier one only where it has a value. The report's presentation of a result
+(heatmap, top-20 table, recommendation sentences) is :mod:`qiankua.report.opportunity`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -40,23 +38,30 @@ from typing import Any
 
 import polars as pl
 
-from qiankua.exceptions import DataError, InvalidInputError
+from qiankua.exceptions import DataError, InvalidInputError, QiankuaError
 from qiankua.i18n import t
 from qiankua.opportunity.defaults import default_indicators, worst
+from qiankua.opportunity.indicators import named_pairs, pair_indicators
 from qiankua.opportunity.requirements import (
     DEMAND_SPEC,
     REQUIREMENTS_SPEC,
     applicable_requirements,
     pair_compliance,
 )
-from qiankua.opportunity.scoring import Ranking, explain, format_value, parse_weights, rank_pairs
+from qiankua.opportunity.scoring import Ranking, explain, parse_weights, rank_pairs
 from qiankua.reference import ReferenceData, load_reference
 from qiankua.reference.loader import DATA_DIR, parse_table
-from qiankua.report import Section, Table
+from qiankua.services.costing import pair_margins
+from qiankua.services.retail_margin import NO_PRICE, retail_margins
+from qiankua.services.routing import pair_routes
+from qiankua.services.trade_data import fetch_baci, fetch_comtrade  # noqa: F401 — old import path of the CLI
+from qiankua.store import Store, default_db_path, trade
+from qiankua.store.spark import spark_session
 
 EXTRA_COLUMNS = {"tariff_rate": "tariff", "margin_pct": "margin", "route_cost_cny_per_kg": "route_cost",
                  "route_days": "route_days"}
 ENGINES = ("duckdb", "spark")
+SEVERITY_ORDER = ("blocker", "registration", "certification", "labelling")  # a pair's requirements, most pressing first
 
 
 @cache
@@ -71,125 +76,41 @@ def opportunity_tables(data_dir: Path = DATA_DIR) -> tuple[pl.DataFrame, pl.Data
     return out[0], out[1]
 
 
-# ---------------------------------------------------------------------------- adapters
+# ---------------------------------------------------------------------------- criteria from other engines
 
-def _adapter(module: str, func: str, ref: ReferenceData, pairs: pl.DataFrame) -> tuple[pl.DataFrame | None, str]:
-    """Call ``qiankua.services.<module>.<func>`` if present; (frame, status) — status says why not."""
-    try:
-        mod = importlib.import_module(f"qiankua.services.{module}")
-    except ImportError:
-        return None, f"{module} module not installed"
-    fn = getattr(mod, func, None)
-    if fn is None:
-        return None, f"qiankua.services.{module}.{func} not available"
-    try:
-        frame = fn(ref, pairs)
-    except Exception as exc:  # noqa: BLE001 — a failing optional engine must not break the ranking
-        return None, f"{module} failed: {type(exc).__name__}: {exc}"
-    return frame, "ok"
+Criterion = Callable[[ReferenceData, pl.DataFrame], pl.DataFrame]
 
 
-_PLATFORM_WORDS = ("aliexpress", "amazon", "lazada", "shopee")  # sales channel text -> costing platform
-NO_PRICE = "no typical retail price for this pair (import your sales, or add a cited retail_price figure)"  # = en of opportunity.margin.no_price
+def _criterion(engine: str, fn: Criterion, ref: ReferenceData, pairs: pl.DataFrame) -> tuple[pl.DataFrame | None, str]:
+    """``fn(ref, pairs)`` and "ok", or (None, why) when the engine cannot serve these pairs.
 
-
-def _platform(channel: str | None) -> str:
-    text = (channel or "").lower()
-    return next((p for p in _PLATFORM_WORDS if p in text), "direct")
-
-
-def _to_currency(amount: float, src: str, dst: str, day: dt.date) -> float | None:
-    if src == dst:
-        return amount
-    from qiankua.services.fx import fx_book
-
-    return fx_book().convert(amount, src, dst, day)
-
-
-def _user_sales(store: Any) -> pl.DataFrame:
-    if store is None or ("user", "sales") not in store.tables():
-        return pl.DataFrame()
-    return store.frame("sales")
-
-
-def retail_margins(ref: ReferenceData, pairs: pl.DataFrame, *, store: Any = None,
-                   on: dt.date | None = None) -> tuple[pl.DataFrame, str]:
-    """Margin at the typical retail price per pair, quoted by ``costing.quote_many``.
-
-    ``pairs``: ``product, market, hs6``. Returns one row per pair (``margin_pct`` null where no
-    typical price or no quote) with ``margin_conf``, ``retail_price``, ``retail_currency``,
-    ``price_basis`` and ``margin_flag`` (why a margin is missing), and the criterion's status.
+    Only qiankua's own errors (a table that is missing or fails validation, an unknown product
+    or market) are caught: they mean the data for this criterion are not there, and the ranking
+    goes on without it. Anything else is a bug and raises.
     """
-    from qiankua.opportunity.retail import cited_prices, combine, typical_prices
-
-    day = on or dt.date.today()
-    figures, _ = opportunity_tables()
-    sales = _user_sales(store)
-    products = pairs.select(pl.col("product").alias("id"), "hs6").unique()
-    markets = pairs.select(pl.col("market").alias("iso2")).unique()
-    prices = combine(typical_prices(sales), cited_prices(figures, products, markets))
-    out = pairs.select("product", "market").join(prices, on=["product", "market"], how="left")
-    ccy = dict(zip(ref.markets["iso2"].to_list(), ref.markets["currency"].to_list(), strict=True))
-    requests, index, flags = [], [], {}
-    for i, r in enumerate(out.iter_rows(named=True)):
-        if r["retail_price"] is None:
-            flags[i] = NO_PRICE
-            continue
-        price = _to_currency(float(r["retail_price"]), r["retail_currency"], ccy.get(r["market"], ""), day)
-        if price is None:
-            flags[i] = f"no exchange rate {r['retail_currency']} -> {ccy.get(r['market'])} for the typical price"
-            continue
-        requests.append({"product_id": r["product"], "market": r["market"], "mode": "9610", "service": "postal",
-                         "platform": _platform(r["channel"]), "date": day.isoformat(), "price": price})
-        index.append(i)
-    margin: list[float | None] = [None] * out.height
-    conf: list[str | None] = [None] * out.height
-    if requests:
-        from qiankua.services.costing import quote_many
-
-        try:
-            quotes = quote_many(requests, ref)
-        except Exception as exc:  # noqa: BLE001 — a failing optional engine must not break the ranking
-            quotes = []
-            for i in index:
-                flags[i] = f"costing failed: {type(exc).__name__}: {exc}"
-        for i, q in zip(index, quotes, strict=False):
-            m = q.row.get("margin")
-            if q.row.get("status") == "no_rule" or m is None or m != m:
-                flags[i] = f"costing has no rule for this pair ({q.row.get('reason') or q.row.get('status')})"
-                continue
-            margin[i] = float(m)
-            conf[i] = worst(out["price_conf"][i], q.row.get("confidence"))
-    out = out.with_columns(
-        margin_pct=pl.Series(margin, dtype=pl.Float64), margin_conf=pl.Series(conf, dtype=pl.String),
-        margin_flag=pl.Series([flags.get(i) for i in range(out.height)], dtype=pl.String),
-    ).drop("channel", "price_conf")
-    n = int(out["margin_pct"].is_not_null().sum())
-    if n == 0:
-        sources = "your sales table has no line for these pairs" if sales.height else "no sales imported"
-        status = (f"unavailable: no typical retail price ({sources}; the reference data hold no cited "
-                  "retail_price figure) — import sales.csv to rank by margin")
-    else:
-        status = f"ok (costing at typical retail price; {n} of {out.height} pairs)"
-    return out, status
+    try:
+        return fn(ref, pairs), "ok"
+    except QiankuaError as exc:
+        return None, f"{engine} failed: {type(exc).__name__}: {exc}"
 
 
 def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str, str], ref: ReferenceData,
-                store: Any = None, on: dt.date | None = None) -> pl.DataFrame:
+                store: Store | None = None, on: dt.date | None = None) -> pl.DataFrame:
     pairs = base.select("product", "market", "hs6")
     frames: list[tuple[pl.DataFrame, str]] = []
-    margins, st = _adapter("costing", "pair_margins", ref, pairs)
+    margins, st = _criterion("costing", pair_margins, ref, pairs)
     status["tariff"] = st
     if margins is not None:
         frames.append((margins.rename({"tariff": "tariff_rate"}, strict=False).drop("margin", strict=False),
                        "costing"))
-    retail, status["margin"] = retail_margins(ref, pairs, store=store, on=on)
+    figures, _ = opportunity_tables()
+    retail, status["margin"] = retail_margins(ref, pairs, figures, store=store, on=on)
     base = base.join(retail.select("product", "market", "retail_price", "retail_currency", "price_basis",
                                    "margin_flag"), on=["product", "market"], how="left")
     frames.append((retail.filter(pl.col("margin_pct").is_not_null())
                    .select("product", "market", "margin_pct", pl.col("margin_conf").alias("confidence")),
                    "retail"))
-    routes, st = _adapter("routing", "pair_routes", ref, pairs)
+    routes, st = _criterion("routing", pair_routes, ref, pairs)
     status["route_cost"] = status["route_days"] = st
     if routes is not None:
         frames.append((routes, "routing"))
@@ -229,28 +150,9 @@ def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str
 
 # ---------------------------------------------------------------------------- trade data
 
-def _spark_session() -> Any:
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise InvalidInputError(
-            "--engine spark needs PySpark: install the optional extra (uv sync --extra spark, or "
-            "pip install 'qiankua[spark]')."
-        ) from None
-    master = os.environ.get("QIANKUA_SPARK_MASTER", "local[1]")
-    return (SparkSession.builder.master(master).appName("qiankua-opportunity")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.warehouse.dir", os.environ.get("QIANKUA_SPARK_WAREHOUSE", str(_data_dir() / "spark-warehouse")))
-            .getOrCreate())
-
-
-def trade_indicators(store: Any, markets: pl.DataFrame, products: pl.DataFrame, *, engine: str = "duckdb",
+def trade_indicators(store: Store, markets: pl.DataFrame, products: pl.DataFrame, *, engine: str = "duckdb",
                      year: int | None = None, session: Any = None) -> tuple[pl.DataFrame | None, dict[str, Any]]:
     """Pair indicators from the store's trade flows on DuckDB or Spark; (None, info) when none are loaded."""
-    from qiankua.opportunity.indicators import named_pairs, pair_indicators
-    from qiankua.store import trade
-
     years = trade.trade_years(store)
     info: dict[str, Any] = {"engine": engine, "years": years}
     if not years:
@@ -260,7 +162,7 @@ def trade_indicators(store: Any, markets: pl.DataFrame, products: pl.DataFrame, 
     info["year"] = year
     codes = trade.country_codes(store)
     if engine == "spark":
-        flows, countries = trade.spark_flows(store, session or _spark_session())
+        flows, countries = trade.spark_flows(store, session or spark_session())
     else:
         flows, countries = trade.flows_table(store), trade.countries_table(store)
     importers = [codes[c] for c in markets["iso3"].to_list() if c in codes]
@@ -340,7 +242,7 @@ def _covered_markets(requirements: pl.DataFrame, markets: pl.DataFrame) -> list[
     return [r["iso2"] for r in markets.iter_rows(named=True) if r["iso2"] in codes or r["customs_union"] in codes]
 
 
-def build_pairs(ref: ReferenceData, products: pl.DataFrame, markets: pl.DataFrame, *, store: Any = None,
+def build_pairs(ref: ReferenceData, products: pl.DataFrame, markets: pl.DataFrame, *, store: Store | None = None,
                 engine: str = "duckdb", met: frozenset[str] = frozenset(), on: dt.date | None = None,
                 extra: pl.DataFrame | None = None, session: Any = None) -> tuple[pl.DataFrame, dict[str, str], dict[str, Any]]:
     figures, requirements = opportunity_tables()
@@ -381,7 +283,7 @@ def opportunities(
     db: Path | None = None, *, products: list[str] | None = None, markets: list[str] | None = None,
     weights: str | dict[str, float] | None = None, top: int = 20, engine: str = "duckdb",
     met: list[str] | None = None, on: dt.date | None = None, lang: str = "en", samples: int = 400,
-    seed: int = 0, extra: pl.DataFrame | None = None, ref: ReferenceData | None = None, store: Any = None,
+    seed: int = 0, extra: pl.DataFrame | None = None, ref: ReferenceData | None = None, store: Store | None = None,
     session: Any = None,
 ) -> OpportunityResult:
     """Rank product x market pairs (see the module docstring). ``top`` = entries returned and the k of stability."""
@@ -394,8 +296,6 @@ def opportunities(
     prods, mkts = _select(ref, products, markets)
     own_store = None
     if store is None:
-        from qiankua.store import Store, default_db_path
-
         path = Path(db) if db is not None else default_db_path()
         if path.is_file():  # rank from trade data if the user's database holds some; never create one
             own_store = store = Store(path)
@@ -450,219 +350,10 @@ def _entries(ranking: Ranking, applicable: pl.DataFrame, top: int, lang: str) ->
             "margin": _margin_entry(row, lang),
             "reasons": [r.to_dict(lang) for r in reasons],
             "requirements": sorted(reqs.get((row["product"], row["market"]), []),
-                                   key=lambda q: ("blocker registration certification labelling".split().index(q["severity"]), q["req_id"])),
+                                   key=lambda q: (SEVERITY_ORDER.index(q["severity"]), q["req_id"])),
         })
     return out
 
 
-# ---------------------------------------------------------------------------- demo / report
-
-_SHADES = " ░▒▓█"
-
-
-def _shade(score: float | None, feasible: bool) -> str:
-    if score is None:
-        return ""
-    block = _SHADES[min(4, int(score * 5))]
-    return f"{block} {score:.2f}" + ("" if feasible else " ✗")
-
-
-def heatmap_svg(table: pl.DataFrame, products: list[str], markets: list[str]) -> str:
-    """An inline SVG heatmap (product rows x market columns, colour = score, hatched = infeasible).
-
-    Self-contained markup for the report's ``Section.svgs``; every text is escaped.
-    """
-    from html import escape
-
-    cell, left, top_ = 22, 230, 40
-    lookup = {(r["product"], r["market"]): (r["score"], r["feasible"]) for r in table.iter_rows(named=True)}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + cell * len(markets) + 10}" '
-             f'height="{top_ + cell * len(products) + 10}" font-size="10">']
-    for j, m in enumerate(markets):
-        parts.append(f'<text x="{left + j * cell + 6}" y="{top_ - 6}">{escape(m)}</text>')
-    for i, p in enumerate(products):
-        parts.append(f'<text x="{left - 4}" y="{top_ + i * cell + 15}" text-anchor="end">{escape(p)}</text>')
-        for j, m in enumerate(markets):
-            score, feasible = lookup.get((p, m), (None, True))
-            if score is None:
-                continue
-            g = int(255 - 180 * score)
-            fill = f"rgb({g},{int(255 - 120 * score)},{g})" if feasible else "#ddd"
-            parts.append(f'<rect x="{left + j * cell}" y="{top_ + i * cell}" width="{cell - 1}" height="{cell - 1}" '
-                         f'fill="{fill}"><title>{escape(p)} {escape(m)} {score:.2f}{"" if feasible else " infeasible"}</title></rect>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def demo_sections(ref: ReferenceData, store: Any) -> list[Section]:
-    top = 20
-    result = opportunities(ref=ref, store=store, top=top, lang="zh", samples=200)
-    table = result.ranking.table
-    top_markets = (table.filter(pl.col("feasible")).group_by("market").agg(pl.col("score").max())
-                   .sort("score", descending=True).head(12)["market"].to_list())
-    products = ref.products["id"].to_list()
-    heat = (table.filter(pl.col("market").is_in(top_markets))
-            .select("product", "market", pl.struct("score", "feasible").alias("cell"))
-            .with_columns(cell=pl.col("cell").map_elements(lambda c: _shade(c["score"], c["feasible"]),
-                                                           return_dtype=pl.String))
-            .pivot(on="market", index="product", values="cell")
-            .select("product", *top_markets))
-    heat = pl.DataFrame({"product": products}).join(heat, on="product", how="left")
-    names = dict(zip(ref.products["id"].to_list(), ref.products["name_zh"].to_list(), strict=True))
-    top_rows = []
-    for e in result.entries:
-        top_rows.append({
-            "rank": e["rank"], "product": names.get(e["product"], e["product"]), "market": e["market"],
-            "score": e["score"], "potential_usd": e["potential_usd"],
-            "margin": (f"{e['margin']['value'] * 100:.0f}%" if e["margin"]["available"] else "n/a"),
-            "stability": e["stability"],
-            "feasible": e["feasible"], "confidence": e["confidence"],
-            "reasons": "；".join(r["text_zh"] for r in e["reasons"]) + " / " + "; ".join(r["text_en"] for r in e["reasons"]),
-            "requirements": "; ".join(f"[{q['severity']}] {q['authority']}" for q in e["requirements"]),
-        })
-    top_frame = pl.DataFrame(top_rows, infer_schema_length=None)
-    feasible_n = int(table["feasible"].sum())
-    proxy_share = float(table["demand_proxy"].fill_null(False).mean() or 0.0)
-    weights = pl.DataFrame({"criterion": list(result.ranking.weights),
-                            "weight": [round(w, 4) for w in result.ranking.weights.values()],
-                            "source": [result.ranking.weight_source[c] for c in result.ranking.weights],
-                            "status": [result.indicator_status.get(c, "") for c in result.ranking.weights]})
-    unavailable = pl.DataFrame({"criterion": result.ranking.unavailable,
-                                "status": [result.indicator_status.get(c, "unavailable") for c in result.ranking.unavailable]})
-    return [Section(
-        key="opportunity",
-        title_zh="产品 × 市场机会",
-        title_en="Product x market opportunities",
-        intro=t("opportunity.report.intro", "zh") + " " + t("opportunity.report.intro", "en"),
-        figures=[
-            ("产品×市场组合 pairs", str(table.height)),
-            ("当前可行 feasible now", str(feasible_n)),
-            ("被准入要求阻断 blocked by a requirement", str(table.height - feasible_n)),
-            ("需求为代理值 demand is a proxy", f"{proxy_share * 100:.0f}%"),
-            ("排序引擎 engine", str(result.trade.get("engine"))),
-        ],
-        svgs=[heatmap_svg(table, products, top_markets)],
-        tables=[
-            Table(name="opportunity_heatmap", frame=heat,
-                  headers={"product": "产品 product"}),
-            Table(name="opportunity_top20", frame=top_frame, confidence_column="confidence",
-                  headers={"rank": "名次 rank", "product": "产品 product", "market": "市场 market",
-                           "score": "得分 score", "potential_usd": "潜力(美元) potential USD",
-                           "margin": "典型零售价毛利率 margin at typical retail",
-                           "stability": "前20稳定性 top-20 stability", "feasible": "可行 feasible",
-                           "confidence": "可信度 confidence", "reasons": "理由 reasons",
-                           "requirements": "准入要求 requirements"}),
-            Table(name="opportunity_weights", frame=weights,
-                  headers={"criterion": "指标 criterion", "weight": "权重 weight", "source": "来源 source",
-                           "status": "数据 data"}),
-            Table(name="opportunity_unavailable", frame=unavailable,
-                  headers={"criterion": "未纳入指标 criterion left out", "status": "原因 why"}),
-        ],
-        notes=[t("opportunity.report.heat_note", "zh") + " " + t("opportunity.report.heat_note", "en"),
-               t("opportunity.note.baci", "zh") + " " + t("opportunity.note.baci", "en")],
-        recommendations=recommendations(result.entries, ref, k=top),
-    )]
-
-
-def recommendations(entries: list[dict[str, Any]], ref: ReferenceData, k: int, n: int = 5) -> list[tuple[str, str]]:
-    """The ``n`` best feasible pairs of ``entries`` (ranked with top-``k`` stability) as one (zh, en)
-    line each: product, market, score, stability, potential, the pair's weakest data confidence, the
-    strongest reason for and the first market-entry requirement to meet."""
-    products = {r["id"]: r for r in ref.products.iter_rows(named=True)}
-    markets = {r["iso2"]: r for r in ref.markets.iter_rows(named=True)}
-    lines = []
-    for e in [e for e in entries if e["feasible"]][:n]:
-        p, m = products.get(e["product"], {}), markets.get(e["market"], {})
-        reason = next((r for r in e["reasons"] if r["direction"] == "for"), None)
-        first = e["requirements"][0] if e["requirements"] else None
-        line = []
-        for lang in ("zh", "en"):
-            conf = t(f"opportunity.conf.{e['confidence'] or 'unconfirmed'}", lang)
-            potential = (t("opportunity.recommendation.no_potential", lang) if e["potential_usd"] is None
-                         else format_value(e["potential_usd"], "usd", lang))
-            text = t("opportunity.recommendation", lang, product=p.get(f"name_{lang}", e["product"]),
-                     market=m.get(f"name_{lang}", e["market"]), iso2=e["market"], score=e["score"], k=k,
-                     stability=e["stability"] * 100, potential=potential, conf=conf)
-            if reason is not None:
-                text += ("；" if lang == "zh" else "; ") + reason[f"text_{lang}"]
-            if first is not None:
-                text += t("opportunity.recommendation.first", lang, req=first["requirement"], auth=first["authority"])
-                if len(e["requirements"]) > 1:
-                    text += t("opportunity.recommendation.more", lang, more=len(e["requirements"]) - 1)
-            line.append(text)
-        lines.append((line[0], line[1]))
-    return lines
-
-
-# ---------------------------------------------------------------------------- downloads
-
-BACI_URL = "https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_{revision}_{release}.zip"
-
-
-def _download(url: str, target: Path) -> Path:
-    import shutil
-    import urllib.request
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(target.suffix + ".part")
-    with urllib.request.urlopen(url, timeout=60) as resp, partial.open("wb") as fh:  # noqa: S310 — fixed https URL
-        shutil.copyfileobj(resp, fh, length=1 << 20)
-    partial.replace(target)
-    return target
-
-
-def _data_dir() -> Path:
-    home = os.environ.get("QIANKUA_HOME")
-    return (Path(home) if home else Path.cwd()) / "trade_data"
-
-
-def fetch_baci(db: Path | None, *, year: int, revision: str = "HS22", release: str = "V202501",
-               file: Path | None = None, url: str | None = None) -> dict[str, Any]:
-    """Download the BACI release zip (all years, several GB) unless ``file`` is given, then load ``year``."""
-    from qiankua.store import Store
-    from qiankua.store.trade import load_baci
-
-    path = file
-    if path is None:
-        link = url or BACI_URL.format(revision=revision, release=release)
-        path = _data_dir() / Path(link).name
-        if not path.is_file():
-            _download(link, path)
-    with Store(db) as store:
-        return load_baci(store, path, [year]).to_dict()
-
-
-def fetch_comtrade(db: Path | None, *, hs: str, year: int, file: Path | None = None) -> dict[str, Any]:
-    """UN Comtrade annual HS data for one code and year via comtradeapicall (key: ``COMTRADE_API_KEY``).
-
-    Without a key the public preview (at most 500 records) is used. The data are saved as CSV
-    under ``trade_data/`` and loaded like any Comtrade file.
-    """
-    from qiankua.store import Store
-    from qiankua.store.trade import load_comtrade
-
-    if not (hs.isdigit() and len(hs) in (2, 4, 6)):
-        raise InvalidInputError(f"Expected --hs as 2, 4 or 6 digits, got {hs!r}.")
-    path = file
-    if path is None:
-        try:
-            import comtradeapicall
-        except ImportError:
-            raise InvalidInputError("Comtrade download needs comtradeapicall: uv sync --extra comtrade "
-                                    "(or pip install 'qiankua[comtrade]').") from None
-        key = os.environ.get("COMTRADE_API_KEY")
-        args = dict(typeCode="C", freqCode="A", clCode="HS", period=str(year), reporterCode=None, cmdCode=hs,
-                    flowCode="M", partnerCode=None, partner2Code=None, customsCode=None, motCode=None)
-        if key:
-            frame = comtradeapicall.getFinalData(key, **args, maxRecords=250000, format_output="JSON",
-                                                 breakdownMode="classic", includeDesc=True)
-        else:
-            frame = comtradeapicall.previewFinalData(**args, maxRecords=500, format_output="JSON",
-                                                     breakdownMode="classic", includeDesc=True)
-        if frame is None or len(frame) == 0:
-            raise DataError(f"UN Comtrade returned no rows for HS {hs}, {year}.")
-        path = _data_dir() / f"comtrade_{hs}_{year}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False)
-    with Store(db) as store:
-        return load_comtrade(store, path).to_dict()
+__all__ = ["ENGINES", "NO_PRICE", "OpportunityResult", "build_pairs", "opportunities", "opportunity_tables",
+           "trade_indicators"]

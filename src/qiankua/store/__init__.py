@@ -8,7 +8,8 @@ runs on DuckDB here and on other Ibis backends elsewhere. Writes are transaction
 on the underlying DuckDB connection: an import lands whole or not at all.
 """
 
-from qiankua.store.database import DEFAULT_DB_NAME, Store, default_db_path
+from qiankua.settings import DEFAULT_DB_NAME
+from qiankua.store.database import Store, default_db_path
 from qiankua.store.importer import ImportResult, import_file
 
 __all__ = ["DEFAULT_DB_NAME", "ImportResult", "Store", "default_db_path", "import_file"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,15 +14,14 @@ import polars as pl
 
 from qiankua.exceptions import StoreError
 from qiankua.schema import USER_TABLES, TableSpec
+from qiankua.settings import get_settings
 
-DEFAULT_DB_NAME = "qiankua.duckdb"
 SCHEMAS = ("ref", "user", "meta")
 
 
 def default_db_path() -> Path:
-    """``$QIANKUA_HOME/qiankua.duckdb`` if set, else ``./qiankua.duckdb``."""
-    home = os.environ.get("QIANKUA_HOME")
-    return (Path(home) if home else Path.cwd()) / DEFAULT_DB_NAME
+    """``$QIANKUA_HOME/qiankua.duckdb`` if set, else ``./qiankua.duckdb`` (:mod:`qiankua.settings`)."""
+    return get_settings().default_db_path
 
 
 _IMPORTS_DDL = """

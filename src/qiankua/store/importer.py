@@ -22,9 +22,10 @@ from qiankua.reference import ReferenceData
 from qiankua.schema import TableSpec, table_spec
 from qiankua.store.database import Store
 from qiankua.store.files import Sheet, read_sheets
+from qiankua.vocabulary import IMPORT_MODES
 
 MAX_ISSUES = 1000
-MODES = ("append", "replace", "upsert")
+MODES = IMPORT_MODES  # append, upsert, replace (qiankua.vocabulary)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,14 +7,16 @@ the page says "模块尚未就绪 / module not available yet" (never a server er
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import run, ui
 
-from qiankua.api.engines import service
-from qiankua.exceptions import QiankuaError
+from qiankua.services.registry import service
+from qiankua.services.requests import QUOTE_FIELDS, ROUTE_FIELDS
+from qiankua.vocabulary import ENGINES
 from qiankua.web.context import money, number
-from qiankua.web.pages import CONF_COLORS, Page, _issue_view, _unavailable
+from qiankua.web.layout import CONF_COLORS, Page, busy, issue_view, unavailable
 
 WATERFALL = ("product_cost", "first_mile", "export_clearance", "line_haul", "duty", "import_vat", "excise",
              "handling", "last_mile", "commission", "payment_fee", "returns", "export_rebate")
@@ -89,58 +91,62 @@ def tornado_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
 
 def quote_page(page: Page) -> None:
     if service("costing") is None:
-        _unavailable(page, "web.nav.quote")
+        unavailable(page, "costing")
         return
     from qiankua.services import data
     from qiankua.services.quoting import quote
 
     products = {p["id"]: f"{page.name(p)} ({p['id']})" for p in data.catalogue().to_dicts()}
     markets = {m["iso2"]: f"{page.name(m)} {m['iso2']}" for m in data.markets().to_dicts()}
-    form: dict[str, Any] = {"product_id": "duyun-maojian-250g", "market": "DE", "mode": "9610",
-                            "service": "postal", "platform": "aliexpress", "date": dt.date.today().isoformat(),
-                            "price": None, "target_margin": 25}
+    form: dict[str, Any] = {"product_id": "duyun-maojian-250g", "market": "DE", "mode": QUOTE_FIELDS["mode"],
+                            "service": QUOTE_FIELDS["service"], "platform": QUOTE_FIELDS["platform"],
+                            "date": dt.date.today().isoformat(), "quantity": QUOTE_FIELDS["quantity"],
+                            "gross_kg": None, "dims": "", "price": None, "target_margin": 25, "fx_rate": None,
+                            "invoices": "auto"}
     ui.label(page.t("web.quote.title")).classes("text-h5")
     with ui.row().classes("items-end q-gutter-md"):
         ui.select(products, label=page.t("web.quote.product"), with_input=True).bind_value(form, "product_id").props(
             'id="quote-product"').classes("min-w-[320px]")
         ui.select(markets, label=page.t("web.quote.market"), with_input=True).bind_value(form, "market").props(
             'id="quote-market"').classes("min-w-[200px]")
-        ui.select(["9610", "9710", "9810", "0110"], label=page.t("web.quote.mode")).bind_value(form, "mode")
-        ui.select(["postal", "express", "air", "sea-lcl", "sea-fcl", "rail", "truck"],
-                  label=page.t("web.quote.service")).bind_value(form, "service")
-        ui.select(["aliexpress", "amazon", "b2b", "direct", "lazada", "shopee"],
-                  label=page.t("web.quote.platform")).bind_value(form, "platform")
+        ui.select(page.options("mode"), label=page.t("web.quote.mode")).bind_value(form, "mode").props(
+            'id="quote-mode"')
+        ui.select(page.options("service"), label=page.t("web.quote.service")).bind_value(form, "service").props(
+            'id="quote-service"')
+        ui.select(page.options("platform"), label=page.t("web.quote.platform")).bind_value(form, "platform").props(
+            'id="quote-platform"')
         ui.input(page.t("web.quote.date")).bind_value(form, "date").props('type=date id="quote-date"')
         ui.number(page.t("web.quote.price_in"), min=0).bind_value(form, "price").props('id="quote-price"')
         ui.number(page.t("web.quote.target_margin"), min=0, max=95, suffix="%").bind_value(form, "target_margin")
+    with ui.row().classes("items-end q-gutter-md"):
+        ui.number(page.t("web.quote.quantity"), min=1, step=1, format="%d").bind_value(form, "quantity").props(
+            'id="quote-quantity"')
+        ui.number(page.t("web.quote.gross_kg"), min=0).bind_value(form, "gross_kg").props('id="quote-gross-kg"')
+        ui.input(page.t("web.quote.dims"), placeholder="30x20x10").bind_value(form, "dims").props('for="quote-dims"')
+        ui.number(page.t("web.quote.fx_rate"), min=0).bind_value(form, "fx_rate").props('for="quote-fx-rate"')
+        ui.select({"auto": page.t("web.quote.invoices.auto"), "yes": page.t("web.quote.invoices.yes"),
+                   "no": page.t("web.quote.invoices.no")}, label=page.t("web.quote.invoices")).bind_value(
+                       form, "invoices").props('id="quote-invoices"').classes("min-w-[160px]")
         button = ui.button(page.t("web.quote.run")).props('id="quote-run" color="red-9"')
     out = ui.column().classes("w-full")
 
     async def calculate() -> None:
-        button.disable()
-        out.clear()
-        with out:
-            ui.spinner(size="lg")
-        try:
-            fields = {
+        def fields() -> dict[str, Any]:
+            return {
                 "product_id": form["product_id"], "market": form["market"], "mode": form["mode"],
                 "service": form["service"], "platform": form["platform"], "sensitivity": True,
                 "date": dt.date.fromisoformat(form["date"]) if form["date"] else None,
+                "quantity": int(form["quantity"] or 1), "gross_kg": float(form["gross_kg"]) if form["gross_kg"] else None,
+                "dims": form["dims"] or None, "fx_rate": float(form["fx_rate"]) if form["fx_rate"] else None,
+                "invoices": {"yes": True, "no": False}.get(form["invoices"]),
                 "price": float(form["price"]) if form["price"] else None,
                 "target_margin": float(form["target_margin"]) / 100 if form["target_margin"] else None,
             }
-            doc = await run.io_bound(quote, fields)
-            out.clear()
-            if doc is not None:
-                with out:
-                    _quote_result(page, doc)
-        except (QiankuaError, ValueError) as exc:
-            out.clear()
-            with out:
-                ui.label(page.t("web.error", message=str(exc).splitlines()[0])).classes("text-negative").props(
-                    'id="quote-error"')
-        finally:
-            button.enable()
+
+        async def work() -> Any:
+            return await run.io_bound(quote, fields(), page.db)
+
+        await busy(page, out, work, lambda doc: _quote_result(page, doc), button=button, error_id="quote-error")
 
     button.on_click(calculate)
 
@@ -207,7 +213,7 @@ def _quote_result(page: Page, doc: dict[str, Any]) -> None:
         rows.append({"n": i, "table": rule.get("table") or "", "key": rule.get("key") or "",
                      "note": rule.get("note") or "", "as_of": rule.get("as_of") or "",
                      "confidence": rule.get("confidence") or "unconfirmed",
-                     "confidence_label": page.t(f"web.conf.{rule.get('confidence') or 'unconfirmed'}"),
+                     "confidence_label": page.label("confidence", rule.get("confidence") or "unconfirmed"),
                      "links": links})
     ui.label(page.t("web.quote.rules")).classes("text-h6 q-mt-md")
     table = ui.table(columns=[
@@ -286,7 +292,7 @@ def pareto_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
 
 def routes_page(page: Page) -> None:
     if service("routing") is None:
-        _unavailable(page, "web.nav.routes")
+        unavailable(page, "routing")
         return
     from qiankua.services import data, overview
     from qiankua.services.routes_view import plan_routes
@@ -295,7 +301,8 @@ def routes_page(page: Page) -> None:
     markets = {m["iso2"]: f"{page.name(m)} {m['iso2']}" for m in data.markets().to_dicts()}
     products = {"": "—", **{p["id"]: f"{page.name(p)}" for p in data.catalogue().to_dicts()}}
     form: dict[str, Any] = {"origin": "522636", "market": "DE", "product_id": "duyun-maojian-250g",
-                            "weight_kg": 100.0}
+                            "weight_kg": 100.0, "volume_m3": None, "pieces": None, "b2b": ROUTE_FIELDS["b2b"],
+                            "date": dt.date.today().isoformat()}
     ui.label(page.t("web.routes.title")).classes("text-h5")
     with ui.row().classes("items-end q-gutter-md"):
         ui.select(counties, label=page.t("web.routes.origin"), with_input=True).bind_value(form, "origin").props(
@@ -305,29 +312,26 @@ def routes_page(page: Page) -> None:
         ui.select(products, label=page.t("web.quote.product"), with_input=True).bind_value(
             form, "product_id").classes("min-w-[260px]")
         ui.number(page.t("web.routes.weight"), min=0.1).bind_value(form, "weight_kg")
+        ui.number(page.t("web.routes.volume"), min=0).bind_value(form, "volume_m3").props('id="route-volume"')
+        ui.number(page.t("web.routes.pieces"), min=1, step=1, format="%d").bind_value(form, "pieces").props(
+            'id="route-pieces"')
+        ui.input(page.t("web.quote.date")).bind_value(form, "date").props('type=date id="route-date"')
+        ui.switch("B2B").bind_value(form, "b2b").props('id="route-b2b"')
         button = ui.button(page.t("web.routes.run")).props('id="route-run" color="red-9"')
     out = ui.column().classes("w-full")
 
     async def plan() -> None:
-        button.disable()
-        out.clear()
-        with out:
-            ui.spinner(size="lg")
-        try:
-            fields = {"origin": form["origin"], "market": form["market"],
-                      "product_id": form["product_id"] or None, "weight_kg": float(form["weight_kg"] or 0)}
-            doc = await run.io_bound(plan_routes, fields, page.workspace.db)
-            out.clear()
-            if doc is not None:
-                with out:
-                    _routes_result(page, doc)
-        except (QiankuaError, ValueError) as exc:
-            out.clear()
-            with out:
-                ui.label(page.t("web.error", message=str(exc).splitlines()[0])).classes("text-negative").props(
-                    'id="route-error"')
-        finally:
-            button.enable()
+        def fields() -> dict[str, Any]:
+            return {"origin": form["origin"], "market": form["market"], "product_id": form["product_id"] or None,
+                    "weight_kg": float(form["weight_kg"] or 0),
+                    "volume_m3": float(form["volume_m3"]) if form["volume_m3"] else None,
+                    "pieces": int(form["pieces"]) if form["pieces"] else None, "b2b": bool(form["b2b"]),
+                    "date": form["date"] or None}
+
+        async def work() -> Any:
+            return await run.io_bound(plan_routes, fields(), page.db)
+
+        await busy(page, out, work, lambda doc: _routes_result(page, doc), button=button, error_id="route-error")
 
     button.on_click(plan)
 
@@ -343,7 +347,7 @@ def _routes_result(page: Page, doc: dict[str, Any]) -> None:
     rows = [{"n": i, "label": r["label"], "cost": money(r["cost_cny"], "CNY", page.lang),
              "days": number(r["days"], page.lang, 1), "co2": number(r["kg_co2e"], page.lang, 1),
              "recommended": "★" if r["recommended"] else "", "confidence": r["confidence"],
-             "confidence_label": page.t(f"web.conf.{r['confidence']}")} for i, r in enumerate(doc["routes"])]
+             "confidence_label": page.label("confidence", r["confidence"])} for i, r in enumerate(doc["routes"])]
     table = ui.table(columns=[
         {"name": "recommended", "label": "", "field": "recommended"},
         {"name": "label", "label": page.t("web.routes.route"), "field": "label", "align": "left"},
@@ -407,7 +411,7 @@ def heatmap_options(page: Page, doc: dict[str, Any], names: dict[str, str]) -> d
 
 def opportunities_page(page: Page) -> None:
     if service("opportunity") is None:
-        _unavailable(page, "web.nav.opportunities")
+        unavailable(page, "opportunity")
         return
     from qiankua.services import data
     from qiankua.services.engines_view import rank_opportunities
@@ -426,24 +430,13 @@ def opportunities_page(page: Page) -> None:
     out = ui.column().classes("w-full")
 
     async def rank() -> None:
-        button.disable()
-        out.clear()
-        with out:
-            ui.spinner(size="lg")
-        try:
+        async def work() -> Any:
             fields = {"top": 20, "lang": page.lang,
                       "weights": {k: float(v) for k, v in weights.items()} if state["custom"] else None}
-            doc = await run.io_bound(rank_opportunities, fields, page.workspace.db)
-            out.clear()
-            if doc is not None:
-                with out:
-                    _opportunities_result(page, doc, names)
-        except (QiankuaError, ValueError) as exc:
-            out.clear()
-            with out:
-                ui.label(page.t("web.error", message=str(exc).splitlines()[0])).classes("text-negative")
-        finally:
-            button.enable()
+            return await run.io_bound(rank_opportunities, fields, page.db)
+
+        await busy(page, out, work, lambda doc: _opportunities_result(page, doc, names), button=button,
+                   error_id="opp-error")
 
     button.on_click(rank)
 
@@ -466,7 +459,7 @@ def _opportunities_result(page: Page, doc: dict[str, Any], names: dict[str, str]
             with ui.expansion(title).classes("w-full qk-opp-entry"):
                 with ui.row().classes("items-center"):
                     level = entry.get("confidence") or "unconfirmed"
-                    ui.badge(page.t(f"web.conf.{level}"), color=CONF_COLORS.get(level, "grey")).props("outline")
+                    ui.badge(page.label("confidence", level), color=CONF_COLORS.get(level, "grey")).props("outline")
                     if not entry.get("feasible", True):
                         ui.badge(page.t("web.opp.blocked"), color="negative")
                 ui.label(page.t("web.opp.reasons")).classes("text-subtitle2")
@@ -504,7 +497,7 @@ def pool_map_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
 
 def pooling_page(page: Page) -> None:
     if service("pooling") is None:
-        _unavailable(page, "web.nav.pooling")
+        unavailable(page, "pooling")
         return
     from qiankua.services.engines_view import pool_shipments
 
@@ -514,34 +507,25 @@ def pooling_page(page: Page) -> None:
     async def plan(content: bytes | None, name: str | None) -> None:
         from qiankua.services import workspace
 
-        out.clear()
-        with out:
-            ui.spinner(size="lg")
-            ui.label(page.t("web.busy"))
-        try:
+        async def work() -> tuple[str, Any] | None:
             if content is not None:
                 # the same cell-by-cell check as the data page: show the sheet with each bad cell marked
                 check = await run.io_bound(workspace.check_upload, "shipments", content, name)
                 if check is not None and check.issues:
-                    out.clear()
-                    with out:
-                        ui.label(page.t("web.pool.bad", n=len(check.issues))).classes("text-negative").props(
-                            'id="pool-error"')
-                        _issue_view(page, check.file, check.issues, check.preview)
-                    return
+                    return "issues", check
             doc = await run.io_bound(pool_shipments, content, name, time_limit_s=1.0, seed=1, placements=True)
-            out.clear()
-            if doc is not None:
-                with out:
-                    _pool_result(page, doc)
-        except QiankuaError as exc:
-            out.clear()
-            with out:
-                issues = getattr(exc, "issues", [])
-                ui.label(page.t("web.error", message=str(exc).splitlines()[0])).classes("text-negative").props(
+            return None if doc is None else ("pool", doc)
+
+        def draw(outcome: tuple[str, Any]) -> None:
+            kind, value = outcome
+            if kind == "issues":
+                ui.label(page.t("web.pool.bad", n=len(value.issues))).classes("text-negative").props(
                     'id="pool-error"')
-                for issue in issues[:50]:
-                    ui.label(str(issue)).classes("text-caption")
+                issue_view(page, value.file, value.issues, value.preview)
+            else:
+                _pool_result(page, value)
+
+        await busy(page, out, work, draw, error_id="pool-error", caption=True)
 
     async def on_upload(event: Any) -> None:
         await plan(await event.file.read(), event.file.name)
@@ -623,7 +607,7 @@ def _pool_result(page: Page, doc: dict[str, Any]) -> None:
             ui.label(page.t("web.pool.in_core") if doc["in_core"] else page.t("web.pool.not_in_core")).classes(
                 "text-h6").props('id="pool-core"')
         level = doc.get("confidence") or "unconfirmed"
-        ui.badge(page.t(f"web.conf.{level}"), color=CONF_COLORS.get(level, "grey")).props("outline")
+        ui.badge(page.label("confidence", level), color=CONF_COLORS.get(level, "grey")).props("outline")
     with ui.row().classes("w-full no-wrap q-gutter-md"):
         with ui.card().classes("w-1/2"):
             ui.echart(pool_map_options(page, doc)).classes("w-full h-96").props('id="pool-map"')
@@ -651,3 +635,10 @@ def _pool_result(page: Page, doc: dict[str, Any]) -> None:
         {"name": "saving", "label": page.t("web.pool.saving"), "field": "saving", "align": "right"},
         {"name": "pct", "label": "%", "field": "pct", "align": "right"},
     ], rows=rows, row_key="id", pagination=15).classes("w-full").props('dense flat id="pool-allocation"')
+
+
+# the page of each engine that has one (path from :data:`qiankua.vocabulary.ENGINES`)
+_BUILDERS: dict[str, Callable[[Page], Any]] = {
+    "costing": quote_page, "routing": routes_page, "opportunity": opportunities_page, "pooling": pooling_page,
+}
+PAGES: dict[str, Callable[[Page], Any]] = {e.page: _BUILDERS[e.name] for e in ENGINES if e.page is not None}

@@ -1,0 +1,129 @@
+"""What every ``qiankua`` command shares: the start-up language, the global options' state, the
+consoles, ``--json``, and :func:`run` — call a service, print its result or its one JSON document
+(:mod:`qiankua.jsonio`, the encoder the API uses), map errors to exit codes 2 (bad input or data)
+and 1 (internal).
+
+:mod:`qiankua.cli` builds the app from these; the engine commands (``qiankua.commands.<engine>``) use
+them too. Nothing here imports :mod:`qiankua.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from qiankua.exceptions import DataError, ImportValidationError, QiankuaError, StoreError
+from qiankua.i18n import default_lang, t
+from qiankua.jsonio import dumps
+
+T = TypeVar("T")
+
+_LANG = default_lang()
+
+
+def _h(key: str) -> str:
+    """Help text in the start-up language (``QIANKUA_LANG`` / locale)."""
+    return t(key, _LANG)
+
+
+@dataclass
+class State:
+    lang: str = _LANG
+    db: Path | None = None
+    debug: bool = False
+
+
+state = State()
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help=_h("opt.json"))]
+
+
+def user_db() -> Path:
+    """The user's database for a command that reads it: ``--db``, else the default file (it may not exist)."""
+    from qiankua.services.requests import user_db as resolve
+
+    return resolve(state.db)
+
+
+def emit_json(document: Any) -> None:
+    """Print one JSON document on stdout (the encoder of every edge, indented)."""
+    sys.stdout.write(dumps(document, indent=True) + "\n")
+
+
+def run(
+    as_json: bool,
+    action: Callable[[], T],
+    show: Callable[[T], None],
+    to_json: Callable[[T], Any],
+    *,
+    status: str | None = None,
+) -> T:
+    """Run a service call, print its result, and map errors to exit codes and messages.
+
+    ``status`` shows a spinner on stderr while the call runs (not with ``--json``).
+    """
+    try:
+        if status and not as_json:
+            with err.status(status):
+                result = action()
+        else:
+            result = action()
+    except ImportValidationError as exc:
+        _fail(as_json, 2, t("data.import.bad", state.lang, file=exc.issues[0].file if exc.issues else "", n=len(exc.issues)),
+              exc, issues=[i.to_dict() for i in exc.issues])
+    except (DataError, StoreError) as exc:
+        issues = [i.to_dict() for i in getattr(exc, "issues", [])]
+        _fail(as_json, 2, t("error.input", state.lang), exc, issues=issues)
+    except (QiankuaError, ValueError, LookupError) as exc:
+        _fail(as_json, 2, t("error.input", state.lang), exc)
+    except Exception as exc:  # noqa: BLE001 — the CLI's last line of defence
+        _fail(as_json, 1, t("error.internal", state.lang), exc)
+    else:
+        if as_json:
+            emit_json(to_json(result))
+        else:
+            show(result)
+        return result
+    raise AssertionError("unreachable: _fail always exits")
+
+
+def _fail(
+    as_json: bool, code: int, title: str, exc: BaseException, issues: list[dict[str, Any]] | None = None
+) -> NoReturn:
+    if state.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if as_json:
+        emit_json({"ok": False, "error": type(exc).__name__, "message": str(exc), "issues": issues or []})
+    else:
+        err.print(f"[bold red]{title}[/]: {type(exc).__name__}")
+        if issues:
+            table = RichTable("file", "sheet", "row", "column", "value", "reason", show_lines=False)
+            for issue in issues[:200]:
+                table.add_row(*(str(issue[k]) if issue[k] is not None else "" for k in
+                                ("file", "sheet", "row", "column", "value", "reason")))
+            err.print(getattr(exc, "summary", ""))
+            err.print(table)
+            if len(issues) > 200:
+                err.print(f"… {len(issues) - 200} more (use --json for all)")
+        else:
+            err.print(str(exc), markup=False)
+    raise typer.Exit(code)
+
+
+def print_frame(frame: Any, columns: list[str], title: str | None = None) -> None:
+    table = RichTable(*columns, title=title)
+    for row in frame.select(columns).iter_rows():
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
