@@ -74,6 +74,7 @@ async def _drive(url: str, method: str, bodies: list[bytes] | None, rate: float,
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
     headers = {"content-type": "application/json"}
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
         async def one(i: int, due: float) -> None:
             nonlocal errors, in_flight
             in_flight += 1
@@ -88,7 +89,7 @@ async def _drive(url: str, method: str, bodies: list[bytes] | None, rate: float,
                         errors += 1
                     else:
                         latencies.append(time.perf_counter() - due)
-            except Exception:  # noqa: BLE001 — a timeout or refused connection is an error, counted
+            except Exception:
                 errors += 1
             finally:
                 in_flight -= 1
@@ -118,11 +119,20 @@ async def _drive(url: str, method: str, bodies: list[bytes] | None, rate: float,
     def pct(values: list[float], p: float) -> float:
         return values[min(len(values) - 1, int(p * len(values)))] * 1000 if values else float("nan")
 
-    return {"requests": total, "ok": ok, "errors": total - ok, "rps": ok / elapsed, "send_s": sent_done - t0,
-            "p50_ms": pct(lat, 0.50), "p90_ms": pct(lat, 0.90), "p99_ms": pct(lat, 0.99),
-            "max_ms": lat[-1] * 1000 if lat else float("nan"),
-            "mean_ms": statistics.fmean(lat) * 1000 if lat else float("nan"),
-            "send_lag_p99_ms": pct(lags, 0.99), "send_lag_max_ms": lags[-1] * 1000 if lags else float("nan")}
+    return {
+        "requests": total,
+        "ok": ok,
+        "errors": total - ok,
+        "rps": ok / elapsed,
+        "send_s": sent_done - t0,
+        "p50_ms": pct(lat, 0.50),
+        "p90_ms": pct(lat, 0.90),
+        "p99_ms": pct(lat, 0.99),
+        "max_ms": lat[-1] * 1000 if lat else float("nan"),
+        "mean_ms": statistics.fmean(lat) * 1000 if lat else float("nan"),
+        "send_lag_p99_ms": pct(lags, 0.99),
+        "send_lag_max_ms": lags[-1] * 1000 if lags else float("nan"),
+    }
 
 
 async def _warm(url: str, bodies: list[bytes]) -> float:
@@ -133,6 +143,7 @@ async def _warm(url: str, bodies: list[bytes]) -> float:
     t0 = time.perf_counter()
     sem = asyncio.Semaphore(8)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as session:
+
         async def one(body: bytes) -> None:
             async with sem, session.post(url, data=body, headers={"content-type": "application/json"}) as r:
                 await r.read()
@@ -164,8 +175,12 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     log_path = home / "server.log"  # a file, not a pipe nobody reads (a full pipe would stall the server)
     with open(log_path, "wb") as log:
-        server = subprocess.Popen([sys.executable, "-m", "qiankua.api", "--host", "127.0.0.1", "--port", str(port),
-                                   "--home", str(home)], env=env, stdout=subprocess.DEVNULL, stderr=log)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "qiankua.api", "--host", "127.0.0.1", "--port", str(port), "--home", str(home)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -186,8 +201,13 @@ def main() -> None:
             time.sleep(0.5)
         httpx.post(f"{base}/api/v1/quote", json=_bodies()[0], timeout=240).raise_for_status()
         first_s = time.perf_counter() - t
-        client = subprocess.run([sys.executable, __file__, "--client", base], capture_output=True, text=True,
-                                timeout=BASELINE_SECONDS + SECONDS + 150, check=False)
+        client = subprocess.run(
+            [sys.executable, __file__, "--client", base],
+            capture_output=True,
+            text=True,
+            timeout=BASELINE_SECONDS + SECONDS + 150,
+            check=False,
+        )
         if client.returncode != 0:
             raise SystemExit(f"load generator failed:\n{client.stderr[-3000:]}")
         result = json.loads(client.stdout.strip().splitlines()[-1])
@@ -197,18 +217,27 @@ def main() -> None:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"server warm-up + first quote {first_s:.1f} s; warm-up: {result['distinct_bodies']} distinct requests once "
-          f"in {result['warm_s']:.1f} s; load average {Path('/proc/loadavg').read_text().split()[0]}"
-          if Path("/proc/loadavg").exists() else "")
-    print(f"{'run':<22}{'requests':>9}{'ok':>7}{'errors':>7}{'rps':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
-          f"{'max ms':>9}{'send lag p99':>14}")
+    print(
+        f"server warm-up + first quote {first_s:.1f} s; warm-up: {result['distinct_bodies']} distinct requests once "
+        f"in {result['warm_s']:.1f} s; load average {Path('/proc/loadavg').read_text().split()[0]}"
+        if Path("/proc/loadavg").exists()
+        else ""
+    )
+    print(
+        f"{'run':<22}{'requests':>9}{'ok':>7}{'errors':>7}{'rps':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'send lag p99':>14}"
+    )
     for name, key in (("GET /health (baseline)", "baseline"), ("POST /quote", "quote")):
         r = result[key]
-        print(f"{name:<22}{r['requests']:>9}{r['ok']:>7}{r['errors']:>7}{r['rps']:>8.1f}{r['p50_ms']:>9.1f}"
-              f"{r['p90_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['send_lag_p99_ms']:>14.1f}")
+        print(
+            f"{name:<22}{r['requests']:>9}{r['ok']:>7}{r['errors']:>7}{r['rps']:>8.1f}{r['p50_ms']:>9.1f}"
+            f"{r['p90_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['send_lag_p99_ms']:>14.1f}"
+        )
     q, b = result["quote"], result["baseline"]
-    print(f"quote/baseline p99 ratio: {q['p99_ms'] / b['p99_ms']:.1f}x (target p99 < 100 ms, 0 errors, "
-          f"{RATE:.0f} req/s for {SECONDS:.0f} s); send lag = how late the generator sent (it must stay small)")
+    print(
+        f"quote/baseline p99 ratio: {q['p99_ms'] / b['p99_ms']:.1f}x (target p99 < 100 ms, 0 errors, "
+        f"{RATE:.0f} req/s for {SECONDS:.0f} s); send lag = how late the generator sent (it must stay small)"
+    )
     print(f"rps={q['rps']:.1f} p50_ms={q['p50_ms']:.1f} p99_ms={q['p99_ms']:.1f} errors={q['errors']}")
 
 

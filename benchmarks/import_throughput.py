@@ -30,11 +30,26 @@ def write_shipments(path: Path, n: int) -> None:
         writer = csv.writer(fh)
         writer.writerow([c.zh for c in SHIPMENTS.columns])  # Chinese headers, as a bureau's sheet
         for i in range(n):
-            writer.writerow([
-                f"S{i:07d}", f"出口商{i % 250}", counties[i % 6], "", 1 + i % 9, 50, 40, 30 + i % 10,
-                8.5 + (i % 7), "是", "否", "2026-12-01 08:00", "2026-12-01 17:00", markets[i % 6],
-                "cheapest", 1000 + i % 5000,
-            ])
+            writer.writerow(
+                [
+                    f"S{i:07d}",
+                    f"出口商{i % 250}",
+                    counties[i % 6],
+                    "",
+                    1 + i % 9,
+                    50,
+                    40,
+                    30 + i % 10,
+                    8.5 + (i % 7),
+                    "是",
+                    "否",
+                    "2026-12-01 08:00",
+                    "2026-12-01 17:00",
+                    markets[i % 6],
+                    "cheapest",
+                    1000 + i % 5000,
+                ]
+            )
 
 
 def main() -> int:
@@ -58,8 +73,8 @@ def main() -> int:
             con.close()
             rows.append((n, ours, n / ours, base, ours / base))
     print(f"machine: {platform.machine()} {platform.processor() or ''}, python {sys.version.split()[0]}, 2 cores")
-    print(f"| rows | qiankua import s | rows/s | duckdb read_csv s | slower by |")
-    print(f"|---:|---:|---:|---:|---:|")
+    print("| rows | qiankua import s | rows/s | duckdb read_csv s | slower by |")
+    print("|---:|---:|---:|---:|---:|")
     for n, ours, rate, base, ratio in rows:
         print(f"| {n:,} | {ours:.2f} | {rate:,.0f} | {base:.3f} | {ratio:.0f}x |")
     n, ours, rate, base, ratio = rows[-1]

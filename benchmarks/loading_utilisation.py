@@ -42,7 +42,9 @@ def read_thpack(path: Path, limit: int | None) -> list[tuple[tuple[int, int, int
         boxes = []
         for _ in range(n):
             i, l, fl, w, fw, h, fh, c = (int(v) for v in next(it))
-            boxes.append(BoxType(key=str(i), l=l, w=w, h=h, kg=0.0, count=c, vertical_ok=(bool(fl), bool(fw), bool(fh))))
+            boxes.append(
+                BoxType(key=str(i), l=l, w=w, h=h, kg=0.0, count=c, vertical_ok=(bool(fl), bool(fw), bool(fh)))
+            )
         problems.append(((L, W, H), boxes))
     return problems
 
@@ -55,10 +57,14 @@ def main() -> None:
     ap.add_argument("--support", type=float, default=1.0)
     args = ap.parse_args()
     files = args.file or [DEFAULT_DIR / f for f in DEFAULT_FILES if (DEFAULT_DIR / f).exists()]
-    print(f"Container loading (OR-Library thpack), first {args.problems or 'all'} problems per file, support "
-          f"{args.support:g}, restarts {args.time_limit:g} s; baseline: former extreme-point loader, best of 12 strategies")
-    print("| file | problems | utilisation % | baseline % | ratio | greedy only % | cargo / container % | mean s | max s "
-          "| baseline mean s |")
+    print(
+        f"Container loading (OR-Library thpack), first {args.problems or 'all'} problems per file, support "
+        f"{args.support:g}, restarts {args.time_limit:g} s; baseline: former extreme-point loader, best of 12 strategies"
+    )
+    print(
+        "| file | problems | utilisation % | baseline % | ratio | greedy only % | cargo / container % | mean s | max s "
+        "| baseline mean s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
     all_u, all_b, ln, ln_b = [], [], [], []
     for f in files:
@@ -83,15 +89,22 @@ def main() -> None:
             all_u += utils
             all_b += base
         u, bu = 100 * np.mean(utils), 100 * np.mean(base)
-        print(f"| {f.name} | {len(utils)} | {u:.2f} | {bu:.2f} | {u / bu:.3f} | {100 * np.mean(greedy):.2f} | "
-              f"{100 * np.mean(cargo):.2f} | {np.mean(secs):.2f} | {np.max(secs):.2f} | {np.mean(bsecs):.2f} |", flush=True)
+        print(
+            f"| {f.name} | {len(utils)} | {u:.2f} | {bu:.2f} | {u / bu:.3f} | {100 * np.mean(greedy):.2f} | "
+            f"{100 * np.mean(cargo):.2f} | {np.mean(secs):.2f} | {np.max(secs):.2f} | {np.mean(bsecs):.2f} |",
+            flush=True,
+        )
     if ln:
-        print(f"LN (thpack8) is left out of the mean: its cargo volume bounds utilisation ({len(ln)} problems, "
-              f"{100 * np.mean(ln):.2f} %)")
+        print(
+            f"LN (thpack8) is left out of the mean: its cargo volume bounds utilisation ({len(ln)} problems, "
+            f"{100 * np.mean(ln):.2f} %)"
+        )
     if not all_u:  # only LN asked for
         all_u, all_b = ln, ln_b
     u, bu = 100 * np.mean(all_u), 100 * np.mean(all_b)
-    print(f"baseline_pct={bu:.2f} ratio={u / bu:.3f} (literature BR averages 91.05-95.53 %, mostly without a support rule)")
+    print(
+        f"baseline_pct={bu:.2f} ratio={u / bu:.3f} (literature BR averages 91.05-95.53 %, mostly without a support rule)"
+    )
     print(f"mean_utilisation_pct={u:.2f} problems={len(all_u)}")
 
 

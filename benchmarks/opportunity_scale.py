@@ -52,8 +52,7 @@ import pyarrow as pa
 from qiankua.opportunity.indicators import pair_indicators
 from qiankua.opportunity.mcda import entropy_weights_from_sums, topk_stability
 from qiankua.opportunity.ranking import rank_table
-from qiankua.store import Store
-from qiankua.store import trade
+from qiankua.store import Store, trade
 
 YEAR = 2023
 TOP = 20
@@ -61,8 +60,16 @@ CANDIDATES = 20_000
 CHN = 156
 # (column, benefit +1 / cost -1, log1p) as in qiankua.opportunity.scoring.CRITERIA
 RANK_CRITERIA = (("demand", 1, True), ("china_share", 1, False), ("rca", 1, False))
-INDICATOR_COLUMNS = ("import_prev_usd", "import_growth", "exporter_value_usd", "rca", "supply_share", "ease",
-                     "potential_usd", "untapped_usd")
+INDICATOR_COLUMNS = (
+    "import_prev_usd",
+    "import_growth",
+    "exporter_value_usd",
+    "rca",
+    "supply_share",
+    "ease",
+    "potential_usd",
+    "untapped_usd",
+)
 
 
 def generate(rows: int, seed: int = 0) -> tuple[pa.Table, pa.Table]:
@@ -80,15 +87,21 @@ def generate(rows: int, seed: int = 0) -> tuple[pa.Table, pa.Table]:
     imp = np.where(imp == exp, (imp + 1) % n_c, imp)
     prod = rng.integers(0, n_k, rows, dtype=np.int32)
     value = np.round(rng.lognormal(10, 2.5, rows), 3)
-    flows = pa.table({
-        "year": pa.array(np.full(rows, YEAR, dtype=np.int32)),
-        "exporter": pa.array(codes[exp]), "importer": pa.array(codes[imp]), "hs6": pa.array(products[prod]),
-        "value_usd": pa.array(value), "quantity_t": pa.nulls(rows, pa.float64()),
-    })
+    flows = pa.table(
+        {
+            "year": pa.array(np.full(rows, YEAR, dtype=np.int32)),
+            "exporter": pa.array(codes[exp]),
+            "importer": pa.array(codes[imp]),
+            "hs6": pa.array(products[prod]),
+            "value_usd": pa.array(value),
+            "quantity_t": pa.nulls(rows, pa.float64()),
+        }
+    )
     return flows, pa.table({"code": pa.array(codes), "iso3": pa.array(iso3)})
 
 
 # ---------------------------------------------------------------------------- DuckDB (Ibis)
+
 
 def _cpu() -> float:
     """CPU seconds of this process, every thread (DuckDB's workers included)."""
@@ -106,8 +119,12 @@ def run_duckdb(store: Store, samples: int) -> tuple[pl.DataFrame, pl.DataFrame, 
     t1 = time.perf_counter()
     ind = pair_indicators(flows, chn, YEAR)  # integer keys: product = HS6 code, market = country code
     pairs = ind.select(
-        product=ind.hs6, market=ind.importer, blockers=ibis.literal(0), demand=ind.import_value_usd,
-        china_share=ind.exporter_share, **{c: ind[c] for c in INDICATOR_COLUMNS},
+        product=ind.hs6,
+        market=ind.importer,
+        blockers=ibis.literal(0),
+        demand=ind.import_value_usd,
+        china_share=ind.exporter_share,
+        **{c: ind[c] for c in INDICATOR_COLUMNS},
     ).cache()  # the one pass over the 11M rows, kept for the ranking's passes
     times["indicators"] = time.perf_counter() - t1
     t2 = time.perf_counter()
@@ -128,8 +145,9 @@ def run_duckdb(store: Store, samples: int) -> tuple[pl.DataFrame, pl.DataFrame, 
 def _polars_names(frame: pl.DataFrame, countries: pa.Table) -> pl.DataFrame:
     codes = frame["product"].unique()
     return frame.with_columns(
-        market=pl.col("market").replace_strict(countries["code"].to_pylist(), countries["iso3"].to_pylist(),
-                                               return_dtype=pl.String),
+        market=pl.col("market").replace_strict(
+            countries["code"].to_pylist(), countries["iso3"].to_pylist(), return_dtype=pl.String
+        ),
         product=pl.col("product").replace_strict(codes, codes.cast(pl.String).str.zfill(6), return_dtype=pl.String),
     )
 
@@ -159,7 +177,9 @@ SELECT p.hs6 AS product, p.importer AS market, 0 AS blockers, p.m_now AS demand,
 FROM p JOIN e USING (importer)"""
 
 
-def run_duckdb_sql(store: Store, samples: int, countries: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]:
+def run_duckdb_sql(
+    store: Store, samples: int, countries: pa.Table
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]:
     """The DuckDB side with no Ibis: hand-written SQL for the same steps (no criterion has gaps here)."""
     db = store._db
     times = {}
@@ -171,34 +191,62 @@ def run_duckdb_sql(store: Store, samples: int, countries: pa.Table) -> tuple[pl.
     times["indicators"] = time.perf_counter() - t0
     t2 = time.perf_counter()
     values = {name: f"LN(GREATEST({name}, 0) + 1)" if log else name for name, _, log in RANK_CRITERIA}
-    stats = db.execute("SELECT COUNT(*), " + ", ".join(f"MIN({v}), MAX({v})" for v in values.values())
-                       + " FROM bench_pairs").fetchone()
+    stats = db.execute(
+        "SELECT COUNT(*), " + ", ".join(f"MIN({v}), MAX({v})" for v in values.values()) + " FROM bench_pairs"
+    ).fetchone()
     assert stats is not None
     n = int(stats[0])
-    norm = {name: f"(({v}) - {float(stats[1 + 2 * j])!r}) / {float(stats[2 + 2 * j] - stats[1 + 2 * j])!r}"
-            for j, (name, v) in enumerate(values.items())}  # every criterion is a benefit and varies here
-    sums = db.execute("SELECT " + ", ".join(f"SUM(n_{k}), SUM(CASE WHEN n_{k} > 0 THEN n_{k} * LN(n_{k}) ELSE 0 END)"
-                                            for k in norm) + " FROM (SELECT "
-                      + ", ".join(f"{e} AS n_{k}" for k, e in norm.items()) + " FROM bench_pairs)").fetchone()
+    norm = {
+        name: f"(({v}) - {float(stats[1 + 2 * j])!r}) / {float(stats[2 + 2 * j] - stats[1 + 2 * j])!r}"
+        for j, (name, v) in enumerate(values.items())
+    }  # every criterion is a benefit and varies here
+    sums = db.execute(
+        "SELECT "
+        + ", ".join(f"SUM(n_{k}), SUM(CASE WHEN n_{k} > 0 THEN n_{k} * LN(n_{k}) ELSE 0 END)" for k in norm)
+        + " FROM (SELECT "
+        + ", ".join(f"{e} AS n_{k}" for k, e in norm.items())
+        + " FROM bench_pairs)"
+    ).fetchone()
     assert sums is not None
     w = entropy_weights_from_sums(n, sums[0::2], sums[1::2])
     dp = " + ".join(f"{float(w[j] ** 2)!r} * ((n_{k} - 1) * (n_{k} - 1))" for j, k in enumerate(norm))
     dm = " + ".join(f"{float(w[j] ** 2)!r} * (n_{k} * n_{k})" for j, k in enumerate(norm))
-    db.execute("CREATE OR REPLACE TEMP VIEW bench_scored AS SELECT *, CASE WHEN _dp + _dm > 0 THEN _dm / (_dp + _dm) "
-               "ELSE 0.5 END AS score FROM (SELECT *, SQRT(" + dp + ") AS _dp, SQRT(" + dm + ") AS _dm FROM (SELECT *, "
-               + ", ".join(f"{e} AS n_{k}" for k, e in norm.items()) + " FROM bench_pairs))")
+    db.execute(
+        "CREATE OR REPLACE TEMP VIEW bench_scored AS SELECT *, CASE WHEN _dp + _dm > 0 THEN _dm / (_dp + _dm) "
+        "ELSE 0.5 END AS score FROM (SELECT *, SQRT("
+        + dp
+        + ") AS _dp, SQRT("
+        + dm
+        + ") AS _dm FROM (SELECT *, "
+        + ", ".join(f"{e} AS n_{k}" for k, e in norm.items())
+        + " FROM bench_pairs))"
+    )
     scores = db.sql("SELECT score FROM bench_scored").to_arrow_table()["score"].to_numpy()
-    cut = float(np.partition(scores, scores.size - CANDIDATES)[scores.size - CANDIDATES]) if scores.size > CANDIDATES else 0.0
+    cut = (
+        float(np.partition(scores, scores.size - CANDIDATES)[scores.size - CANDIDATES])
+        if scores.size > CANDIDATES
+        else 0.0
+    )
     cand = pl.from_arrow(db.sql(f"SELECT * FROM bench_scored WHERE score >= {cut!r}").to_arrow_table())
     assert isinstance(cand, pl.DataFrame)
     cand = cand.sort(["score", "product", "market"], descending=[True, False, False])
-    stab = topk_stability(cand.select([f"n_{k}" for k in norm]).to_numpy(), w, TOP, samples=samples, seed=0,
-                          hi=np.ones(len(norm)), lo=np.zeros(len(norm)))
+    stab = topk_stability(
+        cand.select([f"n_{k}" for k in norm]).to_numpy(),
+        w,
+        TOP,
+        samples=samples,
+        seed=0,
+        hi=np.ones(len(norm)),
+        lo=np.zeros(len(norm)),
+    )
     top = cand.with_columns(stability=pl.Series(stab)).head(TOP)
     times["ranking"] = time.perf_counter() - t2
     t3 = time.perf_counter()
-    every = pl.from_arrow(db.sql("SELECT * EXCLUDE (" + ", ".join(f"n_{k}" for k in norm) + ", _dp, _dm) "
-                                 "FROM bench_scored").to_arrow_table())
+    every = pl.from_arrow(
+        db.sql(
+            "SELECT * EXCLUDE (" + ", ".join(f"n_{k}" for k in norm) + ", _dp, _dm) FROM bench_scored"
+        ).to_arrow_table()
+    )
     assert isinstance(every, pl.DataFrame)
     every, top = (_polars_names(f, countries) for f in (every, top))
     times["names+fetch"] = time.perf_counter() - t3
@@ -210,13 +258,21 @@ def run_duckdb_sql(store: Store, samples: int, countries: pa.Table) -> tuple[pl.
 
 # ---------------------------------------------------------------------------- pandas
 
+
 def pandas_indicators(df: pd.DataFrame, exporter: int) -> pd.DataFrame:
     f = df[df["year"].isin([YEAR, YEAR - 1])]
     now = f["year"] == YEAR
     # one groupby over (importer, hs6) with the three conditional sums as value columns
     v = f["value_usd"]
-    base = pd.DataFrame({"importer": f["importer"], "hs6": f["hs6"], "m_now": v.where(now),
-                         "m_prev": v.where(f["year"] == YEAR - 1), "x_now": v.where(now & (f["exporter"] == exporter))})
+    base = pd.DataFrame(
+        {
+            "importer": f["importer"],
+            "hs6": f["hs6"],
+            "m_now": v.where(now),
+            "m_prev": v.where(f["year"] == YEAR - 1),
+            "x_now": v.where(now & (f["exporter"] == exporter)),
+        }
+    )
     base = base.groupby(["importer", "hs6"], sort=False).sum(min_count=1).reset_index()
     base = base[base["m_now"].notna()]
     by_k = base.groupby("hs6", sort=False).agg(x_wk=("m_now", "sum"), x_ik=("x_now", "sum"))
@@ -247,16 +303,22 @@ def pandas_names(frame: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
 
 
 def pandas_rank(ind: pd.DataFrame, samples: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    pairs = ind.rename(columns={"hs6": "product", "importer": "market", "import_value_usd": "demand",
-                                "exporter_share": "china_share"})
+    pairs = ind.rename(
+        columns={"hs6": "product", "importer": "market", "import_value_usd": "demand", "exporter_share": "china_share"}
+    )
     pairs["blockers"] = 0
-    x = pd.DataFrame({name: np.log1p(pairs[name].clip(lower=0)) if log else pairs[name]
-                      for name, _, log in RANK_CRITERIA})
+    x = pd.DataFrame(
+        {name: np.log1p(pairs[name].clip(lower=0)) if log else pairs[name] for name, _, log in RANK_CRITERIA}
+    )
     x = x.fillna(x.median())
     lo, hi = x.min(), x.max()
     span = (hi - lo).where(hi > lo, 1.0)
-    n = pd.DataFrame({name: ((x[name] - lo[name]) if kind > 0 else (hi[name] - x[name])) / span[name]
-                      for name, kind, _ in RANK_CRITERIA})
+    n = pd.DataFrame(
+        {
+            name: ((x[name] - lo[name]) if kind > 0 else (hi[name] - x[name])) / span[name]
+            for name, kind, _ in RANK_CRITERIA
+        }
+    )
     n.loc[:, hi <= lo] = 0.0
     p = n / n.sum()
     with np.errstate(divide="ignore"):  # 0 ln 0 := 0
@@ -270,13 +332,22 @@ def pandas_rank(ind: pd.DataFrame, samples: int) -> tuple[pd.DataFrame, pd.DataF
     feasible = pairs[pairs["blockers"] == 0]
     cand = feasible.nlargest(CANDIDATES, "score") if len(feasible) > CANDIDATES else feasible
     cand = cand.sort_values(["score", "product", "market"], ascending=[False, True, True])
-    stab = topk_stability(n.loc[cand.index].to_numpy(), w.to_numpy(), TOP, samples=samples, seed=0,
-                          hi=ideal.to_numpy(), lo=np.zeros(len(ideal)))
+    stab = topk_stability(
+        n.loc[cand.index].to_numpy(),
+        w.to_numpy(),
+        TOP,
+        samples=samples,
+        seed=0,
+        hi=ideal.to_numpy(),
+        lo=np.zeros(len(ideal)),
+    )
     top = cand.assign(stability=stab).head(TOP)
     return pairs, top
 
 
-def run_pandas(flows: pa.Table, countries: pa.Table, samples: int) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]:
+def run_pandas(
+    flows: pa.Table, countries: pa.Table, samples: int
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]:
     times = {}
     c0 = _cpu()
     t0 = time.perf_counter()
@@ -315,8 +386,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=11_000_000)
     parser.add_argument("--samples", type=int, default=100, help="Dirichlet draws for rank stability")
-    parser.add_argument("--pandas-order", choices=("store", "baci"), default="store",
-                        help="row order of pandas' input: the store's (default) or BACI's file order")
+    parser.add_argument(
+        "--pandas-order",
+        choices=("store", "baci"),
+        default="store",
+        help="row order of pandas' input: the store's (default) or BACI's file order",
+    )
     parser.add_argument("--threads", type=int, default=0, help="DuckDB threads (default: DuckDB's, one per core)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per side; the median run is reported")
     args = parser.parse_args()
@@ -325,61 +400,70 @@ def main() -> None:
     flows, countries = generate(args.rows)
     gen = time.perf_counter() - t
     runs: dict[str, list[tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]]] = {"ibis": [], "sql": [], "pandas": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        with Store(Path(tmp) / "bench.duckdb") as store:
-            if args.threads:
-                store._db.execute(f"SET threads = {int(args.threads)}")
-            threads = store._db.execute("SELECT current_setting('threads')").fetchone()[0]  # type: ignore[index]
-            t = time.perf_counter()
-            trade.load_flows(store, flows, source="baci", file="generated", countries=countries)
-            load_s = time.perf_counter() - t
-            del flows
-            # pandas gets the very rows DuckDB reads: by default in the store's (year, importer, hs6)
-            # order; --pandas-order baci gives them in BACI's file order (year, exporter, importer, hs6)
-            stored = trade.flows_table(store).drop("source")
-            if args.pandas_order == "baci":
-                stored = stored.order_by(["year", "exporter", "importer", "hs6"])
-            stored_flows = stored.to_pyarrow()
-            for _ in range(args.repeat):  # the three sides in turn, so that machine noise hits each alike
-                gc.collect()
-                assert not store.ibis._cache_op_to_entry, "an Ibis cached table survived the previous run"
-                runs["ibis"].append(run_duckdb(store, args.samples))
-                gc.collect()
-                runs["sql"].append(run_duckdb_sql(store, args.samples, countries))
-                gc.collect()
-                runs["pandas"].append(run_pandas(stored_flows, countries, args.samples))
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+        if args.threads:
+            store._db.execute(f"SET threads = {int(args.threads)}")
+        threads = store._db.execute("SELECT current_setting('threads')").fetchone()[0]  # type: ignore[index]
+        t = time.perf_counter()
+        trade.load_flows(store, flows, source="baci", file="generated", countries=countries)
+        load_s = time.perf_counter() - t
+        del flows
+        # pandas gets the very rows DuckDB reads: by default in the store's (year, importer, hs6)
+        # order; --pandas-order baci gives them in BACI's file order (year, exporter, importer, hs6)
+        stored = trade.flows_table(store).drop("source")
+        if args.pandas_order == "baci":
+            stored = stored.order_by(["year", "exporter", "importer", "hs6"])
+        stored_flows = stored.to_pyarrow()
+        for _ in range(args.repeat):  # the three sides in turn, so that machine noise hits each alike
+            gc.collect()
+            assert not store.ibis._cache_op_to_entry, "an Ibis cached table survived the previous run"
+            runs["ibis"].append(run_duckdb(store, args.samples))
+            gc.collect()
+            runs["sql"].append(run_duckdb_sql(store, args.samples, countries))
+            gc.collect()
+            runs["pandas"].append(run_pandas(stored_flows, countries, args.samples))
     # each side's run with the median total
     (d_all, d_top, d_t), (s_all, s_top, s_t), (p_all, p_top, p_t) = (
-        sorted(runs[side], key=lambda r: r[2]["total"])[len(runs[side]) // 2] for side in ("ibis", "sql", "pandas"))
+        sorted(runs[side], key=lambda r: r[2]["total"])[len(runs[side]) // 2] for side in ("ibis", "sql", "pandas")
+    )
     # the same numbers all three ways
     b = p_all.sort("market", "product")
     for other, other_top in ((d_all, d_top), (s_all, s_top)):
         a = other.sort("market", "product")
         assert a.height == b.height, (a.height, b.height)
         assert a["product"].to_list()[:1000] == b["product"].to_list()[:1000]
-        for col in ("rca", "demand", "import_growth", "china_share", "ease", "potential_usd", "untapped_usd",
-                    "score"):
+        for col in ("rca", "demand", "import_growth", "china_share", "ease", "potential_usd", "untapped_usd", "score"):
             x, y = a[col].fill_null(np.nan).to_numpy(), b[col].fill_null(np.nan).to_numpy()
             assert np.allclose(x, y, rtol=1e-9, equal_nan=True), col
         assert other_top["product"].to_list() == p_top["product"].to_list()
         assert other_top["market"].to_list() == p_top["market"].to_list()
         assert np.allclose(other_top["stability"].to_numpy(), p_top["stability"].to_numpy())
-    print(f"generated {args.rows:,} BACI-shaped rows in {gen:.1f} s; stored in user.trade_flows in {load_s:.1f} s "
-          f"(once per release, not timed below); {b.height:,} importer x product pairs ranked; "
-          f"stability: {args.samples} Dirichlet draws, top {TOP}, among the best {CANDIDATES:,} pairs; "
-          f"pandas input in {args.pandas_order} order; DuckDB threads {threads}; median of {args.repeat} runs per side "
-          f"after a warm-up on {WARM_ROWS:,} rows")
-    print(f"| {'stage':<12} | {'DuckDB (Ibis) s':>16} | {'DuckDB SQL s':>13} | {'pandas s':>10} | {'ratio':>6} |"
-          f" {'SQL ratio':>9} |")
+    print(
+        f"generated {args.rows:,} BACI-shaped rows in {gen:.1f} s; stored in user.trade_flows in {load_s:.1f} s "
+        f"(once per release, not timed below); {b.height:,} importer x product pairs ranked; "
+        f"stability: {args.samples} Dirichlet draws, top {TOP}, among the best {CANDIDATES:,} pairs; "
+        f"pandas input in {args.pandas_order} order; DuckDB threads {threads}; median of {args.repeat} runs per side "
+        f"after a warm-up on {WARM_ROWS:,} rows"
+    )
+    print(
+        f"| {'stage':<12} | {'DuckDB (Ibis) s':>16} | {'DuckDB SQL s':>13} | {'pandas s':>10} | {'ratio':>6} |"
+        f" {'SQL ratio':>9} |"
+    )
     print(f"|{'-' * 14}|{'-' * 17}:|{'-' * 14}:|{'-' * 11}:|{'-' * 7}:|{'-' * 10}:|")
     for stage in ("load", "indicators", "ranking", "names+fetch", "total", "cpu"):
         cells = []
         for side in (d_t, s_t):
-            cells.append(f"{p_t[stage] / side[stage]:>{6 if side is d_t else 9}.1f}" if side[stage] > 0 and p_t[stage] > 0
-                         else " " * (6 if side is d_t else 9))
-        print(f"| {stage:<12} | {d_t[stage]:>16.2f} | {s_t[stage]:>13.2f} | {p_t[stage]:>10.2f} | {cells[0]} |"
-              f" {cells[1]} |")
+            cells.append(
+                f"{p_t[stage] / side[stage]:>{6 if side is d_t else 9}.1f}"
+                if side[stage] > 0 and p_t[stage] > 0
+                else " " * (6 if side is d_t else 9)
+            )
+        print(
+            f"| {stage:<12} | {d_t[stage]:>16.2f} | {s_t[stage]:>13.2f} | {p_t[stage]:>10.2f} | {cells[0]} |"
+            f" {cells[1]} |"
+        )
     print(f"rows={args.rows} seconds={d_t['total']:.2f} pandas_ratio={p_t['total'] / d_t['total']:.2f}")
+
 
 if __name__ == "__main__":
     main()

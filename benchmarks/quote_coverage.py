@@ -22,8 +22,32 @@ from qiankua.costing import STATUS, decode_flags
 from qiankua.reference import load_reference
 from qiankua.services.costing import compiled_rules, fx_arrays, quote_table
 
-HEADLINE = ("US", "DE", "FR", "GB", "JP", "AU", "SG", "MY", "TH", "ID", "MX", "BR", "CA", "KR", "VN", "NL", "IT",
-            "ES", "PL", "AE", "SA", "RU", "NZ", "PH")
+HEADLINE = (
+    "US",
+    "DE",
+    "FR",
+    "GB",
+    "JP",
+    "AU",
+    "SG",
+    "MY",
+    "TH",
+    "ID",
+    "MX",
+    "BR",
+    "CA",
+    "KR",
+    "VN",
+    "NL",
+    "IT",
+    "ES",
+    "PL",
+    "AE",
+    "SA",
+    "RU",
+    "NZ",
+    "PH",
+)
 DATED = dt.date(2026, 8, 1)
 
 
@@ -33,26 +57,35 @@ def run(day: dt.date, service: str) -> pl.DataFrame:
     fx = fx_arrays(rules.currencies, day, day)
     ccy = dict(zip(rules.markets, rules.market_ccy, strict=True))
     per_cny = {m: float(fx[ccy[m]][0]) for m in HEADLINE}
-    reqs = (ref.products.select(pl.col("id").alias("product_id"), "unit_value_cny")
-            .join(pl.DataFrame({"market": list(HEADLINE)}), how="cross")
-            .with_columns(mode=pl.lit("9610"), service=pl.lit(service), platform=pl.lit("aliexpress"),
-                          date=pl.lit(day)))
-    reqs = reqs.with_columns(price=pl.col("unit_value_cny") * 3 / pl.col("market").replace_strict(
-        per_cny, return_dtype=pl.Float64)).drop("unit_value_cny")
+    reqs = (
+        ref.products.select(pl.col("id").alias("product_id"), "unit_value_cny")
+        .join(pl.DataFrame({"market": list(HEADLINE)}), how="cross")
+        .with_columns(mode=pl.lit("9610"), service=pl.lit(service), platform=pl.lit("aliexpress"), date=pl.lit(day))
+    )
+    reqs = reqs.with_columns(
+        price=pl.col("unit_value_cny") * 3 / pl.col("market").replace_strict(per_cny, return_dtype=pl.Float64)
+    ).drop("unit_value_cny")
     res = quote_table(reqs, ref, columns=("status", "flags", "reason"))
     return reqs.select("product_id", "market").with_columns(
         status=pl.Series([STATUS[s] for s in res["status"].to_list()]),
-        flags=pl.Series([";".join(decode_flags(int(f))) for f in res["flags"].to_list()]))
+        flags=pl.Series([";".join(decode_flags(int(f))) for f in res["flags"].to_list()]),
+    )
 
 
 def summary(frame: pl.DataFrame, label: str) -> float:
     n = frame.height
     ok = int((frame["status"] == "ok").sum())
-    print(f"\n## {label}: {n} quotes, ok {ok} ({ok / n:.0%}), incomplete "
-          f"{int((frame['status'] == 'incomplete').sum())}, no_rule {int((frame['status'] == 'no_rule').sum())}")
-    by_market = (frame.group_by("market").agg((pl.col("status") == "ok").mean().alias("ok_share"),
-                                               (pl.col("status") == "no_rule").sum().alias("no_rule"))
-                 .sort("market"))
+    print(
+        f"\n## {label}: {n} quotes, ok {ok} ({ok / n:.0%}), incomplete "
+        f"{int((frame['status'] == 'incomplete').sum())}, no_rule {int((frame['status'] == 'no_rule').sum())}"
+    )
+    by_market = (
+        frame.group_by("market")
+        .agg(
+            (pl.col("status") == "ok").mean().alias("ok_share"), (pl.col("status") == "no_rule").sum().alias("no_rule")
+        )
+        .sort("market")
+    )
     print("| market | ok share | no_rule |\n|---|---|---|")
     for r in by_market.iter_rows(named=True):
         print(f"| {r['market']} | {r['ok_share']:.2f} | {r['no_rule']} |")

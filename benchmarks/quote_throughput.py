@@ -42,8 +42,9 @@ def build(n: int, seed: int = 0) -> tuple[pl.DataFrame, object, dict]:
     rules = compiled_rules(ref)
     prods = expand_products(pl.DataFrame({"product_id": ref.products["id"]}), ref).drop("product_id")
     markets = [m for m in rules.markets]
-    keys = (prods.join(pl.DataFrame({"market": markets}), how="cross")
-            .join(pl.DataFrame({"mode": list(MODES)}), how="cross"))
+    keys = prods.join(pl.DataFrame({"market": markets}), how="cross").join(
+        pl.DataFrame({"mode": list(MODES)}), how="cross"
+    )
     reps = -(-n // keys.height)
     rng = np.random.default_rng(seed)
     frame = pl.concat([keys] * reps).head(n)
@@ -69,8 +70,9 @@ def build(n: int, seed: int = 0) -> tuple[pl.DataFrame, object, dict]:
 CPU = {}
 
 
-def time_ours(frame: pl.DataFrame, rules: object, fx: dict, repeat: int = 3,
-              **kw: object) -> tuple[float, pl.DataFrame]:
+def time_ours(
+    frame: pl.DataFrame, rules: object, fx: dict, repeat: int = 3, **kw: object
+) -> tuple[float, pl.DataFrame]:
     """Best wall time of ``repeat`` runs (and, in CPU, the process CPU seconds of that run)."""
     best = float("inf")
     out = None
@@ -84,7 +86,7 @@ def time_ours(frame: pl.DataFrame, rules: object, fx: dict, repeat: int = 3,
     return best, out
 
 
-_COLD = '''
+_COLD = """
 import sys, time
 sys.path.insert(0, {here!r})
 import quote_throughput as q
@@ -93,7 +95,7 @@ from qiankua.costing import quote_batch
 t0 = time.perf_counter()
 quote_batch(frame, rules, fx, solve=True, engine="kernel")
 print(time.perf_counter() - t0)
-'''
+"""
 
 
 def cold_compile_seconds() -> float:
@@ -101,8 +103,9 @@ def cold_compile_seconds() -> float:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         here = os.path.dirname(os.path.abspath(__file__))
-        out = subprocess.run([sys.executable, "-c", _COLD.format(here=here)], env=env, check=True,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _COLD.format(here=here)], env=env, check=True, capture_output=True, text=True
+        )
         return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -119,9 +122,17 @@ def time_peer(frame: pl.DataFrame, out: pl.DataFrame, n: int) -> float:
     duty_rate = np.clip(np.nan_to_num(o["duty"].to_numpy() / np.maximum(o["customs_value"].to_numpy(), 1e-9)), 0, 1)
     t0 = time.perf_counter()
     for i in range(n):
-        landed_cost.calculate(unit_price=float(unit[i]), quantity=1, freight_total=float(freight[i]),
-                              tariff_rate=float(duty_rate[i]), vat_rate=float(vat[i]), fx_rate=float(1 / fxd[i]),
-                              selling_price=float(price[i]), payment_fee_rate=0.02, currency="USD")
+        landed_cost.calculate(
+            unit_price=float(unit[i]),
+            quantity=1,
+            freight_total=float(freight[i]),
+            tariff_rate=float(duty_rate[i]),
+            vat_rate=float(vat[i]),
+            fx_rate=float(1 / fxd[i]),
+            selling_price=float(price[i]),
+            payment_fee_rate=0.02,
+            currency="USD",
+        )
     return time.perf_counter() - t0
 
 
@@ -175,11 +186,15 @@ def main() -> None:
     for name, n, secs, rate in rows:
         print(f"{name:<55} {n:>12,} {secs:>9.3f} {rate:>14,.0f}")
     cpu = CPU["kernel", False]
-    print(f"CPU: full 1M-row run used {cpu:.3f} CPU-s ({args.rows / cpu:,.0f} quotes per CPU-second; "
-          f"numpy reference {CPU['numpy', False]:.3f} CPU-s); kernel vs numpy in this run: "
-          f"{t_np / t_ours:.2f}x wall")
-    print(f"JIT: cold compile (empty cache, fresh process) {t_cold:.1f} s; "
-          f"first call in this process (cache load) {t_first:.2f} s; both excluded from the rates above")
+    print(
+        f"CPU: full 1M-row run used {cpu:.3f} CPU-s ({args.rows / cpu:,.0f} quotes per CPU-second; "
+        f"numpy reference {CPU['numpy', False]:.3f} CPU-s); kernel vs numpy in this run: "
+        f"{t_np / t_ours:.2f}x wall"
+    )
+    print(
+        f"JIT: cold compile (empty cache, fresh process) {t_cold:.1f} s; "
+        f"first call in this process (cache load) {t_first:.2f} s; both excluded from the rates above"
+    )
     print("status counts (0 ok, 1 incomplete, 2 no rule):", dict(status.iter_rows()))
     print("solved rows with a target price:", int(solved["target_price"].is_not_nan().sum()))
     print(f"quotes_per_s={ours:.0f} peer_ratio={ours / peer:.1f}")

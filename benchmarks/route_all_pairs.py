@@ -67,32 +67,42 @@ def main() -> None:
         if row["n_pareto"] != len(vecs) or exact != vecs:
             mismatches += 1
 
-    print(f"network: {len(net.node_ids)} nodes, {len(net.edges)} edges, {len(net.county_of)} counties, "
-          f"{len(net.delivery)} markets; rates on {net.on}")
+    print(
+        f"network: {len(net.node_ids)} nodes, {len(net.edges)} edges, {len(net.county_of)} counties, "
+        f"{len(net.delivery)} markets; rates on {net.on}"
+    )
     print()
     print(f"| {'phase':<44} | {'seconds':>8} |")
     print(f"|{'-' * 46}|{'-' * 10}|")
-    for label, sec in (("imports (polars, numpy, qiankua)", t_import),
-                       (f"read tables{' + validate' if args.validate else ''} + FX + build network", t_load),
-                       (f"all pairs: {pairs:,} Pareto sets", t_pairs),
-                       ("total, cold start included", total),
-                       (f"naive baseline: {len(sample)} sampled pairs", t_naive),
-                       (f"naive baseline extrapolated to {pairs:,} pairs", naive_all)):
+    for label, sec in (
+        ("imports (polars, numpy, qiankua)", t_import),
+        (f"read tables{' + validate' if args.validate else ''} + FX + build network", t_load),
+        (f"all pairs: {pairs:,} Pareto sets", t_pairs),
+        ("total, cold start included", total),
+        (f"naive baseline: {len(sample)} sampled pairs", t_naive),
+        (f"naive baseline extrapolated to {pairs:,} pairs", naive_all),
+    ):
         print(f"| {label:<44} | {sec:>8.3f} |")
     print()
-    print(f"| {'profile':<14} | {'pairs':>6} | {'mean Pareto':>11} | {'no route':>8} | {'median min CNY':>14} | "
-          f"{'median min days':>15} | {'top recommended main mode':<26} |")
+    print(
+        f"| {'profile':<14} | {'pairs':>6} | {'mean Pareto':>11} | {'no route':>8} | {'median min CNY':>14} | "
+        f"{'median min days':>15} | {'top recommended main mode':<26} |"
+    )
     print(f"|{'-' * 16}|{'-' * 8}|{'-' * 13}|{'-' * 10}|{'-' * 16}|{'-' * 17}|{'-' * 28}|")
     for name in PROFILES:
         sub = frame.filter(frame["profile"] == name)
         modes = sub["rec_main_mode"].drop_nulls().value_counts(sort=True)
         top = ", ".join(f"{m} {n}" for m, n in modes.head(2).iter_rows())
-        print(f"| {name:<14} | {sub.height:>6} | {sub['n_pareto'].mean():>11.1f} | "
-              f"{(sub['n_pareto'] == 0).sum():>8} | {sub['min_cost_cny'].median():>14,.0f} | "
-              f"{sub['min_days'].median():>15.1f} | {top:<26} |")
+        print(
+            f"| {name:<14} | {sub.height:>6} | {sub['n_pareto'].mean():>11.1f} | "
+            f"{(sub['n_pareto'] == 0).sum():>8} | {sub['min_cost_cny'].median():>14,.0f} | "
+            f"{sub['min_days'].median():>15.1f} | {top:<26} |"
+        )
     print()
-    print(f"naive per pair {per_pair * 1000:.1f} ms; fast per pair {t_pairs / pairs * 1000:.3f} ms; "
-          f"speed-up (cold start included) {naive_all / total:.0f}x; sample mismatches {mismatches}/{len(sample)}")
+    print(
+        f"naive per pair {per_pair * 1000:.1f} ms; fast per pair {t_pairs / pairs * 1000:.3f} ms; "
+        f"speed-up (cold start included) {naive_all / total:.0f}x; sample mismatches {mismatches}/{len(sample)}"
+    )
     print(f"pairs={pairs} seconds={total:.2f}")
 
 

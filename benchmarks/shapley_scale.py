@@ -40,17 +40,27 @@ def main() -> None:
     ex, t_ex = results["exact"]
     mc, t_mc = results["monte_carlo"]
     diff = [abs(float(a.share_cny - b.share_cny)) for a, b in zip(ex.exporters, mc.exporters, strict=True)]
-    covered = sum(abs(float(a.share_cny - b.share_cny)) <= (b.shapley_ci_cny or 0) + 0.01
-                  for a, b in zip(ex.exporters, mc.exporters, strict=True))
+    covered = sum(
+        abs(float(a.share_cny - b.share_cny)) <= (b.shapley_ci_cny or 0) + 0.01
+        for a, b in zip(ex.exporters, mc.exporters, strict=True)
+    )
     print(f"Shapley split of the demo week's first {args.players} exporters (pooled CNY {ex.total_pooled_cny})")
-    print("| method | wall s (whole plan) | coalitions costed | core check | in core | max abs diff vs exact CNY | exact in 95% CI |")
+    print(
+        "| method | wall s (whole plan) | coalitions costed | core check | in core | max abs diff vs exact CNY | exact in 95% CI |"
+    )
     print("|---|---:|---:|---|---|---:|---:|")
-    print(f"| exact (2^{args.players}) | {t_ex:.1f} | {ex.coalitions_evaluated} | exhaustive LP | {ex.core.in_core} | 0 | - |")
-    print(f"| Monte Carlo ({args.permutations} perms) | {t_mc:.1f} | {mc.coalitions_evaluated} | "
-          f"{'exhaustive' if mc.core.exhaustive else 'sampled'} | {mc.core.in_core} | {max(diff):.2f} | "
-          f"{covered}/{len(diff)} |")
-    print(f"exact_s={t_ex:.1f} monte_carlo_s={t_mc:.1f} ratio={t_ex / t_mc:.2f} players={args.players} "
-          f"mean_abs_diff_cny={np.mean(diff):.2f} least_core_eps_cny={ex.core.least_core_epsilon:.2f}")
+    print(
+        f"| exact (2^{args.players}) | {t_ex:.1f} | {ex.coalitions_evaluated} | exhaustive LP | {ex.core.in_core} | 0 | - |"
+    )
+    print(
+        f"| Monte Carlo ({args.permutations} perms) | {t_mc:.1f} | {mc.coalitions_evaluated} | "
+        f"{'exhaustive' if mc.core.exhaustive else 'sampled'} | {mc.core.in_core} | {max(diff):.2f} | "
+        f"{covered}/{len(diff)} |"
+    )
+    print(
+        f"exact_s={t_ex:.1f} monte_carlo_s={t_mc:.1f} ratio={t_ex / t_mc:.2f} players={args.players} "
+        f"mean_abs_diff_cny={np.mean(diff):.2f} least_core_eps_cny={ex.core.least_core_epsilon:.2f}"
+    )
 
 
 if __name__ == "__main__":

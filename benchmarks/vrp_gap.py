@@ -76,9 +76,19 @@ def run_instance(path: Path, time_limit: float, bks: float) -> dict[str, object]
     t1 = time.perf_counter()
     ort, ort_ok = ortools_cvrp(dist, demand, cap, k + max(3, k // 2), time_limit)
     took_o = time.perf_counter() - t1
-    return {"instance": path.stem, "n": n, "bks": bks, "pyvrp": round(obj), "gap": 100 * (obj - bks) / bks,
-            "feasible": res.feasible, "s": took, "ortools": ort, "ort_gap": 100 * (ort - bks) / bks,
-            "ort_ok": ort_ok, "ort_s": took_o}
+    return {
+        "instance": path.stem,
+        "n": n,
+        "bks": bks,
+        "pyvrp": round(obj),
+        "gap": 100 * (obj - bks) / bks,
+        "feasible": res.feasible,
+        "s": took,
+        "ortools": ort,
+        "ort_gap": 100 * (ort - bks) / bks,
+        "ort_ok": ort_ok,
+        "ort_s": took_o,
+    }
 
 
 def main() -> None:
@@ -92,16 +102,21 @@ def main() -> None:
         rows = [r for r in csv.DictReader(fh) if (args.dir / f"{r['instance']}.vrp").exists()]
     rows = sorted((r for r in rows if int(r["n_customers"]) <= args.max_customers), key=lambda r: int(r["n_customers"]))
     rows = rows[: args.limit] if args.limit else rows
-    print(f"CVRP {args.dir.name}: {len(rows)} instances <= {args.max_customers} customers, {args.time_limit:g} s per "
-          f"instance and solver, seed 1")
+    print(
+        f"CVRP {args.dir.name}: {len(rows)} instances <= {args.max_customers} customers, {args.time_limit:g} s per "
+        f"instance and solver, seed 1"
+    )
     print("| instance | n | BKS | qiankua (PyVRP) | gap % | feasible | s | OR-Tools GLS | gap % | s |")
     print("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|", flush=True)
     out = []
     for r in rows:
         o = run_instance(args.dir / f"{r['instance']}.vrp", args.time_limit, float(r["bks"]))
         out.append(o)
-        print(f"| {o['instance']} | {o['n']} | {o['bks']:.0f} | {o['pyvrp']} | {o['gap']:.2f} | {o['feasible']} | "
-              f"{o['s']:.1f} | {o['ortools']:.0f} | {o['ort_gap']:.2f} | {o['ort_s']:.1f} |", flush=True)
+        print(
+            f"| {o['instance']} | {o['n']} | {o['bks']:.0f} | {o['pyvrp']} | {o['gap']:.2f} | {o['feasible']} | "
+            f"{o['s']:.1f} | {o['ortools']:.0f} | {o['ort_gap']:.2f} | {o['ort_s']:.1f} |",
+            flush=True,
+        )
     g = float(np.mean([o["gap"] for o in out]))
     og = float(np.nanmean([o["ort_gap"] for o in out]))
     ratio = float(np.nanmean([o["ortools"] / o["pyvrp"] for o in out]))

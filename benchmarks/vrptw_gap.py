@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import math
 import time
 from pathlib import Path
@@ -51,28 +52,57 @@ def read_instance(path: Path) -> dict[str, object]:
     demand = [int(r[1]) for r in sections["DEMAND_SECTION"]]
     tw = [(r[1], r[2]) for r in sections["TIME_WINDOW_SECTION"]]
     dist = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1))
-    return {"dist": dist, "demand": demand, "tw": tw, "cap": int(head["CAPACITY"]),
-            "service": float(head.get("SERVICE_TIME", 0))}
+    return {
+        "dist": dist,
+        "demand": demand,
+        "tw": tw,
+        "cap": int(head["CAPACITY"]),
+        "service": float(head.get("SERVICE_TIME", 0)),
+    }
 
 
 def route_length(dist: np.ndarray, routes: list[list[int]]) -> float:
     total = 0.0
     for r in routes:
         seq = [0, *r, 0]
-        total += sum(dist[a, b] for a, b in zip(seq, seq[1:], strict=False))
+        total += sum(dist[a, b] for a, b in itertools.pairwise(seq))
     return total
 
 
 def qiankua_solve(inst: dict, time_limit: float) -> tuple[int, float, bool]:
     dist = inst["dist"]
     n = len(dist) - 1
-    stops = [PickupStop(key=str(i), site_index=i, kg=float(inst["demand"][i]), m3=0.0,
-                        tw_early_h=inst["tw"][i][0] / 360, tw_late_h=inst["tw"][i][1] / 360,
-                        service_h=inst["service"] / 360) for i in range(1, n + 1)]
-    van = Vehicle(vehicle_id="v", capacity_kg=inst["cap"], capacity_m3=1e9, count=FLEET, cost_per_km=1.0,
-                  fixed_cost=FIXED, depot=Site(key="depot", lon=0, lat=0))
-    res = solve_pickups(stops, [van], dist, dist / 360, time_limit_s=time_limit, seed=1, max_iterations=10**9,
-                        horizon_h=inst["tw"][0][1] / 360)
+    stops = [
+        PickupStop(
+            key=str(i),
+            site_index=i,
+            kg=float(inst["demand"][i]),
+            m3=0.0,
+            tw_early_h=inst["tw"][i][0] / 360,
+            tw_late_h=inst["tw"][i][1] / 360,
+            service_h=inst["service"] / 360,
+        )
+        for i in range(1, n + 1)
+    ]
+    van = Vehicle(
+        vehicle_id="v",
+        capacity_kg=inst["cap"],
+        capacity_m3=1e9,
+        count=FLEET,
+        cost_per_km=1.0,
+        fixed_cost=FIXED,
+        depot=Site(key="depot", lon=0, lat=0),
+    )
+    res = solve_pickups(
+        stops,
+        [van],
+        dist,
+        dist / 360,
+        time_limit_s=time_limit,
+        seed=1,
+        max_iterations=10**9,
+        horizon_h=inst["tw"][0][1] / 360,
+    )
     routes = [[int(k.split("#")[0]) for k in r.stops] for r in res.routes if r.stops]
     return len(routes), route_length(dist, routes), res.feasible
 
@@ -83,7 +113,7 @@ def ortools_solve(inst: dict, time_limit: float) -> tuple[int, float, bool]:
     dist = inst["dist"]
     n = len(dist)
     d10 = np.rint(dist * 10).astype(np.int64).tolist()
-    serv = int(round(inst["service"] * 10))
+    serv = round(inst["service"] * 10)
     manager = pywrapcp.RoutingIndexManager(n, FLEET, 0)
     routing = pywrapcp.RoutingModel(manager)
     arc = routing.RegisterTransitCallback(lambda i, j: d10[manager.IndexToNode(i)][manager.IndexToNode(j)])
@@ -140,8 +170,10 @@ def main() -> None:
         keep = set(args.names.split(","))
         rows = [r for r in rows if r["instance"] in keep]
     rows = rows[: args.limit] if args.limit else rows
-    print(f"VRPTW Solomon 100: {len(rows)} instances, {args.time_limit:g} s per instance and solver, seed 1, "
-          f"hierarchical objective (fixed cost {FIXED:g} per vehicle)")
+    print(
+        f"VRPTW Solomon 100: {len(rows)} instances, {args.time_limit:g} s per instance and solver, seed 1, "
+        f"hierarchical objective (fixed cost {FIXED:g} per vehicle)"
+    )
     print("| instance | BKS veh | BKS dist | qiankua veh | dist | gap % | s | OR-Tools veh | dist | gap % | s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
     out = []
@@ -153,22 +185,42 @@ def main() -> None:
         t1 = time.perf_counter()
         ov, od, ook = ortools_solve(inst, args.time_limit)
         t2 = time.perf_counter()
-        o = {"name": r["instance"], "bv": bv, "bks": bks, "qv": qv, "qd": qd, "qg": 100 * (qd - bks) / bks,
-             "qok": qok, "qs": t1 - t0, "ov": ov, "od": od, "og": 100 * (od - bks) / bks, "ook": ook, "os": t2 - t1}
+        o = {
+            "name": r["instance"],
+            "bv": bv,
+            "bks": bks,
+            "qv": qv,
+            "qd": qd,
+            "qg": 100 * (qd - bks) / bks,
+            "qok": qok,
+            "qs": t1 - t0,
+            "ov": ov,
+            "od": od,
+            "og": 100 * (od - bks) / bks,
+            "ook": ook,
+            "os": t2 - t1,
+        }
         out.append(o)
-        print(f"| {o['name']} | {bv} | {bks:.2f} | {qv}{'' if qok else '*'} | {qd:.2f} | {o['qg']:.2f} | {o['qs']:.1f} | "
-              f"{ov}{'' if ook else '*'} | {od:.2f} | {o['og']:.2f} | {o['os']:.1f} |", flush=True)
+        print(
+            f"| {o['name']} | {bv} | {bks:.2f} | {qv}{'' if qok else '*'} | {qd:.2f} | {o['qg']:.2f} | {o['qs']:.1f} | "
+            f"{ov}{'' if ook else '*'} | {od:.2f} | {o['og']:.2f} | {o['os']:.1f} |",
+            flush=True,
+        )
     g = float(np.mean([o["qg"] for o in out]))
     og = float(np.nanmean([o["og"] for o in out]))
-    print(f"vehicles over BKS: qiankua {sum(o['qv'] - o['bv'] for o in out)}, OR-Tools "
-          f"{sum(o['ov'] - o['bv'] for o in out if o['ook'])}; instances at BKS vehicle count: qiankua "
-          f"{sum(o['qv'] == o['bv'] for o in out)}, OR-Tools {sum(o['ov'] == o['bv'] for o in out)}; "
-          f"distance ratio OR-Tools / qiankua = {np.nanmean([o['od'] / o['qd'] for o in out]):.4f}")
+    print(
+        f"vehicles over BKS: qiankua {sum(o['qv'] - o['bv'] for o in out)}, OR-Tools "
+        f"{sum(o['ov'] - o['bv'] for o in out if o['ook'])}; instances at BKS vehicle count: qiankua "
+        f"{sum(o['qv'] == o['bv'] for o in out)}, OR-Tools {sum(o['ov'] == o['bv'] for o in out)}; "
+        f"distance ratio OR-Tools / qiankua = {np.nanmean([o['od'] / o['qd'] for o in out]):.4f}"
+    )
     same_q = [o["qg"] for o in out if o["qv"] == o["bv"]]
     same_o = [o["og"] for o in out if o["ov"] == o["bv"]]
-    print(f"like for like (at the BKS vehicle count): qiankua mean gap {np.mean(same_q) if same_q else float('nan'):.2f} % "
-          f"on {len(same_q)}, OR-Tools {np.mean(same_o) if same_o else float('nan'):.2f} % on {len(same_o)}; "
-          "a negative gap with more vehicles is not better than the BKS")
+    print(
+        f"like for like (at the BKS vehicle count): qiankua mean gap {np.mean(same_q) if same_q else float('nan'):.2f} % "
+        f"on {len(same_q)}, OR-Tools {np.mean(same_o) if same_o else float('nan'):.2f} % on {len(same_o)}; "
+        "a negative gap with more vehicles is not better than the BKS"
+    )
     print(f"mean_gap_pct={g:.2f} ortools_gap_pct={og:.2f} instances={len(out)}")
 
 

@@ -43,9 +43,10 @@ def _round(coords: object) -> object:
 
 def main() -> None:
     try:
+        from importlib.metadata import version
+
         import shapely
         from cnmaps import get_adm_maps
-        from importlib.metadata import version
     except ImportError:
         sys.exit("cnmaps is not installed: install the maps extra (uv sync --extra maps) to rebuild the boundaries")
 
@@ -76,13 +77,19 @@ def main() -> None:
             sys.exit(f"{adcode} vanished in simplification")
         mapping = shapely.geometry.mapping(geom)
         vertices += len(shapely.get_coordinates(geom))
-        features.append({
-            "type": "Feature",
-            "properties": {"adcode": adcode, "name_zh": row["name_zh"], "name_en": row["name_en"],
-                           "prefecture_adcode": row["parent_adcode"],
-                           "area_change": round(abs(geom.area - original.area) / original.area, 4)},
-            "geometry": {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "adcode": adcode,
+                    "name_zh": row["name_zh"],
+                    "name_en": row["name_en"],
+                    "prefecture_adcode": row["parent_adcode"],
+                    "area_change": round(abs(geom.area - original.area) / original.area, 4),
+                },
+                "geometry": {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])},
+            }
+        )
     doc = {
         "type": "FeatureCollection",
         "name": "guizhou_county_boundaries",
@@ -96,9 +103,11 @@ def main() -> None:
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     OUT.write_text(text + "\n", encoding="utf-8")
     worst = max(f["properties"]["area_change"] for f in features)
-    print(f"{OUT.relative_to(ROOT)}: {len(features)} counties, {vertices} vertices "
-          f"(from {sum(len(shapely.get_coordinates(g)) for g in raw)}), {len(text) / 1024:.0f} KiB, "
-          f"largest area change {worst:.2%}")
+    print(
+        f"{OUT.relative_to(ROOT)}: {len(features)} counties, {vertices} vertices "
+        f"(from {sum(len(shapely.get_coordinates(g)) for g in raw)}), {len(text) / 1024:.0f} KiB, "
+        f"largest area change {worst:.2%}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import pytest
 
-PURE = ["qiankua.domain", "qiankua.schema", "qiankua.exceptions", "qiankua.reference", "qiankua.i18n", "qiankua.pooling", "qiankua.costing", "qiankua.opportunity", "qiankua.routing", "qiankua.routing.tables"]
+PURE = [
+    "qiankua.domain",
+    "qiankua.schema",
+    "qiankua.exceptions",
+    "qiankua.reference",
+    "qiankua.i18n",
+    "qiankua.pooling",
+    "qiankua.costing",
+    "qiankua.opportunity",
+    "qiankua.routing",
+    "qiankua.routing.tables",
+]
 EDGE = ["duckdb", "fastapi", "nicegui", "typer", "ibis"]
 
 
@@ -26,8 +37,10 @@ def test_importing_the_cli_opens_no_database(tmp_path):
 
 def test_opportunity_indicators_import_no_database():
     """The Ibis indicator module may import ibis (backend-agnostic expressions), never duckdb or UI libraries."""
-    code = ("import sys, qiankua.opportunity.indicators; "
-            "print(','.join(m for m in ('duckdb', 'fastapi', 'nicegui', 'typer') if m in sys.modules))")
+    code = (
+        "import sys, qiankua.opportunity.indicators; "
+        "print(','.join(m for m in ('duckdb', 'fastapi', 'nicegui', 'typer') if m in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "", f"qiankua.opportunity.indicators imports {loaded}"
 
@@ -137,6 +150,7 @@ def _known(component: list[str]) -> str | None:
 
 def _package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     """The same edges between top-level parts of qiankua (``qiankua.services``, ``qiankua.report`` …)."""
+
     def top(m: str) -> str:
         return ".".join(m.split(".")[:2])
 
@@ -187,8 +201,9 @@ def test_use_cases_hold_no_report_layout():
     """Report sections are built in qiankua.report; only the demo use case, which writes the report, imports it."""
     graph = import_graph(_modules())
     services = {m for m in graph if m.startswith("qiankua.services.")}
-    importers = sorted(m for m in services if any(d == "qiankua.report" or d.startswith("qiankua.report.")
-                                                  for d in graph[m]))
+    importers = sorted(
+        m for m in services if any(d == "qiankua.report" or d.startswith("qiankua.report.") for d in graph[m])
+    )
     assert importers == ["qiankua.services.demo"]
     defining = sorted(m for m in services if "def demo_sections(" in _modules()[m].read_text(encoding="utf-8"))
     assert defining == [], f"use-case modules defining report sections: {defining}"
@@ -204,11 +219,18 @@ ENVIRON_PENDING = {"qiankua.services.accounts", "qiankua.i18n", "qiankua.api.app
 
 def _reads_environ(path: Path) -> bool:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os" \
-                and node.attr in ("environ", "getenv"):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and node.attr in ("environ", "getenv")
+        ):
             return True
-        if isinstance(node, ast.ImportFrom) and node.module == "os" and any(a.name in ("environ", "getenv")
-                                                                            for a in node.names):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and any(a.name in ("environ", "getenv") for a in node.names)
+        ):
             return True
     return False
 

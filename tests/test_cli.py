@@ -13,9 +13,24 @@ from qiankua.cli import app
 
 runner = CliRunner()
 
-COMMANDS = [[], ["data"], ["data", "validate"], ["data", "import"], ["data", "template"], ["data", "export"],
-            ["data", "list"], ["data", "fetch"], ["catalog"], ["markets"], ["demo"], ["serve"], ["quote"], ["route"],
-            ["opportunities"], ["pool"]]
+COMMANDS = [
+    [],
+    ["data"],
+    ["data", "validate"],
+    ["data", "import"],
+    ["data", "template"],
+    ["data", "export"],
+    ["data", "list"],
+    ["data", "fetch"],
+    ["catalog"],
+    ["markets"],
+    ["demo"],
+    ["serve"],
+    ["quote"],
+    ["route"],
+    ["opportunities"],
+    ["pool"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")
@@ -52,8 +67,11 @@ def test_bad_import_exits_2_lists_cells_and_writes_nothing(tmp_path: Path):
     )
     code, doc = invoke_json("--db", str(db), "data", "import", str(bad), "--table", "products", "--json")
     assert code == 2 and doc["ok"] is False
-    assert [(i["row"], i["column"]) for i in doc["issues"]] == [(3, "category"), (4, "unit_value_cny"),
-                                                                 (5, "unit_gross_kg")]
+    assert [(i["row"], i["column"]) for i in doc["issues"]] == [
+        (3, "category"),
+        (4, "unit_value_cny"),
+        (5, "unit_gross_kg"),
+    ]
     code, listing = invoke_json("--db", str(db), "data", "list", "--json")
     assert code == 0
     assert {t["table"]: t["rows"] for t in listing["tables"] if t["schema"] == "user"}["products"] == 0
@@ -62,8 +80,11 @@ def test_bad_import_exits_2_lists_cells_and_writes_nothing(tmp_path: Path):
 def test_good_import_then_export(tmp_path: Path):
     db = tmp_path / "q.duckdb"
     good = tmp_path / "p.csv"
-    good.write_text("id,name_en,name_zh,category,hs6,origin_adcode,unit,unit_value_cny,unit_gross_kg,notes\n"
-                    "my-tea,My tea,我的茶,tea,090210,522701,tin,88,0.3,=1+1\n", encoding="utf-8")
+    good.write_text(
+        "id,name_en,name_zh,category,hs6,origin_adcode,unit,unit_value_cny,unit_gross_kg,notes\n"
+        "my-tea,My tea,我的茶,tea,090210,522701,tin,88,0.3,=1+1\n",
+        encoding="utf-8",
+    )
     code, doc = invoke_json("--db", str(db), "data", "import", str(good), "--table", "products", "--json")
     assert code == 0 and doc["rows_written"] == 1
     out = tmp_path / "export.xlsx"
@@ -75,11 +96,13 @@ def test_good_import_then_export(tmp_path: Path):
 
 
 def test_template_and_reference_export(tmp_path: Path):
-    code, doc = invoke_json("data", "template", "shipments", "--format", "csv", "--out", str(tmp_path / "t.csv"),
-                            "--json")
+    code, doc = invoke_json(
+        "data", "template", "shipments", "--format", "csv", "--out", str(tmp_path / "t.csv"), "--json"
+    )
     assert code == 0 and Path(doc["path"]).read_text(encoding="utf-8-sig").startswith("货物编号 / shipment_id")
-    code, doc = invoke_json("data", "export", "--table", "divisions", "--ref", "--format", "csv",
-                            "--out", str(tmp_path / "d.csv"), "--json")
+    code, doc = invoke_json(
+        "data", "export", "--table", "divisions", "--ref", "--format", "csv", "--out", str(tmp_path / "d.csv"), "--json"
+    )
     assert code == 0 and doc["rows"] == 98
 
 
@@ -118,9 +141,20 @@ def test_serve_says_what_it_will_serve():
 
 # ---------------------------------------------------------------------------- import cycles at the edges
 
-_EDGES = ("qiankua.cli", "qiankua.commands", "qiankua.api", "qiankua.web", "qiankua.jsonio", "qiankua.plugins",
-          "qiankua.vocabulary", "qiankua.services.quoting", "qiankua.services.requests",
-          "qiankua.services.engines_view", "qiankua.services.routes_view", "qiankua.services.registry")
+_EDGES = (
+    "qiankua.cli",
+    "qiankua.commands",
+    "qiankua.api",
+    "qiankua.web",
+    "qiankua.jsonio",
+    "qiankua.plugins",
+    "qiankua.vocabulary",
+    "qiankua.services.quoting",
+    "qiankua.services.requests",
+    "qiankua.services.engines_view",
+    "qiankua.services.routes_view",
+    "qiankua.services.registry",
+)
 
 
 def _import_graph() -> dict[str, set[str]]:

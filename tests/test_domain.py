@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from qiankua.domain import Carton, Confidence, Money, Product, currency_digits, worst_confidence
 from qiankua.exceptions import CurrencyMismatchError, InvalidInputError
 
-amounts = st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False, places=6)
+amounts = st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, allow_infinity=False, places=6)
 
 
 def test_money_refuses_mixed_currency_arithmetic():
@@ -15,7 +15,7 @@ def test_money_refuses_mixed_currency_arithmetic():
     with pytest.raises(CurrencyMismatchError):
         Money(1, "CNY") + Money(1, "USD")
     with pytest.raises(CurrencyMismatchError):
-        Money(1, "CNY") < Money(2, "EUR")
+        _ = Money(1, "CNY") < Money(2, "EUR")
 
 
 @pytest.mark.parametrize(
@@ -69,8 +69,17 @@ def test_chargeable_weight_uses_the_service_divisor():
 
 
 def _product(**kw):
-    base = dict(id="p", name_en="p", name_zh="p", category="tea", hs6="090210", origin_adcode="522701",
-                unit="tin", unit_value=Money(10, "CNY"), unit_gross_kg=0.3)
+    base = dict(
+        id="p",
+        name_en="p",
+        name_zh="p",
+        category="tea",
+        hs6="090210",
+        origin_adcode="522701",
+        unit="tin",
+        unit_value=Money(10, "CNY"),
+        unit_gross_kg=0.3,
+    )
     base.update(kw)
     return Product(**base)
 

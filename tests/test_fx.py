@@ -25,13 +25,29 @@ ECB_CSV = b"""Date,USD,CNY,JPY,RUB,
 
 
 def book(**kw: object) -> FxBook:
-    pegs = pl.DataFrame({"currency": ["AED"], "anchor": ["USD"], "units_per_anchor": [3.6725],
-                         "valid_from": [D(1997, 11, 22)], "valid_to": [None], "source_id": ["peg"],
-                         "confidence": ["likely"]}, schema_overrides={"valid_to": pl.Date})
-    reference = pl.DataFrame({"currency": ["VND", "VND"], "date": [D(2025, 12, 1), D(2026, 1, 2)],
-                              "units_per_quote": [25000.0, 26000.0], "quote_currency": ["USD", "USD"],
-                              "rate_type": ["central", "central"], "source_id": ["sbv-a", "sbv-b"],
-                              "confidence": ["likely", "confirmed"]})
+    pegs = pl.DataFrame(
+        {
+            "currency": ["AED"],
+            "anchor": ["USD"],
+            "units_per_anchor": [3.6725],
+            "valid_from": [D(1997, 11, 22)],
+            "valid_to": [None],
+            "source_id": ["peg"],
+            "confidence": ["likely"],
+        },
+        schema_overrides={"valid_to": pl.Date},
+    )
+    reference = pl.DataFrame(
+        {
+            "currency": ["VND", "VND"],
+            "date": [D(2025, 12, 1), D(2026, 1, 2)],
+            "units_per_quote": [25000.0, 26000.0],
+            "quote_currency": ["USD", "USD"],
+            "rate_type": ["central", "central"],
+            "source_id": ["sbv-a", "sbv-b"],
+            "confidence": ["likely", "confirmed"],
+        }
+    )
     args: dict = {"ecb": parse_ecb_csv(ECB_CSV), "pegs": pegs, "reference": reference} | kw
     return FxBook.build(**args)
 
@@ -92,8 +108,9 @@ def test_reference_rates_cross_through_their_quote_currency():
 
 
 def test_user_rates_override_every_source_from_their_date():
-    user = pl.DataFrame({"currency": ["USD"], "valid_from": [D(2026, 1, 2)], "cny_per_unit": [7.25],
-                         "source": ["ICBC contract"]})
+    user = pl.DataFrame(
+        {"currency": ["USD"], "valid_from": [D(2026, 1, 2)], "cny_per_unit": [7.25], "source": ["ICBC contract"]}
+    )
     b = book(user=user)
     assert b.rate("USD", D(2026, 1, 1)).source == "ecb"  # before the user's first row
     mine = b.rate("USD", D(2026, 6, 1))
@@ -120,12 +137,15 @@ def test_the_ecb_file_is_read_as_ecb_publishes_it():
     assert set(frame.columns) == {"date", "currency", "per_eur"}
 
 
-@pytest.mark.parametrize(("raw", "where"), [
-    (b"Day,USD\n2026-01-01,1.1\n", "row 1, column Date"),
-    (b"Date,USD,dollar\n2026-01-01,1.1,2\n", "row 1, column 'dollar'"),
-    (b"Date,USD\n2026-01-01,1.1\n01/02/2026,1.2\n", "row 3, column Date"),
-    (b"Date,USD\n2026-01-01,-1.1\n", "column USD: expected a positive rate"),
-])
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        (b"Day,USD\n2026-01-01,1.1\n", "row 1, column Date"),
+        (b"Date,USD,dollar\n2026-01-01,1.1,2\n", "row 1, column 'dollar'"),
+        (b"Date,USD\n2026-01-01,1.1\n01/02/2026,1.2\n", "row 3, column Date"),
+        (b"Date,USD\n2026-01-01,-1.1\n", "column USD: expected a positive rate"),
+    ],
+)
 def test_a_malformed_ecb_file_names_the_row_and_column(raw, where):
     with pytest.raises(InvalidInputError, match=where):
         parse_ecb_csv(raw, file="rates.csv")

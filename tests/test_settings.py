@@ -21,8 +21,16 @@ def test_defaults_resolve_against_the_working_directory(tmp_path, monkeypatch):
 
 
 def test_variables_are_read():
-    conf = from_environ({"QIANKUA_HOME": "/srv/q", "QIANKUA_SPARK_MASTER": "spark://h:7077", "QIANKUA_PORT": "9000",
-                         "QIANKUA_ECB_URL": "http://127.0.0.1/ecb.zip", "COMTRADE_API_KEY": "", "QIANKUA_LANG": "en"})
+    conf = from_environ(
+        {
+            "QIANKUA_HOME": "/srv/q",
+            "QIANKUA_SPARK_MASTER": "spark://h:7077",
+            "QIANKUA_PORT": "9000",
+            "QIANKUA_ECB_URL": "http://127.0.0.1/ecb.zip",
+            "COMTRADE_API_KEY": "",
+            "QIANKUA_LANG": "en",
+        }
+    )
     assert conf.default_db_path == Path("/srv/q/qiankua.duckdb")
     assert conf.spark_master == "spark://h:7077" and conf.port == 9000 and conf.lang == "en"
     assert conf.ecb_url == "http://127.0.0.1/ecb.zip" and conf.comtrade_api_key is None  # empty = unset

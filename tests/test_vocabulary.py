@@ -20,8 +20,15 @@ from qiankua.i18n import LANGS
 
 # CLI options whose choices are a vocabulary (a Choice option not listed here or in _CLI_OWN fails the test)
 # (keyed "command --option" where an option name means another vocabulary in that command)
-_CLI_VOCABULARY = {"mode": v.MODES, "service": v.SERVICES, "table": v.IMPORT_TABLES, "fmt": v.FILE_FORMATS,
-                   "engine": v.TRADE_BACKENDS, "lang": LANGS, "data import --mode": v.IMPORT_MODES}
+_CLI_VOCABULARY = {
+    "mode": v.MODES,
+    "service": v.SERVICES,
+    "table": v.IMPORT_TABLES,
+    "fmt": v.FILE_FORMATS,
+    "engine": v.TRADE_BACKENDS,
+    "lang": LANGS,
+    "data import --mode": v.IMPORT_MODES,
+}
 # choices that belong to one engine's algorithm, not to a shared vocabulary (pooling's cost split and fidelity)
 _CLI_OWN = {"method", "fidelity"}
 
@@ -45,7 +52,7 @@ def test_no_label_for_a_value_the_vocabulary_lacks(kind):
 def test_import_tables_are_the_schema_user_tables_with_titles():
     from qiankua.schema import USER_TABLES
 
-    assert v.IMPORT_TABLES == tuple(USER_TABLES)
+    assert tuple(USER_TABLES) == v.IMPORT_TABLES
     for name in v.IMPORT_TABLES:
         assert USER_TABLES[name].title_zh and USER_TABLES[name].title_en, name
 
@@ -83,7 +90,7 @@ def test_engine_registries_read_the_vocabulary():
 
     names = [e.name for e in v.ENGINES]
     assert list(plugins.ENGINES) == [*names, "web"]
-    assert engines.ENGINES == {e.name: (e.zh, e.en) for e in v.ENGINES if e.page}
+    assert {e.name: (e.zh, e.en) for e in v.ENGINES if e.page} == engines.ENGINES
     assert [engine for _, engine, _ in NAV if engine] == [e.name for e in v.ENGINES if e.page]
 
 
@@ -104,8 +111,13 @@ def _openapi_enums(node: Any, path: str = "") -> list[tuple[str, list[Any]]]:
 
 
 # OpenAPI enums that are not a vocabulary: literal tags of GeoJSON and a division level
-_API_OWN = {("Feature",), ("FeatureCollection",), ("Polygon", "MultiPolygon"), ("province", "prefecture", "county"),
-            ("products", "markets", "divisions", "hubs", "provenance")}
+_API_OWN = {
+    ("Feature",),
+    ("FeatureCollection",),
+    ("Polygon", "MultiPolygon"),
+    ("province", "prefecture", "county"),
+    ("products", "markets", "divisions", "hubs", "provenance"),
+}
 
 
 def test_api_enums_are_vocabularies():
@@ -216,8 +228,12 @@ def test_web_form_options_are_vocabularies(monkeypatch, lang):
         worker.start()
         worker.join()
     by_label = dict(selects)
-    expected = {"web.quote.mode": "mode", "web.quote.service": "service", "web.quote.platform": "platform",
-                "web.data.mode": "import_mode"}
+    expected = {
+        "web.quote.mode": "mode",
+        "web.quote.service": "service",
+        "web.quote.platform": "platform",
+        "web.data.mode": "import_mode",
+    }
     for key, kind in expected.items():
         options = by_label[page.t(key)]
         assert list(options) == list(v.VOCABULARIES[kind]), key

@@ -31,8 +31,12 @@ from qiankua.i18n import LANGS, t
 from qiankua.plugins import engine_modules
 from qiankua.vocabulary import FILE_FORMATS, IMPORT_MODES, IMPORT_TABLES
 
-app = typer.Typer(help=_h("app.help"), no_args_is_help=True, add_completion=False,
-                  context_settings={"help_option_names": ["-h", "--help"]})
+app = typer.Typer(
+    help=_h("app.help"),
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 data_app = typer.Typer(help=_h("data.help"), no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
@@ -64,8 +68,11 @@ def data_validate(as_json: JsonOpt = False) -> None:
     from qiankua.services import data
 
     def show(report: Any) -> None:
-        table = RichTable("table", "rows", title=t("data.validate.ok" if report.ok else "data.validate.bad",
-                                                    state.lang, n=len(report.issues)))
+        table = RichTable(
+            "table",
+            "rows",
+            title=t("data.validate.ok" if report.ok else "data.validate.bad", state.lang, n=len(report.issues)),
+        )
         for name, rows in report.row_counts.items():
             table.add_row(name, str(rows))
         out.print(table)
@@ -91,8 +98,10 @@ def data_import(
     run(
         as_json,
         lambda: data.import_user_file(state.db, file, table.value, mode=mode.value, sheet=sheet, as_of=as_of),
-        lambda r: out.print(t("data.import.ok", state.lang, rows=r.rows_written, table=r.table, file=r.file)
-                            + (f" — ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")),
+        lambda r: out.print(
+            t("data.import.ok", state.lang, rows=r.rows_written, table=r.table, file=r.file)
+            + (f" — ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")
+        ),
         lambda r: r.to_dict(),
         status=f"{file.name} …",
     )
@@ -158,13 +167,23 @@ def data_coverage(
         lang = 0 if state.lang == "zh" else 1
         summary = result.summary()
         figures = [f for f in FIGURES if f in set(summary["figure"])]
-        table = RichTable(t("data.coverage.market", state.lang), *(FIGURES[f][lang] for f in figures),
-                          title=t("data.coverage.title", state.lang, date=result.on))
+        table = RichTable(
+            t("data.coverage.market", state.lang),
+            *(FIGURES[f][lang] for f in figures),
+            title=t("data.coverage.title", state.lang, date=result.on),
+        )
         for market in summary["market"].unique(maintain_order=True):
             cells = {r["figure"]: r for r in summary.filter(pl.col("market") == market).iter_rows(named=True)}
-            table.add_row(market, *(f"{c['confirmed']}/{c['likely']}/{c['unconfirmed']}"
-                                    + (f" [red]-{c['missing']}[/red]" if c["missing"] else "")
-                                    if (c := cells.get(f)) else "" for f in figures))
+            table.add_row(
+                market,
+                *(
+                    f"{c['confirmed']}/{c['likely']}/{c['unconfirmed']}"
+                    + (f" [red]-{c['missing']}[/red]" if c["missing"] else "")
+                    if (c := cells.get(f))
+                    else ""
+                    for f in figures
+                ),
+            )
         out.print(table)
         totals = result.to_dict()["totals"]
         out.print(t("data.coverage.totals", state.lang, **totals))
@@ -184,9 +203,13 @@ def data_update_fx(
 ) -> None:
     from qiankua.services.fx import update_fx
 
-    run(as_json, lambda: update_fx(state.db, url=url, file=file),
+    run(
+        as_json,
+        lambda: update_fx(state.db, url=url, file=file),
         lambda r: out.print(t("data.update.fx.ok", state.lang, rows=r["rows"], newest=r["newest"], source=r["source"])),
-        lambda r: r, status="ECB …")
+        lambda r: r,
+        status="ECB …",
+    )
 
 
 @data_app.command("list", help=_h("data.list.help"))
@@ -216,8 +239,9 @@ def catalog(
     run(
         as_json,
         lambda: data.catalogue(category),
-        lambda f: print_frame(f, ["id", name, "category", "hs6", "origin_adcode", "unit", "unit_value_cny",
-                                   "value_confidence"]),
+        lambda f: print_frame(
+            f, ["id", name, "category", "hs6", "origin_adcode", "unit", "unit_value_cny", "value_confidence"]
+        ),
         lambda f: {"ok": True, "products": f.to_dicts()},
     )
 
@@ -251,8 +275,14 @@ def demo(
     from qiankua.services.demo import run_demo
 
     def action() -> Any:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err, transient=True, disable=as_json) as progress:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json,
+        ) as progress:
             task = progress.add_task("…", total=None)
 
             def step(key: str) -> None:

@@ -103,9 +103,7 @@ class Money:
         if not amount.is_finite():
             raise InvalidInputError(f"Expected a finite `amount`, got {self.amount!r}.")
         if not is_known_currency(self.currency):
-            raise InvalidInputError(
-                f"Expected an ISO 4217 currency code for `currency`, got {self.currency!r}."
-            )
+            raise InvalidInputError(f"Expected an ISO 4217 currency code for `currency`, got {self.currency!r}.")
         object.__setattr__(self, "amount", amount)
 
     @classmethod
@@ -116,9 +114,7 @@ class Money:
         if not isinstance(other, Money):
             raise InvalidInputError(f"Expected Money, got {type(other).__name__}.")
         if other.currency != self.currency:
-            raise CurrencyMismatchError(
-                f"Cannot combine {self.currency} and {other.currency}; convert one first."
-            )
+            raise CurrencyMismatchError(f"Cannot combine {self.currency} and {other.currency}; convert one first.")
         return other
 
     def __add__(self, other: Money) -> Money:
@@ -386,9 +382,7 @@ class Service:
 
     def in_force(self, on: dt.date) -> bool:
         """valid_from inclusive, valid_to exclusive, open ends allowed."""
-        return (self.valid_from is None or self.valid_from <= on) and (
-            self.valid_to is None or on < self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on < self.valid_to)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

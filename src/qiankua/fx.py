@@ -42,24 +42,43 @@ SOURCES = ("none", "identity", "user", "ecb", "peg", "reference")
 _CONF = ("confirmed", "likely", "unconfirmed")
 _SRC_CODE = {s: i for i, s in enumerate(SOURCES)}
 
-_WHEN = (C(name="valid_from", zh="生效日期", kind="date", required=True), C(name="valid_to", zh="失效日期", kind="date"))
-_CITE = (C(name="source_id", zh="来源编号", required=True),
-         C(name="confidence", zh="可信度", required=True, choices=_CONF), C(name="notes", zh="备注"))
+_WHEN = (
+    C(name="valid_from", zh="生效日期", kind="date", required=True),
+    C(name="valid_to", zh="失效日期", kind="date"),
+)
+_CITE = (
+    C(name="source_id", zh="来源编号", required=True),
+    C(name="confidence", zh="可信度", required=True, choices=_CONF),
+    C(name="notes", zh="备注"),
+)
 FX_TABLE_SPECS: dict[str, TableSpec] = {
     "fx_pegs": TableSpec(
-        name="fx_pegs", title_zh="固定汇率（盯住）", title_en="Currency pegs", key=("currency", "valid_from"),
-        columns=(C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="anchor", zh="锚定币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="units_per_anchor", zh="每单位锚定币折合", kind="float", required=True, gt=0),
-                 *_WHEN, *_CITE)),
+        name="fx_pegs",
+        title_zh="固定汇率（盯住）",
+        title_en="Currency pegs",
+        key=("currency", "valid_from"),
+        columns=(
+            C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
+            C(name="anchor", zh="锚定币种", required=True, pattern=r"[A-Z]{3}"),
+            C(name="units_per_anchor", zh="每单位锚定币折合", kind="float", required=True, gt=0),
+            *_WHEN,
+            *_CITE,
+        ),
+    ),
     "fx_reference": TableSpec(
-        name="fx_reference", title_zh="官方参考汇率（欧洲央行未公布的币种）", title_en="Official reference rates (currencies ECB does not publish)",
+        name="fx_reference",
+        title_zh="官方参考汇率（欧洲央行未公布的币种）",
+        title_en="Official reference rates (currencies ECB does not publish)",
         key=("currency", "date", "quote_currency"),
-        columns=(C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="date", zh="日期", kind="date", required=True),
-                 C(name="units_per_quote", zh="每单位报价币折合", kind="float", required=True, gt=0),
-                 C(name="quote_currency", zh="报价币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="rate_type", zh="汇率类型", required=True), *_CITE)),
+        columns=(
+            C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
+            C(name="date", zh="日期", kind="date", required=True),
+            C(name="units_per_quote", zh="每单位报价币折合", kind="float", required=True, gt=0),
+            C(name="quote_currency", zh="报价币种", required=True, pattern=r"[A-Z]{3}"),
+            C(name="rate_type", zh="汇率类型", required=True),
+            *_CITE,
+        ),
+    ),
 }
 
 
@@ -89,10 +108,17 @@ class FxRate:
         return None if self.as_of is None else (self.on - self.as_of).days
 
     def to_dict(self) -> dict[str, Any]:
-        return {"currency": self.currency, "on": self.on.isoformat(), "cny_per_unit": self.cny_per_unit,
-                "as_of": self.as_of.isoformat() if self.as_of else None, "age_days": self.age_days,
-                "stale": self.stale, "source": self.source, "source_id": self.source_id or None,
-                "confidence": self.confidence}
+        return {
+            "currency": self.currency,
+            "on": self.on.isoformat(),
+            "cny_per_unit": self.cny_per_unit,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "age_days": self.age_days,
+            "stale": self.stale,
+            "source": self.source,
+            "source_id": self.source_id or None,
+            "confidence": self.confidence,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +170,24 @@ def parse_ecb_csv(raw: bytes, *, file: str = "eurofxref-hist.csv") -> pl.DataFra
     if dates.null_count():
         row = int(dates.is_null().arg_max() or 0) + 2
         raise InvalidInputError(f"{file}, row {row}, column Date: expected YYYY-MM-DD, got {wide['Date'][row - 2]!r}.")
-    long = (wide.with_columns(Date=dates).unpivot(index="Date", variable_name="currency", value_name="v")
-            .with_columns(pl.col("v").str.strip_chars()))
+    long = (
+        wide.with_columns(Date=dates)
+        .unpivot(index="Date", variable_name="currency", value_name="v")
+        .with_columns(pl.col("v").str.strip_chars())
+    )
     value = long["v"].cast(pl.Float64, strict=False)
     wrong = long["v"].is_not_null() & (long["v"] != "N/A") & (long["v"] != "") & (value.is_null() | (value <= 0))
     if wrong.any():
         r = long.filter(wrong).row(0, named=True)
-        raise InvalidInputError(f"{file}, date {r['Date']}, column {r['currency']}: expected a positive rate, got {r['v']!r}.")
-    return (long.with_columns(per_eur=value).drop_nulls("per_eur").select(
-        pl.col("Date").alias("date"), "currency", "per_eur").sort("currency", "date"))
+        raise InvalidInputError(
+            f"{file}, date {r['Date']}, column {r['currency']}: expected a positive rate, got {r['v']!r}."
+        )
+    return (
+        long.with_columns(per_eur=value)
+        .drop_nulls("per_eur")
+        .select(pl.col("Date").alias("date"), "currency", "per_eur")
+        .sort("currency", "date")
+    )
 
 
 def parse_ecb_zip(raw: bytes, *, file: str = "eurofxref-hist.zip") -> pl.DataFrame:
@@ -182,8 +217,15 @@ class FxBook:
     # ---- building -----------------------------------------------------------------------
 
     @classmethod
-    def build(cls, *, ecb: pl.DataFrame, pegs: pl.DataFrame | None = None, reference: pl.DataFrame | None = None,
-              user: pl.DataFrame | None = None, ecb_source_id: str = "ecb-eurofxref-hist") -> FxBook:
+    def build(
+        cls,
+        *,
+        ecb: pl.DataFrame,
+        pegs: pl.DataFrame | None = None,
+        reference: pl.DataFrame | None = None,
+        user: pl.DataFrame | None = None,
+        ecb_source_id: str = "ecb-eurofxref-hist",
+    ) -> FxBook:
         """``ecb``: long rows ``date, currency, per_eur`` (:func:`parse_ecb_csv`); ``pegs`` and
         ``reference``: the reference tables (:data:`FX_TABLE_SPECS`); ``user``: the user's
         ``fx_rates`` (``currency, valid_from, cny_per_unit`` [, ``source``])."""
@@ -197,42 +239,76 @@ class FxBook:
                 ecb_last = newest if isinstance(newest, dt.date) else None
                 # CNY per unit of X on a day = (CNY per EUR) / (X per EUR), both published that day
                 crossed = ecb.join(cny, on="date", how="inner").with_columns(
-                    v=pl.col("cny_per_eur") / pl.col("per_eur"))
-                crossed = pl.concat([crossed, cny.with_columns(currency=pl.lit("EUR"), per_eur=pl.lit(1.0),
-                                                               v=pl.col("cny_per_eur")).select(crossed.columns)])
+                    v=pl.col("cny_per_eur") / pl.col("per_eur")
+                )
+                crossed = pl.concat(
+                    [
+                        crossed,
+                        cny.with_columns(currency=pl.lit("EUR"), per_eur=pl.lit(1.0), v=pl.col("cny_per_eur")).select(
+                            crossed.columns
+                        ),
+                    ]
+                )
                 for (ccy,), part in crossed.filter(pl.col("currency") != "CNY").group_by("currency"):
                     part = part.sort("date")
                     days = part["date"].cast(pl.Int32).to_numpy().astype(np.int64)
                     series[str(ccy)] = _Series(
-                        days=days, cny=part["v"].to_numpy(), conf=np.zeros(len(days), np.int8),
-                        ids=(ecb_source_id,) * len(days), source="ecb",
-                        open_ended=part["date"].max() == ecb_last)
+                        days=days,
+                        cny=part["v"].to_numpy(),
+                        conf=np.zeros(len(days), np.int8),
+                        ids=(ecb_source_id,) * len(days),
+                        source="ecb",
+                        open_ended=part["date"].max() == ecb_last,
+                    )
         ref: dict[str, _Series] = {}
         ref_quote: dict[str, str] = {}
         if reference is not None and reference.height:
-            for (ccy, quote), part in reference.sort("date").group_by("currency", "quote_currency", maintain_order=True):
+            for (ccy, quote), part in reference.sort("date").group_by(
+                "currency", "quote_currency", maintain_order=True
+            ):
                 if str(ccy) in ref:
-                    raise InvalidInputError(f"fx_reference: {ccy} is quoted against both {ref_quote[str(ccy)]} and {quote};"
-                                            " expected one quote currency per currency.")
+                    raise InvalidInputError(
+                        f"fx_reference: {ccy} is quoted against both {ref_quote[str(ccy)]} and {quote};"
+                        " expected one quote currency per currency."
+                    )
                 days = part["date"].cast(pl.Int32).to_numpy().astype(np.int64)
                 ref[str(ccy)] = _Series(
-                    days=days, cny=1.0 / part["units_per_quote"].cast(pl.Float64).to_numpy(),  # quote units per unit
+                    days=days,
+                    cny=1.0 / part["units_per_quote"].cast(pl.Float64).to_numpy(),  # quote units per unit
                     conf=np.array([_CONF.index(c) for c in part["confidence"]], np.int8),
-                    ids=tuple(part["source_id"].to_list()), source="reference")
+                    ids=tuple(part["source_id"].to_list()),
+                    source="reference",
+                )
                 ref_quote[str(ccy)] = str(quote)
         mine: dict[str, _Series] = {}
         if user is not None and user.height:
             for (ccy,), part in user.sort("valid_from").group_by("currency", maintain_order=True):
                 part = part.unique("valid_from", keep="last", maintain_order=True)
                 days = part["valid_from"].cast(pl.Int32).to_numpy().astype(np.int64)
-                label = (part["source"].fill_null("user").to_list() if "source" in part.columns
-                         else ["user"] * len(days))
-                mine[str(ccy)] = _Series(days=days, cny=part["cny_per_unit"].cast(pl.Float64).to_numpy(),
-                                         conf=np.zeros(len(days), np.int8), ids=tuple(label), source="user",
-                                         ages=False)
-        pegs = pegs if pegs is not None else pl.DataFrame(
-            schema={"currency": pl.String, "anchor": pl.String, "units_per_anchor": pl.Float64,
-                    "valid_from": pl.Date, "valid_to": pl.Date, "source_id": pl.String, "confidence": pl.String})
+                label = part["source"].fill_null("user").to_list() if "source" in part.columns else ["user"] * len(days)
+                mine[str(ccy)] = _Series(
+                    days=days,
+                    cny=part["cny_per_unit"].cast(pl.Float64).to_numpy(),
+                    conf=np.zeros(len(days), np.int8),
+                    ids=tuple(label),
+                    source="user",
+                    ages=False,
+                )
+        pegs = (
+            pegs
+            if pegs is not None
+            else pl.DataFrame(
+                schema={
+                    "currency": pl.String,
+                    "anchor": pl.String,
+                    "units_per_anchor": pl.Float64,
+                    "valid_from": pl.Date,
+                    "valid_to": pl.Date,
+                    "source_id": pl.String,
+                    "confidence": pl.String,
+                }
+            )
+        )
         return cls(ecb=series, pegs=pegs, reference=ref, reference_quote=ref_quote, user=mine, ecb_last=ecb_last)
 
     # ---- resolving ----------------------------------------------------------------------
@@ -257,9 +333,15 @@ class FxBook:
         if depth > 3:
             raise InvalidInputError(f"FX: the pegs and reference rates for {ccy} go round in a circle.")
         days = np.arange(d0, d1 + 1, dtype=np.int64)
-        out = Daily(first=_date(d0), cny=np.full(n, np.nan), as_of=np.full(n, -1, np.int64),
-                    stale=np.zeros(n, bool), source=np.zeros(n, np.int8), conf=np.full(n, 2, np.int8),
-                    ids=np.full(n, "", dtype=object))
+        out = Daily(
+            first=_date(d0),
+            cny=np.full(n, np.nan),
+            as_of=np.full(n, -1, np.int64),
+            stale=np.zeros(n, bool),
+            source=np.zeros(n, np.int8),
+            conf=np.full(n, 2, np.int8),
+            ids=np.full(n, "", dtype=object),
+        )
         if ccy == "CNY":
             out.cny[:] = 1.0
             out.as_of[:] = days
@@ -316,9 +398,16 @@ class FxBook:
         """The rate for one currency on one day."""
         d = self.daily(currency, on, on)
         value = float(d.cny[0])
-        return FxRate(currency=currency, on=on, cny_per_unit=None if np.isnan(value) else value,
-                      as_of=None if d.as_of[0] < 0 else _date(int(d.as_of[0])), source=SOURCES[int(d.source[0])],
-                      source_id=str(d.ids[0]), confidence=_CONF[int(d.conf[0])], stale=bool(d.stale[0]))
+        return FxRate(
+            currency=currency,
+            on=on,
+            cny_per_unit=None if np.isnan(value) else value,
+            as_of=None if d.as_of[0] < 0 else _date(int(d.as_of[0])),
+            source=SOURCES[int(d.source[0])],
+            source_id=str(d.ids[0]),
+            confidence=_CONF[int(d.conf[0])],
+            stale=bool(d.stale[0]),
+        )
 
     def convert(self, amount: float, src: str, dst: str, on: dt.date) -> float | None:
         """``amount`` of ``src`` in ``dst`` on ``on`` through CNY; None when either has no rate."""
@@ -327,8 +416,13 @@ class FxBook:
         a, b = self.rate(src, on).cny_per_unit, self.rate(dst, on).cny_per_unit
         return None if a is None or b is None else amount * a / b
 
-    def arrays(self, currencies: list[str] | tuple[str, ...], first: dt.date, last: dt.date,
-               overrides: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+    def arrays(
+        self,
+        currencies: list[str] | tuple[str, ...],
+        first: dt.date,
+        last: dt.date,
+        overrides: dict[str, float] | None = None,
+    ) -> dict[str, np.ndarray]:
         """The costing engine's FX input: CNY per unit of each currency for every day in [first, last]
         (NaN where none), ``_day0`` (epoch day of ``first``), ``_stale`` (bool per day: any listed
         currency stale) and ``_stale:<CCY>`` per currency. ``overrides`` (currency -> CNY per unit) win."""

@@ -65,8 +65,13 @@ def to_json(doc: Any, *, indent: bool = False) -> bytes:
             return orjson.dumps(doc, default=_default, option=option)
         except TypeError:  # e.g. an integer wider than 64 bits: the slower path knows it
             pass
-    return json.dumps(finite(doc), ensure_ascii=False, allow_nan=False, indent=2 if indent else None,
-                      separators=(",", ": ") if indent else (",", ":")).encode()
+    return json.dumps(
+        finite(doc),
+        ensure_ascii=False,
+        allow_nan=False,
+        indent=2 if indent else None,
+        separators=(",", ": ") if indent else (",", ":"),
+    ).encode()
 
 
 def dumps(doc: Any, *, indent: bool = False) -> str:

@@ -29,4 +29,3 @@ def engine_modules(package: str, engines: tuple[str, ...] = ENGINES) -> Iterator
                 raise  # the engine exists but something it imports is missing: say so
             continue
         yield engine, module
-

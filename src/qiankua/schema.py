@@ -28,11 +28,11 @@ from qiankua.exceptions import CellIssue, InvalidInputError
 from qiankua.vocabulary import MODES, SERVICES, SPECIFIC_UNITS
 
 __all__ = [
-    "ColumnSpec",
-    "TableSpec",
+    "REFERENCE_TABLES",
     "TABLES",
     "USER_TABLES",
-    "REFERENCE_TABLES",
+    "ColumnSpec",
+    "TableSpec",
     "table_spec",
 ]
 
@@ -252,15 +252,20 @@ class TableSpec:
         """Every accepted header (normalised) -> column name: English, Chinese, or both."""
         aliases: dict[str, str] = {}
         for col in self.columns:
-            for label in (col.name, col.zh, col.header, f"{col.zh}/{col.name}", f"{col.zh}（{col.name}）", f"{col.zh}({col.name})"):
+            for label in (
+                col.name,
+                col.zh,
+                col.header,
+                f"{col.zh}/{col.name}",
+                f"{col.zh}（{col.name}）",
+                f"{col.zh}({col.name})",
+            ):
                 aliases[normalise_header(label)] = col.name
         return aliases
 
     @cached_property
     def model(self) -> type[BaseModel]:
-        fields: dict[str, Any] = {
-            col.name: (col.annotation(), ... if col.required else None) for col in self.columns
-        }
+        fields: dict[str, Any] = {col.name: (col.annotation(), ... if col.required else None) for col in self.columns}
         config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=False)
         return create_model(f"{self.name.title().replace('_', '')}Row", __config__=config, **fields)
 
@@ -345,9 +350,7 @@ class TableSpec:
 
     def frame(self, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
         """A typed polars frame with exactly this table's columns, in order."""
-        return pl.DataFrame(
-            {c.name: [r.get(c.name) for r in rows] for c in self.columns}, schema=self.polars_schema()
-        )
+        return pl.DataFrame({c.name: [r.get(c.name) for r in rows] for c in self.columns}, schema=self.polars_schema())
 
 
 def normalise_header(text: str) -> str:
@@ -416,8 +419,16 @@ MARKETS = TableSpec(
             zh="区域",
             required=True,
             choices=(
-                "east_asia", "southeast_asia", "south_asia", "central_asia", "west_asia",
-                "europe", "north_america", "latin_america", "oceania", "africa",
+                "east_asia",
+                "southeast_asia",
+                "south_asia",
+                "central_asia",
+                "west_asia",
+                "europe",
+                "north_america",
+                "latin_america",
+                "oceania",
+                "africa",
             ),
         ),
         C(name="customs_union", zh="关税同盟"),
@@ -473,15 +484,32 @@ HUBS = TableSpec(
 )
 
 _CATEGORIES = (
-    "baijiu", "tea", "condiment", "fruit_fresh", "fruit_processed", "herbal", "food_other",
-    "silver_jewellery", "textile_craft", "instrument", "lacquer_craft", "bamboo_craft", "other",
+    "baijiu",
+    "tea",
+    "condiment",
+    "fruit_fresh",
+    "fruit_processed",
+    "herbal",
+    "food_other",
+    "silver_jewellery",
+    "textile_craft",
+    "instrument",
+    "lacquer_craft",
+    "bamboo_craft",
+    "other",
 )
 
 
 def _product_columns(reference: bool) -> tuple[ColumnSpec, ...]:
     return (
-        C(name="id", zh="产品编号", required=True, pattern=r"[a-z0-9][a-z0-9._-]*",
-          help_en="lowercase slug, e.g. duyun-maojian-250g", help_zh="小写字母、数字和连字符"),
+        C(
+            name="id",
+            zh="产品编号",
+            required=True,
+            pattern=r"[a-z0-9][a-z0-9._-]*",
+            help_en="lowercase slug, e.g. duyun-maojian-250g",
+            help_zh="小写字母、数字和连字符",
+        ),
         C(name="name_en", zh="英文名称", required=True),
         C(name="name_zh", zh="中文名称", required=True),
         C(name="category", zh="品类", required=True, choices=_CATEGORIES),
@@ -607,8 +635,11 @@ def _rd(name: str, zh: str, **kw: Any) -> ColumnSpec:
     return C(name=name, zh=zh, **kw)
 
 
-_RSRC = (_rd("source_id", "来源编号", required=True), _rd("confidence", "可信度", required=True, choices=CONFIDENCE_LEVELS),
-        _rd("notes", "备注"))
+_RSRC = (
+    _rd("source_id", "来源编号", required=True),
+    _rd("confidence", "可信度", required=True, choices=CONFIDENCE_LEVELS),
+    _rd("notes", "备注"),
+)
 _RWIN = (_rd("valid_from", "生效日", kind="date"), _rd("valid_to", "失效日", kind="date"))
 
 
@@ -622,69 +653,162 @@ def _rb(name: str, zh: str) -> ColumnSpec:
 
 RULE_TABLES: dict[str, TableSpec] = {
     "tax_regimes": TableSpec(
-        name="tax_regimes", title_zh="低值进口制度", title_en="Low-value import regimes", key=("regime_id",),
-        columns=(_rd("regime_id", "规则编号", required=True), _rd("regime", "制度区域", required=True),
-                 _rd("channel", "渠道", required=True, choices=("any", "postal")), *_RWIN,
-                 _rd("threshold_currency", "门槛币种", required=True, pattern=r"[A-Z]{3}"),
-                 _rf("duty_de_minimis", "关税起征点"), _rf("vat_de_minimis", "增值税起征点"), _rf("lvg_ceiling", "低值商品上限"),
-                 _rb("lvg_excise_excluded", "消费税商品除外"),
-                 _rd("above_collector", "超限征收方", required=True, choices=("border", "platform")),
-                 _rd("valuation", "完税价格基础", required=True, choices=("cif", "fob")),
-                 _rf("flat_rate", "综合税率"), _rf("flat_floor", "综合税下限"), _rf("flat_ceiling", "综合税上限"),
-                 _rf("flat_rate_high", "高档税率"), _rf("flat_high_ceiling", "高档上限"), _rf("flat_high_deduction", "高档扣减"),
-                 _rb("flat_on_excess", "仅超额部分"), _rf("flat_min_per_kg", "每公斤最低"), _rb("flat_covers_vat", "含增值税"),
-                 _rb("flat_covers_excise", "含消费税"),
-                 _rf("per_item_duty", "每件关税"), _rf("handling_fee", "手续费"), _rb("vat_gross_up", "价内税"), *_RSRC)),
+        name="tax_regimes",
+        title_zh="低值进口制度",
+        title_en="Low-value import regimes",
+        key=("regime_id",),
+        columns=(
+            _rd("regime_id", "规则编号", required=True),
+            _rd("regime", "制度区域", required=True),
+            _rd("channel", "渠道", required=True, choices=("any", "postal")),
+            *_RWIN,
+            _rd("threshold_currency", "门槛币种", required=True, pattern=r"[A-Z]{3}"),
+            _rf("duty_de_minimis", "关税起征点"),
+            _rf("vat_de_minimis", "增值税起征点"),
+            _rf("lvg_ceiling", "低值商品上限"),
+            _rb("lvg_excise_excluded", "消费税商品除外"),
+            _rd("above_collector", "超限征收方", required=True, choices=("border", "platform")),
+            _rd("valuation", "完税价格基础", required=True, choices=("cif", "fob")),
+            _rf("flat_rate", "综合税率"),
+            _rf("flat_floor", "综合税下限"),
+            _rf("flat_ceiling", "综合税上限"),
+            _rf("flat_rate_high", "高档税率"),
+            _rf("flat_high_ceiling", "高档上限"),
+            _rf("flat_high_deduction", "高档扣减"),
+            _rb("flat_on_excess", "仅超额部分"),
+            _rf("flat_min_per_kg", "每公斤最低"),
+            _rb("flat_covers_vat", "含增值税"),
+            _rb("flat_covers_excise", "含消费税"),
+            _rf("per_item_duty", "每件关税"),
+            _rf("handling_fee", "手续费"),
+            _rb("vat_gross_up", "价内税"),
+            *_RSRC,
+        ),
+    ),
     "vat_rates": TableSpec(
-        name="vat_rates", title_zh="增值税率", title_en="VAT/GST rates", key=("market", "valid_from"),
-        columns=(_rd("market", "市场", required=True, pattern=r"[A-Z]{2}"), *_RWIN,
-                 C(name="standard_rate", zh="标准税率", kind="float", ge=0, le=1, required=True),
-                 C(name="food_rate", zh="食品税率", kind="float", ge=0, le=1), *_RSRC)),
+        name="vat_rates",
+        title_zh="增值税率",
+        title_en="VAT/GST rates",
+        key=("market", "valid_from"),
+        columns=(
+            _rd("market", "市场", required=True, pattern=r"[A-Z]{2}"),
+            *_RWIN,
+            C(name="standard_rate", zh="标准税率", kind="float", ge=0, le=1, required=True),
+            C(name="food_rate", zh="食品税率", kind="float", ge=0, le=1),
+            *_RSRC,
+        ),
+    ),
     "tariffs": TableSpec(
-        name="tariffs", title_zh="关税税目", title_en="Tariff lines", key=("area", "hs_prefix", "agreement", "valid_from"),
-        columns=(_rd("area", "关税区", required=True), _rd("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=6),
-                 _rd("agreement", "协定", required=True), C(name="rate", zh="税率", kind="float", ge=0, le=10),
-                 _rf("specific", "从量税"), _rd("specific_unit", "从量单位", choices=SPECIFIC_UNITS),
-                 _rd("specific_currency", "从量币种", pattern=r"[A-Z]{3}"),
-                 _rf("min_per_kg", "每公斤最低"), _rd("national_line", "本国税号"), *_RWIN, *_RSRC)),
+        name="tariffs",
+        title_zh="关税税目",
+        title_en="Tariff lines",
+        key=("area", "hs_prefix", "agreement", "valid_from"),
+        columns=(
+            _rd("area", "关税区", required=True),
+            _rd("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=6),
+            _rd("agreement", "协定", required=True),
+            C(name="rate", zh="税率", kind="float", ge=0, le=10),
+            _rf("specific", "从量税"),
+            _rd("specific_unit", "从量单位", choices=SPECIFIC_UNITS),
+            _rd("specific_currency", "从量币种", pattern=r"[A-Z]{3}"),
+            _rf("min_per_kg", "每公斤最低"),
+            _rd("national_line", "本国税号"),
+            *_RWIN,
+            *_RSRC,
+        ),
+    ),
     "tariff_layers": TableSpec(
-        name="tariff_layers", title_zh="附加关税", title_en="Additional duty layers",
-        columns=(_rd("area", "关税区", required=True), _rd("hs_prefix", "HS前缀", pattern=r"\d{2,10}", pad=6),
-                 _rd("layer", "层", required=True), C(name="rate", zh="税率", kind="float", ge=0, le=10), *_RWIN, *_RSRC)),
+        name="tariff_layers",
+        title_zh="附加关税",
+        title_en="Additional duty layers",
+        columns=(
+            _rd("area", "关税区", required=True),
+            _rd("hs_prefix", "HS前缀", pattern=r"\d{2,10}", pad=6),
+            _rd("layer", "层", required=True),
+            C(name="rate", zh="税率", kind="float", ge=0, le=10),
+            *_RWIN,
+            *_RSRC,
+        ),
+    ),
     "excise": TableSpec(
-        name="excise", title_zh="消费税", title_en="Excise",
-        columns=(_rd("area", "区域", required=True), _rd("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}"),
-                 _rf("per_lpa", "每升纯酒精"), _rf("ad_valorem", "从价"), _rd("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
-                 *_RWIN, *_RSRC)),
+        name="excise",
+        title_zh="消费税",
+        title_en="Excise",
+        columns=(
+            _rd("area", "区域", required=True),
+            _rd("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}"),
+            _rf("per_lpa", "每升纯酒精"),
+            _rf("ad_valorem", "从价"),
+            _rd("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
+            *_RWIN,
+            *_RSRC,
+        ),
+    ),
     "export_rebates": TableSpec(
-        name="export_rebates", title_zh="出口退税", title_en="Export rebates",
-        columns=(_rd("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=4),
-                 C(name="cn_vat_rate", zh="国内增值税率", kind="float", ge=0, le=1, required=True),
-                 C(name="rebate_rate", zh="退税率", kind="float", ge=0, le=1, required=True),
-                 C(name="ct_rate", zh="消费税率", kind="float", ge=0, le=1), _rf("ct_per_kg", "消费税每公斤"), *_RWIN, *_RSRC)),
+        name="export_rebates",
+        title_zh="出口退税",
+        title_en="Export rebates",
+        columns=(
+            _rd("hs_prefix", "HS前缀", required=True, pattern=r"\d{2,10}", pad=4),
+            C(name="cn_vat_rate", zh="国内增值税率", kind="float", ge=0, le=1, required=True),
+            C(name="rebate_rate", zh="退税率", kind="float", ge=0, le=1, required=True),
+            C(name="ct_rate", zh="消费税率", kind="float", ge=0, le=1),
+            _rf("ct_per_kg", "消费税每公斤"),
+            *_RWIN,
+            *_RSRC,
+        ),
+    ),
     "export_modes": TableSpec(
-        name="export_modes", title_zh="监管方式", title_en="Customs modes", key=("mode",),
-        columns=(_rd("mode", "监管方式", required=True, choices=MODES), _rb("carries_origin_certificate", "可附原产地证"),
-                 _rb("invoices_default", "默认有票"), _rd("rebate", "退税"), _rb("pilot_zone_exemption", "综试区无票免税"),
-                 _rb("pre_rebate", "离境即退"), *_RSRC)),
+        name="export_modes",
+        title_zh="监管方式",
+        title_en="Customs modes",
+        key=("mode",),
+        columns=(
+            _rd("mode", "监管方式", required=True, choices=MODES),
+            _rb("carries_origin_certificate", "可附原产地证"),
+            _rb("invoices_default", "默认有票"),
+            _rd("rebate", "退税"),
+            _rb("pilot_zone_exemption", "综试区无票免税"),
+            _rb("pre_rebate", "离境即退"),
+            *_RSRC,
+        ),
+    ),
     "channel_fees": TableSpec(
-        name="channel_fees", title_zh="平台费用", title_en="Channel fees",
-        columns=(_rd("platform", "平台", required=True), _rd("market_scope", "市场范围", required=True),
-                 _rd("category_group", "品类组", required=True), *_RWIN, _rf("tier_limit", "阶梯上限"),
-                 C(name="rate_below", zh="阶梯内费率", kind="float", ge=0, le=1, required=True),
-                 C(name="rate_above", zh="阶梯外费率", kind="float", ge=0, le=1, required=True),
-                 _rd("tier_mode", "阶梯方式", required=True, choices=("whole", "portion")), _rf("min_fee", "最低佣金"),
-                 _rd("fee_currency", "币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="payment_rate", zh="支付费率", kind="float", ge=0, le=1),
-                 C(name="returns_rate", zh="退货准备金率", kind="float", ge=0, le=1), *_RSRC)),
+        name="channel_fees",
+        title_zh="平台费用",
+        title_en="Channel fees",
+        columns=(
+            _rd("platform", "平台", required=True),
+            _rd("market_scope", "市场范围", required=True),
+            _rd("category_group", "品类组", required=True),
+            *_RWIN,
+            _rf("tier_limit", "阶梯上限"),
+            C(name="rate_below", zh="阶梯内费率", kind="float", ge=0, le=1, required=True),
+            C(name="rate_above", zh="阶梯外费率", kind="float", ge=0, le=1, required=True),
+            _rd("tier_mode", "阶梯方式", required=True, choices=("whole", "portion")),
+            _rf("min_fee", "最低佣金"),
+            _rd("fee_currency", "币种", required=True, pattern=r"[A-Z]{3}"),
+            C(name="payment_rate", zh="支付费率", kind="float", ge=0, le=1),
+            C(name="returns_rate", zh="退货准备金率", kind="float", ge=0, le=1),
+            *_RSRC,
+        ),
+    ),
     "logistics_rates_fallback": TableSpec(
-        name="logistics_rates_fallback", title_zh="物流备用费率", title_en="Fallback logistics rates",
-        columns=(_rd("service", "服务", required=True, choices=SERVICES), _rd("zone", "区域", required=True),
-                 _rf("per_kg", "每公斤"), _rf("per_item", "每件"), _rd("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
-                 C(name="divisor", zh="体积系数", kind="float", ge=1), _rf("first_mile_per_kg", "头程每公斤"), *_RSRC)),
+        name="logistics_rates_fallback",
+        title_zh="物流备用费率",
+        title_en="Fallback logistics rates",
+        columns=(
+            _rd("service", "服务", required=True, choices=SERVICES),
+            _rd("zone", "区域", required=True),
+            _rf("per_kg", "每公斤"),
+            _rf("per_item", "每件"),
+            _rd("currency", "币种", required=True, pattern=r"[A-Z]{3}"),
+            C(name="divisor", zh="体积系数", kind="float", ge=1),
+            _rf("first_mile_per_kg", "头程每公斤"),
+            *_RSRC,
+        ),
+    ),
 }
-
-
 
 
 def _user_rule_table(name: str, rule: str, key: tuple[str, ...], title_zh: str, title_en: str) -> TableSpec:
@@ -694,18 +818,29 @@ def _user_rule_table(name: str, rule: str, key: tuple[str, ...], title_zh: str, 
     spec = RULE_TABLES[rule]
     cols = [c for c in spec.columns if c.name not in ("source_id", "confidence", "notes")]
     cols = [C(name=c.name, zh=c.zh, kind=c.kind, required=True) if c.name == "valid_from" else c for c in cols]
-    cols += [C(name="source", zh="来源", required=True, help_en="document, schedule or contract the figure comes from"),
-             C(name="confidence", zh="可信度", choices=CONFIDENCE_LEVELS), C(name="notes", zh="备注")]
+    cols += [
+        C(name="source", zh="来源", required=True, help_en="document, schedule or contract the figure comes from"),
+        C(name="confidence", zh="可信度", choices=CONFIDENCE_LEVELS),
+        C(name="notes", zh="备注"),
+    ]
     return TableSpec(name=name, title_zh=title_zh, title_en=title_en, key=key, columns=tuple(cols))
 
 
 # user table -> the rule table its rows override
 USER_RULE_TABLES: dict[str, str] = {"tariffs": "tariffs", "excise": "excise", "fees": "channel_fees"}
-USER_TARIFFS = _user_rule_table("tariffs", "tariffs", ("area", "hs_prefix", "agreement", "valid_from"), "我的关税税率",
-                                "My tariff lines")
-USER_EXCISE = _user_rule_table("excise", "excise", ("area", "hs_prefix", "valid_from"), "我的消费税率", "My excise rates")
-USER_FEES = _user_rule_table("fees", "channel_fees", ("platform", "market_scope", "category_group", "valid_from"),
-                             "我的平台费率", "My platform fees")
+USER_TARIFFS = _user_rule_table(
+    "tariffs", "tariffs", ("area", "hs_prefix", "agreement", "valid_from"), "我的关税税率", "My tariff lines"
+)
+USER_EXCISE = _user_rule_table(
+    "excise", "excise", ("area", "hs_prefix", "valid_from"), "我的消费税率", "My excise rates"
+)
+USER_FEES = _user_rule_table(
+    "fees",
+    "channel_fees",
+    ("platform", "market_scope", "category_group", "valid_from"),
+    "我的平台费率",
+    "My platform fees",
+)
 
 FX_RATES = TableSpec(
     name="fx_rates",
@@ -715,16 +850,21 @@ FX_RATES = TableSpec(
     columns=(
         C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
         C(name="valid_from", zh="生效日期", kind="date", required=True),
-        C(name="cny_per_unit", zh="每单位折合人民币", kind="float", required=True, gt=0,
-          help_en="CNY per 1 unit of the currency", help_zh="1 单位该币种折合人民币元"),
+        C(
+            name="cny_per_unit",
+            zh="每单位折合人民币",
+            kind="float",
+            required=True,
+            gt=0,
+            help_en="CNY per 1 unit of the currency",
+            help_zh="1 单位该币种折合人民币元",
+        ),
         C(name="source", zh="来源", help_en="bank, contract or agent the rate comes from"),
         C(name="notes", zh="备注"),
     ),
 )
 
-REFERENCE_TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (MARKETS, DIVISIONS, HUBS, PRODUCTS)
-}
+REFERENCE_TABLES: dict[str, TableSpec] = {t.name: t for t in (MARKETS, DIVISIONS, HUBS, PRODUCTS)}
 USER_TABLES: dict[str, TableSpec] = {
     t.name: t for t in (USER_PRODUCTS, FREIGHT_QUOTES, SHIPMENTS, SALES, FX_RATES, USER_TARIFFS, USER_EXCISE, USER_FEES)
 }
@@ -736,6 +876,4 @@ def table_spec(name: str, *, user: bool = True) -> TableSpec:
     try:
         return tables[name]
     except KeyError:
-        raise InvalidInputError(
-            f"Unknown table {name!r}; expected one of {', '.join(sorted(tables))}."
-        ) from None
+        raise InvalidInputError(f"Unknown table {name!r}; expected one of {', '.join(sorted(tables))}.") from None

@@ -13,9 +13,28 @@ from dataclasses import dataclass
 
 from qiankua.domain import CONFIDENCE_LEVELS
 
-__all__ = ["CATEGORY_GROUPS", "CONFIDENCE_LEVELS", "DEFAULT_MODE", "DEFAULT_PLATFORM", "DEFAULT_SERVICE", "ENGINES",
-           "FEE_GROUPS", "FILE_FORMATS", "IMPORT_MODES", "IMPORT_TABLES", "LABELS", "MODES", "PLATFORMS",
-           "ROUTING_SERVICE", "SERVICES", "SPECIFIC_UNITS", "TRADE_BACKENDS", "Engine", "engine", "label"]
+__all__ = [
+    "CATEGORY_GROUPS",
+    "CONFIDENCE_LEVELS",
+    "DEFAULT_MODE",
+    "DEFAULT_PLATFORM",
+    "DEFAULT_SERVICE",
+    "ENGINES",
+    "FEE_GROUPS",
+    "FILE_FORMATS",
+    "IMPORT_MODES",
+    "IMPORT_TABLES",
+    "LABELS",
+    "MODES",
+    "PLATFORMS",
+    "ROUTING_SERVICE",
+    "SERVICES",
+    "SPECIFIC_UNITS",
+    "TRADE_BACKENDS",
+    "Engine",
+    "engine",
+    "label",
+]
 
 # customs modes a quote can use (9610 B2C parcels, 9710 B2B on a platform, 9810 overseas warehouse, 0110 general)
 MODES: tuple[str, ...] = ("9610", "9710", "9810", "0110")
@@ -26,8 +45,13 @@ DEFAULT_SERVICE = "postal"
 # the routing engine names its main-leg modes in snake case and calls postal "post": the one bridge
 # from a quote's service to routing's main-leg preference (services.routing reads it)
 ROUTING_SERVICE: dict[str, str] = {
-    "postal": "post", "express": "express", "air": "air", "sea-lcl": "sea_lcl", "sea-fcl": "sea_fcl",
-    "rail": "rail", "truck": "truck",
+    "postal": "post",
+    "express": "express",
+    "air": "air",
+    "sea-lcl": "sea_lcl",
+    "sea-fcl": "sea_fcl",
+    "rail": "rail",
+    "truck": "truck",
 }
 # sales platforms the built-in channel fee table prices (reference/data/channel_fees.csv); a user's own
 # fee rows (``user.fees``) may add others, which a quote accepts by name
@@ -37,17 +61,33 @@ DEFAULT_PLATFORM = "aliexpress"
 SPECIFIC_UNITS: tuple[str, ...] = ("kg", "liter", "lpa", "item")
 # product category -> (platform fee category group, is food for a reduced VAT rate)
 CATEGORY_GROUPS: dict[str, tuple[str, bool]] = {
-    "tea": ("grocery", True), "condiment": ("grocery", True), "fruit_fresh": ("grocery", True),
-    "fruit_processed": ("grocery", True), "food_other": ("grocery", True), "herbal": ("grocery", False),
-    "baijiu": ("other", False), "silver_jewellery": ("jewellery", False), "textile_craft": ("home", False),
-    "bamboo_craft": ("home", False), "lacquer_craft": ("home", False), "instrument": ("other", False),
+    "tea": ("grocery", True),
+    "condiment": ("grocery", True),
+    "fruit_fresh": ("grocery", True),
+    "fruit_processed": ("grocery", True),
+    "food_other": ("grocery", True),
+    "herbal": ("grocery", False),
+    "baijiu": ("other", False),
+    "silver_jewellery": ("jewellery", False),
+    "textile_craft": ("home", False),
+    "bamboo_craft": ("home", False),
+    "lacquer_craft": ("home", False),
+    "instrument": ("other", False),
 }
 FEE_GROUPS: tuple[str, ...] = ("grocery", "jewellery", "home", "other")
 # the user tables a file can be imported into, in the order the edges offer them; their columns, titles
 # and templates are the specs in ``qiankua.schema.USER_TABLES`` (which imports this module, so the
 # names are listed here and a test keeps the two equal)
-IMPORT_TABLES: tuple[str, ...] = ("products", "freight_quotes", "shipments", "sales", "fx_rates", "tariffs",
-                                  "excise", "fees")
+IMPORT_TABLES: tuple[str, ...] = (
+    "products",
+    "freight_quotes",
+    "shipments",
+    "sales",
+    "fx_rates",
+    "tariffs",
+    "excise",
+    "fees",
+)
 # append: duplicate keys are errors; upsert: replace rows by key; replace: the whole table
 IMPORT_MODES: tuple[str, ...] = ("append", "upsert", "replace")
 FILE_FORMATS: tuple[str, ...] = ("xlsx", "csv")
@@ -84,28 +124,65 @@ def engine(name: str) -> Engine:
 
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "mode": {"9610": ("9610 跨境电商 B2C 直邮", "9610 B2C parcels"), "9710": ("9710 跨境电商 B2B 直接出口", "9710 B2B direct export"),
-             "9810": ("9810 跨境电商出口海外仓", "9810 export to an overseas warehouse"),
-             "0110": ("0110 一般贸易", "0110 general trade")},
-    "service": {"postal": ("邮政小包", "postal"), "express": ("国际快递", "express"), "air": ("空运", "air freight"),
-                "sea-lcl": ("海运拼箱", "sea LCL"), "sea-fcl": ("海运整箱", "sea FCL"), "rail": ("铁路", "rail"),
-                "truck": ("公路", "truck")},
-    "platform": {"aliexpress": ("速卖通 AliExpress", "AliExpress"), "amazon": ("亚马逊 Amazon", "Amazon"),
-                 "b2b": ("B2B 平台", "B2B platform"), "direct": ("独立站 / 直销", "own shop / direct"),
-                 "lazada": ("来赞达 Lazada", "Lazada"), "shopee": ("虾皮 Shopee", "Shopee")},
-    "specific_unit": {"kg": ("每公斤净重", "per net kg"), "liter": ("每升", "per litre"),
-                      "lpa": ("每升纯酒精", "per litre of pure alcohol"), "item": ("每件", "per item")},
-    "confidence": {"confirmed": ("已证实", "confirmed"), "likely": ("较可信", "likely"),
-                   "unconfirmed": ("未证实", "unconfirmed")},
-    "category": {"tea": ("茶叶", "tea"), "condiment": ("调味品", "condiments"), "fruit_fresh": ("鲜果", "fresh fruit"),
-                 "fruit_processed": ("果制品", "processed fruit"), "food_other": ("其他食品", "other food"),
-                 "herbal": ("中药材", "herbal"), "baijiu": ("白酒", "baijiu"), "silver_jewellery": ("银饰", "silver jewellery"),
-                 "textile_craft": ("织绣蜡染", "textile crafts"), "bamboo_craft": ("竹编", "bamboo crafts"),
-                 "lacquer_craft": ("漆器", "lacquerware"), "instrument": ("乐器", "instruments")},
-    "fee_group": {"grocery": ("食品杂货", "grocery"), "jewellery": ("珠宝首饰", "jewellery"), "home": ("家居", "home"),
-                  "other": ("其他", "other")},
-    "import_mode": {"append": ("追加（键重复即报错）", "append (duplicate keys are errors)"),
-                    "upsert": ("按键覆盖", "upsert (replace by key)"), "replace": ("整表替换", "replace (whole table)")},
+    "mode": {
+        "9610": ("9610 跨境电商 B2C 直邮", "9610 B2C parcels"),
+        "9710": ("9710 跨境电商 B2B 直接出口", "9710 B2B direct export"),
+        "9810": ("9810 跨境电商出口海外仓", "9810 export to an overseas warehouse"),
+        "0110": ("0110 一般贸易", "0110 general trade"),
+    },
+    "service": {
+        "postal": ("邮政小包", "postal"),
+        "express": ("国际快递", "express"),
+        "air": ("空运", "air freight"),
+        "sea-lcl": ("海运拼箱", "sea LCL"),
+        "sea-fcl": ("海运整箱", "sea FCL"),
+        "rail": ("铁路", "rail"),
+        "truck": ("公路", "truck"),
+    },
+    "platform": {
+        "aliexpress": ("速卖通 AliExpress", "AliExpress"),
+        "amazon": ("亚马逊 Amazon", "Amazon"),
+        "b2b": ("B2B 平台", "B2B platform"),
+        "direct": ("独立站 / 直销", "own shop / direct"),
+        "lazada": ("来赞达 Lazada", "Lazada"),
+        "shopee": ("虾皮 Shopee", "Shopee"),
+    },
+    "specific_unit": {
+        "kg": ("每公斤净重", "per net kg"),
+        "liter": ("每升", "per litre"),
+        "lpa": ("每升纯酒精", "per litre of pure alcohol"),
+        "item": ("每件", "per item"),
+    },
+    "confidence": {
+        "confirmed": ("已证实", "confirmed"),
+        "likely": ("较可信", "likely"),
+        "unconfirmed": ("未证实", "unconfirmed"),
+    },
+    "category": {
+        "tea": ("茶叶", "tea"),
+        "condiment": ("调味品", "condiments"),
+        "fruit_fresh": ("鲜果", "fresh fruit"),
+        "fruit_processed": ("果制品", "processed fruit"),
+        "food_other": ("其他食品", "other food"),
+        "herbal": ("中药材", "herbal"),
+        "baijiu": ("白酒", "baijiu"),
+        "silver_jewellery": ("银饰", "silver jewellery"),
+        "textile_craft": ("织绣蜡染", "textile crafts"),
+        "bamboo_craft": ("竹编", "bamboo crafts"),
+        "lacquer_craft": ("漆器", "lacquerware"),
+        "instrument": ("乐器", "instruments"),
+    },
+    "fee_group": {
+        "grocery": ("食品杂货", "grocery"),
+        "jewellery": ("珠宝首饰", "jewellery"),
+        "home": ("家居", "home"),
+        "other": ("其他", "other"),
+    },
+    "import_mode": {
+        "append": ("追加（键重复即报错）", "append (duplicate keys are errors)"),
+        "upsert": ("按键覆盖", "upsert (replace by key)"),
+        "replace": ("整表替换", "replace (whole table)"),
+    },
     "file_format": {"xlsx": ("Excel (XLSX)", "Excel (XLSX)"), "csv": ("CSV (UTF-8)", "CSV (UTF-8)")},
     "trade_backend": {"duckdb": ("内嵌 DuckDB", "embedded DuckDB"), "spark": ("Apache Spark 集群", "Apache Spark")},
     "engine": {e.name: (e.zh, e.en) for e in ENGINES},
@@ -114,10 +191,17 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 # which vocabulary each label kind names (the test checks both directions); the import tables' titles
 # are their specs' ``title_zh`` / ``title_en`` in ``qiankua.schema``
 VOCABULARIES: dict[str, tuple[str, ...]] = {
-    "mode": MODES, "service": SERVICES, "platform": PLATFORMS, "specific_unit": SPECIFIC_UNITS,
-    "confidence": CONFIDENCE_LEVELS, "category": tuple(CATEGORY_GROUPS), "fee_group": FEE_GROUPS,
-    "import_mode": IMPORT_MODES, "file_format": FILE_FORMATS,
-    "trade_backend": TRADE_BACKENDS, "engine": tuple(e.name for e in ENGINES),
+    "mode": MODES,
+    "service": SERVICES,
+    "platform": PLATFORMS,
+    "specific_unit": SPECIFIC_UNITS,
+    "confidence": CONFIDENCE_LEVELS,
+    "category": tuple(CATEGORY_GROUPS),
+    "fee_group": FEE_GROUPS,
+    "import_mode": IMPORT_MODES,
+    "file_format": FILE_FORMATS,
+    "trade_backend": TRADE_BACKENDS,
+    "engine": tuple(e.name for e in ENGINES),
 }
 
 

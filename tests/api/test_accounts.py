@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qiankua.services.accounts import AccountStore, AuthError, org_db_path
 from qiankua.exceptions import InvalidInputError
+from qiankua.services.accounts import AccountStore, AuthError, org_db_path
 from tests.api.conftest import BAD_PRODUCTS_CSV, GOOD_PRODUCTS_CSV, client_for
 
 pytestmark = pytest.mark.anyio
@@ -57,11 +57,13 @@ async def test_one_org_cannot_read_or_change_anothers_data(multi_app, tmp_path):
         assert "my-tea-1" not in export.content.decode("utf-8-sig")
 
         # carol's replace-import empties only leishan's table
-        replaced = await carol.post("/api/v1/data/products/import", params={"mode": "replace"},
-                                    files={"file": ("other.csv", GOOD_PRODUCTS_CSV)})
+        replaced = await carol.post(
+            "/api/v1/data/products/import", params={"mode": "replace"}, files={"file": ("other.csv", GOOD_PRODUCTS_CSV)}
+        )
         assert replaced.status_code == 200
-        bad = await carol.post("/api/v1/data/products/import", params={"mode": "replace"},
-                               files={"file": ("bad.csv", BAD_PRODUCTS_CSV)})
+        bad = await carol.post(
+            "/api/v1/data/products/import", params={"mode": "replace"}, files={"file": ("bad.csv", BAD_PRODUCTS_CSV)}
+        )
         assert bad.status_code == 422
 
         seen_by_bob = (await bob.get("/api/v1/data/products/rows")).json()
@@ -113,11 +115,14 @@ def test_passwords_are_stored_as_argon2_hashes(tmp_path):
         store.verify_password("dora", "wrong horse")
 
 
-@pytest.mark.parametrize(("user", "password", "org"), [
-    ("dora", "short", "org1"),            # password under 8 characters
-    ("bad name", "long enough", "org1"),  # space in the user name
-    ("dora", "long enough", "../etc"),    # organisation id that is a path
-])
+@pytest.mark.parametrize(
+    ("user", "password", "org"),
+    [
+        ("dora", "short", "org1"),  # password under 8 characters
+        ("bad name", "long enough", "org1"),  # space in the user name
+        ("dora", "long enough", "../etc"),  # organisation id that is a path
+    ],
+)
 def test_invalid_accounts_are_refused(tmp_path, user, password, org):
     with pytest.raises(InvalidInputError):
         AccountStore(tmp_path / "a.sqlite3").add_user(user, password, org)

@@ -46,19 +46,23 @@ async def test_good_import_then_rows_and_export(client):
     assert rows["total"] == 2 and len(rows["rows"]) == 1
     again = await client.post("/api/v1/data/products/import", files={"file": ("mine.csv", GOOD_PRODUCTS_CSV)})
     assert again.status_code == 422  # append: keys already stored
-    upsert = await client.post("/api/v1/data/products/import", params={"mode": "upsert"},
-                               files={"file": ("mine.csv", GOOD_PRODUCTS_CSV)})
+    upsert = await client.post(
+        "/api/v1/data/products/import", params={"mode": "upsert"}, files={"file": ("mine.csv", GOOD_PRODUCTS_CSV)}
+    )
     assert upsert.status_code == 200
     export = await client.get("/api/v1/data/products/export")
     ws = load_workbook(io.BytesIO(export.content)).active
     assert ws.max_row == 3
 
 
-@pytest.mark.parametrize(("content", "status"), [
-    (b"", 422),                       # empty upload
-    (b"\x00\xff\xfe garbage \x81", 422),  # neither UTF-8 nor GBK nor XLSX
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, 422),  # legacy XLS
-])
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [
+        (b"", 422),  # empty upload
+        (b"\x00\xff\xfe garbage \x81", 422),  # neither UTF-8 nor GBK nor XLSX
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, 422),  # legacy XLS
+    ],
+)
 async def test_unreadable_uploads_are_4xx(client, content, status):
     r = await client.post("/api/v1/data/sales/import", files={"file": ("x.csv", content)})
     assert r.status_code == status
@@ -72,6 +76,5 @@ async def test_missing_file_field_names_it(client):
 
 async def test_upload_name_cannot_escape_the_temp_dir(client, tmp_path):
     """A path in the upload's file name is reduced to its base name."""
-    r = await client.post("/api/v1/data/products/validate",
-                          files={"file": ("../../etc/evil.csv", GOOD_PRODUCTS_CSV)})
+    r = await client.post("/api/v1/data/products/validate", files={"file": ("../../etc/evil.csv", GOOD_PRODUCTS_CSV)})
     assert r.status_code == 200 and r.json()["file"] == "evil.csv"

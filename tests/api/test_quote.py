@@ -8,11 +8,9 @@ import pytest
 
 from qiankua.api.engines import service
 
-pytestmark = [pytest.mark.anyio,
-              pytest.mark.skipif(service("costing") is None, reason="costing engine not installed")]
+pytestmark = [pytest.mark.anyio, pytest.mark.skipif(service("costing") is None, reason="costing engine not installed")]
 
-TEA_DE = {"market": "DE", "product_id": "duyun-maojian-250g", "date": "2026-08-01", "price": 40,
-          "target_margin": 0.25}
+TEA_DE = {"market": "DE", "product_id": "duyun-maojian-250g", "date": "2026-08-01", "price": 40, "target_margin": 0.25}
 
 
 async def test_quote_a_catalogue_product(client):
@@ -29,14 +27,17 @@ async def test_quote_a_catalogue_product(client):
     assert doc["unconfirmed"] is (doc["confidence"] == "unconfirmed" or bool(doc["flags"]))
 
 
-@pytest.mark.parametrize(("body", "status", "field"), [
-    ({"market": "ZZ", "product_id": "duyun-maojian-250g"}, 404, "market"),   # unknown market
-    ({"market": "DE", "product_id": "no-such-tea"}, 404, "product_id"),      # unknown product
-    ({"market": "DE"}, 400, "product_id"),                                   # neither product nor HS
-    ({"market": "DE", "hs6": "0902"}, 422, "hs6"),                           # HS not 6 digits
-    ({"market": "DE", "product_id": "duyun-maojian-250g", "target_margin": 1.5}, 422, "target_margin"),
-    ({"market": "DE", "product_id": "duyun-maojian-250g", "mode": "1234"}, 422, "mode"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"market": "ZZ", "product_id": "duyun-maojian-250g"}, 404, "market"),  # unknown market
+        ({"market": "DE", "product_id": "no-such-tea"}, 404, "product_id"),  # unknown product
+        ({"market": "DE"}, 400, "product_id"),  # neither product nor HS
+        ({"market": "DE", "hs6": "0902"}, 422, "hs6"),  # HS not 6 digits
+        ({"market": "DE", "product_id": "duyun-maojian-250g", "target_margin": 1.5}, 422, "target_margin"),
+        ({"market": "DE", "product_id": "duyun-maojian-250g", "mode": "1234"}, 422, "mode"),
+    ],
+)
 async def test_bad_quotes_name_the_field(client, body, status, field):
     r = await client.post("/api/v1/quote", json=body)
     assert r.status_code == status
@@ -65,8 +66,10 @@ async def test_concurrent_quotes_equal_single_quotes(client):
 
 @pytest.mark.skipif(service("routing") is None, reason="routing engine not installed")
 async def test_routes_from_danzhai_to_germany_have_coordinates(client):
-    r = await client.post("/api/v1/routes", json={"origin": "522636", "market": "DE", "weight_kg": 100,
-                                                   "product_id": "duyun-maojian-250g"})
+    r = await client.post(
+        "/api/v1/routes",
+        json={"origin": "522636", "market": "DE", "weight_kg": 100, "product_id": "duyun-maojian-250g"},
+    )
     assert r.status_code == 200, r.text
     doc = r.json()
     assert doc["routes"] and sum(o["recommended"] for o in doc["routes"]) <= 1

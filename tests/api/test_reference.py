@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 pytestmark = pytest.mark.anyio
@@ -38,13 +40,16 @@ async def test_market_lookup_is_case_insensitive(client):
     assert r.status_code == 200 and r.json()["currency"] == "EUR"
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    ("/api/v1/divisions?level=planet", "level"),          # not a division level
-    ("/api/v1/markets/DEU", "iso2"),                       # three letters, not alpha-2
-    ("/api/v1/data/products/rows?limit=0", "limit"),       # below the minimum
-    ("/api/v1/data/planets/rows", "table"),                # not a user table
-    ("/api/v1/data/templates/products?format=pdf", "format"),  # unsupported format
-])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/divisions?level=planet", "level"),  # not a division level
+        ("/api/v1/markets/DEU", "iso2"),  # three letters, not alpha-2
+        ("/api/v1/data/products/rows?limit=0", "limit"),  # below the minimum
+        ("/api/v1/data/planets/rows", "table"),  # not a user table
+        ("/api/v1/data/templates/products?format=pdf", "format"),  # unsupported format
+    ],
+)
 async def test_invalid_parameters_are_422_naming_the_field(client, url, field):
     r = await client.get(url)
     assert r.status_code == 422
@@ -110,7 +115,7 @@ async def test_docs_pages_work_offline_when_the_assets_are_installed(client):
 def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
     """Even-odd ray casting: is (lon, lat) inside the closed ring?"""
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -136,8 +141,9 @@ async def test_county_boundaries_cover_every_county_and_hold_its_seat(client):
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
         seat = (counties[adcode]["lon"], counties[adcode]["lat"])
-        inside = any(_inside(*seat, polygon[0]) and not any(_inside(*seat, hole) for hole in polygon[1:])
-                     for polygon in polygons)
+        inside = any(
+            _inside(*seat, polygon[0]) and not any(_inside(*seat, hole) for hole in polygon[1:]) for polygon in polygons
+        )
         # the seat of a neighbour would be km away: a mismatched or shifted polygon fails here
         assert inside or min(_distance_deg(*seat, p[0]) for p in polygons) < 0.01, (adcode, seat)
     sources = {s["source_id"]: s for s in (await client.get("/api/v1/sources?table=divisions")).json()["sources"]}

@@ -21,8 +21,7 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app).exclude(pat
 
 
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case):
     """Every operation: no server error, status code documented, body and content type as documented."""
     excluded = []

@@ -12,8 +12,23 @@ from qiankua.reference import ReferenceData, load_reference
 from qiankua.services.costing import quote_table
 
 # Simple round FX rates (CNY per unit) so golden cases can be worked by hand.
-FX = {"EUR": 8.0, "USD": 7.0, "GBP": 9.0, "AUD": 4.5, "NZD": 4.0, "IDR": 0.00045, "MXN": 0.4, "JPY": 0.05,
-      "CAD": 5.0, "SGD": 5.5, "MYR": 1.6, "THB": 0.2, "CLP": 0.0075, "BRL": 1.3, "KRW": 0.005}
+FX = {
+    "EUR": 8.0,
+    "USD": 7.0,
+    "GBP": 9.0,
+    "AUD": 4.5,
+    "NZD": 4.0,
+    "IDR": 0.00045,
+    "MXN": 0.4,
+    "JPY": 0.05,
+    "CAD": 5.0,
+    "SGD": 5.5,
+    "MYR": 1.6,
+    "THB": 0.2,
+    "CLP": 0.0075,
+    "BRL": 1.3,
+    "KRW": 0.005,
+}
 
 
 @pytest.fixture(scope="session")

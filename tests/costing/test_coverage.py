@@ -17,11 +17,24 @@ DAY = dt.date(2026, 8, 1)
 
 def test_coverage_agrees_with_the_quote_flags():
     cells = data_coverage(["US", "DE", "TH"], on=DAY).cells
-    for market, product, hs in (("US", "chishui-bamboo-woven-basket", "460211"), ("DE", "duyun-maojian-250g", "090210"),
-                                ("TH", "zhengan-electric-guitar", "920790")):
-        doc = quote_one({"product_id": product, "market": market, "mode": "9610", "service": "express",
-                         "platform": "aliexpress", "date": DAY.isoformat(), "declared_value": 500.0,
-                         "value_currency": "USD"}, sensitivity=False).to_dict()
+    for market, product, hs in (
+        ("US", "chishui-bamboo-woven-basket", "460211"),
+        ("DE", "duyun-maojian-250g", "090210"),
+        ("TH", "zhengan-electric-guitar", "920790"),
+    ):
+        doc = quote_one(
+            {
+                "product_id": product,
+                "market": market,
+                "mode": "9610",
+                "service": "express",
+                "platform": "aliexpress",
+                "date": DAY.isoformat(),
+                "declared_value": 500.0,
+                "value_currency": "USD",
+            },
+            sensitivity=False,
+        ).to_dict()
         state = cells.filter((cells["market"] == market) & (cells["hs6"] == hs) & (cells["figure"] == "tariff_mfn"))
         assert (state["state"][0] == "missing") == ("tariff_rate_missing" in doc["flags"]), (market, hs)
 
@@ -32,8 +45,11 @@ def test_figures_that_do_not_apply_are_not_counted():
     assert set(excise.filter(excise["hs6"] != "220890")["state"]) == {"not_applicable"}
     assert set(cells.filter((cells["market"] == "US") & (cells["figure"] == "vat_food"))["state"]) == {"not_applicable"}
     sourced = cells.filter(cells["state"] == "sourced")
-    assert sourced["confidence"].null_count() == 0 and cells.filter(cells["state"] == "missing")["confidence"].null_count() \
+    assert (
+        sourced["confidence"].null_count() == 0
+        and cells.filter(cells["state"] == "missing")["confidence"].null_count()
         == cells.filter(cells["state"] == "missing").height
+    )
 
 
 def test_cli_coverage_json_and_bad_market():

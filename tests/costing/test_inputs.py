@@ -11,8 +11,16 @@ from typer.testing import CliRunner
 from qiankua.exceptions import InvalidInputError, UnknownReferenceError
 from qiankua.services.costing import quote_table
 
-BASE = dict(market="DE", hs6="090210", mode="9610", service="postal", platform="aliexpress", date="2026-08-01",
-            unit_cost_cny=100.0, gross_kg=0.5)
+BASE = dict(
+    market="DE",
+    hs6="090210",
+    mode="9610",
+    service="postal",
+    platform="aliexpress",
+    date="2026-08-01",
+    unit_cost_cny=100.0,
+    gross_kg=0.5,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,9 +47,29 @@ def test_cli_quote_json(monkeypatch):
     """`qiankua quote --json` prints one document with currency, per_unit, vat_collected_by and rules."""
     from qiankua.cli import app
 
-    res = CliRunner().invoke(app, ["quote", "--product", "duyun-maojian-250g", "--market", "DE", "--mode", "9610",
-                                   "--service", "postal", "--platform", "amazon", "--price", "24.99",
-                                   "--target-margin", "0.25", "--date", "2026-08-01", "--json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "quote",
+            "--product",
+            "duyun-maojian-250g",
+            "--market",
+            "DE",
+            "--mode",
+            "9610",
+            "--service",
+            "postal",
+            "--platform",
+            "amazon",
+            "--price",
+            "24.99",
+            "--target-margin",
+            "0.25",
+            "--date",
+            "2026-08-01",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["currency"] == "EUR"
@@ -55,8 +83,23 @@ def test_cli_quote_json(monkeypatch):
 def test_cli_unknown_market_exits_2():
     from qiankua.cli import app
 
-    res = CliRunner().invoke(app, ["quote", "--hs", "090210", "--value", "10", "--value-currency", "EUR",
-                                   "--market", "XX", "--date", "2026-08-01", "--json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "quote",
+            "--hs",
+            "090210",
+            "--value",
+            "10",
+            "--value-currency",
+            "EUR",
+            "--market",
+            "XX",
+            "--date",
+            "2026-08-01",
+            "--json",
+        ],
+    )
     assert res.exit_code == 2
     assert json.loads(res.stdout)["ok"] is False
 

@@ -21,16 +21,27 @@ from hypothesis import strategies as st
 from qiankua.costing import MODES, SERVICES
 from qiankua.costing.engine import COLUMNS, quote_batch_reference
 from qiankua.costing.engine import quote_batch as _quote_batch
-from qiankua.costing.rules import CATEGORY_GROUPS
 from qiankua.exceptions import InvalidInputError
 from qiankua.services.costing import compiled_rules, fx_arrays
+from qiankua.vocabulary import CATEGORY_GROUPS
 
 from .conftest import FX
 from .test_properties import _frame, rows
 
-DATES = [dt.date(2025, 1, 31), dt.date(2025, 6, 1), dt.date(2025, 8, 4), dt.date(2025, 8, 28), dt.date(2025, 8, 29),
-         dt.date(2026, 2, 23), dt.date(2026, 2, 24), dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2026, 7, 24),
-         dt.date(2026, 7, 25), dt.date(2026, 8, 1)]
+DATES = [
+    dt.date(2025, 1, 31),
+    dt.date(2025, 6, 1),
+    dt.date(2025, 8, 4),
+    dt.date(2025, 8, 28),
+    dt.date(2025, 8, 29),
+    dt.date(2026, 2, 23),
+    dt.date(2026, 2, 24),
+    dt.date(2026, 6, 30),
+    dt.date(2026, 7, 1),
+    dt.date(2026, 7, 24),
+    dt.date(2026, 7, 25),
+    dt.date(2026, 8, 1),
+]
 SOLVE = ("break_even_price", "target_price")
 
 
@@ -49,37 +60,45 @@ def setup(cref):
 def _batch(rules, n: int, seed: int) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     hs = np.array(rules.hs_codes)
-    cats = list(CATEGORY_GROUPS) + [None, "unknown_category"]
+    cats = [*list(CATEGORY_GROUPS), None, "unknown_category"]
     ccy = dict(zip(rules.markets, rules.market_ccy, strict=True))
     market = rng.choice(rules.markets, n)
     # prices from 1 to ~3,000 CNY-equivalent, log-spread so every threshold and fee tier is crossed
     cny = np.exp(rng.uniform(0, 8, n))
     fx_m = np.array([FX.get(ccy[m], 1.0) for m in market])
     some = rng.random(n)
-    return pl.DataFrame({
-        "row_id": np.arange(n),
-        "market": market, "hs6": rng.choice(hs, n),
-        "category": pl.Series([cats[j] for j in rng.integers(0, len(cats), n)], dtype=pl.String),
-        "mode": rng.choice(MODES, n), "service": rng.choice(SERVICES, n),
-        "platform": rng.choice(rules.platforms, n),
-        "date": pl.Series([DATES[j] for j in rng.integers(0, len(DATES), n)], dtype=pl.Date),
-        "unit_cost_cny": np.where(some < 0.1, np.nan, cny / rng.uniform(1.2, 5, n)),
-        "declared_value": np.where(some < 0.25, cny / fx_m * rng.uniform(0.3, 1.0, n), np.nan),
-        "value_currency": [ccy[m] if ccy[m] in FX else "USD" for m in market],
-        "gross_kg": rng.uniform(0.05, 30, n), "net_kg": rng.uniform(0.05, 20, n),
-        "volume_cm3": np.where(rng.random(n) < 0.5, rng.uniform(100, 200_000, n), np.nan),
-        "quantity": rng.integers(1, 12, n), "abv_pct": np.where(rng.random(n) < 0.2, 53.0, 0.0),
-        "liquid_l": np.where(rng.random(n) < 0.5, 0.5, 0.0),
-        "price": np.where(rng.random(n) < 0.1, np.nan, cny / fx_m),
-        "line_haul_cny": np.where(rng.random(n) < 0.2, rng.uniform(5, 80, n), np.nan),
-        "first_mile_cny": np.where(rng.random(n) < 0.2, rng.uniform(1, 10, n), np.nan),
-        "last_mile_cny": np.where(rng.random(n) < 0.3, rng.uniform(5, 40, n), np.nan),
-        "export_clearance_cny": rng.uniform(0, 5, n),
-        "fx_override": np.where(rng.random(n) < 0.05, fx_m * 1.1, np.nan),
-        "invoices": pl.Series([(True, False, None)[j] for j in rng.integers(0, 3, n)], dtype=pl.Boolean),
-        "scale_product": rng.choice([0.8, 1.0, 1.2], n), "scale_logistics": rng.choice([0.8, 1.0, 1.2], n),
-        "scale_duty": rng.choice([0.8, 1.0, 1.2], n), "scale_fees": rng.choice([0.8, 1.0, 1.2], n),
-    })
+    return pl.DataFrame(
+        {
+            "row_id": np.arange(n),
+            "market": market,
+            "hs6": rng.choice(hs, n),
+            "category": pl.Series([cats[j] for j in rng.integers(0, len(cats), n)], dtype=pl.String),
+            "mode": rng.choice(MODES, n),
+            "service": rng.choice(SERVICES, n),
+            "platform": rng.choice(rules.platforms, n),
+            "date": pl.Series([DATES[j] for j in rng.integers(0, len(DATES), n)], dtype=pl.Date),
+            "unit_cost_cny": np.where(some < 0.1, np.nan, cny / rng.uniform(1.2, 5, n)),
+            "declared_value": np.where(some < 0.25, cny / fx_m * rng.uniform(0.3, 1.0, n), np.nan),
+            "value_currency": [ccy[m] if ccy[m] in FX else "USD" for m in market],
+            "gross_kg": rng.uniform(0.05, 30, n),
+            "net_kg": rng.uniform(0.05, 20, n),
+            "volume_cm3": np.where(rng.random(n) < 0.5, rng.uniform(100, 200_000, n), np.nan),
+            "quantity": rng.integers(1, 12, n),
+            "abv_pct": np.where(rng.random(n) < 0.2, 53.0, 0.0),
+            "liquid_l": np.where(rng.random(n) < 0.5, 0.5, 0.0),
+            "price": np.where(rng.random(n) < 0.1, np.nan, cny / fx_m),
+            "line_haul_cny": np.where(rng.random(n) < 0.2, rng.uniform(5, 80, n), np.nan),
+            "first_mile_cny": np.where(rng.random(n) < 0.2, rng.uniform(1, 10, n), np.nan),
+            "last_mile_cny": np.where(rng.random(n) < 0.3, rng.uniform(5, 40, n), np.nan),
+            "export_clearance_cny": rng.uniform(0, 5, n),
+            "fx_override": np.where(rng.random(n) < 0.05, fx_m * 1.1, np.nan),
+            "invoices": pl.Series([(True, False, None)[j] for j in rng.integers(0, 3, n)], dtype=pl.Boolean),
+            "scale_product": rng.choice([0.8, 1.0, 1.2], n),
+            "scale_logistics": rng.choice([0.8, 1.0, 1.2], n),
+            "scale_duty": rng.choice([0.8, 1.0, 1.2], n),
+            "scale_fees": rng.choice([0.8, 1.0, 1.2], n),
+        }
+    )
 
 
 def _same(a: pl.DataFrame, b: pl.DataFrame, *, rel: float = 0.0) -> None:
@@ -113,7 +132,8 @@ def test_kernel_matches_reference_on_a_varied_batch(setup):
 def test_kernel_solve_matches_reference(setup):
     rules, fx = setup
     frame = _batch(rules, 2_000, seed=2).with_columns(
-        target_margin=pl.Series(np.random.default_rng(3).choice([0.0, 0.1, 0.25, 0.6, 0.99, np.nan], 2_000)))
+        target_margin=pl.Series(np.random.default_rng(3).choice([0.0, 0.1, 0.25, 0.6, 0.99, np.nan], 2_000))
+    )
     a = quote_batch(frame, rules, fx)
     b = quote_batch_reference(frame, rules, fx)
     _same(a.drop(*SOLVE), b.drop(*SOLVE))
@@ -143,8 +163,10 @@ def test_enum_and_string_keys_agree(setup):
     rules, fx = setup
     frame = _batch(rules, 3_000, seed=6)
     enums = frame.with_columns(
-        market=pl.col("market").cast(pl.Enum(rules.markets)), mode=pl.col("mode").cast(pl.Enum(list(MODES))),
-        category=pl.col("category").cast(pl.Enum([*CATEGORY_GROUPS, "unknown_category"])))
+        market=pl.col("market").cast(pl.Enum(rules.markets)),
+        mode=pl.col("mode").cast(pl.Enum(list(MODES))),
+        category=pl.col("category").cast(pl.Enum([*CATEGORY_GROUPS, "unknown_category"])),
+    )
     _same(quote_batch(enums, rules, fx), quote_batch(frame, rules, fx))
 
 
@@ -197,8 +219,10 @@ def test_engine_choice(setup):
     frame = _batch(rules, 300, seed=20)
     _same(_quote_batch(frame, rules, fx, engine="numpy"), quote_batch_reference(frame, rules, fx))
     _same(_quote_batch(frame, rules, fx, engine="auto"), quote_batch_reference(frame, rules, fx))
-    _same(_quote_batch(frame, rules, fx, engine="numpy", columns=["duty", "row_id"]),
-          quote_batch(frame, rules, fx, columns=["row_id", "duty"]))
+    _same(
+        _quote_batch(frame, rules, fx, engine="numpy", columns=["duty", "row_id"]),
+        quote_batch(frame, rules, fx, columns=["row_id", "duty"]),
+    )
     with pytest.raises(InvalidInputError, match="engine"):
         _quote_batch(frame, rules, fx, engine="gpu")
 

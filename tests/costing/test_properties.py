@@ -15,33 +15,70 @@ from qiankua.services.costing import quote_table
 
 from .conftest import FX
 
-MARKETS = ["DE", "FR", "GB", "US", "AU", "NZ", "JP", "KR", "CA", "SG", "MY", "TH", "VN", "ID", "PH", "MX", "BR", "CL",
-           "SA", "AE", "RU"]
-HS = [("090210", "tea"), ("711311", "silver_jewellery"), ("220890", "baijiu"), ("210390", "condiment"),
-      ("460211", "bamboo_craft")]
+MARKETS = [
+    "DE",
+    "FR",
+    "GB",
+    "US",
+    "AU",
+    "NZ",
+    "JP",
+    "KR",
+    "CA",
+    "SG",
+    "MY",
+    "TH",
+    "VN",
+    "ID",
+    "PH",
+    "MX",
+    "BR",
+    "CL",
+    "SA",
+    "AE",
+    "RU",
+]
+HS = [
+    ("090210", "tea"),
+    ("711311", "silver_jewellery"),
+    ("220890", "baijiu"),
+    ("210390", "condiment"),
+    ("460211", "bamboo_craft"),
+]
 DATES = [dt.date(2025, 6, 1), dt.date(2026, 1, 15), dt.date(2026, 3, 1), dt.date(2026, 8, 1)]
 
-rows = st.fixed_dictionaries({
-    "market": st.sampled_from(MARKETS),
-    "hs": st.sampled_from(HS),
-    "mode": st.sampled_from(["9610", "9710", "9810", "0110"]),
-    "service": st.sampled_from(["postal", "express", "air"]),
-    "platform": st.sampled_from(["amazon", "aliexpress", "shopee", "direct"]),
-    "date": st.sampled_from(DATES),
-    "value": st.floats(0.5, 5000),
-    "quantity": st.integers(1, 5),
-})
+rows = st.fixed_dictionaries(
+    {
+        "market": st.sampled_from(MARKETS),
+        "hs": st.sampled_from(HS),
+        "mode": st.sampled_from(["9610", "9710", "9810", "0110"]),
+        "service": st.sampled_from(["postal", "express", "air"]),
+        "platform": st.sampled_from(["amazon", "aliexpress", "shopee", "direct"]),
+        "date": st.sampled_from(DATES),
+        "value": st.floats(0.5, 5000),
+        "quantity": st.integers(1, 5),
+    }
+)
 
 
 def _frame(rs: list[dict], values: list[float]) -> pl.DataFrame:
-    return pl.DataFrame({
-        "market": [r["market"] for r in rs], "hs6": [r["hs"][0] for r in rs], "category": [r["hs"][1] for r in rs],
-        "mode": [r["mode"] for r in rs], "service": [r["service"] for r in rs], "platform": [r["platform"] for r in rs],
-        "date": [r["date"] for r in rs], "declared_value": values, "value_currency": ["USD"] * len(rs),
-        "quantity": [r["quantity"] for r in rs], "gross_kg": [0.5] * len(rs), "abv_pct": [53.0 if r["hs"][0] == "220890"
-                                                                                        else 0.0 for r in rs],
-        "liquid_l": [0.5] * len(rs),
-    })
+    return pl.DataFrame(
+        {
+            "market": [r["market"] for r in rs],
+            "hs6": [r["hs"][0] for r in rs],
+            "category": [r["hs"][1] for r in rs],
+            "mode": [r["mode"] for r in rs],
+            "service": [r["service"] for r in rs],
+            "platform": [r["platform"] for r in rs],
+            "date": [r["date"] for r in rs],
+            "declared_value": values,
+            "value_currency": ["USD"] * len(rs),
+            "quantity": [r["quantity"] for r in rs],
+            "gross_kg": [0.5] * len(rs),
+            "abv_pct": [53.0 if r["hs"][0] == "220890" else 0.0 for r in rs],
+            "liquid_l": [0.5] * len(rs),
+        }
+    )
 
 
 @given(st.lists(rows, min_size=1, max_size=20))
@@ -66,15 +103,20 @@ def test_higher_declared_value_never_lowers_tax_within_a_regime(cref, r, factor)
 def test_target_margin_price_gives_the_margin_back_to_the_cent(cref, r, target):
     """Feeding the solved price back reproduces the target margin: profit - t x price within one cent."""
     cost = r["value"] * 7
-    frame = _frame([r], [r["value"]]).drop("declared_value", "value_currency").with_columns(
-        unit_cost_cny=pl.lit(cost), target_margin=pl.lit(target))
+    frame = (
+        _frame([r], [r["value"]])
+        .drop("declared_value", "value_currency")
+        .with_columns(unit_cost_cny=pl.lit(cost), target_margin=pl.lit(target))
+    )
     out = quote_table(frame, cref, fx_overrides=FX).row(0, named=True)
     price = out["target_price"]
     if out["status"] == 2 or price is None or not np.isfinite(price):
         return
     back = quote_table(frame.with_columns(price=pl.lit(price)), cref, fx_overrides=FX).row(0, named=True)
     fx = back["fx_dest"]
-    if out["flags"] & (1 << FLAGS.index("target_at_threshold")):  # target_at_threshold: price sits just above a jump, margin >= target
+    if out["flags"] & (
+        1 << FLAGS.index("target_at_threshold")
+    ):  # target_at_threshold: price sits just above a jump, margin >= target
         assert back["margin"] >= target - 1e-9
     else:
         assert abs(back["profit"] / fx - target * price) < 0.01

@@ -30,8 +30,18 @@ def test_cited_tea_figures(tea):
 def test_population_proxy_where_no_figure(tea):
     rows, ref = tea
     pop = dict(zip(ref.markets["iso2"], ref.markets["population_m"], strict=True))
-    cited = {"PK": 634.4e6, "US": 578.6e6, "GB": 377.0e6, "AE": 372.0e6, "RU": 350.9e6, "SA": 302.6e6,
-             "DE": 241.3e6, "EG": 209.9e6, "JP": 161.3e6, "FR": 155.5e6}
+    cited = {
+        "PK": 634.4e6,
+        "US": 578.6e6,
+        "GB": 377.0e6,
+        "AE": 372.0e6,
+        "RU": 350.9e6,
+        "SA": 302.6e6,
+        "DE": 241.3e6,
+        "EG": 209.9e6,
+        "JP": 161.3e6,
+        "FR": 155.5e6,
+    }
     per_capita = sorted(v / (pop[m] * 1e6) for m, v in cited.items() if pop.get(m))
     mid = len(per_capita) // 2
     median = per_capita[mid] if len(per_capita) % 2 else (per_capita[mid - 1] + per_capita[mid]) / 2

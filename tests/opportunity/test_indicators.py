@@ -10,8 +10,10 @@ from qiankua.opportunity import indicators
 from tests.opportunity.conftest import FLOWS
 
 # py4j (PySpark's JVM bridge) leaves sockets for the garbage collector
-pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"),
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 SAMPLE = Path("/work/shared/benchmarks/trade/ecomplexity_trade_data_sample.csv")
 
@@ -62,9 +64,13 @@ def test_province_rca_by_hand(duck):
 
 def _sample_flows() -> pl.DataFrame:
     raw = pl.read_csv(SAMPLE, schema_overrides={"hs92": pl.String})
-    return raw.select(pl.col("year").cast(pl.Int32), pl.col("origin").alias("exporter"),
-                      pl.lit("WLD").alias("importer"), pl.col("hs92").str.zfill(6).alias("hs6"),
-                      pl.col("export_val").alias("value_usd"))
+    return raw.select(
+        pl.col("year").cast(pl.Int32),
+        pl.col("origin").alias("exporter"),
+        pl.lit("WLD").alias("importer"),
+        pl.col("hs92").str.zfill(6).alias("hs6"),
+        pl.col("export_val").alias("value_usd"),
+    )
 
 
 def test_rca_on_real_panel_matches_direct_formula():
@@ -76,9 +82,13 @@ def test_rca_on_real_panel_matches_direct_formula():
     x_w = y["value_usd"].sum()
     deu = y.filter(pl.col("exporter") == "deu")
     x_i = deu["value_usd"].sum()
-    expect = (y.group_by("hs6").agg(x_wk=pl.col("value_usd").sum())
-              .join(deu.select("hs6", x_ik="value_usd"), on="hs6")
-              .with_columns(rca=(pl.col("x_ik") / x_i) / (pl.col("x_wk") / x_w)).sort("hs6"))
+    expect = (
+        y.group_by("hs6")
+        .agg(x_wk=pl.col("value_usd").sum())
+        .join(deu.select("hs6", x_ik="value_usd"), on="hs6")
+        .with_columns(rca=(pl.col("x_ik") / x_i) / (pl.col("x_wk") / x_w))
+        .sort("hs6")
+    )
     assert got["hs6"].to_list() == expect["hs6"].to_list()
     assert got["rca"].to_list() == pytest.approx(expect["rca"].to_list(), rel=1e-12)
     # identity: sum_k RCA_k * (x_wk / x_w) = sum_k x_ik / x_i = 1
@@ -107,26 +117,38 @@ CODES = {"CHN": 156, "DEU": 276, "GBR": 826, "USA": 842}
 
 def _coded(frame: pl.DataFrame) -> pl.DataFrame:
     """FLOWS as the store keeps them: integer country codes and HS6 numbers."""
-    return frame.with_columns(pl.col("exporter").replace_strict(CODES, return_dtype=pl.Int32),
-                              pl.col("importer").replace_strict(CODES, return_dtype=pl.Int32),
-                              pl.col("hs6").cast(pl.Int32))
+    return frame.with_columns(
+        pl.col("exporter").replace_strict(CODES, return_dtype=pl.Int32),
+        pl.col("importer").replace_strict(CODES, return_dtype=pl.Int32),
+        pl.col("hs6").cast(pl.Int32),
+    )
 
 
 def test_integer_codes_give_the_same_pairs_once_named(duck):
     con = duck.get_backend()
     coded = con.create_table("coded", _coded(pl.from_arrow(FLOWS)).to_arrow())
     countries = con.create_table("cc", pl.DataFrame({"code": list(CODES.values()), "iso3": list(CODES)}).to_arrow())
-    named = _frame(indicators.named_pairs(indicators.pair_indicators(coded, 156, 2023, importers=[842, 826]),
-                                          countries))
-    _compare(named.select(indicators.PAIR_COLUMNS), _frame(indicators.pair_indicators(duck, "CHN", 2023)),
-             ["importer", "hs6"])
+    named = _frame(
+        indicators.named_pairs(indicators.pair_indicators(coded, 156, 2023, importers=[842, 826]), countries)
+    )
+    _compare(
+        named.select(indicators.PAIR_COLUMNS),
+        _frame(indicators.pair_indicators(duck, "CHN", 2023)),
+        ["importer", "hs6"],
+    )
 
 
 def _ranked(table):
     from qiankua.opportunity.ranking import rank_table
 
-    pairs = table.mutate(product=table.hs6, market=table.importer, blockers=ibis.literal(0),
-                         demand=table.import_value_usd, growth=table.import_growth, china_share=table.exporter_share)
+    pairs = table.mutate(
+        product=table.hs6,
+        market=table.importer,
+        blockers=ibis.literal(0),
+        demand=table.import_value_usd,
+        growth=table.import_growth,
+        china_share=table.exporter_share,
+    )
     r = rank_table(pairs, top_k=3, samples=20, seed=1)
     return r, _frame(r.scored.select("product", "market", "score"))
 
@@ -135,16 +157,23 @@ def _ranked(table):
 def test_same_results_on_duckdb_and_pyspark(duck, spark):
     con = ibis.pyspark.connect(spark)
     sp = _view(spark, con, "flows_hand", FLOWS.to_pandas())
-    _compare(_frame(indicators.pair_indicators(duck, "CHN", 2023)),
-             _frame(indicators.pair_indicators(sp, "CHN", 2023)), ["importer", "hs6"])
+    _compare(
+        _frame(indicators.pair_indicators(duck, "CHN", 2023)),
+        _frame(indicators.pair_indicators(sp, "CHN", 2023)),
+        ["importer", "hs6"],
+    )
     # the store's integer-coded layout, names put back on the output, and the ranking on the backend
     coded = _coded(pl.from_arrow(FLOWS))
     cc = pl.DataFrame({"code": list(CODES.values()), "iso3": list(CODES)}, schema_overrides={"code": pl.Int32})
     dcon = duck.get_backend()
-    d_pairs = indicators.named_pairs(indicators.pair_indicators(dcon.create_table("coded2", coded.to_arrow()), 156,
-                                                                2023), dcon.create_table("cc2", cc.to_arrow()))
-    s_pairs = indicators.named_pairs(indicators.pair_indicators(_view(spark, con, "coded", coded.to_pandas()), 156,
-                                                                2023), _view(spark, con, "cc", cc.to_pandas()))
+    d_pairs = indicators.named_pairs(
+        indicators.pair_indicators(dcon.create_table("coded2", coded.to_arrow()), 156, 2023),
+        dcon.create_table("cc2", cc.to_arrow()),
+    )
+    s_pairs = indicators.named_pairs(
+        indicators.pair_indicators(_view(spark, con, "coded", coded.to_pandas()), 156, 2023),
+        _view(spark, con, "cc", cc.to_pandas()),
+    )
     _compare(_frame(d_pairs), _frame(s_pairs), ["importer", "hs6"])
     d_rank, d_scores = _ranked(d_pairs)
     s_rank, s_scores = _ranked(s_pairs)

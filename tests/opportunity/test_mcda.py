@@ -91,8 +91,13 @@ def test_invalid_weights_and_types():
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(1, 5)),
-              elements=st.floats(0, 1e6, allow_nan=False, allow_infinity=False)))
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(2, 8), st.integers(1, 5)),
+        elements=st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+    )
+)
 def test_invariants(x):
     w = mcda.entropy_weights(x)
     assert np.all(w >= 0) and w.sum() == pytest.approx(1.0)

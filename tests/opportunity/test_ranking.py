@@ -18,16 +18,18 @@ def _pairs(n: int, seed: int) -> pl.DataFrame:
     demand = rng.lognormal(10, 3, n)
     growth = rng.normal(0.05, 0.2, n)
     growth[rng.random(n) < 0.2] = np.nan  # gaps: filled with the column median by both
-    return pl.DataFrame({
-        "product": [f"p{i % 17:02d}" for i in range(n)],
-        "market": [f"m{i:04d}" for i in range(n)],
-        "blockers": (rng.random(n) < 0.1).astype(np.int64),
-        "demand": demand,
-        "growth": pl.Series(growth).fill_nan(None),
-        "tariff": rng.choice([0.0, 0.05, 0.1, 0.25], n),  # a cost criterion
-        "culture": np.ones(n),  # constant: weight 0, adds nothing
-        "rca": rng.exponential(1.0, n),
-    })
+    return pl.DataFrame(
+        {
+            "product": [f"p{i % 17:02d}" for i in range(n)],
+            "market": [f"m{i:04d}" for i in range(n)],
+            "blockers": (rng.random(n) < 0.1).astype(np.int64),
+            "demand": demand,
+            "growth": pl.Series(growth).fill_nan(None),
+            "tariff": rng.choice([0.0, 0.05, 0.1, 0.25], n),  # a cost criterion
+            "culture": np.ones(n),  # constant: weight 0, adds nothing
+            "rca": rng.exponential(1.0, n),
+        }
+    )
 
 
 @pytest.fixture()
@@ -73,7 +75,7 @@ def test_candidates_only_when_the_table_is_large(con):
 
 def test_user_weights_and_infeasible_fill(con):
     frame = _pairs(40, 4).with_columns(blockers=pl.Series([0] * 3 + [1] * 37))
-    db, mem = _check(con, frame, top_k=6, samples=30, user_weights={"rca": 0.5, "tariff": 0.0})
+    db, _mem = _check(con, frame, top_k=6, samples=30, user_weights={"rca": 0.5, "tariff": 0.0})
     assert db.weight_source["rca"] == "user" and db.weights["tariff"] == 0.0
     assert db.top["feasible"].to_list() == [True] * 3 + [False] * 3  # infeasible pairs only fill the places left
 
@@ -81,15 +83,21 @@ def test_user_weights_and_infeasible_fill(con):
 def test_bad_tables_are_refused(con):
     with pytest.raises(InvalidInputError, match="blockers"):
         rank_table(con.create_table("p", pl.DataFrame({"product": ["a"], "market": ["b"]}).to_arrow()))
-    empty = pl.DataFrame({"product": ["a"], "market": ["b"], "blockers": [0], "demand": [None]},
-                         schema_overrides={"demand": pl.Float64})
+    empty = pl.DataFrame(
+        {"product": ["a"], "market": ["b"], "blockers": [0], "demand": [None]}, schema_overrides={"demand": pl.Float64}
+    )
     with pytest.raises(InvalidInputError, match="No criterion"):
         rank_table(con.create_table("q", empty.to_arrow()))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(st.floats(0, 1, allow_nan=False, allow_subnormal=False), min_size=3, max_size=3),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.lists(st.floats(0, 1, allow_nan=False, allow_subnormal=False), min_size=3, max_size=3),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_entropy_from_sums_matches_the_matrix_form(rows):
     m = np.array(rows)
     with np.errstate(divide="ignore", invalid="ignore"):

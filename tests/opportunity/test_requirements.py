@@ -19,8 +19,13 @@ def ref():
 
 def _app(ref, products, markets, met=frozenset()):
     _fig, reqs = opportunity_tables()
-    return applicable_requirements(ref.products.filter(pl.col("id").is_in(products)),
-                                   ref.markets.filter(pl.col("iso2").is_in(markets)), reqs, on=DAY, met=met)
+    return applicable_requirements(
+        ref.products.filter(pl.col("id").is_in(products)),
+        ref.markets.filter(pl.col("iso2").is_in(markets)),
+        reqs,
+        on=DAY,
+        met=met,
+    )
 
 
 def test_reference_tables_validate():
@@ -29,7 +34,9 @@ def test_reference_tables_validate():
     assert set(reqs["severity"]) <= {"blocker", "registration", "certification", "labelling"}
 
 
-def test_kiwifruit_blocked_in_australia_and_us_not_in_eu(ref, ):
+def test_kiwifruit_blocked_in_australia_and_us_not_in_eu(
+    ref,
+):
     app = _app(ref, ["xiuwen-kiwifruit-fresh-5kg"], ["AU", "US", "DE", "GB"])
     comp = {r["market"]: r for r in pair_compliance(app).iter_rows(named=True)}
     assert comp["AU"]["blockers"] == 1 and comp["US"]["blockers"] == 1
@@ -69,8 +76,9 @@ def test_gpsr_only_from_its_start_date(ref):
 
 
 def test_blocker_makes_pair_infeasible_not_lower_scored(ref):
-    res = opportunities(ref=ref, products=["xiuwen-kiwifruit-fresh-5kg"], markets=["AU", "NZ", "SG"], top=3,
-                        samples=50, on=DAY)
+    res = opportunities(
+        ref=ref, products=["xiuwen-kiwifruit-fresh-5kg"], markets=["AU", "NZ", "SG"], top=3, samples=50, on=DAY
+    )
     by = {e["market"]: e for e in res.entries}
     assert by["AU"]["feasible"] is False
     assert any(r["direction"] == "blocker" for r in by["AU"]["reasons"])
@@ -81,8 +89,15 @@ def test_blocker_makes_pair_infeasible_not_lower_scored(ref):
     blocked = res.ranking.table.filter(pl.col("market") == "AU")["score"][0]
     # marking the requirement as met restores feasibility and leaves the score unchanged
     req = next(q["req_id"] for q in by["AU"]["requirements"] if q["severity"] == "blocker")
-    res2 = opportunities(ref=ref, products=["xiuwen-kiwifruit-fresh-5kg"], markets=["AU", "NZ", "SG"], top=3,
-                         samples=50, on=DAY, met=[req])
+    res2 = opportunities(
+        ref=ref,
+        products=["xiuwen-kiwifruit-fresh-5kg"],
+        markets=["AU", "NZ", "SG"],
+        top=3,
+        samples=50,
+        on=DAY,
+        met=[req],
+    )
     by2 = {e["market"]: e for e in res2.entries}
     assert by2["AU"]["feasible"] is True
     assert res2.ranking.table.filter(pl.col("market") == "AU")["score"][0] == pytest.approx(blocked)

@@ -10,13 +10,20 @@ from qiankua.opportunity.scoring import explain, parse_weights, rank_pairs
 
 
 def _pairs():
-    return pl.DataFrame({
-        "product": ["a", "a", "b", "b"], "market": ["US", "DE", "US", "DE"], "blockers": [0, 0, 1, 0],
-        "demand": [1e9, 1e6, 5e8, None], "demand_conf": ["likely", "unconfirmed", "likely", None],
-        "demand_proxy": [False, True, False, False],
-        "culture": [1.0, 1.0, 0.0, 0.0], "culture_conf": ["likely"] * 4,
-        "compliance": [5.0, 1.0, 3.0, 2.0], "compliance_conf": ["likely"] * 4,
-    })
+    return pl.DataFrame(
+        {
+            "product": ["a", "a", "b", "b"],
+            "market": ["US", "DE", "US", "DE"],
+            "blockers": [0, 0, 1, 0],
+            "demand": [1e9, 1e6, 5e8, None],
+            "demand_conf": ["likely", "unconfirmed", "likely", None],
+            "demand_proxy": [False, True, False, False],
+            "culture": [1.0, 1.0, 0.0, 0.0],
+            "culture_conf": ["likely"] * 4,
+            "compliance": [5.0, 1.0, 3.0, 2.0],
+            "compliance_conf": ["likely"] * 4,
+        }
+    )
 
 
 def test_scores_equal_topsis_of_the_normalised_matrix():
@@ -57,8 +64,15 @@ def test_explanations_name_numbers_and_confidence():
 def test_large_tables_restrict_stability_candidates():
     rng = np.random.default_rng(0)
     n = 300
-    pairs = pl.DataFrame({"product": [f"p{i}" for i in range(n)], "market": ["US"] * n, "blockers": [0] * n,
-                          "demand": rng.lognormal(10, 2, n), "culture": rng.random(n)})
+    pairs = pl.DataFrame(
+        {
+            "product": [f"p{i}" for i in range(n)],
+            "market": ["US"] * n,
+            "blockers": [0] * n,
+            "demand": rng.lognormal(10, 2, n),
+            "culture": rng.random(n),
+        }
+    )
     r = rank_pairs(pairs, top_k=5, samples=30, max_candidates=50)
     assert r.stability_scope.startswith("best 50")
     assert r.table.tail(n - 50)["stability"].max() == 0.0
@@ -81,22 +95,37 @@ def test_parse_weights_ok_and_empty_table():
 
 def test_table_order_feasible_first_then_score_then_keys():
     # tied criteria rows tie on score: they are ordered by product and market, in both groups
-    frame = pl.DataFrame({
-        "product": ["b", "a", "c", "a", "b", "z", "y"],
-        "market": ["DE", "FR", "DE", "DE", "US", "DE", "DE"],
-        "blockers": [0, 0, 0, 0, 1, 1, 0],
-        "demand": [5.0, 5.0, 9.0, 5.0, 9.0, 5.0, 1.0],
-        "rca": [1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 0.5],
-    })
+    frame = pl.DataFrame(
+        {
+            "product": ["b", "a", "c", "a", "b", "z", "y"],
+            "market": ["DE", "FR", "DE", "DE", "US", "DE", "DE"],
+            "blockers": [0, 0, 0, 0, 1, 1, 0],
+            "demand": [5.0, 5.0, 9.0, 5.0, 9.0, 5.0, 1.0],
+            "rca": [1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 0.5],
+        }
+    )
     table = rank_pairs(frame, top_k=2, samples=20).table
     assert table.select("product", "market").rows() == [
-        ("c", "DE"), ("a", "DE"), ("a", "FR"), ("b", "DE"), ("y", "DE"), ("b", "US"), ("z", "DE")]
+        ("c", "DE"),
+        ("a", "DE"),
+        ("a", "FR"),
+        ("b", "DE"),
+        ("y", "DE"),
+        ("b", "US"),
+        ("z", "DE"),
+    ]
     assert table["rank"].to_list() == list(range(1, 8))
     # without ties the one-key order is the same as the three-key sort
     rng = np.random.default_rng(5)
-    big = pl.DataFrame({"product": rng.integers(0, 50, 5000).astype(str), "market": rng.integers(0, 60, 5000).astype(str),
-                        "blockers": (rng.random(5000) < 0.2).astype(np.int64), "demand": rng.lognormal(3, 1, 5000),
-                        "rca": rng.random(5000)})
+    big = pl.DataFrame(
+        {
+            "product": rng.integers(0, 50, 5000).astype(str),
+            "market": rng.integers(0, 60, 5000).astype(str),
+            "blockers": (rng.random(5000) < 0.2).astype(np.int64),
+            "demand": rng.lognormal(3, 1, 5000),
+            "rca": rng.random(5000),
+        }
+    )
     ranked = rank_pairs(big, top_k=5, samples=10).table
     expected = ranked.sort(["feasible", "score", "product", "market"], descending=[True, True, False, False])
     assert ranked.select("product", "market").equals(expected.select("product", "market"))

@@ -34,17 +34,43 @@ def cli():
 
 def test_cli_json_shape(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    res = CliRunner().invoke(cli, ["opportunities", "--top", "5", "--json", "--market", "US", "--market", "DE",
-                                   "--market", "JP", "--product", "duyun-maojian-250g", "--product",
-                                   "leishan-miao-silver-necklace", "--product", "moutai-feitian-53-500ml"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "opportunities",
+            "--top",
+            "5",
+            "--json",
+            "--market",
+            "US",
+            "--market",
+            "DE",
+            "--market",
+            "JP",
+            "--product",
+            "duyun-maojian-250g",
+            "--product",
+            "leishan-miao-silver-necklace",
+            "--product",
+            "moutai-feitian-53-500ml",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert set(doc) >= {"weights", "ranking"}
     assert sum(doc["weights"].values()) == pytest.approx(1.0)
     assert len(doc["ranking"]) == 5
     for e in doc["ranking"]:
-        assert set(e) >= {"product", "market", "score", "potential_usd", "reasons", "requirements", "feasible",
-                          "stability"}
+        assert set(e) >= {
+            "product",
+            "market",
+            "score",
+            "potential_usd",
+            "reasons",
+            "requirements",
+            "feasible",
+            "stability",
+        }
         assert 0 <= e["score"] <= 1 and 0 <= e["stability"] <= 1
         assert isinstance(e["reasons"], list) and isinstance(e["requirements"], list)
         for r in e["reasons"]:
@@ -61,8 +87,17 @@ def test_cli_json_shape(cli, tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())  # ranking with defaults writes nothing
 
 
-@pytest.mark.parametrize("args", [["--market", "XX"], ["--product", "nope"], ["--weights", "demand=abc"],
-                                  ["--weights", "colour=1"], ["--top", "0"], ["--engine", "hadoop"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--market", "XX"],
+        ["--product", "nope"],
+        ["--weights", "demand=abc"],
+        ["--weights", "colour=1"],
+        ["--top", "0"],
+        ["--engine", "hadoop"],
+    ],
+)
 def test_cli_bad_input_exits_2(cli, args, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(cli, ["opportunities", "--json", *args])
@@ -71,9 +106,12 @@ def test_cli_bad_input_exits_2(cli, args, tmp_path, monkeypatch):
 
 def test_user_weights_override_entropy(ref):
     base = svc.opportunities(ref=ref, top=5, samples=20)
-    only_culture = svc.opportunities(ref=ref, top=5, samples=20,
-                                     weights="demand=0,china_share=0,ecommerce_rank=0,compliance=0,tariff=0,"
-                                             "route_cost=0,route_days=0,culture=1")
+    only_culture = svc.opportunities(
+        ref=ref,
+        top=5,
+        samples=20,
+        weights="demand=0,china_share=0,ecommerce_rank=0,compliance=0,tariff=0,route_cost=0,route_days=0,culture=1",
+    )
     assert only_culture.ranking.weights["culture"] == pytest.approx(1.0)
     assert only_culture.ranking.weight_source["culture"] == "user"
     assert base.ranking.weight_source["culture"] == "entropy"
@@ -82,10 +120,17 @@ def test_user_weights_override_entropy(ref):
 
 
 def test_extra_columns_enter_the_ranking(ref):
-    pairs = pl.DataFrame({"product": ["duyun-maojian-250g", "duyun-maojian-250g"], "market": ["US", "DE"],
-                          "margin_pct": [0.31, 0.05], "route_days": [12.0, 30.0]})
-    res = svc.opportunities(ref=ref, products=["duyun-maojian-250g"], markets=["US", "DE"], extra=pairs, top=2,
-                            samples=20)
+    pairs = pl.DataFrame(
+        {
+            "product": ["duyun-maojian-250g", "duyun-maojian-250g"],
+            "market": ["US", "DE"],
+            "margin_pct": [0.31, 0.05],
+            "route_days": [12.0, 30.0],
+        }
+    )
+    res = svc.opportunities(
+        ref=ref, products=["duyun-maojian-250g"], markets=["US", "DE"], extra=pairs, top=2, samples=20
+    )
     assert "margin" in res.ranking.weights and "route_days" in res.ranking.weights
     assert res.indicator_status["margin"] == "ok (user)"
 
@@ -93,8 +138,9 @@ def test_extra_columns_enter_the_ranking(ref):
 def test_trade_data_drive_indicators(ref, tmp_path):
     with Store(tmp_path / "db.duckdb") as store:
         trade.load_flows(store, FLOWS.drop(["source"]), source="baci", file="hand")
-        res = svc.opportunities(ref=ref, store=store, products=["duyun-maojian-250g"], markets=["US", "GB"], top=2,
-                                samples=20)
+        res = svc.opportunities(
+            ref=ref, store=store, products=["duyun-maojian-250g"], markets=["US", "GB"], top=2, samples=20
+        )
     table = res.ranking.table.sort("market")
     assert table["demand"].to_list() == [10.0, 50.0]  # GB, US imports of 090210 in 2023
     assert table["rca"].to_list() == pytest.approx([(40 / 50) / (65 / 105)] * 2)
@@ -145,17 +191,34 @@ def test_data_fetch_baci_from_a_local_file(tmp_path):
 
     path = _zip(tmp_path, {"BACI_HS22_Y2023_V202501.csv": BACI_2023, "country_codes_V202501.csv": COUNTRIES})
     db = tmp_path / "q.duckdb"
-    res = CliRunner().invoke(app, ["--db", str(db), "data", "fetch", "baci", "--year", "2023", "--file", str(path),
-                                   "--json"])
+    res = CliRunner().invoke(
+        app, ["--db", str(db), "data", "fetch", "baci", "--year", "2023", "--file", str(path), "--json"]
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["rows"] == 5
-    res = CliRunner().invoke(app, ["--db", str(db), "opportunities", "--product", "duyun-maojian-250g", "--market",
-                                   "US", "--market", "GB", "--top", "2", "--json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(db),
+            "opportunities",
+            "--product",
+            "duyun-maojian-250g",
+            "--market",
+            "US",
+            "--market",
+            "GB",
+            "--top",
+            "2",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["trade_data"]["year"] == 2023 and "rca" in doc["weights"]
-    bad = CliRunner().invoke(app, ["--db", str(db), "data", "fetch", "comtrade", "--hs", "09x", "--year", "2023",
-                                   "--json"])
+    bad = CliRunner().invoke(
+        app, ["--db", str(db), "data", "fetch", "comtrade", "--hs", "09x", "--year", "2023", "--json"]
+    )
     assert bad.exit_code == 2
 
 
@@ -178,8 +241,9 @@ def test_margin_at_typical_retail_from_imported_sales(ref, tmp_path):
     products = ["duyun-maojian-250g", "leishan-miao-silver-necklace"]
     with Store(tmp_path / "db.duckdb") as store:
         import_file(store, path, "sales", ref)
-        res = svc.opportunities(ref=ref, store=store, products=products, markets=["US", "DE"], top=4, samples=20,
-                                on=day)
+        res = svc.opportunities(
+            ref=ref, store=store, products=products, markets=["US", "DE"], top=4, samples=20, on=day
+        )
     assert res.indicator_status["margin"] == "ok (costing at typical retail price; 2 of 4 pairs)"
     assert "margin" in res.ranking.criteria
     by_pair = {(e["product"], e["market"]): e for e in res.entries}
@@ -187,8 +251,20 @@ def test_margin_at_typical_retail_from_imported_sales(ref, tmp_path):
     # quantity-weighted median of 38, 38, 45, 40 is 38 USD; best-selling channel Amazon
     assert tea["available"] and tea["retail_price"] == 38.0 and tea["currency"] == "USD"
     assert tea["basis"].startswith("your sales: 3 order lines, 4 units")
-    expect = quote_many([{"product_id": "duyun-maojian-250g", "market": "US", "mode": "9610", "service": "postal",
-                          "platform": "amazon", "date": "2026-10-01", "price": 38.0}], ref)[0].row["margin"]
+    expect = quote_many(
+        [
+            {
+                "product_id": "duyun-maojian-250g",
+                "market": "US",
+                "mode": "9610",
+                "service": "postal",
+                "platform": "amazon",
+                "date": "2026-10-01",
+                "price": 38.0,
+            }
+        ],
+        ref,
+    )[0].row["margin"]
     assert tea["value"] == pytest.approx(expect, abs=1e-4)
     silver = by_pair[("leishan-miao-silver-necklace", "US")]["margin"]
     assert silver["available"] and silver["retail_price"] == 120.0
@@ -197,8 +273,10 @@ def test_margin_at_typical_retail_from_imported_sales(ref, tmp_path):
         entry = by_pair[(product, "DE")]
         assert entry["margin"]["available"] is False and entry["margin"]["value"] is None
         assert entry["margin"]["flag"] == entry["margin"]["flag_en"] == svc.NO_PRICE and entry["margin"]["flag_zh"]
-        assert any(r["direction"] == "missing" and "margin" in r["criterion"] for r in entry["reasons"]) \
+        assert (
+            any(r["direction"] == "missing" and "margin" in r["criterion"] for r in entry["reasons"])
             or res.ranking.weights["margin"] < 0.05
+        )
     table = res.ranking.table
     assert table.filter(pl.col("market") == "DE")["margin"].null_count() == 2
     # a margin reason reads "margin 31.0% at typical retail" when it counts for or against a pair

@@ -5,8 +5,7 @@ import zipfile
 import pytest
 
 from qiankua.exceptions import DataError
-from qiankua.store import Store
-from qiankua.store import trade
+from qiankua.store import Store, trade
 
 # BACI yearly file: header t,i,j,k,v,q; numeric country codes; v in thousand USD; q in tonnes,
 # padded "NA" where missing; HS6 codes keep their leading zero (as in the V202401+ releases)
@@ -38,19 +37,34 @@ def _zip(tmp_path, files):
 
 
 def _named(store):
-    return [tuple(r.values()) for r in trade.named_flows(store).order_by("source", "year", "value_usd").drop("source")
-            .to_pyarrow().to_pylist()]
+    return [
+        tuple(r.values())
+        for r in trade.named_flows(store)
+        .order_by("source", "year", "value_usd")
+        .drop("source")
+        .to_pyarrow()
+        .to_pylist()
+    ]
 
 
 def test_baci_zip_loads_codes_and_names(tmp_path):
-    path = _zip(tmp_path, {"BACI_HS22_Y2023_V202501.csv": BACI_2023, "BACI_HS22_Y2022_V202501.csv": BACI_2022,
-                           "country_codes_V202501.csv": COUNTRIES, "product_codes_HS22_V202501.csv": "code,description\n"})
+    path = _zip(
+        tmp_path,
+        {
+            "BACI_HS22_Y2023_V202501.csv": BACI_2023,
+            "BACI_HS22_Y2022_V202501.csv": BACI_2022,
+            "country_codes_V202501.csv": COUNTRIES,
+            "product_codes_HS22_V202501.csv": "code,description\n",
+        },
+    )
     with Store(tmp_path / "db.duckdb") as store:
         result = trade.load_baci(store, path, [2023])
         assert result.rows == 5 and result.years == [2023] and result.unmapped_codes == ["999"]
         # stored as BACI codes them: integer countries and HS6 (the fast group-by keys)
-        rows = store._db.execute('SELECT year, exporter, importer, hs6, value_usd, quantity_t FROM "user".trade_flows '
-                                 "ORDER BY value_usd DESC").fetchall()
+        rows = store._db.execute(
+            'SELECT year, exporter, importer, hs6, value_usd, quantity_t FROM "user".trade_flows '
+            "ORDER BY value_usd DESC"
+        ).fetchall()
         assert rows[0] == (2023, 276, 842, 220890, 1200250.0, 300.0)
         assert trade.country_codes(store) == {"CHN": 156, "DEU": 276, "GBR": 826, "USA": 842, "N999": 999}
         named = _named(store)
@@ -76,15 +90,19 @@ def test_one_code_space_across_sources(tmp_path):
         trade.load_baci(store, baci, [2022])
         codes = trade.country_codes(store)
         assert codes["USA"] == 840 and codes["CHN"] == 156 and len(set(codes.values())) == len(codes)
-        assert _named(store) == [(2022, "CHN", "USA", "090210", 500000.0, 110.0),
-                                 (2023, "CHN", "USA", "090210", 600000.0, 120.5)]
+        assert _named(store) == [
+            (2022, "CHN", "USA", "090210", 500000.0, 110.0),
+            (2023, "CHN", "USA", "090210", 600000.0, 120.5),
+        ]
         assert store._db.execute('SELECT DISTINCT importer FROM "user".trade_flows').fetchall() == [(840,)]
 
 
 def test_text_keyed_store_is_migrated_to_codes(tmp_path):
     with Store(tmp_path / "db.duckdb") as store:
-        store._db.execute('CREATE TABLE "user".trade_flows (source VARCHAR, year INTEGER, exporter VARCHAR, '
-                          "importer VARCHAR, hs6 VARCHAR, value_usd DOUBLE, quantity_t DOUBLE)")
+        store._db.execute(
+            'CREATE TABLE "user".trade_flows (source VARCHAR, year INTEGER, exporter VARCHAR, '
+            "importer VARCHAR, hs6 VARCHAR, value_usd DOUBLE, quantity_t DOUBLE)"
+        )
         store._db.execute("INSERT INTO \"user\".trade_flows VALUES ('baci', 2023, 'CHN', 'XKX', '090210', 5.0, NULL)")
         assert _named(store) == [(2023, "CHN", "XKX", "090210", 5.0, None)]
         codes = trade.country_codes(store)
@@ -96,18 +114,24 @@ def test_baci_bare_csv_with_old_country_file(tmp_path):
     csv_path.write_text(BACI_2022, encoding="utf-8")
     (tmp_path / "country_codes_V202201.csv").write_text(COUNTRIES_OLD, encoding="utf-8")
     data = trade.read_baci(csv_path)
-    assert data.flows.to_pylist() == [{"year": 2022, "exporter": 156, "importer": 842, "hs6": 90210,
-                                       "value_usd": 500000.0, "quantity_t": 110.0}]
+    assert data.flows.to_pylist() == [
+        {"year": 2022, "exporter": 156, "importer": 842, "hs6": 90210, "value_usd": 500000.0, "quantity_t": 110.0}
+    ]
     assert data.countries.to_pylist() == [{"code": 156, "iso3": "CHN"}, {"code": 842, "iso3": "USA"}]
     assert data.unmapped == []
 
 
-@pytest.mark.parametrize("files, message", [
-    ({"BACI_HS22_Y2023_V202501.csv": "year,exporter\n2023,156\n", "country_codes_V202501.csv": COUNTRIES},
-     "expected BACI header"),
-    ({"BACI_HS22_Y2023_V202501.csv": BACI_2023}, "country_codes"),
-    ({"readme.txt": "x"}, "no BACI_HS"),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        (
+            {"BACI_HS22_Y2023_V202501.csv": "year,exporter\n2023,156\n", "country_codes_V202501.csv": COUNTRIES},
+            "expected BACI header",
+        ),
+        ({"BACI_HS22_Y2023_V202501.csv": BACI_2023}, "country_codes"),
+        ({"readme.txt": "x"}, "no BACI_HS"),
+    ],
+)
 def test_baci_bad_files_are_rejected(tmp_path, files, message):
     path = _zip(tmp_path, files)
     with pytest.raises(DataError, match=message):
@@ -142,8 +166,16 @@ def test_comtrade_api_layout_uses_import_reports(tmp_path):
     path = tmp_path / "comtrade.csv"
     path.write_text(COMTRADE_API, encoding="utf-8")
     table = trade.read_comtrade(path)
-    assert table.to_pylist() == [{"year": 2023, "exporter": "CHN", "importer": "USA", "hs6": "090210",
-                                  "value_usd": 600000.0, "quantity_t": 120.5}]
+    assert table.to_pylist() == [
+        {
+            "year": 2023,
+            "exporter": "CHN",
+            "importer": "USA",
+            "hs6": "090210",
+            "value_usd": 600000.0,
+            "quantity_t": 120.5,
+        }
+    ]
     with Store(tmp_path / "db.duckdb") as store:
         assert trade.load_comtrade(store, path).rows == 1
 
@@ -151,8 +183,9 @@ def test_comtrade_api_layout_uses_import_reports(tmp_path):
 def test_comtrade_legacy_tab_layout(tmp_path):
     path = tmp_path / "comtrade.tsv"
     path.write_text(COMTRADE_LEGACY, encoding="utf-8")
-    assert trade.read_comtrade(path).to_pylist() == [{"year": 2019, "exporter": "CHN", "importer": "GBR",
-                                                      "hs6": "090210", "value_usd": 25000.0, "quantity_t": 1.0}]
+    assert trade.read_comtrade(path).to_pylist() == [
+        {"year": 2019, "exporter": "CHN", "importer": "GBR", "hs6": "090210", "value_usd": 25000.0, "quantity_t": 1.0}
+    ]
 
 
 def test_comtrade_wrong_file(tmp_path):

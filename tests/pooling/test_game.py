@@ -58,8 +58,13 @@ def test_least_core_lp_agrees_with_bondareva_shapley_for_three_players(vals):
     eps = least_core_epsilon(c, 3)
     cN = c[7]
     # three-player cost game: the core is non-empty iff all balanced-collection inequalities hold
-    conds = [cN <= c[1] + c[2] + c[4], cN <= c[1] + c[6], cN <= c[2] + c[5], cN <= c[4] + c[3],
-             2 * cN <= c[3] + c[5] + c[6]]
+    conds = [
+        cN <= c[1] + c[2] + c[4],
+        cN <= c[1] + c[6],
+        cN <= c[2] + c[5],
+        cN <= c[4] + c[3],
+        2 * cN <= c[3] + c[5] + c[6],
+    ]
     assert (eps <= 1e-6) == all(conds) or abs(eps) < 1e-6
 
 
@@ -72,8 +77,11 @@ def test_core_check_agrees_with_brute_force(vals, x):
 
 
 games = st.integers(min_value=1, max_value=5).flatmap(
-    lambda n: st.tuples(st.just(n), st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False),
-                                            min_size=(1 << n) - 1, max_size=(1 << n) - 1)))
+    lambda n: st.tuples(
+        st.just(n),
+        st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False), min_size=(1 << n) - 1, max_size=(1 << n) - 1),
+    )
+)
 
 
 @given(games)
@@ -84,11 +92,13 @@ def test_shapley_axioms(game):
     assert sum(phi) == pytest.approx(c[(1 << n) - 1], abs=1e-6)  # efficiency
     # symmetry and null player on a derived game: make player 0 a dummy and players 1, 2 symmetric
     if n >= 3:
+
         def sym(m):
             base = m & ~1  # player 0 adds nothing
             b1, b2 = base >> 1 & 1, base >> 2 & 1
             swapped = base & ~6 | (b2 << 1) | (b1 << 2)
             return (c[base] + c[swapped]) / 2
+
         phi2 = shapley_exact(n, sym)
         assert phi2[0] == pytest.approx(0.0, abs=1e-6)
         assert phi2[1] == pytest.approx(phi2[2], abs=1e-6)
@@ -111,7 +121,10 @@ def test_round_to_cents_sums_exactly(values):
     parts = round_to_cents(values, total)
     assert sum(parts) == total
     assert all(p == p.quantize(Decimal("0.01")) for p in parts)
-    assert all(abs(float(p) - v) < 0.01 + 1e-6 * max(1.0, abs(v)) + abs(float(total) - sum(values)) for p, v in zip(parts, values, strict=True))
+    assert all(
+        abs(float(p) - v) < 0.01 + 1e-6 * max(1.0, abs(v)) + abs(float(total) - sum(values))
+        for p, v in zip(parts, values, strict=True)
+    )
 
 
 def test_round_to_cents_largest_remainder_by_hand():
@@ -150,8 +163,15 @@ def test_least_core_highs_matches_scipy_and_allocation_is_in_core(vals):
     c = {0: 0.0, **{m: v for m, v in zip(range(1, 8), vals, strict=True)}}
     eps, x = least_core(c, 3)
     rows = [[1.0 if m >> i & 1 else 0.0 for i in range(3)] + [-1.0] for m in range(1, 7)]
-    ref = linprog([0, 0, 0, 1], A_ub=rows, b_ub=[c[m] for m in range(1, 7)], A_eq=[[1, 1, 1, 0]], b_eq=[c[7]],
-                  bounds=[(None, None)] * 4, method="highs")
+    ref = linprog(
+        [0, 0, 0, 1],
+        A_ub=rows,
+        b_ub=[c[m] for m in range(1, 7)],
+        A_eq=[[1, 1, 1, 0]],
+        b_eq=[c[7]],
+        bounds=[(None, None)] * 4,
+        method="highs",
+    )
     assert eps == pytest.approx(ref.fun, abs=1e-6)
     assert sum(x) == pytest.approx(c[7], abs=1e-6)
     if eps <= 0:
@@ -163,9 +183,11 @@ def test_least_core_prints_nothing_in_a_fresh_process():
     import subprocess
     import sys
 
-    code = ("from qiankua.pooling.game import least_core\n"
-            "eps, x = least_core({1: 3.0, 2: 4.0, 3: 6.0}, 2)\n"
-            "assert (round(eps, 9), tuple(round(v, 9) for v in x)) == (-0.5, (2.5, 3.5)), (eps, x)\n")
+    code = (
+        "from qiankua.pooling.game import least_core\n"
+        "eps, x = least_core({1: 3.0, 2: 4.0, 3: 6.0}, 2)\n"
+        "assert (round(eps, 9), tuple(round(v, 9) for v in x)) == (-0.5, (2.5, 3.5)), (eps, x)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""

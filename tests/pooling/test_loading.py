@@ -15,7 +15,8 @@ def test_eight_half_cubes_fill_one_unit_exactly():
     assert res.units_used == 1 and res.lower_bound == 1 and not res.unplaced
     assert res.utilisation[0] == pytest.approx(1.0)
     assert sorted((p.x, p.y, p.z) for p in res.placements) == sorted(
-        (x, y, z) for x in (0, 50) for y in (0, 50) for z in (0, 50))
+        (x, y, z) for x in (0, 50) for y in (0, 50) for z in (0, 50)
+    )
 
 
 def test_nine_half_cubes_need_two_units_and_weight_opens_more():
@@ -26,8 +27,11 @@ def test_nine_half_cubes_need_two_units_and_weight_opens_more():
 
 
 def test_too_big_is_unplaced_and_max_units_respected():
-    res = pack([BoxType(key="big", l=120, w=10, h=10, kg=1, count=2), BoxType(key="a", l=50, w=50, h=50, kg=1, count=20)],
-               CUBE, max_units=1)
+    res = pack(
+        [BoxType(key="big", l=120, w=10, h=10, kg=1, count=2), BoxType(key="a", l=50, w=50, h=50, kg=1, count=20)],
+        CUBE,
+        max_units=1,
+    )
     assert res.unplaced["big"] == 2 and res.unplaced["a"] == 12 and res.units_used == 1
 
 
@@ -67,10 +71,12 @@ def _check(res, boxes, unit, support):
     for ps in units.values():
         assert sum(p.kg for p in ps) <= unit.max_kg + 1e-6
         for i, a in enumerate(ps):
-            for c in ps[i + 1:]:
-                overlap = (min(a.x + a.dx, c.x + c.dx) - max(a.x, c.x) > 1e-6 and
-                           min(a.y + a.dy, c.y + c.dy) - max(a.y, c.y) > 1e-6 and
-                           min(a.z + a.dz, c.z + c.dz) - max(a.z, c.z) > 1e-6)
+            for c in ps[i + 1 :]:
+                overlap = (
+                    min(a.x + a.dx, c.x + c.dx) - max(a.x, c.x) > 1e-6
+                    and min(a.y + a.dy, c.y + c.dy) - max(a.y, c.y) > 1e-6
+                    and min(a.z + a.dz, c.z + c.dz) - max(a.z, c.z) > 1e-6
+                )
                 assert not overlap
             if a.z > 1e-9:
                 area = 0.0
@@ -85,12 +91,23 @@ def _check(res, boxes, unit, support):
 
 
 box = st.builds(
-    BoxType, key=st.sampled_from("abcdef"), l=st.integers(5, 60), w=st.integers(5, 60), h=st.integers(5, 60),
-    kg=st.integers(1, 80), count=st.integers(0, 6), stackable=st.booleans(), this_side_up=st.booleans())
+    BoxType,
+    key=st.sampled_from("abcdef"),
+    l=st.integers(5, 60),
+    w=st.integers(5, 60),
+    h=st.integers(5, 60),
+    kg=st.integers(1, 80),
+    count=st.integers(0, 6),
+    stackable=st.booleans(),
+    this_side_up=st.booleans(),
+)
 
 
-@given(st.lists(box, min_size=1, max_size=6, unique_by=lambda b: b.key), st.sampled_from([1.0, 0.75, 0.0]),
-       st.sampled_from([None, 1, 2]))
+@given(
+    st.lists(box, min_size=1, max_size=6, unique_by=lambda b: b.key),
+    st.sampled_from([1.0, 0.75, 0.0]),
+    st.sampled_from([None, 1, 2]),
+)
 def test_packing_invariants(boxes, support, max_units):
     unit = LoadUnit(unit_id="u", kind="container", l_cm=120, w_cm=80, h_cm=90, max_kg=600)
     res = pack(boxes, unit, support_fraction=support, max_units=max_units)
@@ -101,8 +118,12 @@ def test_packing_invariants(boxes, support, max_units):
         assert res.units_used >= volume_lower_bound(boxes, unit)
 
 
-@given(st.lists(box, min_size=1, max_size=6, unique_by=lambda b: b.key), st.sampled_from([1.0, 0.75, 0.0]),
-       st.sampled_from([None, 1, 2]), st.sampled_from(["blocks", "extreme_point"]))
+@given(
+    st.lists(box, min_size=1, max_size=6, unique_by=lambda b: b.key),
+    st.sampled_from([1.0, 0.75, 0.0]),
+    st.sampled_from([None, 1, 2]),
+    st.sampled_from(["blocks", "extreme_point"]),
+)
 def test_packing_invariants_each_method(boxes, support, max_units, method):
     unit = LoadUnit(unit_id="u", kind="container", l_cm=120, w_cm=80, h_cm=90, max_kg=600)
     res = pack(boxes, unit, support_fraction=support, max_units=max_units, method=method)
@@ -138,7 +159,9 @@ def test_partial_support_is_checked_box_by_box_not_per_block():
     """Found by hypothesis: a row of three cubes on two crates had 86% support as a block while
     its last cube rested only 59% on the crate below (support 0.75 asked)."""
     unit = LoadUnit(unit_id="u", kind="container", l_cm=120, w_cm=80, h_cm=90, max_kg=600)
-    boxes = [BoxType(key="a", l=34, w=34, h=34, kg=1, count=3, stackable=False),
-             BoxType(key="c", l=47, w=46, h=44, kg=1, count=2)]
+    boxes = [
+        BoxType(key="a", l=34, w=34, h=34, kg=1, count=3, stackable=False),
+        BoxType(key="c", l=47, w=46, h=44, kg=1, count=2),
+    ]
     res = pack(boxes, unit, support_fraction=0.75, method="blocks")
     _check(res, boxes, unit, 0.75)

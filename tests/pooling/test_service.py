@@ -28,7 +28,7 @@ def _app() -> typer.Typer:
 def small_file(tmp_path):
     with DEMO_FILE.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    keep = sorted({r["exporter"] for r in rows})[:: 4][:6]  # six exporters from different counties
+    keep = sorted({r["exporter"] for r in rows})[::4][:6]  # six exporters from different counties
     path = tmp_path / "week.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
@@ -70,8 +70,11 @@ def test_cli_pool_json(small_file):
 
 def test_cli_bad_sheet_exits_2_with_cells(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("shipment_id,exporter,origin_adcode,cartons,carton_l_cm,carton_w_cm,carton_h_cm,carton_kg,destination\n"
-                   "S1,e1,999999,0,40,30,20,5,US\n", encoding="utf-8")
+    bad.write_text(
+        "shipment_id,exporter,origin_adcode,cartons,carton_l_cm,carton_w_cm,carton_h_cm,carton_kg,destination\n"
+        "S1,e1,999999,0,40,30,20,5,US\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(_app(), ["pool", str(bad), "--json"])
     assert result.exit_code == 2
     doc = json.loads(result.stdout)
@@ -85,12 +88,15 @@ def test_user_vehicles_and_matrix(ref, small_file, tmp_path):
     matrix = tmp_path / "m.csv"
     lines = ["from,to,km,hours"]
     for i, a in enumerate(sites):
-        for b in sites[i + 1:]:
+        for b in sites[i + 1 :]:
             lines.append(f"{a},{b},100,2")  # every leg 100 km / 2 h, given one way only
     matrix.write_text("\n".join(lines) + "\n", encoding="utf-8")
     vehicles = tmp_path / "v.csv"
-    vehicles.write_text("vehicle_id,name_en,name_zh,capacity_kg,capacity_m3,count,cost_per_km_cny,depot_hub\n"
-                        "truck,truck,卡车,5000,30,3,2,CN-GY-DLY\n", encoding="utf-8")
+    vehicles.write_text(
+        "vehicle_id,name_en,name_zh,capacity_kg,capacity_m3,count,cost_per_km_cny,depot_hub\n"
+        "truck,truck,卡车,5000,30,3,2,CN-GY-DLY\n",
+        encoding="utf-8",
+    )
     res = plan_file(small_file, ref, time_limit_s=0.3, seed=1, vehicles_file=vehicles, matrix_file=matrix)
     assert all(r.vehicle_id == "truck" for r in res.routing.routes)
     # every leg is 100 km at CNY 2/km: each route costs 200 x (stops' distinct sites + 1) at most

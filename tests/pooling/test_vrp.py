@@ -7,20 +7,39 @@ from qiankua.pooling.roads import great_circle_km, road_matrix
 from qiankua.pooling.vrp import PickupStop, check_routes, savings_routes, solve_pickups
 
 DEPOT = Site(key="depot", lon=106.6, lat=26.7)
-ROAD = RoadParams(circuity_expressway=1.25, circuity_county=1.5, speed_expressway_kmh=60, speed_county_kmh=35,
-                  county_leg_max_km=30, stop_minutes=20)
+ROAD = RoadParams(
+    circuity_expressway=1.25,
+    circuity_county=1.5,
+    speed_expressway_kmh=60,
+    speed_county_kmh=35,
+    county_leg_max_km=30,
+    stop_minutes=20,
+)
 
 
 def _instance(n=8, seed=3):
     rng = np.random.default_rng(seed)
-    sites = [DEPOT] + [Site(key=f"s{i}", lon=106.6 + rng.uniform(-1.2, 1.2), lat=26.7 + rng.uniform(-1, 1))
-                       for i in range(n)]
+    sites = [DEPOT] + [
+        Site(key=f"s{i}", lon=106.6 + rng.uniform(-1.2, 1.2), lat=26.7 + rng.uniform(-1, 1)) for i in range(n)
+    ]
     km, hours = road_matrix(sites, ROAD)
-    stops = [PickupStop(key=f"s{i}", site_index=i + 1, kg=float(rng.integers(100, 900)), m3=float(rng.uniform(0.5, 4)),
-                        tw_early_h=float(e), tw_late_h=float(e + 6), service_h=1 / 3)
-             for i, e in enumerate(rng.integers(6, 12, size=n))]
-    vehicles = [Vehicle(vehicle_id="van", capacity_kg=1800, capacity_m3=16, count=6, cost_per_km=4.5,
-                        cost_per_hour=30, depot=DEPOT)]
+    stops = [
+        PickupStop(
+            key=f"s{i}",
+            site_index=i + 1,
+            kg=float(rng.integers(100, 900)),
+            m3=float(rng.uniform(0.5, 4)),
+            tw_early_h=float(e),
+            tw_late_h=float(e + 6),
+            service_h=1 / 3,
+        )
+        for i, e in enumerate(rng.integers(6, 12, size=n))
+    ]
+    vehicles = [
+        Vehicle(
+            vehicle_id="van", capacity_kg=1800, capacity_m3=16, count=6, cost_per_km=4.5, cost_per_hour=30, depot=DEPOT
+        )
+    ]
     return stops, vehicles, km, hours
 
 
@@ -59,7 +78,7 @@ def test_checker_flags_violations():
 
 
 def test_oversize_stop_is_split():
-    stops, vehicles, km, hours = _instance(n=2)
+    _stops, vehicles, km, hours = _instance(n=2)
     big = [PickupStop(key="big", site_index=1, kg=4000, m3=5)]
     res = solve_pickups(big, vehicles, km, hours, time_limit_s=0.3, seed=0)
     assert res.feasible and len(res.routes) == 3

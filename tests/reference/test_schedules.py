@@ -62,8 +62,13 @@ def ukgt() -> pl.DataFrame:
 
 @pytest.mark.parametrize(
     ("path", "fmt"),
-    [(HTS_CSV, "usitc-hts"), (HTS_JSON, "usitc-hts"), (UKGT, "uk-global-tariff"), (WITS, "wits-trains"),
-     (WITS_MFN, "wits-trains")],
+    [
+        (HTS_CSV, "usitc-hts"),
+        (HTS_JSON, "usitc-hts"),
+        (UKGT, "uk-global-tariff"),
+        (WITS, "wits-trains"),
+        (WITS_MFN, "wits-trains"),
+    ],
 )
 def test_detect_format_recognises_each_official_layout(path, fmt):
     """Each excerpt is recognised from its header (or JSON keys), not its file name."""
@@ -116,8 +121,7 @@ def test_hts_free_is_zero_and_high_rates_survive(hts):
 def test_hts_compound_duty_gives_rate_and_specific(hts):
     """2309.90.28 and 2309.90.48 both read '80.4¢/kg + 6.4%': one row, 6.4 % plus 0.804 USD per kg."""
     row = one(hts, "230990")
-    assert (row["rate"], row["specific"], row["specific_unit"], row["specific_currency"]) == (0.064, 0.804, "kg",
-                                                                                              "USD")
+    assert (row["rate"], row["specific"], row["specific_unit"], row["specific_currency"]) == (0.064, 0.804, "kg", "USD")
     assert row["national_line"] == "2309.90.28 / 2309.90.48"
 
 
@@ -137,8 +141,10 @@ def test_differing_national_lines_are_never_collapsed_to_a_guess(hts):
 
 @pytest.mark.parametrize(
     ("prefix", "raw"),
-    [("260300", "1.7¢/kg on lead content"),  # a duty on a metal content, not on the goods' weight
-     ("261310", "12.8¢/kg on molybdenum content + 1.8%")],
+    [
+        ("260300", "1.7¢/kg on lead content"),  # a duty on a metal content, not on the goods' weight
+        ("261310", "12.8¢/kg on molybdenum content + 1.8%"),
+    ],
 )
 def test_inexpressible_duty_keeps_the_raw_expression(hts, prefix, raw):
     """A duty the table cannot hold leaves rate and specific empty and quotes the schedule in notes."""
@@ -168,18 +174,24 @@ def test_ukgt_rates_area_and_date(ukgt):
 
 @pytest.mark.parametrize(
     ("prefix", "rate", "specific", "unit"),
-    [("010229", 0.10, 0.77, "kg"),     # '10.00% + 77.00 GBP/100kg'
-     ("071410", None, 0.079, "kg"),    # '7.90 GBP/100kg'
-     ("080390", None, 0.095, "kg"),    # '95.00 GBP/1000kg'
-     ("010511", None, 0.043, "item"),  # '43.00 GBP/1000 items'
-     ("220710", None, 0.16, "liter"),  # '16.00 GBP/hl'
-     ("220840", None, 0.5, "lpa")],    # '0.50 GBP/%vol/hl': per litre of pure alcohol
+    [
+        ("010229", 0.10, 0.77, "kg"),  # '10.00% + 77.00 GBP/100kg'
+        ("071410", None, 0.079, "kg"),  # '7.90 GBP/100kg'
+        ("080390", None, 0.095, "kg"),  # '95.00 GBP/1000kg'
+        ("010511", None, 0.043, "item"),  # '43.00 GBP/1000 items'
+        ("220710", None, 0.16, "liter"),  # '16.00 GBP/hl'
+        ("220840", None, 0.5, "lpa"),
+    ],  # '0.50 GBP/%vol/hl': per litre of pure alcohol
 )
 def test_ukgt_specific_duties_are_scaled_exactly(ukgt, prefix, rate, specific, unit):
     """TARIC-style amounts per 100 kg, tonne, hl, % vol/hl or 1000 items become per kg, liter, lpa, item."""
     row = one(ukgt, prefix)
-    assert (row["rate"], row["specific"], row["specific_unit"], row["specific_currency"]) == (rate, specific, unit,
-                                                                                              "GBP")
+    assert (row["rate"], row["specific"], row["specific_unit"], row["specific_currency"]) == (
+        rate,
+        specific,
+        unit,
+        "GBP",
+    )
 
 
 def test_ukgt_seasonal_and_flagged_lines(ukgt):
@@ -254,17 +266,32 @@ def test_wits_area_that_contradicts_the_reporter_is_an_issue():
 
 def test_generic_mapping_reads_the_hts_export_like_the_dedicated_reader(hts):
     """Mapping the HTS CSV's code and general columns gives the same duties as the USITC reader."""
-    frame = read_schedule(HTS_CSV, "generic", area="US", as_of="2025-07-01", currency="USD",
-                          columns={"code": "HTS Number", "duty": "General Rate of Duty"})
-    keep = ["area", "hs_prefix", "agreement", "rate", "specific", "specific_unit", "specific_currency",
-            "national_line", "valid_from", "confidence"]
+    frame = read_schedule(
+        HTS_CSV,
+        "generic",
+        area="US",
+        as_of="2025-07-01",
+        currency="USD",
+        columns={"code": "HTS Number", "duty": "General Rate of Duty"},
+    )
+    keep = [
+        "area",
+        "hs_prefix",
+        "agreement",
+        "rate",
+        "specific",
+        "specific_unit",
+        "specific_currency",
+        "national_line",
+        "valid_from",
+        "confidence",
+    ]
     assert frame.select(keep).equals(hts.select(keep))
 
 
 def test_generic_does_not_guess_which_dollar(hts):
     """Without `currency`, '$' and '¢' amounts are left raw instead of assumed to be US dollars."""
-    frame = read_schedule(HTS_CSV, "generic", area="US", columns={"code": "HTS Number",
-                                                                  "duty": "General Rate of Duty"})
+    frame = read_schedule(HTS_CSV, "generic", area="US", columns={"code": "HTS Number", "duty": "General Rate of Duty"})
     row = one(frame, "121010")
     assert row["specific"] is None and "13.2¢/kg" in row["notes"]
 
@@ -277,7 +304,8 @@ def test_malformed_row_names_file_row_and_column_and_returns_nothing():
     frame, issues = parse_schedule(MALFORMED)
     assert frame.height == 0
     assert [(i.file, i.row, i.column, i.value) for i in issues] == [
-        ("usitc_hts_malformed.csv", 3, "HTS Number", "09O2.10.10")]
+        ("usitc_hts_malformed.csv", 3, "HTS Number", "09O2.10.10")
+    ]
     with pytest.raises(ImportValidationError) as err:
         read_schedule(MALFORMED)
     assert "row 3, column HTS Number" in str(err.value)
@@ -300,7 +328,7 @@ def test_missing_required_column_is_reported_on_the_header_row(tmp_path):
 
 def test_a_line_listed_twice_is_an_issue(tmp_path):
     """A national line repeated further down is refused, pointing at the first occurrence."""
-    path = _rewrite(UKGT, tmp_path / "ukgt.csv", lambda rows: rows + [rows[13]])
+    path = _rewrite(UKGT, tmp_path / "ukgt.csv", lambda rows: [*rows, rows[13]])
     _, issues = parse_schedule(path)
     assert len(issues) == 1 and issues[0].row == 28 and "first seen in row 14" in issues[0].reason
 
@@ -313,10 +341,12 @@ def test_area_contradicting_the_file_is_an_issue():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [dict(fmt="pdf"),                 # not one of FORMATS
-     dict(area="us"),                 # areas are codes in capitals
-     dict(as_of="2025/07/01"),        # dates are YYYY-MM-DD
-     dict(confidence="sure")],        # not a confidence level
+    [
+        dict(fmt="pdf"),  # not one of FORMATS
+        dict(area="us"),  # areas are codes in capitals
+        dict(as_of="2025/07/01"),  # dates are YYYY-MM-DD
+        dict(confidence="sure"),
+    ],  # not a confidence level
 )
 def test_invalid_arguments_raise(kwargs):
     """Bad arguments raise InvalidInputError before the file is used."""
@@ -346,13 +376,15 @@ def test_formats_are_listed():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Free", (0.0, None, None, None, None)),
-     ("6.4%", (0.064, None, None, None, None)),
-     ("80.4¢/kg + 6.4%", (0.064, 0.804, "kg", "USD", None)),
-     ("0.9¢ each", (None, 0.009, "item", "USD", None)),
-     ("10.00% + 77.00 GBP/100kg", (0.10, 0.77, "kg", "GBP", None)),
-     ("12.80% MIN 2.4€/100kg/net", (0.128, None, None, "EUR", 0.024)),  # EU CET column of the UKGT file
-     ("8.00 % + 176.80 GBP / 100 kg", (0.08, 1.768, "kg", "GBP", None))],
+    [
+        ("Free", (0.0, None, None, None, None)),
+        ("6.4%", (0.064, None, None, None, None)),
+        ("80.4¢/kg + 6.4%", (0.064, 0.804, "kg", "USD", None)),
+        ("0.9¢ each", (None, 0.009, "item", "USD", None)),
+        ("10.00% + 77.00 GBP/100kg", (0.10, 0.77, "kg", "GBP", None)),
+        ("12.80% MIN 2.4€/100kg/net", (0.128, None, None, "EUR", 0.024)),  # EU CET column of the UKGT file
+        ("8.00 % + 176.80 GBP / 100 kg", (0.08, 1.768, "kg", "GBP", None)),
+    ],
 )
 def test_parse_duty_reads_schedule_expressions(text, expected):
     """Expressions quoted from the excerpts parse to (rate, specific, unit, currency, min per kg)."""
@@ -363,16 +395,18 @@ def test_parse_duty_reads_schedule_expressions(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["Entry Price",                                           # EU/UK entry-price system
-     "10.00% (01 NOV - 30 APR), 2.00% (01 MAY - 31 OCT)",     # seasonal
-     "0.80 GBP/%vol/hl + 5.30 GBP/hl",                        # two specific parts
-     "1.30 EUR / % vol / hl MIN 7.20 EUR / hl",               # minimum not per kg
-     "1.7¢/kg on lead content",                               # on a metal content
-     "See 9903.88.15",                                        # a pointer, not a duty
-     "1.62 EUR / kg / tot alc",                               # per kg of total alcohol
-     "$1.78/pf. liter",                                       # US proof litre: not a unit the engine prices
-     "$1.13/m3",                                              # per cubic metre, likewise
-     "7.2 MIN 0.36 EUR/100 kg"],                              # no % sign: ambiguous
+    [
+        "Entry Price",  # EU/UK entry-price system
+        "10.00% (01 NOV - 30 APR), 2.00% (01 MAY - 31 OCT)",  # seasonal
+        "0.80 GBP/%vol/hl + 5.30 GBP/hl",  # two specific parts
+        "1.30 EUR / % vol / hl MIN 7.20 EUR / hl",  # minimum not per kg
+        "1.7¢/kg on lead content",  # on a metal content
+        "See 9903.88.15",  # a pointer, not a duty
+        "1.62 EUR / kg / tot alc",  # per kg of total alcohol
+        "$1.78/pf. liter",  # US proof litre: not a unit the engine prices
+        "$1.13/m3",  # per cubic metre, likewise
+        "7.2 MIN 0.36 EUR/100 kg",
+    ],  # no % sign: ambiguous
 )
 def test_parse_duty_never_guesses(text):
     """Anything outside rate + one specific + a minimum per kg is marked not expressible."""
@@ -407,7 +441,8 @@ _duty_text = st.one_of(
     st.text(alphabet="abc ¢%$/+0123456789.", min_size=1, max_size=20).filter(str.strip),
 )
 _hts_code = st.tuples(st.integers(1, 97), st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)).map(
-    lambda t: f"{t[0]:02d}{t[1]:02d}.{t[2]:02d}.{t[3]:02d}")
+    lambda t: f"{t[0]:02d}{t[1]:02d}.{t[2]:02d}.{t[3]:02d}"
+)
 
 
 @given(st.lists(st.tuples(_hts_code, _duty_text), min_size=1, max_size=12, unique_by=lambda t: t[0]))

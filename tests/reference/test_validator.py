@@ -74,9 +74,7 @@ def test_dropping_a_county_breaks_the_count(data_copy: Path):
 
 
 def test_validity_window_must_be_ordered(data_copy: Path):
-    (data_copy / "toy_rules.csv").write_text(
-        "rule,valid_from,valid_to\nr1,2026-07-01,2026-01-01\n", encoding="utf-8"
-    )
+    (data_copy / "toy_rules.csv").write_text("rule,valid_from,valid_to\nr1,2026-07-01,2026-01-01\n", encoding="utf-8")
     with (data_copy / "provenance.csv").open("a", encoding="utf-8") as fh:
         fh.write("toy-src,toy_rules,*,test,,2026-01-01,test,unconfirmed,\n")
     report = validate_reference(data_copy)
@@ -86,7 +84,8 @@ def test_validity_window_must_be_ordered(data_copy: Path):
 def test_a_row_cannot_be_more_certain_than_its_source(data_copy: Path):
     (data_copy / "toy_rates.csv").write_text(
         "rate,source_id,confidence\n0.1,toy-blog,confirmed\n0.2,toy-blog;toy-gov,confirmed\n0.3,toy-blog,likely\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with (data_copy / "provenance.csv").open("a", encoding="utf-8") as fh:
         fh.write("toy-blog,toy_rates,*,a blog,https://blog.example,2026-01-01,test,likely,\n")
         fh.write("toy-gov,toy_rates,0.2,a tax authority,https://tax.example.gov,2026-01-01,test,confirmed,\n")

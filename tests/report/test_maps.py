@@ -23,18 +23,32 @@ def test_every_county_is_drawn_and_shaded_by_value():
 
 
 def test_names_are_escaped_and_shown_in_both_languages():
-    geo = {"type": "FeatureCollection", "features": [{
-        "type": "Feature",
-        "properties": {"adcode": "1", "name_zh": "雷山县", "name_en": "<Leishan>"},
-        "geometry": {"type": "Polygon", "coordinates": [[[108.0, 26.0], [108.2, 26.0], [108.1, 26.3], [108.0, 26.0]]]},
-    }]}
+    geo = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"adcode": "1", "name_zh": "雷山县", "name_en": "<Leishan>"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[108.0, 26.0], [108.2, 26.0], [108.1, 26.3], [108.0, 26.0]]],
+                },
+            }
+        ],
+    }
     svg = county_map_svg(geo, {"1": 2}, title="a & b", legend="x")
     assert "雷山县 &lt;Leishan&gt;: 2" in svg and "a &amp; b" in svg
 
 
 def test_a_point_geometry_is_refused_with_its_type():
-    geo = {"features": [{"properties": {"adcode": "1", "name_zh": "x", "name_en": "x"},
-                         "geometry": {"type": "Point", "coordinates": [1, 2]}}]}
+    geo = {
+        "features": [
+            {
+                "properties": {"adcode": "1", "name_zh": "x", "name_en": "x"},
+                "geometry": {"type": "Point", "coordinates": [1, 2]},
+            }
+        ]
+    }
     with pytest.raises(ValueError, match="Point"):
         county_map_svg(geo, {}, title="t", legend="l")
 

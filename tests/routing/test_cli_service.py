@@ -19,8 +19,23 @@ def test_route_help(lang):
 
 
 def test_route_json_document(tmp_path):
-    result = runner.invoke(app, ["--db", str(tmp_path / "none.duckdb"), "route", "--from", "修文县", "--to", "DE",
-                                 "--weight-kg", "300", "--product", "xiuwen-kiwifruit-fresh-5kg", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            str(tmp_path / "none.duckdb"),
+            "route",
+            "--from",
+            "修文县",
+            "--to",
+            "DE",
+            "--weight-kg",
+            "300",
+            "--product",
+            "xiuwen-kiwifruit-fresh-5kg",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["origin"] == "520123" and doc["market"] == "DE" and doc["routes"]
@@ -38,12 +53,15 @@ def test_route_table_output():
     assert "Pareto routes" in result.output and "unconfirmed" in result.output
 
 
-@pytest.mark.parametrize("args", [
-    ["--from", "nowhere", "--to", "DE", "--weight-kg", "3"],
-    ["--from", "520123", "--to", "ZZ", "--weight-kg", "3"],
-    ["--from", "520123", "--to", "DE", "--weight-kg", "-1"],
-    ["--from", "520123", "--to", "DE", "--weight-kg", "3", "--product", "no-such-product"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--from", "nowhere", "--to", "DE", "--weight-kg", "3"],
+        ["--from", "520123", "--to", "ZZ", "--weight-kg", "3"],
+        ["--from", "520123", "--to", "DE", "--weight-kg", "-1"],
+        ["--from", "520123", "--to", "DE", "--weight-kg", "3", "--product", "no-such-product"],
+    ],
+)
 def test_route_bad_input_exits_2(args):
     result = runner.invoke(app, ["route", *args, "--json"])
     assert result.exit_code == 2, result.output
@@ -57,7 +75,9 @@ def test_imported_quote_overrides_through_the_service(tmp_path):
     csv = tmp_path / "quotes.csv"
     csv.write_text(
         "quote_id,provider,mode,origin,destination,currency,per_m3,min_charge,valid_from\n"
-        "Q9,Acme Logistics,sea_lcl,CNNSA,DEHAM,USD,5,10,2026-01-01\n", encoding="utf-8")
+        "Q9,Acme Logistics,sea_lcl,CNNSA,DEHAM,USD,5,10,2026-01-01\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "q.duckdb"
     import_user_file(db, csv, "freight_quotes")
     result = route("520123", "DE", weight_kg=300, volume_m3=1.5, pieces=10, db=db)

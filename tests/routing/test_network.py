@@ -101,8 +101,9 @@ def test_co2_is_actual_tonne_km_times_intensity(net):
 
 
 def test_rates_are_dated(tables):
-    from qiankua.routing import build_network
     import datetime as dt
+
+    from qiankua.routing import build_network
 
     feb = build_network(tables, fx={"USD": 7.0}, on=dt.date(2025, 2, 1))
     apr = build_network(tables, fx={"USD": 7.0}, on=dt.date(2025, 4, 1))
@@ -126,15 +127,27 @@ def test_county_lookup_by_code_or_name(net, key):
 
 # ---- region-agnostic: another inland province is a data change ------------------------------------
 
-_ENGINE_TABLES = ("freight_rates", "route_emission_factors", "route_dwell_times", "route_params",
-                  "route_service_rules")
-_ACCESS_COLS = ("access_id", "from_level", "within", "to_node", "label", "services", "co2_class", "first_mile",
-                "source_id", "confidence", "notes")
+_ENGINE_TABLES = ("freight_rates", "route_emission_factors", "route_dwell_times", "route_params", "route_service_rules")
+_ACCESS_COLS = (
+    "access_id",
+    "from_level",
+    "within",
+    "to_node",
+    "label",
+    "services",
+    "co2_class",
+    "first_mile",
+    "source_id",
+    "confidence",
+    "notes",
+)
 
 
 def _access(*rows):
-    return pl.DataFrame([dict(zip(_ACCESS_COLS, (*r, "toy", "unconfirmed", ""), strict=True)) for r in rows],
-                        schema=dict.fromkeys(_ACCESS_COLS, pl.String))
+    return pl.DataFrame(
+        [dict(zip(_ACCESS_COLS, (*r, "toy", "unconfirmed", ""), strict=True)) for r in rows],
+        schema=dict.fromkeys(_ACCESS_COLS, pl.String),
+    )
 
 
 def _sichuan(tables, access=None, extra_divisions=()):
@@ -143,43 +156,120 @@ def _sichuan(tables, access=None, extra_divisions=()):
     rates, emission factors, dwell, parameters and rules are the shipped tables (not province data).
     Coordinates are approximate (test fixture, not reference data)."""
     div = ("adcode", "name_zh", "name_en", "level", "parent_adcode", "lon", "lat")
-    divisions = pl.DataFrame([dict(zip(div, r, strict=True)) for r in (
-        ("510000", "四川省", "Sichuan Province", "province", None, 104.07, 30.67),
-        ("510100", "成都市", "Chengdu City", "prefecture", "510000", 104.07, 30.57),
-        ("510121", "金堂县", "Jintang County", "county", "510100", 104.41, 30.86),
-        ("510129", "大邑县", "Dayi County", "county", "510100", 103.52, 30.59),
-        ("511800", "雅安市", "Ya'an City", "prefecture", "510000", 103.04, 30.01),
-        ("511823", "汉源县", "Hanyuan County", "county", "511800", 102.65, 29.35),
-        *extra_divisions,
-    )])
+    divisions = pl.DataFrame(
+        [
+            dict(zip(div, r, strict=True))
+            for r in (
+                ("510000", "四川省", "Sichuan Province", "province", None, 104.07, 30.67),
+                ("510100", "成都市", "Chengdu City", "prefecture", "510000", 104.07, 30.57),
+                ("510121", "金堂县", "Jintang County", "county", "510100", 104.41, 30.86),
+                ("510129", "大邑县", "Dayi County", "county", "510100", 103.52, 30.59),
+                ("511800", "雅安市", "Ya'an City", "prefecture", "510000", 103.04, 30.01),
+                ("511823", "汉源县", "Hanyuan County", "county", "511800", 102.65, 29.35),
+                *extra_divisions,
+            )
+        ]
+    )
     hub = ("hub_id", "name_en", "name_zh", "type", "lon", "lat")
-    hubs = pl.DataFrame([dict(zip(hub, r, strict=True)) for r in (
-        ("CN-CD-QBJ", "Chengdu Qingbaijiang", "成都青白江", "rail_terminal", 104.25, 30.78),
-        ("DE-DUI", "Duisburg", "杜伊斯堡", "rail_terminal", 6.76, 51.43),
-    )])
+    hubs = pl.DataFrame(
+        [
+            dict(zip(hub, r, strict=True))
+            for r in (
+                ("CN-CD-QBJ", "Chengdu Qingbaijiang", "成都青白江", "rail_terminal", 104.25, 30.78),
+                ("DE-DUI", "Duisburg", "杜伊斯堡", "rail_terminal", 6.76, 51.43),
+            )
+        ]
+    )
     node = ("node_id", "name_en", "name_zh", "kind", "lon", "lat")
-    nodes = pl.DataFrame([dict(zip(node, r, strict=True)) for r in (
-        ("CN-CTU", "Chengdu Shuangliu airport", "成都双流机场", "airport", 103.95, 30.58),
-        ("DLV-DE", "Germany delivery", "德国", "delivery", 8.54, 50.03),
-    )])
-    link = ("link_id", "from_node", "to_node", "mode", "scope", "lane", "services", "co2_class", "distance_km",
-            "transit_hours", "dwell_hours", "source_id", "confidence", "notes")
-    links = pl.DataFrame([dict(zip(link, r, strict=True)) for r in (
-        ("QBJ>DUI", "CN-CD-QBJ", "DE-DUI", "rail", "international", "europe_chengdu", "rail_cer_fcl;rail_cer_lcl",
-         "rail_diesel", "11500", "330", "", "toy", "unconfirmed", ""),
-        ("DUI>DLV-DE", "DE-DUI", "DLV-DE", "last_mile", "destination", "*", "dest_ltl;dest_container",
-         "truck_heavy", "250", "", "", "toy", "unconfirmed", ""),
-    )], schema=dict.fromkeys(link, pl.String))
+    nodes = pl.DataFrame(
+        [
+            dict(zip(node, r, strict=True))
+            for r in (
+                ("CN-CTU", "Chengdu Shuangliu airport", "成都双流机场", "airport", 103.95, 30.58),
+                ("DLV-DE", "Germany delivery", "德国", "delivery", 8.54, 50.03),
+            )
+        ]
+    )
+    link = (
+        "link_id",
+        "from_node",
+        "to_node",
+        "mode",
+        "scope",
+        "lane",
+        "services",
+        "co2_class",
+        "distance_km",
+        "transit_hours",
+        "dwell_hours",
+        "source_id",
+        "confidence",
+        "notes",
+    )
+    links = pl.DataFrame(
+        [
+            dict(zip(link, r, strict=True))
+            for r in (
+                (
+                    "QBJ>DUI",
+                    "CN-CD-QBJ",
+                    "DE-DUI",
+                    "rail",
+                    "international",
+                    "europe_chengdu",
+                    "rail_cer_fcl;rail_cer_lcl",
+                    "rail_diesel",
+                    "11500",
+                    "330",
+                    "",
+                    "toy",
+                    "unconfirmed",
+                    "",
+                ),
+                (
+                    "DUI>DLV-DE",
+                    "DE-DUI",
+                    "DLV-DE",
+                    "last_mile",
+                    "destination",
+                    "*",
+                    "dest_ltl;dest_container",
+                    "truck_heavy",
+                    "250",
+                    "",
+                    "",
+                    "toy",
+                    "unconfirmed",
+                    "",
+                ),
+            )
+        ],
+        schema=dict.fromkeys(link, pl.String),
+    )
     markets = pl.DataFrame({"iso2": ["DE"], "delivery_node": ["DLV-DE"]})
     if access is None:
         access = _access(
             ("sc-county-qbj", "county", "510000", "CN-CD-QBJ", "truck", "truck_container", "truck_heavy", "true"),
-            ("sc-pref-qbj", "prefecture", "510000", "CN-CD-QBJ", "truck", "truck_ltl;truck_container",
-             "truck_heavy", "false"),
+            (
+                "sc-pref-qbj",
+                "prefecture",
+                "510000",
+                "CN-CD-QBJ",
+                "truck",
+                "truck_ltl;truck_container",
+                "truck_heavy",
+                "false",
+            ),
             ("sc-chengdu-ctu", "county", "510100", "CN-CTU", "express", "parcel_pickup", "van_lcv", "false"),
         )
-    toy = {"divisions": divisions, "hubs": hubs, "route_nodes": nodes, "route_links": links,
-           "route_markets": markets, "route_access": access}
+    toy = {
+        "divisions": divisions,
+        "hubs": hubs,
+        "route_nodes": nodes,
+        "route_links": links,
+        "route_markets": markets,
+        "route_access": access,
+    }
     return {**{k: tables[k] for k in _ENGINE_TABLES}, **toy}
 
 
@@ -207,6 +297,7 @@ def test_another_province_is_routed_from_data_alone(sichuan):
 
 def test_access_rows_are_scoped_by_adcode(sichuan):
     """A row `within` a prefecture serves only that prefecture's counties; a province row serves all."""
+
     def heads(adcode):
         return {sichuan.node_ids[e.head] for e in sichuan.edges if e.tail == sichuan.node_index(adcode)}
 
@@ -240,14 +331,17 @@ def test_county_under_the_province_itself_uses_the_province_rows(tables, fx):
     assert plan(net, "510999", "DE", PALLET).routes
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    # gateway id not among hubs / route_nodes
-    (("bad-node", "county", "510000", "CN-NOWHERE", "truck", "truck_ltl", "truck_heavy", "false"), "to_node"),
-    # area adcode not in divisions (Shaanxi in a Sichuan network)
-    (("bad-area", "county", "610000", "CN-CD-QBJ", "truck", "truck_ltl", "truck_heavy", "false"), "within"),
-    # emission class not in route_emission_factors
-    (("bad-co2", "county", "510000", "CN-CD-QBJ", "truck", "truck_ltl", "lorry", "false"), "co2_class"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        # gateway id not among hubs / route_nodes
+        (("bad-node", "county", "510000", "CN-NOWHERE", "truck", "truck_ltl", "truck_heavy", "false"), "to_node"),
+        # area adcode not in divisions (Shaanxi in a Sichuan network)
+        (("bad-area", "county", "610000", "CN-CD-QBJ", "truck", "truck_ltl", "truck_heavy", "false"), "within"),
+        # emission class not in route_emission_factors
+        (("bad-co2", "county", "510000", "CN-CD-QBJ", "truck", "truck_ltl", "lorry", "false"), "co2_class"),
+    ],
+)
 def test_bad_access_row_names_the_row_and_column(tables, fx, row, message):
     from qiankua.exceptions import QiankuaError
     from qiankua.routing import build_network

@@ -70,7 +70,7 @@ def test_backward_label_setting_equals_brute_force(graph):
 
 @given(graphs())
 def test_label_paths_add_up(graph):
-    n, edges = graph
+    _n, edges = graph
     tree = label_setting(0, _adj(edges))
     for node, ids in tree.at.items():
         for lid in ids:
@@ -100,5 +100,7 @@ def test_dominates():
     assert dominates((1, 1, 1), (1, 2, 1))
     assert not dominates((1, 1, 1), (1, 1, 1))
     assert not dominates((0, 2, 1), (1, 1, 1))
-    assert all(not dominates(a, b) or not dominates(b, a)
-               for a, b in itertools.product([(0, 1, 2), (1, 0, 2), (1, 1, 1)], repeat=2))
+    assert all(
+        not dominates(a, b) or not dominates(b, a)
+        for a, b in itertools.product([(0, 1, 2), (1, 0, 2), (1, 1, 1)], repeat=2)
+    )

@@ -52,7 +52,7 @@ def test_routes_are_mutually_non_dominated_and_one_is_recommended(net):
     for r in result.routes:
         assert r.cost_cny == pytest.approx(sum(leg.cost_cny for leg in r.legs))
         assert r.legs[0].from_node == "520123" and r.legs[-1].to_node == "DLV-DE"
-        assert all(a.to_node == b.from_node for a, b in zip(r.legs, r.legs[1:]))
+        assert all(a.to_node == b.from_node for a, b in zip(r.legs, r.legs[1:], strict=False))
 
 
 def test_all_pairs_agrees_with_single_queries(net):
@@ -114,10 +114,27 @@ def test_b2b_replenishment_uses_freight_only(net):
 
 
 def _quote(**kw):
-    row = {"quote_id": "Q1", "provider": "Test Forwarder", "mode": "sea_lcl", "origin": "CNNSA", "destination": "DEHAM",
-           "currency": "USD", "per_kg": None, "per_item": None, "per_shipment": None, "per_m3": 10.0,
-           "per_container": None, "container_type": None, "min_charge": 20.0, "divisor": None, "transit_days": None,
-           "max_kg_per_item": None, "valid_from": dt.date(2026, 1, 1), "valid_to": None, "notes": None}
+    row = {
+        "quote_id": "Q1",
+        "provider": "Test Forwarder",
+        "mode": "sea_lcl",
+        "origin": "CNNSA",
+        "destination": "DEHAM",
+        "currency": "USD",
+        "per_kg": None,
+        "per_item": None,
+        "per_shipment": None,
+        "per_m3": 10.0,
+        "per_container": None,
+        "container_type": None,
+        "min_charge": 20.0,
+        "divisor": None,
+        "transit_days": None,
+        "max_kg_per_item": None,
+        "valid_from": dt.date(2026, 1, 1),
+        "valid_to": None,
+        "notes": None,
+    }
     row.update(kw)
     return pl.DataFrame([row])
 
@@ -141,8 +158,16 @@ def test_quote_outside_its_dates_is_ignored(tables, fx):
 
 
 def test_door_to_door_quote_to_a_market_adds_an_edge(tables, fx):
-    q = _quote(mode="express", origin="CNKWE", destination="US", per_kg=30.0, per_m3=None, min_charge=None,
-               currency="CNY", transit_days=4.0)
+    q = _quote(
+        mode="express",
+        origin="CNKWE",
+        destination="US",
+        per_kg=30.0,
+        per_m3=None,
+        min_charge=None,
+        currency="CNY",
+        transit_days=4.0,
+    )
     quoted = build_network(tables, fx=fx, on=DAY, quotes=q)
     result = plan(quoted, "520102", "US", PARCEL)
     leg = next(leg for r in result.routes for leg in r.legs if leg.service == "quote:Q1")
@@ -155,19 +180,23 @@ def test_unknown_quote_places_are_rejected(tables, fx):
 
 
 def test_logistics_costs_batch_for_costing(net):
-    rows = pl.DataFrame({
-        "origin_adcode": ["520123", "520382", "520123", "520123"],
-        "market": ["DE", "us", "DE", "DE"],
-        "weight_kg": [300.0, 6.0, 300.0, 2.0],
-        "volume_m3": [1.5, 0.025, 1.5, 0.01],
-        "pieces": [10, 1, 10, 1],
-        "abv_pct": [None, 53.0, None, None],
-        "service_preference": ["cheapest", "recommended", "air", "post"],
-    })
+    rows = pl.DataFrame(
+        {
+            "origin_adcode": ["520123", "520382", "520123", "520123"],
+            "market": ["DE", "us", "DE", "DE"],
+            "weight_kg": [300.0, 6.0, 300.0, 2.0],
+            "volume_m3": [1.5, 0.025, 1.5, 0.01],
+            "pieces": [10, 1, 10, 1],
+            "abv_pct": [None, 53.0, None, None],
+            "service_preference": ["cheapest", "recommended", "air", "post"],
+        }
+    )
     out = logistics_costs(net, rows)
     assert out.height == 4 and out["feasible"].all()
     for r in out.iter_rows(named=True):
-        assert r["first_mile_cny"] + r["line_haul_cny"] + r["last_mile_cny"] == pytest.approx(r["logistics_cny"], abs=0.02)
+        assert r["first_mile_cny"] + r["line_haul_cny"] + r["last_mile_cny"] == pytest.approx(
+            r["logistics_cny"], abs=0.02
+        )
         assert r["logistics_source"].startswith("routing:") and r["confidence"] in ("likely", "unconfirmed")
     assert out["main_mode"][2] == "air" and out["main_mode"][3] == "post"
     cheapest = min(x.cost_cny for x in plan(net, "520123", "DE", PALLET).routes)
@@ -175,8 +204,15 @@ def test_logistics_costs_batch_for_costing(net):
 
 
 def test_logistics_costs_infeasible_row_is_a_result(net):
-    rows = pl.DataFrame({"origin_adcode": ["520382"], "market": ["DE"], "weight_kg": [6.0], "abv_pct": [53.0],
-                         "service_preference": ["post"]})
+    rows = pl.DataFrame(
+        {
+            "origin_adcode": ["520382"],
+            "market": ["DE"],
+            "weight_kg": [6.0],
+            "abv_pct": [53.0],
+            "service_preference": ["post"],
+        }
+    )
     out = logistics_costs(net, rows)
     assert out["feasible"].to_list() == [False] and out["logistics_cny"][0] is None
     assert "no feasible route" in out["route_label"][0]
@@ -199,8 +235,10 @@ def test_weights_change_the_recommendation(net):
     assert cheap.cost_cny <= fast.cost_cny and fast.days <= cheap.days and cheap is not fast
 
 
-@pytest.mark.parametrize("bad", [dict(weight_kg=0), dict(weight_kg=1, pieces=0), dict(weight_kg=1, volume_m3=-1),
-                                 dict(weight_kg=1, abv_pct=120)])
+@pytest.mark.parametrize(
+    "bad",
+    [dict(weight_kg=0), dict(weight_kg=1, pieces=0), dict(weight_kg=1, volume_m3=-1), dict(weight_kg=1, abv_pct=120)],
+)
 def test_invalid_profiles_raise(bad):
     with pytest.raises(InvalidInputError):
         Profile(**bad)

@@ -6,8 +6,15 @@ import pytest
 from qiankua.services.costing import pair_margins, quote_one
 from qiankua.services.routing import pair_routes
 
-TEA_DE = {"product_id": "duyun-maojian-250g", "market": "DE", "mode": "9610", "service": "postal",
-          "platform": "amazon", "date": "2026-08-01", "price": 24.99}
+TEA_DE = {
+    "product_id": "duyun-maojian-250g",
+    "market": "DE",
+    "mode": "9610",
+    "service": "postal",
+    "platform": "amazon",
+    "date": "2026-08-01",
+    "price": 24.99,
+}
 
 
 def test_quote_takes_its_logistics_from_the_route_planner(ref):
@@ -16,9 +23,13 @@ def test_quote_takes_its_logistics_from_the_route_planner(ref):
     assert routed["route"]["feasible"] is True
     assert routed["route"]["logistics_source"].startswith("routing")
     assert routed["route"]["route_label"]
-    total_route = routed["route"]["first_mile_cny"] + routed["route"]["line_haul_cny"] + routed["route"]["last_mile_cny"]
+    total_route = (
+        routed["route"]["first_mile_cny"] + routed["route"]["line_haul_cny"] + routed["route"]["last_mile_cny"]
+    )
     per_unit = routed["per_unit_cny"]
-    assert per_unit["first_mile"] + per_unit["line_haul"] + per_unit["last_mile"] == pytest.approx(total_route, abs=0.01)
+    assert per_unit["first_mile"] + per_unit["line_haul"] + per_unit["last_mile"] == pytest.approx(
+        total_route, abs=0.01
+    )
 
 
 def test_route_false_uses_the_fallback_rate_table(ref):
@@ -29,16 +40,29 @@ def test_route_false_uses_the_fallback_rate_table(ref):
 
 def test_consignment_logistics_are_spread_per_unit(ref):
     """200 guitars by sea LCL: the consignment's route cost divided by 200 lands in each unit."""
-    req = {"product_id": "zhengan-acoustic-guitar-41in", "market": "DE", "mode": "9710", "service": "sea-lcl",
-           "platform": "b2b", "date": "2026-08-01", "quantity": 200}
+    req = {
+        "product_id": "zhengan-acoustic-guitar-41in",
+        "market": "DE",
+        "mode": "9710",
+        "service": "sea-lcl",
+        "platform": "b2b",
+        "date": "2026-08-01",
+        "quantity": 200,
+    }
     doc = quote_one(req, ref, sensitivity=False).to_dict()
     assert doc["route"]["units_per_consignment"] == 200 and doc["route"]["main_mode"] == "sea_lcl"
     assert doc["per_unit_cny"]["line_haul"] == pytest.approx(doc["route"]["line_haul_cny"] / 200, abs=1e-3)
 
 
 def test_alcohol_by_post_has_no_route_and_says_why(ref):
-    req = {"product_id": "moutai-feitian-53-500ml", "market": "DE", "mode": "9610", "service": "postal",
-           "platform": "amazon", "date": "2026-08-01"}
+    req = {
+        "product_id": "moutai-feitian-53-500ml",
+        "market": "DE",
+        "mode": "9610",
+        "service": "postal",
+        "platform": "amazon",
+        "date": "2026-08-01",
+    }
     doc = quote_one(req, ref, sensitivity=False).to_dict()
     assert doc["route"]["feasible"] is False
     assert "no feasible route" in doc["route"]["route_label"]
@@ -46,7 +70,8 @@ def test_alcohol_by_post_has_no_route_and_says_why(ref):
 
 def _pairs(ref, markets):
     return ref.products.select(pl.col("id").alias("product"), "hs6").join(
-        pl.DataFrame({"market": markets}), how="cross")
+        pl.DataFrame({"market": markets}), how="cross"
+    )
 
 
 def test_pair_margins_give_tariff_fractions(ref):
@@ -61,4 +86,7 @@ def test_pair_routes_cover_every_pair_with_a_delivery_node(ref):
     frame = pair_routes(ref, pairs)
     assert frame.height == pairs.height
     assert (frame["route_cost_cny_per_kg"].drop_nulls() > 0).all()
-    assert frame.filter(pl.col("market") == "VN")["route_days"].mean() < frame.filter(pl.col("market") == "DE")["route_days"].mean()
+    assert (
+        frame.filter(pl.col("market") == "VN")["route_days"].mean()
+        < frame.filter(pl.col("market") == "DE")["route_days"].mean()
+    )

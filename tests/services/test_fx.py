@@ -38,7 +38,7 @@ def ecb_server() -> Iterator[str]:
     body = _zip(f"Date,USD,CNY,JPY,\n{later},1.25,8.00,170.0,\n{newest},1.20,7.90,165.0,\n".encode())
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/zip")
             self.end_headers()
@@ -68,7 +68,10 @@ def test_update_fx_stores_the_new_history_and_quotes_use_it(tmp_path: Path, ecb_
     after = fx_book(db).rate("USD", later)
     assert after.cny_per_unit == pytest.approx(8.00 / 1.25) and not after.stale
     # older days still come from the bundled history
-    assert fx_book(db).rate("USD", dt.date(2024, 3, 1)).cny_per_unit == fx_book().rate("USD", dt.date(2024, 3, 1)).cny_per_unit
+    assert (
+        fx_book(db).rate("USD", dt.date(2024, 3, 1)).cny_per_unit
+        == fx_book().rate("USD", dt.date(2024, 3, 1)).cny_per_unit
+    )
 
 
 def test_update_fx_without_the_internet_says_so_and_writes_nothing(tmp_path: Path):
@@ -94,12 +97,24 @@ def test_update_fx_rejects_a_file_that_is_not_the_ecb_history(tmp_path: Path):
 def test_user_fx_rates_import_and_override_the_quote(tmp_path: Path):
     db = tmp_path / "q.duckdb"
     rates = tmp_path / "fx.csv"
-    rates.write_text("币种 / currency,生效日期 / valid_from,每单位折合人民币 / cny_per_unit,来源 / source\n"
-                     "EUR,2026-07-01,8.10,bank contract\n")
+    rates.write_text(
+        "币种 / currency,生效日期 / valid_from,每单位折合人民币 / cny_per_unit,来源 / source\n"
+        "EUR,2026-07-01,8.10,bank contract\n"
+    )
     result = runner.invoke(app, ["--db", str(db), "data", "import", str(rates), "--table", "fx_rates", "--json"])
     assert result.exit_code == 0, result.stdout
-    doc = quote_one({"product_id": "duyun-maojian-250g", "market": "DE", "mode": "9610", "service": "postal",
-                     "platform": "aliexpress", "date": "2026-08-01", "price": 20.0}, db=db).to_dict()
+    doc = quote_one(
+        {
+            "product_id": "duyun-maojian-250g",
+            "market": "DE",
+            "mode": "9610",
+            "service": "postal",
+            "platform": "aliexpress",
+            "date": "2026-08-01",
+            "price": 20.0,
+        },
+        db=db,
+    ).to_dict()
     assert doc["fx"]["source"] == "user" and doc["fx"]["cny_per_unit"] == 8.10 and doc["fx_cny_per_unit"] == 8.10
 
 
@@ -116,8 +131,17 @@ def test_a_bad_rate_file_names_row_and_column_and_writes_nothing(tmp_path: Path)
 
 
 def test_a_quote_long_after_the_data_is_priced_with_the_newest_rate_and_flagged():
-    doc = quote_one({"product_id": "duyun-maojian-250g", "market": "DE", "mode": "9610", "service": "postal",
-                     "platform": "aliexpress", "date": FAR.isoformat(), "price": 20.0}).to_dict()
+    doc = quote_one(
+        {
+            "product_id": "duyun-maojian-250g",
+            "market": "DE",
+            "mode": "9610",
+            "service": "postal",
+            "platform": "aliexpress",
+            "date": FAR.isoformat(),
+            "price": 20.0,
+        }
+    ).to_dict()
     assert doc["status"] != "no_rule" and "fx_stale" in doc["flags"]
     fx = doc["fx"]
     assert fx["stale"] and fx["age_days"] == (FAR - dt.date.fromisoformat(fx["as_of"])).days
@@ -125,8 +149,21 @@ def test_a_quote_long_after_the_data_is_priced_with_the_newest_rate_and_flagged(
 
 
 def test_cli_json_for_a_quote_past_the_data_is_strict_json_with_the_fx_block():
-    result = runner.invoke(app, ["quote", "--product", "duyun-maojian-250g", "--market", "AE", "--price", "20",
-                                 "--date", FAR.isoformat(), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "quote",
+            "--product",
+            "duyun-maojian-250g",
+            "--market",
+            "AE",
+            "--price",
+            "20",
+            "--date",
+            FAR.isoformat(),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.stdout
     doc = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
     assert doc["fx"]["source"] == "peg" and doc["fx"]["stale"]

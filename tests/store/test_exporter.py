@@ -12,7 +12,7 @@ from qiankua.store.exporter import neutralise, write_frame, write_template
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1+1", "'+1+1"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -52,7 +52,6 @@ def test_templates_have_bilingual_headers_and_import_back(tmp_path: Path, ref, t
     else:
         headers = path.read_text(encoding="utf-8-sig").strip().split(",")
     assert headers == [c.header for c in USER_TABLES[table].columns]
-    with Store(tmp_path / "t.duckdb") as store:
-        with pytest.raises(Exception) as info:
-            import_file(store, path, table, ref)
+    with Store(tmp_path / "t.duckdb") as store, pytest.raises(Exception) as info:
+        import_file(store, path, table, ref)
     assert [i.reason for i in info.value.issues] == ["no data rows"]

@@ -19,10 +19,22 @@ ZH_HEADERS = [c.zh for c in SHIPMENTS.columns]
 
 def shipment(i: int, **changes: object) -> dict[str, object]:
     row: dict[str, object] = {
-        "shipment_id": f"S{i:03d}", "exporter": f"出口商{i % 5}", "origin_adcode": "522634",
-        "product_id": "", "cartons": 4, "carton_l_cm": 50, "carton_w_cm": 40, "carton_h_cm": 30,
-        "carton_kg": 12.5, "stackable": "是", "this_side_up": "否", "ready_from": "2026-12-01 08:00",
-        "ready_to": "2026-12-01 17:00", "destination": "DE", "service_preference": "cheapest", "value_cny": 3000,
+        "shipment_id": f"S{i:03d}",
+        "exporter": f"出口商{i % 5}",
+        "origin_adcode": "522634",
+        "product_id": "",
+        "cartons": 4,
+        "carton_l_cm": 50,
+        "carton_w_cm": 40,
+        "carton_h_cm": 30,
+        "carton_kg": 12.5,
+        "stackable": "是",
+        "this_side_up": "否",
+        "ready_from": "2026-12-01 08:00",
+        "ready_to": "2026-12-01 17:00",
+        "destination": "DE",
+        "service_preference": "cheapest",
+        "value_cny": 3000,
     }
     row.update(changes)
     return row
@@ -81,8 +93,11 @@ def test_three_bad_cells_in_three_rows_are_all_listed_and_nothing_is_written(sto
     with pytest.raises(ImportValidationError) as info:
         import_file(store, path, "shipments", ref)
     got = [(i.file, i.row, i.column, i.value) for i in info.value.issues]
-    assert got == [("bad.csv", 3, "cartons", "三"), ("bad.csv", 6, "origin_adcode", "110101"),
-                   ("bad.csv", 8, "destination", "XX")]
+    assert got == [
+        ("bad.csv", 3, "cartons", "三"),
+        ("bad.csv", 6, "origin_adcode", "110101"),
+        ("bad.csv", 8, "destination", "XX"),
+    ]
     assert store.content_digest() == before
     assert store.row_count("shipments") == 0
 
@@ -157,7 +172,8 @@ BAD_CELLS = {
     n_rows=st.integers(min_value=1, max_value=25),
     bad=st.lists(
         st.tuples(st.integers(min_value=0, max_value=24), st.sampled_from(sorted(BAD_CELLS)), st.data()),
-        min_size=1, max_size=4,
+        min_size=1,
+        max_size=4,
     ),
     preload=st.booleans(),
     mode=st.sampled_from(["append", "upsert", "replace"]),

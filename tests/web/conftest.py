@@ -22,8 +22,16 @@ import httpx
 import pytest
 
 CHROMIUM = os.environ.get("QIANKUA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT_MS = 60_000
 START_TIMEOUT_S = 120
@@ -49,9 +57,11 @@ def start_server(home: Path, *extra: str) -> Server:
     env.update(QIANKUA_HOME=str(home), QIANKUA_LANG="zh", NICEGUI_STORAGE_PATH=str(home / ".nicegui"))
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "qiankua.api", "--host", "127.0.0.1", "--port", str(port),
-         "--home", str(home), *extra],
-        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "qiankua.api", "--host", "127.0.0.1", "--port", str(port), "--home", str(home), *extra],
+        cwd=home,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S

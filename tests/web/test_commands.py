@@ -20,11 +20,13 @@ def test_serve_json_describes_the_server():
 
 
 def test_account_add_and_list(tmp_path):
-    code, doc = _json("account", "add", "dora", "--org", "danzhai", "--password", "long-enough",
-                      "--home", str(tmp_path), "--json")
+    code, doc = _json(
+        "account", "add", "dora", "--org", "danzhai", "--password", "long-enough", "--home", str(tmp_path), "--json"
+    )
     assert code == 0 and doc == {"ok": True, "username": "dora", "org": "danzhai"}
     code, doc = _json("account", "list", "--home", str(tmp_path), "--json")
     assert doc["users"] == [{"username": "dora", "org": "danzhai"}]
-    code, doc = _json("account", "add", "dora", "--org", "danzhai", "--password", "long-enough",
-                      "--home", str(tmp_path), "--json")
+    code, doc = _json(
+        "account", "add", "dora", "--org", "danzhai", "--password", "long-enough", "--home", str(tmp_path), "--json"
+    )
     assert code == 2 and doc["ok"] is False  # already exists

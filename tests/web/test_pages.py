@@ -14,8 +14,8 @@ PAGES = ["/", "/quote", "/routes", "/opportunities", "/pooling", "/data"]
 BAD_SHIPMENTS = (
     "货物编号,出口企业,起运县代码,箱数,箱长(cm),箱宽(cm),箱高(cm),单箱毛重(kg),目的市场\n"
     "s1,丹寨合作社,522636,3,40,30,30,8,DE\n"
-    "s2,丹寨合作社,52263,-1,40,30,30,8,DE\n"      # adcode 5 digits, negative cartons
-    "s3,雷山银饰,522634,2,40,30,abc,8,germany\n"   # height not a number, market not ISO2
+    "s2,丹寨合作社,52263,-1,40,30,30,8,DE\n"  # adcode 5 digits, negative cartons
+    "s3,雷山银饰,522634,2,40,30,abc,8,germany\n"  # height not a number, market not ISO2
 )
 
 GOOD_PRODUCTS = (
@@ -46,8 +46,10 @@ def test_overview_draws_map_and_catalogue(server, page):
     assert registered == 88
     page.wait_for_selector("#catalogue-table >> text=duyun-maojian-250g")
     assert page.locator("#catalogue-table .qk-conf").count() > 0  # confidence badges
-    assert page.locator("[data-figure='products']").inner_text().strip().endswith("37") or \
-        page.locator("[data-figure='products']").count() == 1
+    assert (
+        page.locator("[data-figure='products']").inner_text().strip().endswith("37")
+        or page.locator("[data-figure='products']").count() == 1
+    )
     shot(page, "overview-map")
 
 
@@ -62,8 +64,10 @@ def test_bad_upload_marks_each_bad_cell(server, page, tmp_path):
     page.set_input_files("#data-upload input[type=file]", str(sheet))
     page.wait_for_selector("#import-bad")
     page.wait_for_selector("#issue-grid td.qk-bad")
-    bad_columns = {page.locator("#issue-grid td.qk-bad").nth(i).get_attribute("data-column")
-                   for i in range(page.locator("#issue-grid td.qk-bad").count())}
+    bad_columns = {
+        page.locator("#issue-grid td.qk-bad").nth(i).get_attribute("data-column")
+        for i in range(page.locator("#issue-grid td.qk-bad").count())
+    }
     assert {"origin_adcode", "cartons", "carton_h_cm", "destination"} <= bad_columns
     title = page.locator("#issue-grid td.qk-bad[data-column='cartons']").get_attribute("title")
     assert title and "greater than or equal" in title
@@ -79,7 +83,8 @@ def test_good_upload_imports_and_counts(server, page, tmp_path):
     page.set_input_files("#data-upload input[type=file]", str(sheet))
     page.wait_for_selector("#import-ok")
     page.wait_for_function(
-        "document.querySelector(\"[data-table-count='products'] .qk-count\").innerText.trim() === '1'")
+        "document.querySelector(\"[data-table-count='products'] .qk-count\").innerText.trim() === '1'"
+    )
     shot(page, "data-imported")
 
 
@@ -194,8 +199,10 @@ def test_pool_upload_with_bad_cells_marks_them(server, page, tmp_path):
     page.set_input_files("#pool-upload input[type=file]", str(sheet))
     page.wait_for_selector("#pool-error")
     page.wait_for_selector("#issue-grid td.qk-bad")
-    bad_columns = {page.locator("#issue-grid td.qk-bad").nth(i).get_attribute("data-column")
-                   for i in range(page.locator("#issue-grid td.qk-bad").count())}
+    bad_columns = {
+        page.locator("#issue-grid td.qk-bad").nth(i).get_attribute("data-column")
+        for i in range(page.locator("#issue-grid td.qk-bad").count())
+    }
     assert {"origin_adcode", "cartons", "carton_h_cm", "destination"} <= bad_columns
     assert page.locator("#pool-result").count() == 0
     shot(page, "pooling-bad-cells")

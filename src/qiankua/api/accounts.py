@@ -45,8 +45,9 @@ def me(identity: IdentityDep, request: Request) -> s.Me:
 @router.get("/tokens", response_model=s.TokenList, summary="My API tokens")
 def tokens(identity: IdentityDep, request: Request) -> s.TokenList:
     store = _store(request)
-    return s.TokenList(tokens=[s.TokenOut(token_id=t.token_id, name=t.name, created_at=t.created_at)
-                               for t in store.tokens(identity)])
+    return s.TokenList(
+        tokens=[s.TokenOut(token_id=t.token_id, name=t.name, created_at=t.created_at) for t in store.tokens(identity)]
+    )
 
 
 @router.post("/tokens", response_model=s.TokenCreated, status_code=201, summary="Create an API token")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
-import re
 from fastapi.openapi.utils import get_openapi
 
 from qiankua.api import errors
@@ -98,15 +98,23 @@ def _install_docs(app: FastAPI, assets: Path) -> None:
 
     @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title=f"{app.title} — Swagger UI",
-                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css", swagger_favicon_url=favicon)
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title=f"{app.title} — Swagger UI",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=favicon,
+        )
 
     @app.get(f"{API_PREFIX}/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url=f"{API_PREFIX}/openapi.json", title=f"{app.title} — ReDoc",
-                              redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js", redoc_favicon_url=favicon,
-                              with_google_fonts=False)
+        return get_redoc_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title=f"{app.title} — ReDoc",
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=favicon,
+            with_google_fonts=False,
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -136,24 +144,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(accounts.router)
     api.include_router(engine_routes.router)
 
-    @api.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
-                   include_in_schema=False)
+    @api.api_route(
+        "/{rest:path}",
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+        include_in_schema=False,
+    )
     def _unknown_api_path(rest: str, request: Request) -> Response:
         # reached when no API route matched: 405 if the path exists with other methods, else 404
         path = request.url.path
-        allowed = sorted({method.upper() for pattern, methods in _documented_paths(app)
-                          if pattern.fullmatch(path) for method in methods})
+        allowed = sorted(
+            {
+                method.upper()
+                for pattern, methods in _documented_paths(app)
+                if pattern.fullmatch(path)
+                for method in methods
+            }
+        )
         if allowed:
-            return errors.problem(405, f"{request.method} not allowed here; use {', '.join(allowed)}",
-                                  headers={"Allow": ", ".join(allowed)})
+            return errors.problem(
+                405,
+                f"{request.method} not allowed here; use {', '.join(allowed)}",
+                headers={"Allow": ", ".join(allowed)},
+            )
         raise ApiError(404, f"no API route /{rest}; see {API_PREFIX}/docs")
 
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                                 routes=app.routes)
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             schema = _problem_media_types(schema)
             if not settings.multi_user:
                 _drop_security(schema)

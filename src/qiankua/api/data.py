@@ -21,8 +21,7 @@ _MEDIA = {
 
 
 def _file_response(name: str, content: bytes, fmt: str) -> Response:
-    return Response(content, media_type=_MEDIA[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(content, media_type=_MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _read(upload: UploadFile, *, allow_empty: bool = False) -> bytes:
@@ -34,8 +33,12 @@ def _read(upload: UploadFile, *, allow_empty: bool = False) -> bytes:
     return content
 
 
-_FILE_RESPONSES = {200: {"content": {m: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()},
-                         "description": "the file"}}
+_FILE_RESPONSES = {
+    200: {
+        "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()},
+        "description": "the file",
+    }
+}
 
 
 @router.get("/tables", response_model=s.TableList, summary="User tables of my organisation, with row counts")
@@ -43,16 +46,21 @@ def tables(ws: WorkspaceDep) -> s.TableList:
     return s.TableList(org=ws.identity.org, tables=[s.TableInfo(**t) for t in workspace.list_user_tables(ws)])
 
 
-@router.get("/templates/{table}", response_class=Response, responses=_FILE_RESPONSES,
-            summary="Empty template with Chinese and English headers")
-def template(table: s.UserTable, format: s.FileFormat = s.FileFormat.xlsx) -> Response:  # noqa: A002
+@router.get(
+    "/templates/{table}",
+    response_class=Response,
+    responses=_FILE_RESPONSES,
+    summary="Empty template with Chinese and English headers",
+)
+def template(table: s.UserTable, format: s.FileFormat = s.FileFormat.xlsx) -> Response:
     name, content = workspace.template_bytes(table.value, format.value)
     return _file_response(name, content, format.value)
 
 
 @router.get("/{table}/rows", response_model=s.RowsOut, summary="Rows of one of my tables")
 def rows(
-    table: s.UserTable, ws: WorkspaceDep,
+    table: s.UserTable,
+    ws: WorkspaceDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> s.RowsOut:
@@ -60,28 +68,43 @@ def rows(
     return s.RowsOut(org=ws.identity.org, table=table.value, total=total, rows=items)
 
 
-@router.get("/{table}/export", response_class=Response, responses=_FILE_RESPONSES,
-            summary="Export one of my tables (formula injection neutralised)")
-def export(table: s.UserTable, ws: WorkspaceDep, format: s.FileFormat = s.FileFormat.xlsx) -> Response:  # noqa: A002
+@router.get(
+    "/{table}/export",
+    response_class=Response,
+    responses=_FILE_RESPONSES,
+    summary="Export one of my tables (formula injection neutralised)",
+)
+def export(table: s.UserTable, ws: WorkspaceDep, format: s.FileFormat = s.FileFormat.xlsx) -> Response:
     name, content = workspace.export_bytes(ws, table.value, format.value)
     return _file_response(name, content, format.value)
 
 
-@router.post("/{table}/validate", response_model=s.ValidateOut,
-             summary="Check a CSV/XLSX cell by cell without importing it")
-def validate(table: s.UserTable, ws: WorkspaceDep, file: Annotated[UploadFile, File()],
-             sheet: Annotated[str | None, Query(max_length=31)] = None) -> s.ValidateOut:
+@router.post(
+    "/{table}/validate", response_model=s.ValidateOut, summary="Check a CSV/XLSX cell by cell without importing it"
+)
+def validate(
+    table: s.UserTable,
+    ws: WorkspaceDep,
+    file: Annotated[UploadFile, File()],
+    sheet: Annotated[str | None, Query(max_length=31)] = None,
+) -> s.ValidateOut:
     del ws  # authentication only: checking writes nothing
     result = workspace.check_upload(table.value, _read(file, allow_empty=True), file.filename, sheet=sheet)
-    return s.ValidateOut(ok=result.ok, table=result.table, file=result.file, rows=result.rows,
-                         issues=result.issues)  # type: ignore[arg-type]
+    return s.ValidateOut(ok=result.ok, table=result.table, file=result.file, rows=result.rows, issues=result.issues)  # type: ignore[arg-type]
 
 
-@router.post("/{table}/import", response_model=s.ImportOut,
-             summary="Import a CSV/XLSX into my organisation's table; any bad cell and nothing is written")
-def import_(table: s.UserTable, ws: WorkspaceDep, file: Annotated[UploadFile, File()],
-            mode: s.ImportMode = s.ImportMode.append,
-            sheet: Annotated[str | None, Query(max_length=31)] = None) -> s.ImportOut:
+@router.post(
+    "/{table}/import",
+    response_model=s.ImportOut,
+    summary="Import a CSV/XLSX into my organisation's table; any bad cell and nothing is written",
+)
+def import_(
+    table: s.UserTable,
+    ws: WorkspaceDep,
+    file: Annotated[UploadFile, File()],
+    mode: s.ImportMode = s.ImportMode.append,
+    sheet: Annotated[str | None, Query(max_length=31)] = None,
+) -> s.ImportOut:
     result = workspace.import_upload(ws, table.value, _read(file), file.filename, mode=mode.value, sheet=sheet)
     return s.ImportOut(**result.to_dict())
 
@@ -89,8 +112,9 @@ def import_(table: s.UserTable, ws: WorkspaceDep, file: Annotated[UploadFile, Fi
 reference_router = APIRouter(prefix="/reference", tags=["reference"], responses=problem_responses(400, 404, 409, 422))
 
 
-@reference_router.get("/{table}/export", response_class=Response, responses=_FILE_RESPONSES,
-                      summary="Export a built-in reference table")
-def export_reference(table: s.RefTable, format: s.FileFormat = s.FileFormat.xlsx) -> Response:  # noqa: A002
+@reference_router.get(
+    "/{table}/export", response_class=Response, responses=_FILE_RESPONSES, summary="Export a built-in reference table"
+)
+def export_reference(table: s.RefTable, format: s.FileFormat = s.FileFormat.xlsx) -> Response:
     name, content = workspace.export_bytes(None, table.value, format.value, reference=True)
     return _file_response(name, content, format.value)

@@ -27,10 +27,15 @@ def _store(ws: Workspace) -> Path:
     file when the server was started without ``--db``), as the data routes use it. It may not exist yet."""
     return user_db(ws.db)
 
+
 if service("costing") is not None:
 
-    @router.post("/quote", response_model=s.QuoteOut, tags=["costing"],
-                 summary="Landed cost, margin and price for a target margin, with the rules used")
+    @router.post(
+        "/quote",
+        response_model=s.QuoteOut,
+        tags=["costing"],
+        summary="Landed cost, margin and price for a target margin, with the rules used",
+    )
     async def quote(body: s.QuoteIn, ws: WorkspaceDep) -> Response:
         # async: the request waits on the micro-batcher's future, not in a worker thread; the
         # pricing itself runs on the batcher thread, off the event loop
@@ -41,8 +46,12 @@ if service("costing") is not None:
 
 if service("routing") is not None:
 
-    @router.post("/routes", response_model=s.RoutesOut, tags=["routing"],
-                 summary="Pareto routes (cost, days, CO2e) from a county to a market, with excluded services")
+    @router.post(
+        "/routes",
+        response_model=s.RoutesOut,
+        tags=["routing"],
+        summary="Pareto routes (cost, days, CO2e) from a county to a market, with excluded services",
+    )
     def routes(body: s.RouteIn, ws: WorkspaceDep) -> dict[str, object]:
         from qiankua.services.routes_view import plan_routes
 
@@ -51,8 +60,12 @@ if service("routing") is not None:
 
 if service("opportunity") is not None:
 
-    @router.post("/opportunities", response_model=s.OpportunitiesOut, tags=["opportunity"],
-                 summary="Rank product x market pairs with reasons, requirements and stability")
+    @router.post(
+        "/opportunities",
+        response_model=s.OpportunitiesOut,
+        tags=["opportunity"],
+        summary="Rank product x market pairs with reasons, requirements and stability",
+    )
     def opportunities(body: s.OpportunitiesIn, ws: WorkspaceDep) -> dict[str, object]:
         from qiankua.services.engines_view import rank_opportunities
 
@@ -64,19 +77,30 @@ if service("pooling") is not None:
 
     from fastapi import File, Query, UploadFile
 
-    @router.post("/pooling", response_model=s.PoolOut, tags=["pooling"],
-                 summary="Pool a week's shipments (CSV/XLSX): pickup routes, loading, fair cost split, core check")
-    def pooling(ws: WorkspaceDep, file: Annotated[UploadFile, File()],
-                time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 2.0,
-                seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> dict[str, object]:
+    @router.post(
+        "/pooling",
+        response_model=s.PoolOut,
+        tags=["pooling"],
+        summary="Pool a week's shipments (CSV/XLSX): pickup routes, loading, fair cost split, core check",
+    )
+    def pooling(
+        ws: WorkspaceDep,
+        file: Annotated[UploadFile, File()],
+        time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 2.0,
+        seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    ) -> dict[str, object]:
         from qiankua.api.data import _read
         from qiankua.services.engines_view import pool_shipments
 
         del ws  # authentication only: pooling reads the uploaded file, writes nothing
         return pool_shipments(_read(file), file.filename, time_limit_s=time_limit_s, seed=seed)
 
-    @router.post("/pooling/demo", response_model=s.PoolOut, tags=["pooling"],
-                 summary="Pool the built-in demo week (25 exporters in Qiandongnan and Qiannan)")
+    @router.post(
+        "/pooling/demo",
+        response_model=s.PoolOut,
+        tags=["pooling"],
+        summary="Pool the built-in demo week (25 exporters in Qiandongnan and Qiannan)",
+    )
     def pooling_demo(time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 1.0) -> dict[str, object]:
         from qiankua.services.engines_view import pool_shipments
 

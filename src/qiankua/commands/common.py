@@ -79,14 +79,19 @@ def run(
         else:
             result = action()
     except ImportValidationError as exc:
-        _fail(as_json, 2, t("data.import.bad", state.lang, file=exc.issues[0].file if exc.issues else "", n=len(exc.issues)),
-              exc, issues=[i.to_dict() for i in exc.issues])
+        _fail(
+            as_json,
+            2,
+            t("data.import.bad", state.lang, file=exc.issues[0].file if exc.issues else "", n=len(exc.issues)),
+            exc,
+            issues=[i.to_dict() for i in exc.issues],
+        )
     except (DataError, StoreError) as exc:
         issues = [i.to_dict() for i in getattr(exc, "issues", [])]
         _fail(as_json, 2, t("error.input", state.lang), exc, issues=issues)
     except (QiankuaError, ValueError, LookupError) as exc:
         _fail(as_json, 2, t("error.input", state.lang), exc)
-    except Exception as exc:  # noqa: BLE001 — the CLI's last line of defence
+    except Exception as exc:
         _fail(as_json, 1, t("error.internal", state.lang), exc)
     else:
         if as_json:
@@ -109,8 +114,12 @@ def _fail(
         if issues:
             table = RichTable("file", "sheet", "row", "column", "value", "reason", show_lines=False)
             for issue in issues[:200]:
-                table.add_row(*(str(issue[k]) if issue[k] is not None else "" for k in
-                                ("file", "sheet", "row", "column", "value", "reason")))
+                table.add_row(
+                    *(
+                        str(issue[k]) if issue[k] is not None else ""
+                        for k in ("file", "sheet", "row", "column", "value", "reason")
+                    )
+                )
             err.print(getattr(exc, "summary", ""))
             err.print(table)
             if len(issues) > 200:
@@ -125,5 +134,3 @@ def print_frame(frame: Any, columns: list[str], title: str | None = None) -> Non
     for row in frame.select(columns).iter_rows():
         table.add_row(*("" if v is None else str(v) for v in row))
     out.print(table)
-
-

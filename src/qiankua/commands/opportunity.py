@@ -33,7 +33,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("opportunities", help=_h("opportunity.help"))
     def opportunities_cmd(
-        product: Annotated[list[str] | None, typer.Option("--product", "-p", help=_h("opportunity.opt.product"))] = None,
+        product: Annotated[
+            list[str] | None, typer.Option("--product", "-p", help=_h("opportunity.opt.product"))
+        ] = None,
         market: Annotated[list[str] | None, typer.Option("--market", "-m", help=_h("opportunity.opt.market"))] = None,
         weights: Annotated[str | None, typer.Option("--weights", "-w", help=_h("opportunity.opt.weights"))] = None,
         top: Annotated[int, typer.Option("--top", "-n", help=_h("opportunity.opt.top"))] = OPPORTUNITY_FIELDS["top"],
@@ -41,30 +43,57 @@ def register(app: typer.Typer) -> None:
         met: Annotated[list[str] | None, typer.Option("--met", help=_h("opportunity.opt.met"))] = None,
         seed: Annotated[int, typer.Option("--seed", help=_h("opportunity.opt.seed"))] = OPPORTUNITY_FIELDS["seed"],
         samples: Annotated[int, typer.Option("--samples", min=10, max=2000, help=_h("opportunity.opt.samples"))] = (
-            OPPORTUNITY_FIELDS["samples"]),
+            OPPORTUNITY_FIELDS["samples"]
+        ),
         as_json: JsonOpt = False,
     ) -> None:
         from qiankua.services.engines_view import rank_opportunities
 
         def show(doc: dict[str, Any]) -> None:
             lang = state.lang
-            table = RichTable("#", "product", "market", "score", "potential USD", "margin",
-                              t("opportunity.col.feasible", lang), "stability", "reasons",
-                              title=t("opportunity.title", lang))
+            table = RichTable(
+                "#",
+                "product",
+                "market",
+                "score",
+                "potential USD",
+                "margin",
+                t("opportunity.col.feasible", lang),
+                "stability",
+                "reasons",
+                title=t("opportunity.title", lang),
+            )
             for e in doc["ranking"]:
                 pot = "" if e["potential_usd"] is None else f"{e['potential_usd']:,.0f}"
                 margin = e.get("margin") or {}
                 mtxt = f"{margin['value'] * 100:.0f}%" if margin.get("available") else "n/a"
-                table.add_row(str(e["rank"]), e["product"], e["market"], f"{e['score']:.3f}", pot, mtxt,
-                              "✓" if e["feasible"] else "✗", f"{e['stability']:.2f}",
-                              "; ".join(r["text"] for r in e["reasons"]))
+                table.add_row(
+                    str(e["rank"]),
+                    e["product"],
+                    e["market"],
+                    f"{e['score']:.3f}",
+                    pot,
+                    mtxt,
+                    "✓" if e["feasible"] else "✗",
+                    f"{e['stability']:.2f}",
+                    "; ".join(r["text"] for r in e["reasons"]),
+                )
             out.print(table)
             out.print("weights: " + ", ".join(f"{k}={v:.3f}" for k, v in doc["weights"].items()))
             for note in doc["notes"]:
                 out.print(note)
 
-        fields = {"products": product, "markets": market, "weights": weights, "top": top, "lang": state.lang,
-                  "engine": engine.value, "met": met, "seed": seed, "samples": samples}
+        fields = {
+            "products": product,
+            "markets": market,
+            "weights": weights,
+            "top": top,
+            "lang": state.lang,
+            "engine": engine.value,
+            "met": met,
+            "seed": seed,
+            "samples": samples,
+        }
         run(as_json, lambda: rank_opportunities(fields, user_db()), show, lambda doc: doc)
 
     fetch_app = typer.Typer(help=_h("opportunity.fetch.help"), no_args_is_help=True)
@@ -85,8 +114,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from qiankua.services.opportunity import fetch_baci
 
-        run(as_json, lambda: fetch_baci(state.db, year=year, revision=revision, release=release, file=file, url=url),
-            _loaded, lambda r: r, status="BACI …")
+        run(
+            as_json,
+            lambda: fetch_baci(state.db, year=year, revision=revision, release=release, file=file, url=url),
+            _loaded,
+            lambda r: r,
+            status="BACI …",
+        )
 
     @fetch_app.command("comtrade", help=_h("opportunity.fetch.comtrade.help"))
     def fetch_comtrade_cmd(
@@ -97,5 +131,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from qiankua.services.opportunity import fetch_comtrade
 
-        run(as_json, lambda: fetch_comtrade(state.db, hs=hs, year=year, file=file), _loaded, lambda r: r,
-            status="UN Comtrade …")
+        run(
+            as_json,
+            lambda: fetch_comtrade(state.db, hs=hs, year=year, file=file),
+            _loaded,
+            lambda r: r,
+            status="UN Comtrade …",
+        )

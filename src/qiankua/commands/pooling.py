@@ -1,7 +1,6 @@
 """``qiankua pool FILE``: plan a pooled shipment and split its cost."""
 
-
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,13 +10,13 @@ from qiankua.commands.common import JsonOpt, out, run, state
 from qiankua.i18n import default_lang, t
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     shapley = "shapley"
     volume = "volume"
     standalone = "standalone"
 
 
-class Fidelity(str, Enum):
+class Fidelity(StrEnum):
     fast = "fast"
     full = "full"
 
@@ -44,34 +43,70 @@ def register(app: typer.Typer) -> None:
             from qiankua.reference import load_reference
             from qiankua.services.pooling import plan_file
 
-            return plan_file(file, load_reference(), time_limit_s=time_limit, seed=seed, method=method.value,
-                             fidelity=fidelity.value, vehicles_file=vehicles, matrix_file=matrix,
-                             max_iterations=max_iterations, db=state.db)
+            return plan_file(
+                file,
+                load_reference(),
+                time_limit_s=time_limit,
+                seed=seed,
+                method=method.value,
+                fidelity=fidelity.value,
+                vehicles_file=vehicles,
+                matrix_file=matrix,
+                max_iterations=max_iterations,
+                db=state.db,
+            )
 
         def show(result: Any) -> None:
             from rich.table import Table
 
             lang = state.lang
             d = result.to_dict(placements=False)
-            table = Table("exporter", "standalone CNY", "share CNY", "saving CNY", "saving %",
-                          title=t("pooling.title", lang))
+            table = Table(
+                "exporter", "standalone CNY", "share CNY", "saving CNY", "saving %", title=t("pooling.title", lang)
+            )
             for e in d["exporters"]:
-                table.add_row(e["id"], f"{e['standalone_cny']:,.2f}", f"{e['share_cny']:,.2f}",
-                              f"{e['saving_cny']:,.2f}", f"{e['saving_pct']:.1f}")
+                table.add_row(
+                    e["id"],
+                    f"{e['standalone_cny']:,.2f}",
+                    f"{e['share_cny']:,.2f}",
+                    f"{e['saving_cny']:,.2f}",
+                    f"{e['saving_pct']:.1f}",
+                )
             out.print(table)
             loads = Table("destination", "group", "mode", "cost CNY", "load unit", "units", "lower bound", "confidence")
             for x in d["loads"]:
-                loads.add_row(x["destination"], x["group"], x["mode"], f"{x['cost_cny']:,.2f}", str(x["load_unit"] or ""),
-                              str(x["units_used"]), str(x["lower_bound_units"]), x["confidence"])
+                loads.add_row(
+                    x["destination"],
+                    x["group"],
+                    x["mode"],
+                    f"{x['cost_cny']:,.2f}",
+                    str(x["load_unit"] or ""),
+                    str(x["units_used"]),
+                    str(x["lower_bound_units"]),
+                    x["confidence"],
+                )
             out.print(loads)
-            out.print(t("pooling.total", lang, standalone=f"{d['total_standalone_cny']:,.2f}",
-                        pooled=f"{d['total_pooled_cny']:,.2f}", saving=f"{d['total_saving_cny']:,.2f}"))
+            out.print(
+                t(
+                    "pooling.total",
+                    lang,
+                    standalone=f"{d['total_standalone_cny']:,.2f}",
+                    pooled=f"{d['total_pooled_cny']:,.2f}",
+                    saving=f"{d['total_saving_cny']:,.2f}",
+                )
+            )
             core = d["core"]
             if d["in_core"]:
                 out.print(t("pooling.core.in", lang))
             else:
-                out.print(t("pooling.core.out", lang, who=", ".join(core["objecting_coalition"]),
-                            amount=f"{core['objection_cny']:,.2f}"))
+                out.print(
+                    t(
+                        "pooling.core.out",
+                        lang,
+                        who=", ".join(core["objecting_coalition"]),
+                        amount=f"{core['objection_cny']:,.2f}",
+                    )
+                )
             out.print(t("pooling.confidence", lang, level=d["confidence"]))
             for note in d["notes"]:
                 out.print(f"- {note}", markup=False)

@@ -22,30 +22,66 @@ def register(app: typer.Typer) -> None:
         product: Annotated[str | None, typer.Option("--product", help=_h("routing.opt.product"))] = None,
         b2b: Annotated[bool, typer.Option("--b2b", help=_h("routing.opt.b2b"))] = False,
         date: Annotated[str | None, typer.Option("--date", help=_h("costing.opt.date"))] = None,
-        w_cost: Annotated[float, typer.Option("--w-cost", help=_h("routing.opt.weights"))] = ROUTE_FIELDS["weight_cost"],
-        w_time: Annotated[float, typer.Option("--w-time", help=_h("routing.opt.weights"))] = ROUTE_FIELDS["weight_time"],
+        w_cost: Annotated[float, typer.Option("--w-cost", help=_h("routing.opt.weights"))] = ROUTE_FIELDS[
+            "weight_cost"
+        ],
+        w_time: Annotated[float, typer.Option("--w-time", help=_h("routing.opt.weights"))] = ROUTE_FIELDS[
+            "weight_time"
+        ],
         w_co2: Annotated[float, typer.Option("--w-co2", help=_h("routing.opt.weights"))] = ROUTE_FIELDS["weight_co2"],
         as_json: JsonOpt = False,
     ) -> None:
         def action() -> Any:
             from qiankua.services.routes_view import plan_routes
 
-            return plan_routes({"origin": origin, "market": market, "weight_kg": weight_kg, "volume_m3": volume_m3,
-                                "pieces": pieces, "product_id": product, "b2b": b2b, "date": date,
-                                "weight_cost": w_cost, "weight_time": w_time, "weight_co2": w_co2}, user_db())
+            return plan_routes(
+                {
+                    "origin": origin,
+                    "market": market,
+                    "weight_kg": weight_kg,
+                    "volume_m3": volume_m3,
+                    "pieces": pieces,
+                    "product_id": product,
+                    "b2b": b2b,
+                    "date": date,
+                    "weight_cost": w_cost,
+                    "weight_time": w_time,
+                    "weight_co2": w_co2,
+                },
+                user_db(),
+            )
 
         def show(doc: dict[str, Any]) -> None:
             from rich.table import Table
 
             lang = state.lang
-            table = Table("#", t("routing.col.route", lang), t("routing.col.mode", lang), "CNY",
-                          t("routing.col.days", lang), "kg CO2e", t("routing.col.confidence", lang),
-                          title=t("routing.title", lang, origin=doc["origin"], market=doc["market"],
-                                  kg=f"{doc['profile']['weight_kg']:g}"))
+            table = Table(
+                "#",
+                t("routing.col.route", lang),
+                t("routing.col.mode", lang),
+                "CNY",
+                t("routing.col.days", lang),
+                "kg CO2e",
+                t("routing.col.confidence", lang),
+                title=t(
+                    "routing.title",
+                    lang,
+                    origin=doc["origin"],
+                    market=doc["market"],
+                    kg=f"{doc['profile']['weight_kg']:g}",
+                ),
+            )
             for i, r in enumerate(doc["routes"], start=1):
                 mark = " ★" if r["recommended"] else ""
-                table.add_row(f"{i}{mark}", r["label"], r["main_mode"], f"{r['cost_cny']:,.2f}", f"{r['days']:.1f}",
-                              f"{r['kg_co2e']:,.1f}", r["confidence"])
+                table.add_row(
+                    f"{i}{mark}",
+                    r["label"],
+                    r["main_mode"],
+                    f"{r['cost_cny']:,.2f}",
+                    f"{r['days']:.1f}",
+                    f"{r['kg_co2e']:,.1f}",
+                    r["confidence"],
+                )
             out.print(table)
             if not doc["routes"]:
                 out.print(t("routing.none", lang))
@@ -53,11 +89,16 @@ def register(app: typer.Typer) -> None:
             if rec is not None:
                 out.print(t("routing.recommended", lang))
                 for leg in rec["legs"]:
-                    out.print(f"  {leg['from']} → {leg['to']}  {leg['mode']}/{leg['service']}  "
-                              f"{leg['distance_km']:,.0f} km  {leg['cost_cny']:,.2f} CNY  {leg['hours']:.0f} h  "
-                              f"({leg['confidence']})", markup=False)
+                    out.print(
+                        f"  {leg['from']} → {leg['to']}  {leg['mode']}/{leg['service']}  "
+                        f"{leg['distance_km']:,.0f} km  {leg['cost_cny']:,.2f} CNY  {leg['hours']:.0f} h  "
+                        f"({leg['confidence']})",
+                        markup=False,
+                    )
             if doc["excluded"]:
-                ex = Table(t("routing.col.service", lang), t("routing.col.reason", lang), title=t("routing.excluded", lang))
+                ex = Table(
+                    t("routing.col.service", lang), t("routing.col.reason", lang), title=t("routing.excluded", lang)
+                )
                 for e in doc["excluded"]:
                     ex.add_row(e["service"], e["reason_zh"] if lang == "zh" else e["reason"])
                 out.print(ex)

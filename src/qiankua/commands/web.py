@@ -32,9 +32,19 @@ def register(app: typer.Typer) -> None:
         message = t("serve.starting", state.lang, host=host, port=port)
         if as_json:
             # a server prints logs, not one JSON document: --json describes what would be served and exits
-            emit_json({"ok": True, "serving": False, "host": host, "port": port, "multi_user": multi_user,
-                       "url": f"http://{host}:{port}", "api": f"http://{host}:{port}/api/v1",
-                       "docs": f"http://{host}:{port}/api/v1/docs", "message": message})
+            emit_json(
+                {
+                    "ok": True,
+                    "serving": False,
+                    "host": host,
+                    "port": port,
+                    "multi_user": multi_user,
+                    "url": f"http://{host}:{port}",
+                    "api": f"http://{host}:{port}/api/v1",
+                    "docs": f"http://{host}:{port}/api/v1/docs",
+                    "message": message,
+                }
+            )
             return
         out.print(message)
         serve(settings, host, port)
@@ -51,17 +61,22 @@ def register(app: typer.Typer) -> None:
     def account_add(
         username: Annotated[str, typer.Argument()],
         org: Annotated[str, typer.Option("--org", help="organisation id, e.g. danzhai-coop")],
-        password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True,
-                                              confirmation_prompt=True)],
+        password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True, confirmation_prompt=True)],
         home: Annotated[Path | None, typer.Option("--home")] = None,
         as_json: JsonOpt = False,
     ) -> None:
-        run(as_json, lambda: _store(home).add_user(username, password, org),  # type: ignore[attr-defined]
+        run(
+            as_json,
+            lambda: _store(home).add_user(username, password, org),  # type: ignore[attr-defined]
             lambda i: out.print(t("account.add.ok", state.lang, username=i.username, org=i.org)),
-            lambda i: {"ok": True, "username": i.username, "org": i.org})
+            lambda i: {"ok": True, "username": i.username, "org": i.org},
+        )
 
     @account_app.command("list", help=_h("account.list.help"))
     def account_list(home: Annotated[Path | None, typer.Option("--home")] = None, as_json: JsonOpt = False) -> None:
-        run(as_json, lambda: _store(home).users(),  # type: ignore[attr-defined]
+        run(
+            as_json,
+            lambda: _store(home).users(),  # type: ignore[attr-defined]
             lambda users: [out.print(f"{u.org}\t{u.username}") for u in users],
-            lambda users: {"ok": True, "users": [{"username": u.username, "org": u.org} for u in users]})
+            lambda users: {"ok": True, "users": [{"username": u.username, "org": u.org} for u in users]},
+        )

@@ -31,8 +31,14 @@ STATES = ("sourced", "missing", "not_applicable")
 _DAY0 = dt.date(1970, 1, 1)
 
 
-def coverage(rules: CompiledRules, *, markets: list[str], hs_food: dict[str, bool], on: dt.date,
-             fta: dict[str, bool] | None = None) -> pl.DataFrame:
+def coverage(
+    rules: CompiledRules,
+    *,
+    markets: list[str],
+    hs_food: dict[str, bool],
+    on: dt.date,
+    fta: dict[str, bool] | None = None,
+) -> pl.DataFrame:
     """One row per market x HS line x figure: ``state`` (sourced / missing / not_applicable),
     ``confidence`` of the row that supplies it (null unless sourced) and its ``rule`` key.
 
@@ -65,22 +71,45 @@ def coverage(rules: CompiledRules, *, markets: list[str], hs_food: dict[str, boo
             add(m, h, "regime", r_rule, r_rule >= 0, int(A["r_conf"][mi, e, 0]))
             v_rule = int(A["v_rule"][mi, e])
             add(m, h, "vat", v_rule, not np.isnan(A["v_std"][mi, e]), int(A["v_conf"][mi, e]))
-            taxed = food and not A["v_std"][mi, e] == 0  # no VAT at all (e.g. the US): no food rate to look for
-            add(m, h, "vat_food", v_rule, (not np.isnan(A["v_food"][mi, e])) if taxed else None, int(A["v_conf"][mi, e]))
+            taxed = food and A["v_std"][mi, e] != 0  # no VAT at all (e.g. the US): no food rate to look for
+            add(
+                m, h, "vat_food", v_rule, (not np.isnan(A["v_food"][mi, e])) if taxed else None, int(A["v_conf"][mi, e])
+            )
             t_rule = int(A["t_mfn_rule"][mi, hi, e])
             has_mfn = not np.isnan(A["t_mfn"][mi, hi, e]) or not np.isnan(A["t_spec"][mi, hi, e])
             add(m, h, "tariff_mfn", t_rule, has_mfn, int(A["t_mfn_conf"][mi, hi, e]))
             p_rule = int(A["t_pref_rule"][mi, hi, e])
-            add(m, h, "tariff_pref", p_rule, (p_rule >= 0) if (fta or {}).get(m, False) else None,
-                int(A["t_pref_conf"][mi, hi, e]))
+            add(
+                m,
+                h,
+                "tariff_pref",
+                p_rule,
+                (p_rule >= 0) if (fta or {}).get(m, False) else None,
+                int(A["t_pref_conf"][mi, hi, e]),
+            )
             x_rule = int(A["x_rule"][mi, hi, e])
             spirits = h.startswith("2208")
-            add(m, h, "excise", x_rule,
+            add(
+                m,
+                h,
+                "excise",
+                x_rule,
                 (not (np.isnan(A["x_lpa"][mi, hi, e]) and np.isnan(A["x_adv"][mi, hi, e]))) if spirits else None,
-                int(A["x_conf"][mi, hi, e]))
+                int(A["x_conf"][mi, hi, e]),
+            )
             for service in ("postal", "express"):
                 si = SERVICES.index(service)
                 g_rule = int(A["g_rule"][si, mi])
                 add(m, h, service, g_rule, g_rule >= 0, int(A["g_conf"][si, mi]))
-    return pl.DataFrame(rows, schema={"market": pl.String, "hs6": pl.String, "figure": pl.String, "state": pl.String,
-                                      "confidence": pl.String, "rule": pl.String}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={
+            "market": pl.String,
+            "hs6": pl.String,
+            "figure": pl.String,
+            "state": pl.String,
+            "confidence": pl.String,
+            "rule": pl.String,
+        },
+        orient="row",
+    )

@@ -32,22 +32,50 @@ import numpy as np
 import polars as pl
 
 from qiankua.costing.rules import CompiledRules
+from qiankua.exceptions import InvalidInputError, UnknownReferenceError
 from qiankua.vocabulary import CATEGORY_GROUPS, MODES, SERVICES
 from qiankua.vocabulary import FEE_GROUPS as GROUPS
-from qiankua.exceptions import InvalidInputError, UnknownReferenceError
 
-__all__ = ["COLUMNS", "FLAGS", "STATUS", "REASONS", "Prepared", "prepare", "gather", "evaluate", "quote_batch",
-           "quote_batch_reference", "solve_price", "decode_flags"]
+__all__ = [
+    "COLUMNS",
+    "FLAGS",
+    "REASONS",
+    "STATUS",
+    "Prepared",
+    "decode_flags",
+    "evaluate",
+    "gather",
+    "prepare",
+    "quote_batch",
+    "quote_batch_reference",
+    "solve_price",
+]
 
 FLAGS = (
-    "tariff_rate_missing", "layer_rate_missing", "excise_missing", "vat_food_rate_missing", "logistics_missing",
-    "last_mile_missing", "fee_missing", "payment_fee_missing", "rebate_missing", "no_invoice_exemption",
-    "fx_stale", "unconfirmed_rule", "target_at_threshold", "target_unreachable", "indonesia_mfn_list_not_checked",
+    "tariff_rate_missing",
+    "layer_rate_missing",
+    "excise_missing",
+    "vat_food_rate_missing",
+    "logistics_missing",
+    "last_mile_missing",
+    "fee_missing",
+    "payment_fee_missing",
+    "rebate_missing",
+    "no_invoice_exemption",
+    "fx_stale",
+    "unconfirmed_rule",
+    "target_at_threshold",
+    "target_unreachable",
+    "indonesia_mfn_list_not_checked",
 )
 _BIT = {f: np.int32(1 << i) for i, f in enumerate(FLAGS)}
 STATUS = ("ok", "incomplete", "no_rule")
-REASONS = ("", "no import regime on file for this market and date", "no VAT/GST rate on file for this market and date",
-           "no FX rate for the destination currency on this date")
+REASONS = (
+    "",
+    "no import regime on file for this market and date",
+    "no VAT/GST rate on file for this market and date",
+    "no FX rate for the destination currency on this date",
+)
 REQUIRED = ("market", "hs6", "mode", "service", "platform", "date", "gross_kg")
 _DAY0 = dt.date(1970, 1, 1)
 
@@ -60,8 +88,11 @@ def _z(x: np.ndarray) -> np.ndarray:
 def _stale_table(fx: dict[str, np.ndarray], currencies: list[str] | tuple[str, ...], span: int) -> np.ndarray:
     """[currency, day] bool: the day's rate is the newest on file and older than the day."""
     default = np.asarray(fx["_stale"], dtype=bool)
-    return np.stack([np.asarray(fx.get("_stale:" + c, default), dtype=bool) for c in currencies]) if currencies \
+    return (
+        np.stack([np.asarray(fx.get("_stale:" + c, default), dtype=bool) for c in currencies])
+        if currencies
         else np.zeros((0, span), bool)
+    )
 
 
 def _nearest(value: str, choices: list[str]) -> str:
@@ -79,7 +110,8 @@ def _codes(frame: pl.DataFrame, column: str, choices: list[str] | tuple[str, ...
         if bad.len():
             v = str(bad[0])
             raise UnknownReferenceError(
-                f"Unknown {what} {v!r} in `{column}`. Nearest valid: {_nearest(v, list(choices))}.")
+                f"Unknown {what} {v!r} in `{column}`. Nearest valid: {_nearest(v, list(choices))}."
+            )
         s = s.cast(pl.String).cast(enum)
     return s.to_physical().to_numpy().astype(np.int32)
 
@@ -137,7 +169,7 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
         food_l = [CATEGORY_GROUPS[c][1] for c in cats]
         ci = cat_c.cast(pl.String).replace_strict(cats, list(range(len(cats))), default=-1).to_numpy()
         gi = np.where(ci >= 0, np.array([GROUPS.index(x) for x in grp_names] + [3])[ci], 3).astype(np.int32)
-        food = np.where(ci >= 0, np.array(food_l + [False])[ci], False)
+        food = np.where(ci >= 0, np.array([*food_l, False])[ci], False)
     else:
         gi = np.full(n, GROUPS.index("other"), dtype=np.int32)
         food = np.zeros(n, dtype=bool)
@@ -155,8 +187,15 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     # tariffs, tariff layers and excise share the [market, hs, epoch] layout
     mhe = (m * n_h + h) * n_e + e
     idx = {
-        "r_": (m * n_e + e) * 2 + chan, "v_": m * n_e + e, "t_": mhe, "l_": mhe, "x_": mhe, "b_": h, "k_": k,
-        "f_": ((p * n_m + m) * len(GROUPS) + gi) * n_e + e, "g_": s * n_m + m,
+        "r_": (m * n_e + e) * 2 + chan,
+        "v_": m * n_e + e,
+        "t_": mhe,
+        "l_": mhe,
+        "x_": mhe,
+        "b_": h,
+        "k_": k,
+        "f_": ((p * n_m + m) * len(GROUPS) + gi) * n_e + e,
+        "g_": s * n_m + m,
     }
     row.update({"i" + key: val.astype(np.int64) for key, val in idx.items()})
 
@@ -187,8 +226,11 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     decl = _opt(frame, "declared_value")
     if decl is not None:
         vc = frame["value_currency"].fill_null("CNY") if "value_currency" in frame.columns else None
-        vci = (_codes(frame.with_columns(vc.alias("value_currency")), "value_currency", rules.currencies, "currency")
-               if vc is not None else np.full(n, rules.currencies.index("CNY"), dtype=np.int32))
+        vci = (
+            _codes(frame.with_columns(vc.alias("value_currency")), "value_currency", rules.currencies, "currency")
+            if vc is not None
+            else np.full(n, rules.currencies.index("CNY"), dtype=np.int32)
+        )
         row["declared_cny"] = decl * table[vci, off]
     else:
         row["declared_cny"] = np.full(n, np.nan)
@@ -209,19 +251,91 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
 
 
 # rule parameters the per-row arithmetic reads (only these are gathered)
-_USED = frozenset({
-    "b_conf", "b_ct", "b_ct_kg", "b_rate", "b_rate0", "b_rule", "b_vat0", "f_ccy", "f_conf", "f_min_fee0",
-    "f_payment_rate", "f_payment_rate0", "f_portion", "f_rate_above0", "f_rate_below0", "f_returns_rate0",
-    "f_rule", "f_tier_limit", "f_tier_limit0", "g_ccy", "g_conf", "g_divisor", "g_first_mile_per_kg0",
-    "g_per_item0", "g_per_kg0", "g_rule", "k_conf", "k_coo", "k_inv", "k_pilot", "k_rule", "l_conf",
-    "l_missing", "l_rate", "l_set", "r_above_platform", "r_ccy", "r_cif", "r_conf", "r_duty_de_minimis_m1",
-    "r_flat_ceiling", "r_flat_excess", "r_flat_floor0", "r_flat_high_ceiling", "r_flat_high_deduction0",
-    "r_flat_min_per_kg0", "r_flat_rate", "r_flat_rate0", "r_flat_rate_high", "r_flat_rate_high0", "r_flat_vat", "r_flat_exc",
-    "r_gross_up", "r_handling_fee", "r_handling_fee0", "r_lvg_ceiling", "r_lvg_excl", "r_per_item_duty0",
-    "r_rule", "r_vat_de_minimis_m1", "t_mfn", "t_mfn_conf", "t_mfn_rule", "t_pref", "t_pref_conf",
-    "t_pref_rule", "t_spec", "t_spec_unit", "t_spec_ccy", "t_min_kg", "v_conf", "v_food", "v_rule", "v_std", "x_adv", "x_adv0", "x_ccy", "x_conf", "x_lpa",
-    "x_lpa0", "x_rule",
-})
+_USED = frozenset(
+    {
+        "b_conf",
+        "b_ct",
+        "b_ct_kg",
+        "b_rate",
+        "b_rate0",
+        "b_rule",
+        "b_vat0",
+        "f_ccy",
+        "f_conf",
+        "f_min_fee0",
+        "f_payment_rate",
+        "f_payment_rate0",
+        "f_portion",
+        "f_rate_above0",
+        "f_rate_below0",
+        "f_returns_rate0",
+        "f_rule",
+        "f_tier_limit",
+        "f_tier_limit0",
+        "g_ccy",
+        "g_conf",
+        "g_divisor",
+        "g_first_mile_per_kg0",
+        "g_per_item0",
+        "g_per_kg0",
+        "g_rule",
+        "k_conf",
+        "k_coo",
+        "k_inv",
+        "k_pilot",
+        "k_rule",
+        "l_conf",
+        "l_missing",
+        "l_rate",
+        "l_set",
+        "r_above_platform",
+        "r_ccy",
+        "r_cif",
+        "r_conf",
+        "r_duty_de_minimis_m1",
+        "r_flat_ceiling",
+        "r_flat_excess",
+        "r_flat_floor0",
+        "r_flat_high_ceiling",
+        "r_flat_high_deduction0",
+        "r_flat_min_per_kg0",
+        "r_flat_rate",
+        "r_flat_rate0",
+        "r_flat_rate_high",
+        "r_flat_rate_high0",
+        "r_flat_vat",
+        "r_flat_exc",
+        "r_gross_up",
+        "r_handling_fee",
+        "r_handling_fee0",
+        "r_lvg_ceiling",
+        "r_lvg_excl",
+        "r_per_item_duty0",
+        "r_rule",
+        "r_vat_de_minimis_m1",
+        "t_mfn",
+        "t_mfn_conf",
+        "t_mfn_rule",
+        "t_pref",
+        "t_pref_conf",
+        "t_pref_rule",
+        "t_spec",
+        "t_spec_unit",
+        "t_spec_ccy",
+        "t_min_kg",
+        "v_conf",
+        "v_food",
+        "v_rule",
+        "v_std",
+        "x_adv",
+        "x_adv0",
+        "x_ccy",
+        "x_conf",
+        "x_lpa",
+        "x_lpa0",
+        "x_rule",
+    }
+)
 
 
 def gather(prep: Prepared, lo: int = 0, hi: int | None = None) -> dict[str, np.ndarray]:
@@ -265,7 +379,7 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     lh_o, fm_o, lm_o = g["line_haul_cny"], g["first_mile_cny"], g["last_mile_cny"]
     line_haul = np.where(np.isnan(lh_o), fb_lh, lh_o) * g["scale_logistics"]
     first_mile = np.where(np.isnan(fm_o), fb_fm, fm_o) * g["scale_logistics"]
-    door = (g["s"] <= 1)  # postal / express rates are door to door
+    door = g["s"] <= 1  # postal / express rates are door to door
     last_mile = np.where(np.isnan(lm_o), 0.0, lm_o) * g["scale_logistics"]
     logistics_missing = np.isnan(lh_o) & ~has_fb
     last_mile_missing = np.isnan(lm_o) & ~door
@@ -300,8 +414,9 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     hi_ceil = np.where(np.isnan(g["r_flat_high_ceiling"]), -np.inf, g["r_flat_high_ceiling"])
     flat_high = b2c & ~np.isnan(g["r_flat_rate_high"]) & (cons > ceil) & (cons <= hi_ceil)
     base_thr = np.where(g["r_flat_excess"], cons - floor, cons)
-    flat_cons = np.where(flat_low, g["r_flat_rate0"] * base_thr,
-                         g["r_flat_rate_high0"] * cons - g["r_flat_high_deduction0"])
+    flat_cons = np.where(
+        flat_low, g["r_flat_rate0"] * base_thr, g["r_flat_rate_high0"] * cons - g["r_flat_high_deduction0"]
+    )
     flat_cons = np.maximum(flat_cons, g["r_flat_min_per_kg0"] * g["kg"] * g["q"])
     flat = flat_low | flat_high
     flat_duty = np.maximum(flat_cons, 0.0) * fxt / g["q"]
@@ -314,8 +429,7 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     # excise (spirits)
     x_fx = g["fx_x"]
     taxed = g["alcohol"] & ~(flat & g["r_flat_exc"])  # a flat regime may stand in for excise
-    excise = np.where(taxed, g["x_lpa0"] * litres * g["abv"] / 100.0 * x_fx
-                      + g["x_adv0"] * (CV + duty), 0.0)
+    excise = np.where(taxed, g["x_lpa0"] * litres * g["abv"] / 100.0 * x_fx + g["x_adv0"] * (CV + duty), 0.0)
     excise_missing = taxed & np.isnan(g["x_lpa"]) & np.isnan(g["x_adv"])
 
     # VAT / GST and who collects it: 0 border, 1 platform, 2 seller
@@ -328,15 +442,21 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     vat_border = np.where(g["r_gross_up"], base * r0 / np.maximum(1.0 - r0, 1e-9), base * r0)
     vat_border = np.where(vat_free | (flat & g["r_flat_vat"]), 0.0, vat_border)
     vat = np.where(sale_side, vat_sale, vat_border)
-    handling = np.where(b2c & ~np.isnan(g["r_handling_fee"]) & (duty + vat_border > 0) & ~sale_side,
-                        g["r_handling_fee0"] * fxt / g["q"], 0.0)
+    handling = np.where(
+        b2c & ~np.isnan(g["r_handling_fee"]) & (duty + vat_border > 0) & ~sale_side,
+        g["r_handling_fee0"] * fxt / g["q"],
+        0.0,
+    )
 
     # China export side
     exempt = b2c & ~g["invoices"] & g["k_pilot"]
     cost_ex = cost / (1.0 + g["b_vat0"])
-    rebate = np.where(exempt | np.isnan(g["b_rate"]), 0.0,
-                      cost_ex * (g["b_rate0"] + np.where(g["alcohol"], g["b_ct"], 0.0))
-                      + np.where(g["alcohol"], g["b_ct_kg"] * g["net_kg"], 0.0))
+    rebate = np.where(
+        exempt | np.isnan(g["b_rate"]),
+        0.0,
+        cost_ex * (g["b_rate0"] + np.where(g["alcohol"], g["b_ct"], 0.0))
+        + np.where(g["alcohol"], g["b_ct_kg"] * g["net_kg"], 0.0),
+    )
     rebate_missing = ~exempt & np.isnan(g["b_rate"])
 
     # channel fees on the price
@@ -345,8 +465,11 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     lim = g["f_tier_limit"]
     below, above = g["f_rate_below0"], g["f_rate_above0"]
     whole = np.where(np.isnan(lim) | (pf <= lim), below, above) * pf
-    portion = np.where(np.isnan(lim), below * pf, below * np.minimum(pf, g["f_tier_limit0"])
-                       + above * np.maximum(pf - g["f_tier_limit0"], 0.0))
+    portion = np.where(
+        np.isnan(lim),
+        below * pf,
+        below * np.minimum(pf, g["f_tier_limit0"]) + above * np.maximum(pf - g["f_tier_limit0"], 0.0),
+    )
     comm = np.where(g["f_portion"], portion, whole)
     comm = np.where(has_price & (pf > 0), np.maximum(comm, g["f_min_fee0"]), 0.0) * f_fx * g["scale_fees"]
     pay = np.where(has_price, g["f_payment_rate0"] * P, 0.0) * g["scale_fees"]
@@ -360,34 +483,83 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     margin = np.where(has_price & (P > 0), profit / np.where(P > 0, P, 1.0), np.nan)
 
     flags = np.zeros(n, dtype=np.int32)
-    for name, cond in (("tariff_rate_missing", tariff_missing & tariff_used), ("layer_rate_missing", g["l_missing"] & tariff_used),
-                       ("excise_missing", excise_missing), ("logistics_missing", logistics_missing),
-                       ("last_mile_missing", last_mile_missing), ("fee_missing", fee_missing & has_price),
-                       ("payment_fee_missing", pay_missing & has_price), ("rebate_missing", rebate_missing),
-                       ("no_invoice_exemption", exempt), ("fx_stale", g["fx_stale"]),
-                       ("vat_food_rate_missing", g["food"] & np.isnan(food_r) & ~np.isnan(g["v_std"]) & (r0 > 0)),
-                       ("indonesia_mfn_list_not_checked", flat_low & (g["r_flat_rate"] == 0.075))):
+    for name, cond in (
+        ("tariff_rate_missing", tariff_missing & tariff_used),
+        ("layer_rate_missing", g["l_missing"] & tariff_used),
+        ("excise_missing", excise_missing),
+        ("logistics_missing", logistics_missing),
+        ("last_mile_missing", last_mile_missing),
+        ("fee_missing", fee_missing & has_price),
+        ("payment_fee_missing", pay_missing & has_price),
+        ("rebate_missing", rebate_missing),
+        ("no_invoice_exemption", exempt),
+        ("fx_stale", g["fx_stale"]),
+        ("vat_food_rate_missing", g["food"] & np.isnan(food_r) & ~np.isnan(g["v_std"]) & (r0 > 0)),
+        ("indonesia_mfn_list_not_checked", flat_low & (g["r_flat_rate"] == 0.075)),
+    ):
         flags |= np.where(cond, _BIT[name], 0).astype(np.int32)
     conf = g["r_conf"]
-    for part in (g["v_conf"], np.where(tariff_used, np.where(use_pref, g["t_pref_conf"], g["t_mfn_conf"]), 0),
-                 np.where(tariff_used, g["l_conf"], 0), np.where(g["alcohol"], g["x_conf"], 0),
-                 np.where(has_price, g["f_conf"], 0), g["b_conf"], g["k_conf"], np.where(np.isnan(lh_o), g["g_conf"], 0)):
+    for part in (
+        g["v_conf"],
+        np.where(tariff_used, np.where(use_pref, g["t_pref_conf"], g["t_mfn_conf"]), 0),
+        np.where(tariff_used, g["l_conf"], 0),
+        np.where(g["alcohol"], g["x_conf"], 0),
+        np.where(has_price, g["f_conf"], 0),
+        g["b_conf"],
+        g["k_conf"],
+        np.where(np.isnan(lh_o), g["g_conf"], 0),
+    ):
         conf = np.maximum(conf, part)
     conf = np.where(tariff_missing & tariff_used | excise_missing | logistics_missing, 2, conf).astype(np.int8)
     flags |= np.where(conf == 2, _BIT["unconfirmed_rule"], 0).astype(np.int32)
     reason = np.where(no_regime, 1, np.where(np.isnan(g["v_std"]), 2, np.where(np.isnan(fxd), 3, 0))).astype(np.int8)
-    incomplete_bits = sum(int(_BIT[f]) for f in ("tariff_rate_missing", "layer_rate_missing", "excise_missing",
-                                                  "logistics_missing", "last_mile_missing", "fee_missing",
-                                                  "payment_fee_missing", "rebate_missing"))
+    incomplete_bits = sum(
+        int(_BIT[f])
+        for f in (
+            "tariff_rate_missing",
+            "layer_rate_missing",
+            "excise_missing",
+            "logistics_missing",
+            "last_mile_missing",
+            "fee_missing",
+            "payment_fee_missing",
+            "rebate_missing",
+        )
+    )
     status = np.where(reason > 0, 2, np.where((flags & incomplete_bits) != 0, 1, 0)).astype(np.int8)
     return {
-        "status": status, "reason": reason, "collector": collector.astype(np.int8), "fx_dest": fxd,
-        "declared_value": V, "customs_value": CV, "product_cost": cost, "first_mile": first_mile,
-        "line_haul": line_haul, "last_mile": last_mile, "export_clearance": g["export_clearance"], "duty": duty,
-        "import_vat": vat, "excise": excise, "handling": handling, "commission": comm, "payment_fee": pay,
-        "returns": ret, "export_rebate": rebate, "landed_cost": landed, "total_cost": total, "price": P,
-        "profit": profit, "margin": margin, "flags": flags, "confidence": conf, "vat_rate": r0,
-        "chargeable_kg": ch_kg, "low_value": low, "flat": flat, "duty_free": duty_free, "use_pref": use_pref,
+        "status": status,
+        "reason": reason,
+        "collector": collector.astype(np.int8),
+        "fx_dest": fxd,
+        "declared_value": V,
+        "customs_value": CV,
+        "product_cost": cost,
+        "first_mile": first_mile,
+        "line_haul": line_haul,
+        "last_mile": last_mile,
+        "export_clearance": g["export_clearance"],
+        "duty": duty,
+        "import_vat": vat,
+        "excise": excise,
+        "handling": handling,
+        "commission": comm,
+        "payment_fee": pay,
+        "returns": ret,
+        "export_rebate": rebate,
+        "landed_cost": landed,
+        "total_cost": total,
+        "price": P,
+        "profit": profit,
+        "margin": margin,
+        "flags": flags,
+        "confidence": conf,
+        "vat_rate": r0,
+        "chargeable_kg": ch_kg,
+        "low_value": low,
+        "flat": flat,
+        "duty_free": duty_free,
+        "use_pref": use_pref,
     }
 
 
@@ -434,18 +606,62 @@ def solve_price(g: dict[str, np.ndarray], target: np.ndarray, *, iters: int = 10
     return np.where(unreachable, np.nan, hi), flags
 
 
-_OUT_FLOAT = ("fx_dest", "declared_value", "customs_value", "chargeable_kg", "product_cost", "first_mile", "line_haul",
-              "last_mile", "export_clearance", "duty", "import_vat", "excise", "handling", "commission", "payment_fee",
-              "returns", "export_rebate", "landed_cost", "total_cost", "price", "profit", "margin", "vat_rate")
-_OUT_SMALL = {"status": np.int8, "reason": np.int8, "collector": np.int8, "confidence": np.int8, "flags": np.int32,
-              "duty_basis": np.int8}
-_OUT_RULES = ("regime_rule", "vat_rule", "tariff_rule", "layer_set", "excise_rule", "rebate_rule", "mode_rule",
-              "fee_rule", "logistics_rule")
+_OUT_FLOAT = (
+    "fx_dest",
+    "declared_value",
+    "customs_value",
+    "chargeable_kg",
+    "product_cost",
+    "first_mile",
+    "line_haul",
+    "last_mile",
+    "export_clearance",
+    "duty",
+    "import_vat",
+    "excise",
+    "handling",
+    "commission",
+    "payment_fee",
+    "returns",
+    "export_rebate",
+    "landed_cost",
+    "total_cost",
+    "price",
+    "profit",
+    "margin",
+    "vat_rate",
+)
+_OUT_SMALL = {
+    "status": np.int8,
+    "reason": np.int8,
+    "collector": np.int8,
+    "confidence": np.int8,
+    "flags": np.int32,
+    "duty_basis": np.int8,
+}
+_OUT_RULES = (
+    "regime_rule",
+    "vat_rule",
+    "tariff_rule",
+    "layer_set",
+    "excise_rule",
+    "rebate_rule",
+    "mode_rule",
+    "fee_rule",
+    "logistics_rule",
+)
 CHUNK = 1 << 15
 
 
-def _run_chunk(prep: Prepared, lo: int, hi: int, price: np.ndarray, target: np.ndarray | None, solve: bool,
-               res: dict[str, np.ndarray]) -> None:
+def _run_chunk(
+    prep: Prepared,
+    lo: int,
+    hi: int,
+    price: np.ndarray,
+    target: np.ndarray | None,
+    solve: bool,
+    res: dict[str, np.ndarray],
+) -> None:
     g = gather(prep, lo, hi)
     out = evaluate(g, price[lo:hi])
     for key in _OUT_FLOAT:
@@ -480,8 +696,10 @@ def _category_codes(frame: pl.DataFrame, cats: list[str]) -> np.ndarray:
     """Category -> index into ``cats``; missing or unknown categories -> ``len(cats)`` (no fee group, not food)."""
     s = frame["category"]
     if isinstance(s.dtype, pl.Enum):
-        lut = np.array([cats.index(c) if c in cats else len(cats) for c in s.dtype.categories.to_list()] + [len(cats)],
-                       dtype=np.int32)
+        lut = np.array(
+            [cats.index(c) if c in cats else len(cats) for c in s.dtype.categories.to_list()] + [len(cats)],
+            dtype=np.int32,
+        )
         phys = s.to_physical().fill_null(len(lut) - 1).to_numpy()
         codes: np.ndarray = lut[phys]
         return codes
@@ -489,8 +707,9 @@ def _category_codes(frame: pl.DataFrame, cats: list[str]) -> np.ndarray:
     return s.to_physical().cast(pl.Int32).fill_null(len(cats)).to_numpy()
 
 
-def _encode(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]) -> tuple[
-        list[np.ndarray], list[np.ndarray], dict[str, Any], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _encode(
+    frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray], dict[str, Any], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Validate the batch and turn it into the kernel's integer codes and float columns (no per-row Python).
 
     Constant inputs (a column that is absent and has a default) are passed as length-1 arrays.
@@ -511,8 +730,11 @@ def _encode(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     s = _codes(frame, "service", SERVICES, "service")
     p = _codes(frame, "platform", rules.platforms, "platform")
     cat = _category_codes(frame, cats) if "category" in frame.columns else np.array([len(cats)], np.int32)
-    inv = (frame["invoices"].cast(pl.Int8).fill_null(-1).to_numpy() if "invoices" in frame.columns
-           else np.array([-1], np.int32))
+    inv = (
+        frame["invoices"].cast(pl.Int8).fill_null(-1).to_numpy()
+        if "invoices" in frame.columns
+        else np.array([-1], np.int32)
+    )
     date = frame["date"]
     if date.dtype != pl.Date:
         date = date.cast(pl.String).str.to_date("%Y-%m-%d", strict=True)
@@ -523,9 +745,16 @@ def _encode(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
         raise InvalidInputError("FX table does not cover every quote date.")
     if "declared_value" in frame.columns:
         decl = _num(frame, "declared_value", np.nan)
-        vcc = (_codes(frame.with_columns(frame["value_currency"].fill_null("CNY")), "value_currency", rules.currencies,
-                      "currency") if "value_currency" in frame.columns
-               else np.array([rules.currencies.index("CNY")], np.int32))
+        vcc = (
+            _codes(
+                frame.with_columns(frame["value_currency"].fill_null("CNY")),
+                "value_currency",
+                rules.currencies,
+                "currency",
+            )
+            if "value_currency" in frame.columns
+            else np.array([rules.currencies.index("CNY")], np.int32)
+        )
     else:
         decl, vcc = np.array([np.nan]), np.array([rules.currencies.index("CNY")], np.int32)
     ints: list[np.ndarray] = [m, h, k, s, p, cat, inv, days, vcc]
@@ -536,23 +765,52 @@ def _encode(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     def opt(column: str) -> np.ndarray:
         return _num(frame, column, np.nan) if column in frame.columns else np.array([np.nan])
 
-    floats: list[np.ndarray] = [num("unit_cost_cny", np.nan), num("gross_kg", 0.0), num("net_kg", 0.0), num("volume_cm3", 0.0),
-              num("quantity", 1.0), num("abv_pct", 0.0), num("liquid_l", 0.0), decl, num("line_haul_cny", np.nan),
-              num("first_mile_cny", np.nan), num("last_mile_cny", np.nan), num("export_clearance_cny", 0.0),
-              num("scale_product", 1.0), num("scale_logistics", 1.0), num("scale_duty", 1.0), num("scale_fees", 1.0),
-              opt("fx_override"), num("price", np.nan), opt("target_margin")]
+    floats: list[np.ndarray] = [
+        num("unit_cost_cny", np.nan),
+        num("gross_kg", 0.0),
+        num("net_kg", 0.0),
+        num("volume_cm3", 0.0),
+        num("quantity", 1.0),
+        num("abv_pct", 0.0),
+        num("liquid_l", 0.0),
+        decl,
+        num("line_haul_cny", np.nan),
+        num("first_mile_cny", np.nan),
+        num("last_mile_cny", np.nan),
+        num("export_clearance_cny", 0.0),
+        num("scale_product", 1.0),
+        num("scale_logistics", 1.0),
+        num("scale_duty", 1.0),
+        num("scale_fees", 1.0),
+        opt("fx_override"),
+        num("price", np.nan),
+        opt("target_margin"),
+    ]
     table = np.stack([fx.get(c, np.full(span, np.nan)) for c in rules.currencies])  # [ccy, day]
     epoch = rules.epoch_of(np.arange(day0, day0 + span, dtype=np.int64)).astype(np.int64)
     direct = rules.platforms.index("direct") if "direct" in rules.platforms else -1
-    dims = np.array([len(rules.breakpoints) + 1, len(rules.hs_codes), len(rules.markets), tabs["n_groups"], direct,
-                     day0], dtype=np.int64)
+    dims = np.array(
+        [len(rules.breakpoints) + 1, len(rules.hs_codes), len(rules.markets), tabs["n_groups"], direct, day0],
+        dtype=np.int64,
+    )
     return ints, floats, tabs, table, _stale_table(fx, rules.currencies, span).astype(np.int8), epoch, dims
 
 
 #: every result column of :func:`quote_batch`, in order (``row_id`` first when given; the solve columns only
 #: with ``solve=True`` / ``target_margin``)
-COLUMNS = (*_OUT_FLOAT, *_OUT_SMALL, *_OUT_RULES, "break_even_price", "target_price", "landed_cost_dest",
-           "duty_dest", "import_vat_dest", "excise_dest", "profit_dest", "currency")
+COLUMNS = (
+    *_OUT_FLOAT,
+    *_OUT_SMALL,
+    *_OUT_RULES,
+    "break_even_price",
+    "target_price",
+    "landed_cost_dest",
+    "duty_dest",
+    "import_vat_dest",
+    "excise_dest",
+    "profit_dest",
+    "currency",
+)
 
 
 SMALL_BATCH = 2048
@@ -565,9 +823,16 @@ def _kernel_ready() -> bool:
     return bool(mod is not None and mod.READY)
 
 
-def quote_batch(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray], *,
-                solve: bool = False, threads: int = 2, columns: list[str] | tuple[str, ...] | None = None,
-                engine: str = "auto") -> pl.DataFrame:
+def quote_batch(
+    frame: pl.DataFrame,
+    rules: CompiledRules,
+    fx: dict[str, np.ndarray],
+    *,
+    solve: bool = False,
+    threads: int = 2,
+    columns: list[str] | tuple[str, ...] | None = None,
+    engine: str = "auto",
+) -> pl.DataFrame:
     """Quote every row of ``frame`` (see :data:`REQUIRED` and the module docstring).
 
     Returns one row per input row with every cost line in CNY, the main ones also in
@@ -593,8 +858,9 @@ def quote_batch(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndar
     if columns is not None:
         unknown = [c for c in columns if c not in COLUMNS and c != "row_id"]
         if unknown:
-            raise InvalidInputError(f"Unknown result column {unknown[0]!r}. Nearest valid: "
-                                    f"{_nearest(unknown[0], list(COLUMNS))}.")
+            raise InvalidInputError(
+                f"Unknown result column {unknown[0]!r}. Nearest valid: {_nearest(unknown[0], list(COLUMNS))}."
+            )
     if engine == "numpy" or (engine == "auto" and frame.height < SMALL_BATCH and not _kernel_ready()):
         result = quote_batch_reference(frame, rules, fx, solve=solve, threads=threads)
         return result if columns is None else result.select([c for c in result.columns if c in columns])
@@ -620,8 +886,9 @@ def quote_batch(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndar
     return result
 
 
-def quote_batch_reference(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray], *,
-                          solve: bool = False, threads: int = 2) -> pl.DataFrame:
+def quote_batch_reference(
+    frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray], *, solve: bool = False, threads: int = 2
+) -> pl.DataFrame:
     """The vectorised numpy path (reference for the fused kernel; same output as :func:`quote_batch`).
 
     Quote every row of ``frame`` (see :data:`REQUIRED` and the module docstring).

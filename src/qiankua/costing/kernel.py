@@ -39,21 +39,83 @@ __all__ = ["OUT_FLOAT", "OUT_INT8", "OUT_INT32", "pack_tables", "release_buffers
 
 # ---- rule-table columns (one float64 table per family, row = flat rule index)
 # regime [(m * n_e + e) * 2 + postal]
-(R_DDM, R_VDM, R_LVG, R_FR, R_FR0, R_FLOOR0, R_CEIL, R_FRH, R_FRH0, R_HCEIL, R_HDED0, R_MINKG0, R_ITEM0, R_HF,
- R_HF0, R_LVGX, R_ABOVE, R_CIF, R_EXCESS, R_FVAT, R_GROSS, R_CCY, R_RULE, R_CONF, R_FEXC) = range(25)
-_R_KEYS = ("r_duty_de_minimis_m1", "r_vat_de_minimis_m1", "r_lvg_ceiling", "r_flat_rate", "r_flat_rate0",
-           "r_flat_floor0", "r_flat_ceiling", "r_flat_rate_high", "r_flat_rate_high0", "r_flat_high_ceiling",
-           "r_flat_high_deduction0", "r_flat_min_per_kg0", "r_per_item_duty0", "r_handling_fee", "r_handling_fee0",
-           "r_lvg_excl", "r_above_platform", "r_cif", "r_flat_excess", "r_flat_vat", "r_gross_up", "r_ccy", "r_rule",
-           "r_conf", "r_flat_exc")
+(
+    R_DDM,
+    R_VDM,
+    R_LVG,
+    R_FR,
+    R_FR0,
+    R_FLOOR0,
+    R_CEIL,
+    R_FRH,
+    R_FRH0,
+    R_HCEIL,
+    R_HDED0,
+    R_MINKG0,
+    R_ITEM0,
+    R_HF,
+    R_HF0,
+    R_LVGX,
+    R_ABOVE,
+    R_CIF,
+    R_EXCESS,
+    R_FVAT,
+    R_GROSS,
+    R_CCY,
+    R_RULE,
+    R_CONF,
+    R_FEXC,
+) = range(25)
+_R_KEYS = (
+    "r_duty_de_minimis_m1",
+    "r_vat_de_minimis_m1",
+    "r_lvg_ceiling",
+    "r_flat_rate",
+    "r_flat_rate0",
+    "r_flat_floor0",
+    "r_flat_ceiling",
+    "r_flat_rate_high",
+    "r_flat_rate_high0",
+    "r_flat_high_ceiling",
+    "r_flat_high_deduction0",
+    "r_flat_min_per_kg0",
+    "r_per_item_duty0",
+    "r_handling_fee",
+    "r_handling_fee0",
+    "r_lvg_excl",
+    "r_above_platform",
+    "r_cif",
+    "r_flat_excess",
+    "r_flat_vat",
+    "r_gross_up",
+    "r_ccy",
+    "r_rule",
+    "r_conf",
+    "r_flat_exc",
+)
 # VAT [m * n_e + e]
 V_STD, V_FOOD, V_RULE, V_CONF = range(4)
 _V_KEYS = ("v_std", "v_food", "v_rule", "v_conf")
 # tariff + layers [(m * n_h + h) * n_e + e]
-T_MFN, T_PREF, T_MRULE, T_PRULE, T_MCONF, T_PCONF, L_RATE, L_MISS, L_SET, L_CONF, T_SPEC, T_SUNIT, T_SCCY, \
-    T_MINKG = range(14)
-_T_KEYS = ("t_mfn", "t_pref", "t_mfn_rule", "t_pref_rule", "t_mfn_conf", "t_pref_conf", "l_rate", "l_missing",
-           "l_set", "l_conf", "t_spec", "t_spec_unit", "t_spec_ccy", "t_min_kg")
+T_MFN, T_PREF, T_MRULE, T_PRULE, T_MCONF, T_PCONF, L_RATE, L_MISS, L_SET, L_CONF, T_SPEC, T_SUNIT, T_SCCY, T_MINKG = (
+    range(14)
+)
+_T_KEYS = (
+    "t_mfn",
+    "t_pref",
+    "t_mfn_rule",
+    "t_pref_rule",
+    "t_mfn_conf",
+    "t_pref_conf",
+    "l_rate",
+    "l_missing",
+    "l_set",
+    "l_conf",
+    "t_spec",
+    "t_spec_unit",
+    "t_spec_ccy",
+    "t_min_kg",
+)
 # excise [m * n_h + h]
 X_LPA, X_LPA0, X_ADV, X_ADV0, X_CCY, X_RULE, X_CONF = range(7)
 _X_KEYS = ("x_lpa", "x_lpa0", "x_adv", "x_adv0", "x_ccy", "x_rule", "x_conf")
@@ -65,8 +127,20 @@ K_COO, K_INV, K_PILOT, K_RULE, K_CONF = range(5)
 _K_KEYS = ("k_coo", "k_inv", "k_pilot", "k_rule", "k_conf")
 # channel fee [((p * n_m + m) * n_g + g) * n_e + e]
 F_LIM, F_LIM0, F_BELOW0, F_ABOVE0, F_MIN0, F_PAY, F_PAY0, F_RET0, F_PORTION, F_CCY, F_RULE, F_CONF = range(12)
-_F_KEYS = ("f_tier_limit", "f_tier_limit0", "f_rate_below0", "f_rate_above0", "f_min_fee0", "f_payment_rate",
-           "f_payment_rate0", "f_returns_rate0", "f_portion", "f_ccy", "f_rule", "f_conf")
+_F_KEYS = (
+    "f_tier_limit",
+    "f_tier_limit0",
+    "f_rate_below0",
+    "f_rate_above0",
+    "f_min_fee0",
+    "f_payment_rate",
+    "f_payment_rate0",
+    "f_returns_rate0",
+    "f_portion",
+    "f_ccy",
+    "f_rule",
+    "f_conf",
+)
 # fallback logistics [s * n_m + m]
 G_DIV, G_KG0, G_ITEM0, G_FM0, G_CCY, G_RULE, G_CONF = range(7)
 _G_KEYS = ("g_divisor", "g_per_kg0", "g_per_item0", "g_first_mile_per_kg0", "g_ccy", "g_rule", "g_conf")
@@ -76,32 +150,145 @@ D_NE, D_NH, D_NM, D_NG, D_DIRECT, D_DAY0 = range(6)
 # ---- per-row inputs: a tuple of int32 arrays and a tuple of float64 arrays (length n, or 1 = constant)
 I_M, I_H, I_K, I_S, I_P, I_CAT, I_INV, I_DAY, I_VCCY = range(9)
 N_IN_INT = 9
-(IN_COST, IN_KG, IN_NETKG, IN_VOL, IN_Q, IN_ABV, IN_LITRES, IN_DECL, IN_LH, IN_FM, IN_LM, IN_CLR, IN_SPROD, IN_SLOG,
- IN_SDUTY, IN_SFEES, IN_FXOV, IN_PRICE, IN_TARGET) = range(19)
+(
+    IN_COST,
+    IN_KG,
+    IN_NETKG,
+    IN_VOL,
+    IN_Q,
+    IN_ABV,
+    IN_LITRES,
+    IN_DECL,
+    IN_LH,
+    IN_FM,
+    IN_LM,
+    IN_CLR,
+    IN_SPROD,
+    IN_SLOG,
+    IN_SDUTY,
+    IN_SFEES,
+    IN_FXOV,
+    IN_PRICE,
+    IN_TARGET,
+) = range(19)
 N_IN_FLOAT = 19
 
 # ---- outputs (slot arrays map each to a row of the output block, -1 = not requested)
-OUT_FLOAT = ("fx_dest", "declared_value", "customs_value", "chargeable_kg", "product_cost", "first_mile",
-             "line_haul", "last_mile", "export_clearance", "duty", "import_vat", "excise", "handling", "commission",
-             "payment_fee", "returns", "export_rebate", "landed_cost", "total_cost", "price", "profit", "margin",
-             "vat_rate", "break_even_price", "target_price", "landed_cost_dest", "duty_dest", "import_vat_dest",
-             "excise_dest", "profit_dest")
+OUT_FLOAT = (
+    "fx_dest",
+    "declared_value",
+    "customs_value",
+    "chargeable_kg",
+    "product_cost",
+    "first_mile",
+    "line_haul",
+    "last_mile",
+    "export_clearance",
+    "duty",
+    "import_vat",
+    "excise",
+    "handling",
+    "commission",
+    "payment_fee",
+    "returns",
+    "export_rebate",
+    "landed_cost",
+    "total_cost",
+    "price",
+    "profit",
+    "margin",
+    "vat_rate",
+    "break_even_price",
+    "target_price",
+    "landed_cost_dest",
+    "duty_dest",
+    "import_vat_dest",
+    "excise_dest",
+    "profit_dest",
+)
 OUT_INT8 = ("status", "reason", "collector", "confidence", "duty_basis")
-OUT_INT32 = ("flags", "regime_rule", "vat_rule", "tariff_rule", "layer_set", "excise_rule", "rebate_rule",
-             "mode_rule", "fee_rule", "logistics_rule")
-(O_FXD, O_DECL, O_CV, O_CHKG, O_COST, O_FM, O_LH, O_LM, O_CLR, O_DUTY, O_VAT, O_EXC, O_HAND, O_COMM, O_PAY, O_RET,
- O_REB, O_LANDED, O_TOTAL, O_PRICE, O_PROFIT, O_MARGIN, O_VRATE, O_BE, O_TP, O_LANDED_D, O_DUTY_D, O_VAT_D,
- O_EXC_D, O_PROFIT_D) = range(30)
+OUT_INT32 = (
+    "flags",
+    "regime_rule",
+    "vat_rule",
+    "tariff_rule",
+    "layer_set",
+    "excise_rule",
+    "rebate_rule",
+    "mode_rule",
+    "fee_rule",
+    "logistics_rule",
+)
+(
+    O_FXD,
+    O_DECL,
+    O_CV,
+    O_CHKG,
+    O_COST,
+    O_FM,
+    O_LH,
+    O_LM,
+    O_CLR,
+    O_DUTY,
+    O_VAT,
+    O_EXC,
+    O_HAND,
+    O_COMM,
+    O_PAY,
+    O_RET,
+    O_REB,
+    O_LANDED,
+    O_TOTAL,
+    O_PRICE,
+    O_PROFIT,
+    O_MARGIN,
+    O_VRATE,
+    O_BE,
+    O_TP,
+    O_LANDED_D,
+    O_DUTY_D,
+    O_VAT_D,
+    O_EXC_D,
+    O_PROFIT_D,
+) = range(30)
 O_STATUS, O_REASON, O_COLL, O_CONF, O_BASIS = range(5)
 (O_FLAGS, O_RREG, O_RVAT, O_RTAR, O_RLAY, O_REXC, O_RREB, O_RMODE, O_RFEE, O_RLOG) = range(10)
 
 # flag bits (same order as engine.FLAGS; tests/costing/test_kernel.py checks it)
-FLAG_ORDER = ("tariff_rate_missing", "layer_rate_missing", "excise_missing", "vat_food_rate_missing",
-              "logistics_missing", "last_mile_missing", "fee_missing", "payment_fee_missing", "rebate_missing",
-              "no_invoice_exemption", "fx_stale", "unconfirmed_rule", "target_at_threshold", "target_unreachable",
-              "indonesia_mfn_list_not_checked")
-_B_TARIFF, _B_LAYER, _B_EXC, _B_FOOD, _B_LOG, _B_LM, _B_FEE, _B_PAY, _B_REB, _B_EXEMPT, _B_STALE, _B_UNCONF, \
-    _B_THRESH, _B_UNREACH, _B_IDN = (1 << i for i in range(15))
+FLAG_ORDER = (
+    "tariff_rate_missing",
+    "layer_rate_missing",
+    "excise_missing",
+    "vat_food_rate_missing",
+    "logistics_missing",
+    "last_mile_missing",
+    "fee_missing",
+    "payment_fee_missing",
+    "rebate_missing",
+    "no_invoice_exemption",
+    "fx_stale",
+    "unconfirmed_rule",
+    "target_at_threshold",
+    "target_unreachable",
+    "indonesia_mfn_list_not_checked",
+)
+(
+    _B_TARIFF,
+    _B_LAYER,
+    _B_EXC,
+    _B_FOOD,
+    _B_LOG,
+    _B_LM,
+    _B_FEE,
+    _B_PAY,
+    _B_REB,
+    _B_EXEMPT,
+    _B_STALE,
+    _B_UNCONF,
+    _B_THRESH,
+    _B_UNREACH,
+    _B_IDN,
+) = (1 << i for i in range(15))
 _INCOMPLETE = _B_TARIFF | _B_LAYER | _B_EXC | _B_LOG | _B_LM | _B_FEE | _B_PAY | _B_REB
 _BIG = np.finfo(np.float64).max
 
@@ -123,8 +310,14 @@ def pack_tables(rules: Any) -> dict[str, Any]:
 
     cats = list(CATEGORY_GROUPS)
     packed = {
-        "R": _table(A, _R_KEYS), "V": _table(A, _V_KEYS), "T": _table(A, _T_KEYS), "X": _table(A, _X_KEYS),
-        "B": _table(A, _B_KEYS, [alc]), "K": _table(A, _K_KEYS), "F": _table(A, _F_KEYS), "G": _table(A, _G_KEYS),
+        "R": _table(A, _R_KEYS),
+        "V": _table(A, _V_KEYS),
+        "T": _table(A, _T_KEYS),
+        "X": _table(A, _X_KEYS),
+        "B": _table(A, _B_KEYS, [alc]),
+        "K": _table(A, _K_KEYS),
+        "F": _table(A, _F_KEYS),
+        "G": _table(A, _G_KEYS),
         "m_ccy": np.ascontiguousarray(A["m_ccy"], dtype=np.int32),
         # category code -> fee group, is food; the last entry stands for a missing / unknown category
         "cat_grp": np.array([GROUPS.index(CATEGORY_GROUPS[c][0]) for c in cats] + [GROUPS.index("other")], np.int32),
@@ -140,26 +333,26 @@ def pack_tables(rules: Any) -> dict[str, Any]:
 
 
 @njit(cache=True, inline="always")
-def _at(a, i):  # noqa: ANN001, ANN202 - a constant input is passed as a length-1 array
+def _at(a, i):
     return a[i] if a.shape[0] > 1 else a[0]
 
 
 @njit(cache=True, inline="always")
-def _mx(a, b):  # noqa: ANN001, ANN202 - np.maximum: NaN wins
+def _mx(a, b):
     if a != a or b != b:
         return a + b
     return a if a >= b else b
 
 
 @njit(cache=True, inline="always")
-def _mn(a, b):  # noqa: ANN001, ANN202 - np.minimum: NaN wins
+def _mn(a, b):
     if a != a or b != b:
         return a + b
     return a if a <= b else b
 
 
 @njit(cache=True, inline="always")
-def _nan_to_num(x):  # noqa: ANN001, ANN202 - np.nan_to_num: NaN -> 0, +/-inf -> +/-largest float
+def _nan_to_num(x):
     if x != x:
         return 0.0
     if x > _BIG:
@@ -170,12 +363,61 @@ def _nan_to_num(x):  # noqa: ANN001, ANN202 - np.nan_to_num: NaN -> 0, +/-inf ->
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
-           a_m, a_h, a_k, a_s, a_p, a_cat, a_inv, a_day, a_vccy,
-           f_cost, f_kg, f_netkg, f_vol, f_q, f_abv, f_litres, f_decl, f_lh, f_fm, f_lm, f_clr,
-           f_sprod, f_slog, f_sduty, f_sfees, f_fxov, f_price, f_target,
-           R, V, T, X, B, K, F, G, m_ccy, fx, stale, epoch, cat_grp, cat_food, dims,
-           sf, s8, s32, of, o8, o32, solve, iters):
+def _range(
+    lo,
+    hi,
+    a_m,
+    a_h,
+    a_k,
+    a_s,
+    a_p,
+    a_cat,
+    a_inv,
+    a_day,
+    a_vccy,
+    f_cost,
+    f_kg,
+    f_netkg,
+    f_vol,
+    f_q,
+    f_abv,
+    f_litres,
+    f_decl,
+    f_lh,
+    f_fm,
+    f_lm,
+    f_clr,
+    f_sprod,
+    f_slog,
+    f_sduty,
+    f_sfees,
+    f_fxov,
+    f_price,
+    f_target,
+    R,
+    V,
+    T,
+    X,
+    B,
+    K,
+    F,
+    G,
+    m_ccy,
+    fx,
+    stale,
+    epoch,
+    cat_grp,
+    cat_food,
+    dims,
+    sf,
+    s8,
+    s32,
+    of,
+    o8,
+    o32,
+    solve,
+    iters,
+):
     """Quote rows lo:hi into the output blocks (row ``sX[j]`` of block ``oX`` holds column j, -1 = skip).
 
     One function, no per-row calls: passing ~45 arrays to a helper per row costs as many atomic
@@ -209,7 +451,7 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
             e = epoch[off]
             grp = cat_grp[cat]
             food = cat_food[cat] != 0
-            ri = ((m * n_e + e) * 2 + (1 if s == 0 else 0))
+            ri = (m * n_e + e) * 2 + (1 if s == 0 else 0)
             vi = m * n_e + e
             ti = (m * n_h + h) * n_e + e
             xi = ti  # excise has the [market, hs, epoch] layout of the tariffs
@@ -285,8 +527,17 @@ def _range(lo, hi,  # noqa: ANN001, ANN202, PLR0913, PLR0912, PLR0915, C901
                 s_fx = fx[np.int64(T[ti, T_SCCY]), off]
                 if t_spec == t_spec:
                     unit = T[ti, T_SUNIT]
-                    qty = net_kg if unit == 1 else litres if unit == 2 else litres * abv / 100.0 if unit == 3 \
-                        else 1.0 if unit == 4 else 0.0
+                    qty = (
+                        net_kg
+                        if unit == 1
+                        else litres
+                        if unit == 2
+                        else litres * abv / 100.0
+                        if unit == 3
+                        else 1.0
+                        if unit == 4
+                        else 0.0
+                    )
                     duty_tariff += t_spec * qty * s_fx
                 min_kg = T[ti, T_MINKG]
                 if min_kg == min_kg:
@@ -686,9 +937,21 @@ def _ro(a: np.ndarray, dtype: type) -> np.ndarray:
     return v
 
 
-def run(n: int, ints: list[np.ndarray], floats: list[np.ndarray], tabs: dict[str, Any], fx: np.ndarray,
-        stale: np.ndarray, epoch: np.ndarray, dims: np.ndarray, want: set[str], *,
-        solve: bool = False, threads: int = 2, iters: int = 100) -> dict[str, np.ndarray]:
+def run(
+    n: int,
+    ints: list[np.ndarray],
+    floats: list[np.ndarray],
+    tabs: dict[str, Any],
+    fx: np.ndarray,
+    stale: np.ndarray,
+    epoch: np.ndarray,
+    dims: np.ndarray,
+    want: set[str],
+    *,
+    solve: bool = False,
+    threads: int = 2,
+    iters: int = 100,
+) -> dict[str, np.ndarray]:
     """Quote ``n`` rows; returns the requested output columns (names from OUT_FLOAT / OUT_INT8 / OUT_INT32)."""
     ii = tuple(_ro(a, np.int32) for a in ints)
     ff = tuple(_ro(a, np.float64) for a in floats)
@@ -701,11 +964,33 @@ def run(n: int, ints: list[np.ndarray], floats: list[np.ndarray], tabs: dict[str
         slot[picked] = np.arange(len(picked))
         blocks[dtype] = _block((max(len(picked), 1), n), dtype)
         slots[dtype] = slot
-    args = (*ii, *ff, tabs["R"], tabs["V"], tabs["T"], tabs["X"], tabs["B"], tabs["K"], tabs["F"], tabs["G"],
-            tabs["m_ccy"], _ro(fx, np.float64), _ro(stale, np.int8), _ro(epoch, np.int64), tabs["cat_grp"],
-            tabs["cat_food"], _ro(dims, np.int64),
-            slots[np.float64], slots[np.int8], slots[np.int32], blocks[np.float64], blocks[np.int8], blocks[np.int32],
-            True if solve else None, iters)
+    args = (
+        *ii,
+        *ff,
+        tabs["R"],
+        tabs["V"],
+        tabs["T"],
+        tabs["X"],
+        tabs["B"],
+        tabs["K"],
+        tabs["F"],
+        tabs["G"],
+        tabs["m_ccy"],
+        _ro(fx, np.float64),
+        _ro(stale, np.int8),
+        _ro(epoch, np.int64),
+        tabs["cat_grp"],
+        tabs["cat_food"],
+        _ro(dims, np.int64),
+        slots[np.float64],
+        slots[np.int8],
+        slots[np.int32],
+        blocks[np.float64],
+        blocks[np.int8],
+        blocks[np.int32],
+        True if solve else None,
+        iters,
+    )
     step = SOLVE_CHUNK if solve else CHUNK
     bounds = [(lo, min(lo + step, n)) for lo in range(0, n, step)]
     if threads > 1 and len(bounds) > 1:
@@ -713,7 +998,7 @@ def run(n: int, ints: list[np.ndarray], floats: list[np.ndarray], tabs: dict[str
     else:
         for lo, hi in bounds:
             _range(lo, hi, *args)
-    global READY  # noqa: PLW0603
+    global READY
     READY = True
     out: dict[str, np.ndarray] = {}
     for names, dtype in ((OUT_FLOAT, np.float64), (OUT_INT8, np.int8), (OUT_INT32, np.int32)):

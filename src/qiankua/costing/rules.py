@@ -26,15 +26,15 @@ import polars as pl
 
 from qiankua.exceptions import InvalidInputError
 from qiankua.schema import RULE_TABLES
-from qiankua.vocabulary import CATEGORY_GROUPS, CONFIDENCE_LEVELS, FEE_GROUPS, MODES, SERVICES, SPECIFIC_UNITS
+from qiankua.vocabulary import CONFIDENCE_LEVELS, FEE_GROUPS, MODES, SERVICES, SPECIFIC_UNITS
 
 __all__ = [
     "CONF_CODES",
-    "CostingTables",
-    "CompiledRules",
     "MODES",
     "SERVICES",
     "TABLE_SPECS",
+    "CompiledRules",
+    "CostingTables",
     "candidate_rates",
     "compile_rules",
 ]
@@ -46,6 +46,7 @@ _DAY0 = dt.date(1970, 1, 1)
 
 
 TABLE_SPECS = RULE_TABLES
+
 
 @dataclass(frozen=True, kw_only=True)
 class CostingTables:
@@ -87,20 +88,31 @@ class CompiledRules:
         return np.searchsorted(self.breakpoints, days, side="right").astype(np.int32)
 
 
-def _register(reg: list[dict[str, Any]], prov: dict[str, str], table: str, key: str, row: dict[str, Any],
-              index: dict[tuple[str, str], int]) -> int:
+def _register(
+    reg: list[dict[str, Any]],
+    prov: dict[str, str],
+    table: str,
+    key: str,
+    row: dict[str, Any],
+    index: dict[tuple[str, str], int],
+) -> int:
     if row.get("user"):  # the user's own row (imported), shown as such
         key = "user:" + key
     if (table, key) in index:
         return index[(table, key)]
     sources = [s for s in str(row.get("source_id") or "").split(";") if s]
-    reg.append({
-        "table": table, "key": key, "source_id": ";".join(sources),
-        "as_of": max((prov.get(s, "") for s in sources), default="") or None,
-        "confidence": row.get("confidence") or "unconfirmed",
-        "valid_from": row.get("valid_from"), "valid_to": row.get("valid_to"),
-        "note": row.get("notes") or "",
-    })
+    reg.append(
+        {
+            "table": table,
+            "key": key,
+            "source_id": ";".join(sources),
+            "as_of": max((prov.get(s, "") for s in sources), default="") or None,
+            "confidence": row.get("confidence") or "unconfirmed",
+            "valid_from": row.get("valid_from"),
+            "valid_to": row.get("valid_to"),
+            "note": row.get("notes") or "",
+        }
+    )
     index[(table, key)] = len(reg) - 1
     return len(reg) - 1
 
@@ -145,8 +157,10 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     fta = {m: set((f or "").split(";")) - {""} for m, f in zip(markets, mk["fta"].to_list(), strict=True)}
     prov = {r["source_id"]: str(r["as_of"]) for r in t.provenance.iter_rows(named=True)}
 
-    dated = [name for name in ("tax_regimes", "vat_rates", "tariffs", "tariff_layers", "excise", "export_rebates",
-                               "channel_fees")]
+    dated = [
+        name
+        for name in ("tax_regimes", "vat_rates", "tariffs", "tariff_layers", "excise", "export_rebates", "channel_fees")
+    ]
     bps: set[int] = set()
     for name in dated:
         for col in ("valid_from", "valid_to"):
@@ -155,9 +169,15 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     n_e = len(breakpoints) + 1
     reps = [int(breakpoints[0]) - 1] + [int(b) for b in breakpoints]  # a day inside each epoch
 
-    currencies = sorted(set(m_ccy) | set(t["tax_regimes"]["threshold_currency"]) | set(t["excise"]["currency"])
-                        | set(t["channel_fees"]["fee_currency"]) | set(t["logistics_rates_fallback"]["currency"])
-                        | set(t["tariffs"]["specific_currency"].drop_nulls()) | {"CNY", "USD", "EUR"})
+    currencies = sorted(
+        set(m_ccy)
+        | set(t["tax_regimes"]["threshold_currency"])
+        | set(t["excise"]["currency"])
+        | set(t["channel_fees"]["fee_currency"])
+        | set(t["logistics_rates_fallback"]["currency"])
+        | set(t["tariffs"]["specific_currency"].drop_nulls())
+        | {"CNY", "USD", "EUR"}
+    )
     cidx = {c: i for i, c in enumerate(currencies)}
     platforms = sorted(set(t["channel_fees"]["platform"]))
     n_m, n_h, n_p = len(markets), len(hs_codes), len(platforms)
@@ -173,8 +193,20 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
         return union[m] if union[m] else m
 
     # ---- regimes [m, e, channel(0 any, 1 postal)]
-    rf = ["duty_de_minimis", "vat_de_minimis", "lvg_ceiling", "flat_rate", "flat_floor", "flat_ceiling", "flat_rate_high",
-          "flat_high_ceiling", "flat_high_deduction", "flat_min_per_kg", "per_item_duty", "handling_fee"]
+    rf = [
+        "duty_de_minimis",
+        "vat_de_minimis",
+        "lvg_ceiling",
+        "flat_rate",
+        "flat_floor",
+        "flat_ceiling",
+        "flat_rate_high",
+        "flat_high_ceiling",
+        "flat_high_deduction",
+        "flat_min_per_kg",
+        "per_item_duty",
+        "handling_fee",
+    ]
     for f in rf:
         A["r_" + f] = np.full((n_m, n_e, 2), nan)
     for f in ("lvg_excl", "above_platform", "cif", "flat_excess", "flat_vat", "flat_exc", "gross_up"):
@@ -244,14 +276,18 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
             cand = [r for r in rows if hs.startswith(r["hs_prefix"])]
             for e, day in enumerate(reps):
                 # the longest HS prefix first; for the same prefix the user's own row before the built-in one
-                live = sorted((r for r in cand if _in_window(r, day)), key=lambda r: (-len(r["hs_prefix"]), not r.get("user")))
+                live = sorted(
+                    (r for r in cand if _in_window(r, day)), key=lambda r: (-len(r["hs_prefix"]), not r.get("user"))
+                )
                 mine = {(r["agreement"], r["hs_prefix"]) for r in live if r.get("user")}
                 live = [r for r in live if r.get("user") or (r["agreement"], r["hs_prefix"]) not in mine]
                 mfn = [r for r in live if r["agreement"] == "MFN"]
                 if mfn:
                     r = mfn[0]
                     A["t_mfn"][mi, hi, e] = nan if r["rate"] is None else r["rate"]
-                    if r["specific_currency"] is not None and (r["specific"] is not None or r["min_per_kg"] is not None):
+                    if r["specific_currency"] is not None and (
+                        r["specific"] is not None or r["min_per_kg"] is not None
+                    ):
                         A["t_spec_ccy"][mi, hi, e] = cidx[r["specific_currency"]]
                         if r["specific"] is not None and r["specific_unit"] is not None:
                             A["t_spec"][mi, hi, e] = r["specific"]
@@ -259,15 +295,21 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
                         if r["min_per_kg"] is not None:
                             A["t_min_kg"][mi, hi, e] = r["min_per_kg"]
                     A["t_mfn_rule"][mi, hi, e] = _register(
-                        reg, prov, "tariffs", f"{r['area']}:{r['hs_prefix']}:MFN:{r['valid_from'] or ''}", r, index)
+                        reg, prov, "tariffs", f"{r['area']}:{r['hs_prefix']}:MFN:{r['valid_from'] or ''}", r, index
+                    )
                     A["t_mfn_conf"][mi, hi, e] = CONF_CODES[r["confidence"]]
                 prefs = [r for r in live if r["agreement"] in fta[m] and r["rate"] is not None]
                 if prefs:
                     r = min(prefs, key=lambda r: r["rate"])
                     A["t_pref"][mi, hi, e] = r["rate"]
                     A["t_pref_rule"][mi, hi, e] = _register(
-                        reg, prov, "tariffs", f"{r['area']}:{r['hs_prefix']}:{r['agreement']}:{r['valid_from'] or ''}",
-                        r, index)
+                        reg,
+                        prov,
+                        "tariffs",
+                        f"{r['area']}:{r['hs_prefix']}:{r['agreement']}:{r['valid_from'] or ''}",
+                        r,
+                        index,
+                    )
                     A["t_pref_conf"][mi, hi, e] = CONF_CODES[r["confidence"]]
 
     # ---- additional layers [m, h, e]: summed rate, missing flag, layer-set id
@@ -286,9 +328,17 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
             cand = [r for r in rows if hs.startswith(r["hs_prefix"] or "")]
             for e, day in enumerate(reps):
                 live = [r for r in cand if _in_window(r, day)]
-                ids = tuple(_register(reg, prov, "tariff_layers",
-                                      f"{r['area']}:{r['hs_prefix'] or '*'}:{r['layer']}:{r['valid_from'] or ''}", r, index)
-                            for r in live)
+                ids = tuple(
+                    _register(
+                        reg,
+                        prov,
+                        "tariff_layers",
+                        f"{r['area']}:{r['hs_prefix'] or '*'}:{r['layer']}:{r['valid_from'] or ''}",
+                        r,
+                        index,
+                    )
+                    for r in live
+                )
                 A["l_rate"][mi, hi, e] = sum(r["rate"] or 0.0 for r in live)
                 A["l_missing"][mi, hi, e] = any(r["rate"] is None for r in live)
                 A["l_conf"][mi, hi, e] = max((CONF_CODES[r["confidence"]] for r in live), default=0)
@@ -308,8 +358,10 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
         rows = [r for r in excise if r["area"] in (m, tariff_area(m))]
         for hi, hs in enumerate(hs_codes):
             # the market's own row before its customs union's, then the longest HS prefix
-            cand = sorted((r for r in rows if hs.startswith(r["hs_prefix"])),
-                          key=lambda r: (r["area"] != m, -len(r["hs_prefix"]), not r.get("user")))
+            cand = sorted(
+                (r for r in rows if hs.startswith(r["hs_prefix"])),
+                key=lambda r: (r["area"] != m, -len(r["hs_prefix"]), not r.get("user")),
+            )
             for e, day in enumerate(reps):
                 live = [r for r in cand if _in_window(r, day)]
                 if not live:
@@ -318,8 +370,9 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
                 A["x_lpa"][mi, hi, e] = nan if r["per_lpa"] is None else r["per_lpa"]
                 A["x_adv"][mi, hi, e] = nan if r["ad_valorem"] is None else r["ad_valorem"]
                 A["x_ccy"][mi, hi, e] = cidx[r["currency"]]
-                A["x_rule"][mi, hi, e] = _register(reg, prov, "excise",
-                                                   f"{r['area']}:{r['hs_prefix']}:{r['valid_from'] or ''}", r, index)
+                A["x_rule"][mi, hi, e] = _register(
+                    reg, prov, "excise", f"{r['area']}:{r['hs_prefix']}:{r['valid_from'] or ''}", r, index
+                )
                 A["x_conf"][mi, hi, e] = CONF_CODES[r["confidence"]]
 
     # ---- export rebates [h]
@@ -359,9 +412,11 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     for pi, p in enumerate(platforms):
         prow = [r for r in fees if r["platform"] == p]
         for mi, m in enumerate(markets):
+
             def scope_ok(r: dict[str, Any], m: str = m) -> bool:
                 scope = set(r["market_scope"].split(";"))
                 return "*" in scope or m in scope or (union[m] or "") in scope
+
             mrow = [r for r in prow if scope_ok(r)]
             for gi, g in enumerate(GROUPS):
                 grow = [r for r in mrow if r["category_group"] in (g, "*")]
@@ -390,22 +445,58 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
         si = SERVICES.index(r["service"])
         zone = r["zone"]
         for mi, m in enumerate(markets):
-            hit = (zone == m or zone == union[m] or zone == region[m]
-                   or (zone == "ASEAN" and region[m] == "southeast_asia"))
+            hit = (
+                zone == m
+                or zone == union[m]
+                or zone == region[m]
+                or (zone == "ASEAN" and region[m] == "southeast_asia")
+            )
             if hit and A["g_rule"][si, mi] < 0:
                 for f in ("per_kg", "per_item", "divisor", "first_mile_per_kg"):
                     A["g_" + f][si, mi] = nan if r[f] is None else r[f]
                 A["g_ccy"][si, mi] = cidx[r["currency"]]
-                A["g_rule"][si, mi] = _register(reg, prov, "logistics_rates_fallback", f"{r['service']}:{zone}", r, index)
+                A["g_rule"][si, mi] = _register(
+                    reg, prov, "logistics_rates_fallback", f"{r['service']}:{zone}", r, index
+                )
                 A["g_conf"][si, mi] = CONF_CODES[r["confidence"]]
 
     # NaN-free copies so the per-row arithmetic needs no nan_to_num: "<key>0" (NaN -> 0), "<key>_m1" (NaN -> -1)
-    for key in ['b_rate', 'b_vat', 'f_min_fee', 'f_payment_rate', 'f_rate_above', 'f_rate_below', 'f_returns_rate', 'f_tier_limit', 'g_first_mile_per_kg', 'g_per_item', 'g_per_kg', 'r_flat_floor', 'r_flat_high_deduction', 'r_flat_min_per_kg', 'r_flat_rate', 'r_flat_rate_high', 'r_handling_fee', 'r_per_item_duty', 'x_adv', 'x_lpa']:
+    for key in [
+        "b_rate",
+        "b_vat",
+        "f_min_fee",
+        "f_payment_rate",
+        "f_rate_above",
+        "f_rate_below",
+        "f_returns_rate",
+        "f_tier_limit",
+        "g_first_mile_per_kg",
+        "g_per_item",
+        "g_per_kg",
+        "r_flat_floor",
+        "r_flat_high_deduction",
+        "r_flat_min_per_kg",
+        "r_flat_rate",
+        "r_flat_rate_high",
+        "r_handling_fee",
+        "r_per_item_duty",
+        "x_adv",
+        "x_lpa",
+    ]:
         A[key + "0"] = np.where(np.isnan(A[key]), 0.0, A[key])
-    for key in ['r_duty_de_minimis', 'r_vat_de_minimis']:
+    for key in ["r_duty_de_minimis", "r_vat_de_minimis"]:
         A[key + "_m1"] = np.where(np.isnan(A[key]), -1.0, A[key])
     A["m_ccy"] = np.array([cidx[c] for c in m_ccy], dtype=np.int32)
     if not hs_codes:
         raise InvalidInputError("Expected at least one HS code to compile rules for.")
-    return CompiledRules(markets=markets, market_ccy=m_ccy, currencies=currencies, hs_codes=hs_codes,
-                         platforms=platforms, breakpoints=breakpoints, registry=reg, arrays=A, layer_sets=layer_sets)
+    return CompiledRules(
+        markets=markets,
+        market_ccy=m_ccy,
+        currencies=currencies,
+        hs_codes=hs_codes,
+        platforms=platforms,
+        breakpoints=breakpoints,
+        registry=reg,
+        arrays=A,
+        layer_sets=layer_sets,
+    )

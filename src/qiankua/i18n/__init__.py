@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-
 from functools import cache
 
 from qiankua.i18n.catalog import MESSAGES as _CORE
@@ -24,6 +23,7 @@ def messages() -> dict[str, dict[str, str]]:
     for _engine, module in engine_modules("i18n"):
         merged.update(module.MESSAGES)
     return merged
+
 
 LANGS = ("zh", "en")
 _BABEL_LOCALE = {"zh": "zh_Hans_CN", "en": "en_US"}
@@ -64,4 +64,4 @@ def fmt_money(amount: Decimal | float, currency: str, lang: str) -> str:
     return format_currency(amount, currency, locale=_BABEL_LOCALE.get(lang, "en_US"))
 
 
-__all__ = ["LANGS", "both", "messages", "default_lang", "fmt_money", "fmt_number", "t"]
+__all__ = ["LANGS", "both", "default_lang", "fmt_money", "fmt_number", "messages", "t"]

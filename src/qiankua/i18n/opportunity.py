@@ -5,27 +5,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.help": {
         "zh": "产品×市场机会排序：熵权+TOPSIS、出口潜力、准入要求与稳定性，并给出中英文理由。",
         "en": "Rank product x market opportunities: entropy weights + TOPSIS, export potential, "
-              "market-entry requirements and rank stability, with reasons in zh and en.",
+        "market-entry requirements and rank stability, with reasons in zh and en.",
     },
     "opportunity.opt.product": {"zh": "产品编号（可重复）", "en": "product id (repeatable)"},
     "opportunity.opt.market": {"zh": "市场 ISO 两位代码（可重复）", "en": "market ISO alpha-2 (repeatable)"},
     "opportunity.opt.weights": {
         "zh": "自定义权重 name=w,...（覆盖熵权；指标：demand growth china_share rca province_rca tariff margin "
-              "route_cost route_days ecommerce_rank culture compliance）",
+        "route_cost route_days ecommerce_rank culture compliance）",
         "en": "user weights name=w,... overriding entropy weights (criteria: demand growth china_share rca "
-              "province_rca tariff margin route_cost route_days ecommerce_rank culture compliance)",
+        "province_rca tariff margin route_cost route_days ecommerce_rank culture compliance)",
     },
     "opportunity.opt.top": {"zh": "输出前 N 名（也是稳定性的 k）", "en": "show the top N (also the k of stability)"},
     "opportunity.opt.engine": {"zh": "计算引擎：duckdb（默认）或 spark", "en": "engine: duckdb (default) or spark"},
-    "opportunity.opt.met": {"zh": "已满足的要求编号（如 mer-009），不再阻断", "en": "requirement id already met (e.g. mer-009): no longer blocks"},
+    "opportunity.opt.met": {
+        "zh": "已满足的要求编号（如 mer-009），不再阻断",
+        "en": "requirement id already met (e.g. mer-009): no longer blocks",
+    },
     "opportunity.opt.seed": {"zh": "稳定性抽样随机种子", "en": "random seed of the stability sampling"},
     "opportunity.title": {"zh": "产品×市场机会", "en": "Product x market opportunities"},
     "opportunity.col.feasible": {"zh": "可行", "en": "feasible"},
     "opportunity.recommendation": {
         "zh": "{product} → {market}（{iso2}）：得分 {score:.2f}，权重扰动下 {stability:.0f}% 的抽样仍居前 {k} 名，"
-              "潜力 {potential}，数据可信度 {conf}",
+        "潜力 {potential}，数据可信度 {conf}",
         "en": "{product} -> {market} ({iso2}): score {score:.2f}, in the top {k} in {stability:.0f}% of weight draws, "
-              "potential {potential}, data confidence {conf}",
+        "potential {potential}, data confidence {conf}",
     },
     "opportunity.recommendation.no_potential": {"zh": "未估算", "en": "not estimated"},
     "opportunity.recommendation.first": {"zh": "；先办：{req}（{auth}）", "en": "; first: {req} ({auth})"},
@@ -42,7 +45,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.crit.margin": {"zh": "典型零售价下的毛利率", "en": "margin at typical retail price"},
     "opportunity.crit.route_cost": {"zh": "运输成本", "en": "route cost"},
     "opportunity.crit.route_days": {"zh": "运输天数", "en": "route days"},
-    "opportunity.crit.ecommerce_rank": {"zh": "电商成熟度（UNCTAD B2C 排名）", "en": "online readiness (UNCTAD B2C rank)"},
+    "opportunity.crit.ecommerce_rank": {
+        "zh": "电商成熟度（UNCTAD B2C 排名）",
+        "en": "online readiness (UNCTAD B2C rank)",
+    },
     "opportunity.crit.culture": {"zh": "文化价值（非遗/地理标志）", "en": "cultural value (ICH / GI)"},
     "opportunity.crit.compliance": {"zh": "合规负担", "en": "compliance burden"},
     "opportunity.reason.demand.for": {"zh": "进口需求大：{v}", "en": "large import demand: {v}"},
@@ -51,10 +57,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.reason.growth.against": {"zh": "需求增长慢或下降：{v}", "en": "weak or falling demand: {v}"},
     "opportunity.reason.china_share.for": {"zh": "中国产品已占 {v}", "en": "China already supplies {v}"},
     "opportunity.reason.china_share.against": {"zh": "中国份额低：{v}", "en": "China's share is low: {v}"},
-    "opportunity.reason.rca.for": {"zh": "中国在该产品上有比较优势（RCA {v}）", "en": "China has a comparative advantage (RCA {v})"},
-    "opportunity.reason.rca.against": {"zh": "中国比较优势弱（RCA {v}）", "en": "China's comparative advantage is weak (RCA {v})"},
-    "opportunity.reason.province_rca.for": {"zh": "贵州有比较优势（RCA {v}）", "en": "Guizhou has a comparative advantage (RCA {v})"},
-    "opportunity.reason.province_rca.against": {"zh": "贵州比较优势弱（RCA {v}）", "en": "Guizhou's comparative advantage is weak (RCA {v})"},
+    "opportunity.reason.rca.for": {
+        "zh": "中国在该产品上有比较优势（RCA {v}）",
+        "en": "China has a comparative advantage (RCA {v})",
+    },
+    "opportunity.reason.rca.against": {
+        "zh": "中国比较优势弱（RCA {v}）",
+        "en": "China's comparative advantage is weak (RCA {v})",
+    },
+    "opportunity.reason.province_rca.for": {
+        "zh": "贵州有比较优势（RCA {v}）",
+        "en": "Guizhou has a comparative advantage (RCA {v})",
+    },
+    "opportunity.reason.province_rca.against": {
+        "zh": "贵州比较优势弱（RCA {v}）",
+        "en": "Guizhou's comparative advantage is weak (RCA {v})",
+    },
     "opportunity.reason.tariff.for": {"zh": "关税低：{v}", "en": "low tariff: {v}"},
     "opportunity.reason.tariff.against": {"zh": "关税高：{v}", "en": "high tariff: {v}"},
     "opportunity.reason.margin.for": {"zh": "典型零售价下毛利率 {v}", "en": "margin {v} at typical retail"},
@@ -63,45 +81,68 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.reason.route_cost.against": {"zh": "运费高：{v}", "en": "costly route: {v}"},
     "opportunity.reason.route_days.for": {"zh": "运输快：{v}", "en": "fast route: {v}"},
     "opportunity.reason.route_days.against": {"zh": "运输慢：{v}", "en": "slow route: {v}"},
-    "opportunity.reason.ecommerce_rank.for": {"zh": "电商成熟度高（UNCTAD B2C 排名 {v}）", "en": "high online readiness (UNCTAD B2C {v})"},
-    "opportunity.reason.ecommerce_rank.against": {"zh": "电商成熟度低（UNCTAD B2C 排名 {v}）", "en": "low online readiness (UNCTAD B2C {v})"},
-    "opportunity.reason.culture.for": {"zh": "文化价值高：非遗/地理标志（{v}）", "en": "heritage appeal: ICH / GI ({v})"},
+    "opportunity.reason.ecommerce_rank.for": {
+        "zh": "电商成熟度高（UNCTAD B2C 排名 {v}）",
+        "en": "high online readiness (UNCTAD B2C {v})",
+    },
+    "opportunity.reason.ecommerce_rank.against": {
+        "zh": "电商成熟度低（UNCTAD B2C 排名 {v}）",
+        "en": "low online readiness (UNCTAD B2C {v})",
+    },
+    "opportunity.reason.culture.for": {
+        "zh": "文化价值高：非遗/地理标志（{v}）",
+        "en": "heritage appeal: ICH / GI ({v})",
+    },
     "opportunity.reason.culture.against": {"zh": "无非遗或地理标志（{v}）", "en": "no heritage or GI status ({v})"},
     "opportunity.reason.compliance.for": {"zh": "准入要求少（负担 {v}）", "en": "few entry requirements (burden {v})"},
-    "opportunity.reason.compliance.against": {"zh": "准入要求多（负担 {v}）", "en": "heavy entry requirements (burden {v})"},
+    "opportunity.reason.compliance.against": {
+        "zh": "准入要求多（负担 {v}）",
+        "en": "heavy entry requirements (burden {v})",
+    },
     "opportunity.margin.no_price": {
         "zh": "该组合无典型零售价（请导入销售记录，或补充有出处的零售价数据），毛利率指标不可用",
         "en": "no typical retail price for this pair (import your sales, or add a cited retail_price figure)",
     },
-    "opportunity.reason.missing": {"zh": "无数据（按中位数计）：{name}", "en": "no data (counted at the median): {name}"},
+    "opportunity.reason.missing": {
+        "zh": "无数据（按中位数计）：{name}",
+        "en": "no data (counted at the median): {name}",
+    },
     "opportunity.reason.proxy_tag": {"zh": "【代理值】", "en": " [proxy]"},
     "opportunity.reason.blocker": {"zh": "暂不可行：{req}（{auth}）", "en": "not currently feasible: {req} ({auth})"},
     "opportunity.note.baci": {
         "zh": "内置需求数据稀疏（仅茶叶有完整进口国表），缺失处以人口代理并标注；导入 CEPII BACI（qiankua data fetch baci --year Y）可得完整的需求、增长、中国份额与 RCA。",
         "en": "Built-in demand figures are sparse (a full importer table exists only for tea); gaps use a "
-              "population proxy, flagged as such. Import CEPII BACI (qiankua data fetch baci --year Y) for the "
-              "full picture: demand, growth, China's share and RCA.",
+        "population proxy, flagged as such. Import CEPII BACI (qiankua data fetch baci --year Y) for the "
+        "full picture: demand, growth, China's share and RCA.",
     },
     "opportunity.report.intro": {
         "zh": "按熵权 TOPSIS 对产品×市场组合打分（0–1），出口潜力按 ITC EPI 思路（供给×需求×便利）估计；"
-              "阻断性准入要求使组合“暂不可行”而不是降低得分；稳定性为权重按 Dirichlet 扰动后仍在前 20 名的概率。",
+        "阻断性准入要求使组合“暂不可行”而不是降低得分；稳定性为权重按 Dirichlet 扰动后仍在前 20 名的概率。",
         "en": "Pairs are scored 0-1 by entropy-weighted TOPSIS; export potential follows ITC's EPI (supply x "
-              "demand x ease); a blocking entry requirement marks a pair not currently feasible instead of "
-              "lowering its score; stability is the probability of staying in the top 20 when the weights are "
-              "perturbed (Dirichlet).",
+        "demand x ease); a blocking entry requirement marks a pair not currently feasible instead of "
+        "lowering its score; stability is the probability of staying in the top 20 when the weights are "
+        "perturbed (Dirichlet).",
     },
     "opportunity.report.heat_note": {
         "zh": "热力表：每格为得分，▁░▒▓█ 由低到高，✗ 表示被准入要求阻断；列为可行得分最高的 12 个市场。",
         "en": "Heat table: each cell is the score, shaded ░▒▓█ from low to high, ✗ = blocked by an entry "
-              "requirement; columns are the 12 markets with the best feasible score.",
+        "requirement; columns are the 12 markets with the best feasible score.",
     },
     "opportunity.fetch.help": {"zh": "下载贸易数据（需联网）", "en": "download trade data (needs the internet)"},
     "opportunity.fetch.baci.help": {
-        "zh": "下载 CEPII BACI 年度双边贸易（HS6）并导入数据库", "en": "download CEPII BACI bilateral trade (HS6) and load it",
+        "zh": "下载 CEPII BACI 年度双边贸易（HS6）并导入数据库",
+        "en": "download CEPII BACI bilateral trade (HS6) and load it",
     },
     "opportunity.fetch.comtrade.help": {
-        "zh": "用 comtradeapicall 下载 UN Comtrade 某 HS 编码某年数据并导入", "en": "download UN Comtrade data for one HS code and year (comtradeapicall) and load it",
+        "zh": "用 comtradeapicall 下载 UN Comtrade 某 HS 编码某年数据并导入",
+        "en": "download UN Comtrade data for one HS code and year (comtradeapicall) and load it",
     },
-    "opportunity.fetch.file": {"zh": "已下载的文件（跳过下载）", "en": "an already downloaded file (skips the download)"},
-    "opportunity.fetch.ok": {"zh": "已导入 {rows} 行（{source}，年份 {years}）", "en": "loaded {rows} rows ({source}, years {years})"},
+    "opportunity.fetch.file": {
+        "zh": "已下载的文件（跳过下载）",
+        "en": "an already downloaded file (skips the download)",
+    },
+    "opportunity.fetch.ok": {
+        "zh": "已导入 {rows} 行（{source}，年份 {years}）",
+        "en": "loaded {rows} rows ({source}, years {years})",
+    },
 }

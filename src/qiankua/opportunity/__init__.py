@@ -10,5 +10,15 @@ coupling degree, RCA), :mod:`.requirements`, :mod:`.defaults`, :mod:`.scoring`, 
 from qiankua.opportunity.mcda import coupling_coordination, entropy_weights, rca, topk_stability, topsis
 from qiankua.opportunity.scoring import CRITERIA, Ranking, explain, parse_weights, rank_pairs
 
-__all__ = ["CRITERIA", "Ranking", "coupling_coordination", "entropy_weights", "explain", "parse_weights", "rank_pairs",
-           "rca", "topk_stability", "topsis"]
+__all__ = [
+    "CRITERIA",
+    "Ranking",
+    "coupling_coordination",
+    "entropy_weights",
+    "explain",
+    "parse_weights",
+    "rank_pairs",
+    "rca",
+    "topk_stability",
+    "topsis",
+]

@@ -74,12 +74,19 @@ def default_indicators(products: pl.DataFrame, markets: pl.DataFrame, figures: p
         if per_capita:
             mid = len(per_capita) // 2
             pc_median = per_capita[mid] if len(per_capita) % 2 else (per_capita[mid - 1] + per_capita[mid]) / 2
-        pc_conf = worst(*(f["confidence"] for f in by_market.values()), "unconfirmed")
         world_m = _pick(_matching(world_imports, hs6))
         # China's exports with the same HS coverage as the world figure (tea 0902 vs 0902, not green tea only)
-        world_cn = None if world_m is None else _pick(
-            [(n, f) for n, f in _matching(cn_exports, hs6)
-             if f["partner"] == "WLD" and f["period"] == "year" and f["hs_prefixes"] == world_m["hs_prefixes"]])
+        world_cn = (
+            None
+            if world_m is None
+            else _pick(
+                [
+                    (n, f)
+                    for n, f in _matching(cn_exports, hs6)
+                    if f["partner"] == "WLD" and f["period"] == "year" and f["hs_prefixes"] == world_m["hs_prefixes"]
+                ]
+            )
+        )
         supply_share = supply_conf = None
         if world_cn and world_m and world_m["value"]:
             supply_share = world_cn["value"] / world_m["value"]
@@ -100,22 +107,44 @@ def default_indicators(products: pl.DataFrame, markets: pl.DataFrame, figures: p
                 share = exp["value"] / fig["value"]
                 share_conf = "unconfirmed" if exp["period"] != "year" else worst(exp["confidence"], fig["confidence"])
             potential = demand * supply_share if (demand is not None and supply_share is not None) else None
-            rows.append({
-                "product": p["id"], "market": iso2, "hs6": hs6,
-                "demand": demand, "demand_conf": demand_conf, "demand_proxy": demand_proxy,
-                "china_share": share, "china_share_conf": share_conf, "china_share_proxy": False,
-                "supply_share": supply_share,
-                "potential_usd": potential,
-                "potential_conf": worst(demand_conf, supply_conf) if potential is not None else None,
-                "potential_basis": ("proxy: cited China share of world exports x demand, ease = 1"
-                                    if potential is not None else None),
-                "ecommerce_rank": float(m["unctad_b2c_rank"]) if m["unctad_b2c_rank"] is not None else None,
-                "ecommerce_rank_conf": m["confidence"] if m["unctad_b2c_rank"] is not None else None,
-                "ecommerce_rank_proxy": False,
-                "culture": culture, "culture_conf": "likely", "culture_proxy": False,
-            })
-    schema_over = {"demand": pl.Float64, "china_share": pl.Float64, "supply_share": pl.Float64,
-                   "potential_usd": pl.Float64, "ecommerce_rank": pl.Float64, "culture": pl.Float64,
-                   "demand_conf": pl.String, "china_share_conf": pl.String, "potential_conf": pl.String,
-                   "potential_basis": pl.String, "ecommerce_rank_conf": pl.String}
+            rows.append(
+                {
+                    "product": p["id"],
+                    "market": iso2,
+                    "hs6": hs6,
+                    "demand": demand,
+                    "demand_conf": demand_conf,
+                    "demand_proxy": demand_proxy,
+                    "china_share": share,
+                    "china_share_conf": share_conf,
+                    "china_share_proxy": False,
+                    "supply_share": supply_share,
+                    "potential_usd": potential,
+                    "potential_conf": worst(demand_conf, supply_conf) if potential is not None else None,
+                    "potential_basis": (
+                        "proxy: cited China share of world exports x demand, ease = 1"
+                        if potential is not None
+                        else None
+                    ),
+                    "ecommerce_rank": float(m["unctad_b2c_rank"]) if m["unctad_b2c_rank"] is not None else None,
+                    "ecommerce_rank_conf": m["confidence"] if m["unctad_b2c_rank"] is not None else None,
+                    "ecommerce_rank_proxy": False,
+                    "culture": culture,
+                    "culture_conf": "likely",
+                    "culture_proxy": False,
+                }
+            )
+    schema_over = {
+        "demand": pl.Float64,
+        "china_share": pl.Float64,
+        "supply_share": pl.Float64,
+        "potential_usd": pl.Float64,
+        "ecommerce_rank": pl.Float64,
+        "culture": pl.Float64,
+        "demand_conf": pl.String,
+        "china_share_conf": pl.String,
+        "potential_conf": pl.String,
+        "potential_basis": pl.String,
+        "ecommerce_rank_conf": pl.String,
+    }
     return pl.DataFrame(rows, schema_overrides=schema_over, infer_schema_length=None)

@@ -29,8 +29,18 @@ import ibis.expr.types as ir
 
 FLOW_COLUMNS = ("year", "exporter", "importer", "hs6", "value_usd")
 PAIR_COLUMNS = (
-    "importer", "hs6", "import_value_usd", "import_prev_usd", "import_growth", "exporter_value_usd",
-    "exporter_share", "rca", "supply_share", "ease", "potential_usd", "untapped_usd",
+    "importer",
+    "hs6",
+    "import_value_usd",
+    "import_prev_usd",
+    "import_growth",
+    "exporter_value_usd",
+    "exporter_share",
+    "rca",
+    "supply_share",
+    "ease",
+    "potential_usd",
+    "untapped_usd",
 )
 
 
@@ -74,15 +84,21 @@ def import_demand(flows: ir.Table, year: int, exclude_exporter: str | None = Non
     cur = now.group_by("importer", "hs6").aggregate(import_value_usd=now.value_usd.sum())
     before = _year(f, year - 1)
     prev = before.group_by("importer", "hs6").aggregate(import_prev_usd=before.value_usd.sum())
-    t = cur.left_join(prev, ["importer", "hs6"]).select(cur.importer, cur.hs6, cur.import_value_usd,
-                                                       prev.import_prev_usd)
+    t = cur.left_join(prev, ["importer", "hs6"]).select(
+        cur.importer, cur.hs6, cur.import_value_usd, prev.import_prev_usd
+    )
     growth = ibis.ifelse(t.import_prev_usd > 0, t.import_value_usd / t.import_prev_usd - 1.0, ibis.null("float64"))
     return t.mutate(import_growth=growth)
 
 
 def pair_indicators(
-    flows: ir.Table, exporter: str | int, year: int, *, importers: Sequence[str | int] | None = None,
-    products: Sequence[str | int] | None = None, materialise: bool = False,
+    flows: ir.Table,
+    exporter: str | int,
+    year: int,
+    *,
+    importers: Sequence[str | int] | None = None,
+    products: Sequence[str | int] | None = None,
+    materialise: bool = False,
 ) -> ir.Table:
     """Every indicator for (importer j, product k) pairs, with the EPI potential in USD.
 
@@ -117,12 +133,18 @@ def pair_indicators(
     )
     pairs = base.filter(base.m_now.notnull() & (base.importer != exporter))
     t = pairs.inner_join(sup, "hs6").select(
-        pairs.importer, pairs.hs6, import_value_usd=pairs.m_now, import_prev_usd=pairs.m_prev,
-        exporter_value_usd=pairs.x_now.fill_null(0.0), rca=sup.rca, supply_share=sup.supply_share,
+        pairs.importer,
+        pairs.hs6,
+        import_value_usd=pairs.m_now,
+        import_prev_usd=pairs.m_prev,
+        exporter_value_usd=pairs.x_now.fill_null(0.0),
+        rca=sup.rca,
+        supply_share=sup.supply_share,
     )
     t = t.mutate(
-        import_growth=ibis.ifelse(t.import_prev_usd > 0, t.import_value_usd / t.import_prev_usd - 1.0,
-                                  ibis.null("float64")),
+        import_growth=ibis.ifelse(
+            t.import_prev_usd > 0, t.import_value_usd / t.import_prev_usd - 1.0, ibis.null("float64")
+        ),
         hypothetical=t.supply_share * t.import_value_usd,
     )
     ease = t.group_by("importer").aggregate(actual=t.exporter_value_usd.sum(), hyp=t.hypothetical.sum())
@@ -143,5 +165,8 @@ def named_pairs(pairs: ir.Table, countries: ir.Table) -> ir.Table:
     and ``hs6`` as six-digit text; every other column unchanged, same row count."""
     c = countries.select(_code=countries.code, _iso3=countries.iso3)
     t = pairs.left_join(c, pairs.importer == c._code)
-    return t.select(importer=t._iso3, hs6=t.hs6.cast("string").lpad(6, "0"),
-                    **{col: t[col] for col in pairs.columns if col not in ("importer", "hs6")})
+    return t.select(
+        importer=t._iso3,
+        hs6=t.hs6.cast("string").lpad(6, "0"),
+        **{col: t[col] for col in pairs.columns if col not in ("importer", "hs6")},
+    )

@@ -137,8 +137,8 @@ def topsis_normalised(n: F, w: ArrayLike, hi: F | None = None, lo: F | None = No
     for j in range(k):  # k is small (a dozen criteria): k rank-1 updates, no BLAS threads
         if not np.any(w2[:, j]):
             continue
-        dp += w2[:, j:j + 1] * ((n[:, j] - hi[j]) ** 2)[None, :]
-        dm += w2[:, j:j + 1] * ((n[:, j] - lo[j]) ** 2)[None, :]
+        dp += w2[:, j : j + 1] * ((n[:, j] - hi[j]) ** 2)[None, :]
+        dm += w2[:, j : j + 1] * ((n[:, j] - lo[j]) ** 2)[None, :]
     np.sqrt(dp, out=dp)
     np.sqrt(dm, out=dm)
     total = dp + dm
@@ -169,9 +169,17 @@ def dirichlet_weights(weights: ArrayLike, n: int, *, concentration: float = 50.0
 
 
 def topk_stability(
-    normalised: F, weights: ArrayLike, k: int, *, samples: int = 400, concentration: float = 50.0,
-    seed: int = 0, eligible: NDArray[np.bool_] | None = None, chunk: int = 4,
-    hi: F | None = None, lo: F | None = None,
+    normalised: F,
+    weights: ArrayLike,
+    k: int,
+    *,
+    samples: int = 400,
+    concentration: float = 50.0,
+    seed: int = 0,
+    eligible: NDArray[np.bool_] | None = None,
+    chunk: int = 4,
+    hi: F | None = None,
+    lo: F | None = None,
 ) -> F:
     """Probability that each alternative is in the top ``k`` when weights are perturbed.
 
@@ -204,7 +212,7 @@ def topk_stability(
     gap_lo = np.ascontiguousarray(((sub - lo) ** 2).T)
     counts = np.zeros(m, dtype=np.int64)
     for start in range(0, samples, chunk):
-        w = w2[start:start + chunk]
+        w = w2[start : start + chunk]
         dp = np.sqrt(w @ gap_hi)
         dm = np.sqrt(w @ gap_lo)
         dp += dm  # D+ + D-

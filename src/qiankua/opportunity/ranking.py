@@ -63,9 +63,16 @@ def _value(pairs: ir.Table, c: Criterion) -> ir.FloatingValue:
 
 
 def rank_table(
-    pairs: ir.Table, *, user_weights: dict[str, float] | None = None, top_k: int = 10, samples: int = 400,
-    concentration: float = 50.0, seed: int = 0, max_candidates: int = 20_000,
-    keys: Sequence[str] = ("product", "market"), materialise: bool = True,
+    pairs: ir.Table,
+    *,
+    user_weights: dict[str, float] | None = None,
+    top_k: int = 10,
+    samples: int = 400,
+    concentration: float = 50.0,
+    seed: int = 0,
+    max_candidates: int = 20_000,
+    keys: Sequence[str] = ("product", "market"),
+    materialise: bool = True,
 ) -> TableRanking:
     """Rank every pair of ``pairs`` on its backend; see the module docstring.
 
@@ -112,13 +119,26 @@ def rank_table(
             norm[c.name] = ibis.literal(0.0, type="float64")  # constant column: no information
     names = [c.name for _, c in used]
     live = [j for j in range(len(names)) if ideal[j] > 0]  # a constant column sums to 0: entropy 1, weight 0
-    sums = _one_row(pairs.aggregate(**{
-        **{f"t{j}": norm[names[j]].sum() for j in live},
-        **{f"s{j}": ibis.ifelse(norm[names[j]] > 0, norm[names[j]] * norm[names[j]].ln(), 0.0).sum() for j in live},
-    })) if live else {}
+    sums = (
+        _one_row(
+            pairs.aggregate(
+                **{
+                    **{f"t{j}": norm[names[j]].sum() for j in live},
+                    **{
+                        f"s{j}": ibis.ifelse(norm[names[j]] > 0, norm[names[j]] * norm[names[j]].ln(), 0.0).sum()
+                        for j in live
+                    },
+                }
+            )
+        )
+        if live
+        else {}
+    )
     entropy = entropy_weights_from_sums(
-        n, [float(sums.get(f"t{j}") or 0.0) for j in range(len(names))],
-        [float(sums.get(f"s{j}") or 0.0) for j in range(len(names))])
+        n,
+        [float(sums.get(f"t{j}") or 0.0) for j in range(len(names))],
+        [float(sums.get(f"s{j}") or 0.0) for j in range(len(names))],
+    )
     w, source = final_weights(names, entropy, user_weights or {})
     # one column per step, so that each normalised value is computed once per row
     scored = pairs.mutate(**{f"n_{name}": norm[name] for name in names}, feasible=feasible)
@@ -149,15 +169,26 @@ def rank_table(
     assert isinstance(cand, pl.DataFrame)
     cand = cand.sort(["score", *keys], descending=[True] + [False] * len(keys))
     matrix = cand.select([f"n_{name}" for name in names]).to_numpy().astype(np.float64).reshape(cand.height, len(names))
-    stability = (topk_stability(matrix, w, top_k, samples=samples, concentration=concentration, seed=seed,
-                                hi=ideal, lo=np.zeros(len(names)))
-                 if cand.height else np.zeros(0))
+    stability = (
+        topk_stability(
+            matrix, w, top_k, samples=samples, concentration=concentration, seed=seed, hi=ideal, lo=np.zeros(len(names))
+        )
+        if cand.height
+        else np.zeros(0)
+    )
     top = cand.with_columns(stability=pl.Series(stability, dtype=pl.Float64)).head(top_k)
     if top.height < top_k:  # fewer feasible pairs than places: the best infeasible ones follow
         rest = pl.from_arrow(scored.filter(~scored.feasible).order_by(order).limit(top_k - top.height).to_pyarrow())
         assert isinstance(rest, pl.DataFrame)
         top = pl.concat([top, rest.with_columns(stability=pl.lit(0.0))], how="diagonal_relaxed")
     top = top.with_columns(rank=pl.int_range(1, pl.len() + 1))
-    return TableRanking(scored=scored, top=top, weights={name: float(w[j]) for j, name in enumerate(names)},
-                        weight_source=source, unavailable=unavailable, criteria=names, pairs=n,
-                        stability_scope=scope)
+    return TableRanking(
+        scored=scored,
+        top=top,
+        weights={name: float(w[j]) for j, name in enumerate(names)},
+        weight_source=source,
+        unavailable=unavailable,
+        criteria=names,
+        pairs=n,
+        stability_scope=scope,
+    )

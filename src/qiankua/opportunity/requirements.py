@@ -27,14 +27,21 @@ FOOD_CATEGORIES = frozenset({"baijiu", "tea", "condiment", "fruit_fresh", "fruit
 BURDEN_POINTS = {"blocker": 0, "registration": 2, "certification": 2, "labelling": 1}
 
 REQUIREMENTS_SPEC = TableSpec(
-    name="market_entry_requirements", title_zh="市场准入要求", title_en="Market-entry requirements",
+    name="market_entry_requirements",
+    title_zh="市场准入要求",
+    title_en="Market-entry requirements",
     key=("req_id",),
     columns=(
         ColumnSpec(name="req_id", zh="编号", required=True, pattern=r"[a-z0-9-]+"),
         ColumnSpec(name="market", zh="市场", required=True, pattern=r"[A-Z]{2}|EU|EAEU"),
         ColumnSpec(name="authority", zh="主管机构", required=True),
         ColumnSpec(name="requirement", zh="要求", required=True),
-        ColumnSpec(name="hs_scope", zh="HS范围", required=True, pattern=r"(\d{4}(\d{2})?|food|prepacked_food)(;(\d{4}(\d{2})?|food|prepacked_food))*"),
+        ColumnSpec(
+            name="hs_scope",
+            zh="HS范围",
+            required=True,
+            pattern=r"(\d{4}(\d{2})?|food|prepacked_food)(;(\d{4}(\d{2})?|food|prepacked_food))*",
+        ),
         ColumnSpec(name="severity", zh="严重程度", required=True, choices=SEVERITIES),
         ColumnSpec(name="min_net_g", zh="最低净重(克)", kind="float", ge=0),
         ColumnSpec(name="url", zh="链接"),
@@ -47,7 +54,9 @@ REQUIREMENTS_SPEC = TableSpec(
 )
 
 DEMAND_SPEC = TableSpec(
-    name="trade_demand_figures", title_zh="进口需求数据（引用）", title_en="Cited import-demand figures",
+    name="trade_demand_figures",
+    title_zh="进口需求数据（引用）",
+    title_en="Cited import-demand figures",
     key=("figure_id",),
     columns=(
         ColumnSpec(name="figure_id", zh="编号", required=True),
@@ -67,8 +76,17 @@ DEMAND_SPEC = TableSpec(
     ),
 )
 
-REQUIREMENT_COLUMNS = ("product", "market", "req_id", "severity", "authority", "requirement", "url",
-                       "confidence", "met")
+REQUIREMENT_COLUMNS = (
+    "product",
+    "market",
+    "req_id",
+    "severity",
+    "authority",
+    "requirement",
+    "url",
+    "confidence",
+    "met",
+)
 
 
 def _scope_matches(tokens: list[str], hs6: str, category: str, fresh: bool) -> bool:
@@ -83,8 +101,12 @@ def _scope_matches(tokens: list[str], hs6: str, category: str, fresh: bool) -> b
 
 
 def applicable_requirements(
-    products: pl.DataFrame, markets: pl.DataFrame, requirements: pl.DataFrame, *,
-    on: dt.date | None = None, met: frozenset[str] | set[str] = frozenset(),
+    products: pl.DataFrame,
+    markets: pl.DataFrame,
+    requirements: pl.DataFrame,
+    *,
+    on: dt.date | None = None,
+    met: frozenset[str] | set[str] = frozenset(),
 ) -> pl.DataFrame:
     """One row per (product, market, requirement) that applies on ``on`` (default: today).
 
@@ -118,21 +140,48 @@ def applicable_requirements(
             for iso2 in members:
                 if fresh and specific:
                     covered.add(iso2)
-                rows.append({"product": p["id"], "market": iso2, "req_id": r["req_id"], "severity": r["severity"],
-                             "authority": r["authority"], "requirement": r["requirement"], "url": r["url"],
-                             "confidence": r["confidence"], "met": r["req_id"] in met})
+                rows.append(
+                    {
+                        "product": p["id"],
+                        "market": iso2,
+                        "req_id": r["req_id"],
+                        "severity": r["severity"],
+                        "authority": r["authority"],
+                        "requirement": r["requirement"],
+                        "url": r["url"],
+                        "confidence": r["confidence"],
+                        "met": r["req_id"] in met,
+                    }
+                )
         if fresh:
             for iso2 in markets["iso2"].to_list():
                 if iso2 not in covered:
-                    rows.append({"product": p["id"], "market": iso2, "req_id": "phyto-unverified",
-                                 "severity": "certification", "authority": "NPPO",
-                                 "requirement": "Phytosanitary market access for this fresh product from China not "
-                                                "verified in the built-in data; check the importing country's plant-"
-                                                "protection rules",
-                                 "url": None, "confidence": "unconfirmed", "met": "phyto-unverified" in met})
-    schema = {"product": pl.String, "market": pl.String, "req_id": pl.String, "severity": pl.String,
-              "authority": pl.String, "requirement": pl.String, "url": pl.String, "confidence": pl.String,
-              "met": pl.Boolean}
+                    rows.append(
+                        {
+                            "product": p["id"],
+                            "market": iso2,
+                            "req_id": "phyto-unverified",
+                            "severity": "certification",
+                            "authority": "NPPO",
+                            "requirement": "Phytosanitary market access for this fresh product from China not "
+                            "verified in the built-in data; check the importing country's plant-"
+                            "protection rules",
+                            "url": None,
+                            "confidence": "unconfirmed",
+                            "met": "phyto-unverified" in met,
+                        }
+                    )
+    schema = {
+        "product": pl.String,
+        "market": pl.String,
+        "req_id": pl.String,
+        "severity": pl.String,
+        "authority": pl.String,
+        "requirement": pl.String,
+        "url": pl.String,
+        "confidence": pl.String,
+        "met": pl.Boolean,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 

@@ -33,28 +33,52 @@ def typical_prices(sales: pl.DataFrame) -> pl.DataFrame:
     if sales.height == 0:
         return pl.DataFrame(schema={c: pl.String for c in PRICE_COLUMNS} | {"retail_price": pl.Float64})
     lines = sales.select(
-        pl.col("product_id").alias("product"), pl.col("market").str.to_uppercase(), pl.col("channel"),
-        pl.col("quantity").cast(pl.Float64), pl.col("unit_price").cast(pl.Float64), pl.col("currency"),
+        pl.col("product_id").alias("product"),
+        pl.col("market").str.to_uppercase(),
+        pl.col("channel"),
+        pl.col("quantity").cast(pl.Float64),
+        pl.col("unit_price").cast(pl.Float64),
+        pl.col("currency"),
     ).filter(pl.col("quantity") > 0)
-    ccy = (lines.group_by("product", "market", "currency").agg(units=pl.col("quantity").sum())
-           .sort(["units", "currency"], descending=[True, False])
-           .group_by("product", "market", maintain_order=True).first().select("product", "market", "currency"))
+    ccy = (
+        lines.group_by("product", "market", "currency")
+        .agg(units=pl.col("quantity").sum())
+        .sort(["units", "currency"], descending=[True, False])
+        .group_by("product", "market", maintain_order=True)
+        .first()
+        .select("product", "market", "currency")
+    )
     lines = lines.join(ccy, on=["product", "market", "currency"], how="inner")
-    median = (lines.sort("unit_price")
-              .with_columns(cum=pl.col("quantity").cum_sum().over("product", "market"),
-                            half=pl.col("quantity").sum().over("product", "market") / 2)
-              .filter(pl.col("cum") >= pl.col("half"))
-              .group_by("product", "market").agg(pl.col("unit_price").first().alias("retail_price"),
-                                                 pl.col("currency").first().alias("retail_currency")))
+    median = (
+        lines.sort("unit_price")
+        .with_columns(
+            cum=pl.col("quantity").cum_sum().over("product", "market"),
+            half=pl.col("quantity").sum().over("product", "market") / 2,
+        )
+        .filter(pl.col("cum") >= pl.col("half"))
+        .group_by("product", "market")
+        .agg(pl.col("unit_price").first().alias("retail_price"), pl.col("currency").first().alias("retail_currency"))
+    )
     counts = lines.group_by("product", "market").agg(orders=pl.len(), units=pl.col("quantity").sum())
-    channel = (lines.group_by("product", "market", "channel").agg(u=pl.col("quantity").sum())
-               .sort(["u", "channel"], descending=[True, False])
-               .group_by("product", "market", maintain_order=True).first().select("product", "market", "channel"))
-    return (median.join(counts, on=["product", "market"]).join(channel, on=["product", "market"])
-            .with_columns(price_basis=pl.format("your sales: {} order lines, {} units", "orders",
-                                                pl.col("units").round(0).cast(pl.Int64)),
-                          price_conf=pl.lit("confirmed"))
-            .select(PRICE_COLUMNS))
+    channel = (
+        lines.group_by("product", "market", "channel")
+        .agg(u=pl.col("quantity").sum())
+        .sort(["u", "channel"], descending=[True, False])
+        .group_by("product", "market", maintain_order=True)
+        .first()
+        .select("product", "market", "channel")
+    )
+    return (
+        median.join(counts, on=["product", "market"])
+        .join(channel, on=["product", "market"])
+        .with_columns(
+            price_basis=pl.format(
+                "your sales: {} order lines, {} units", "orders", pl.col("units").round(0).cast(pl.Int64)
+            ),
+            price_conf=pl.lit("confirmed"),
+        )
+        .select(PRICE_COLUMNS)
+    )
 
 
 def cited_prices(figures: pl.DataFrame, products: pl.DataFrame, markets: pl.DataFrame) -> pl.DataFrame:
@@ -67,14 +91,28 @@ def cited_prices(figures: pl.DataFrame, products: pl.DataFrame, markets: pl.Data
         for p in products.iter_rows(named=True):
             match = max((len(x) for x in prefixes if str(p["hs6"]).startswith(x)), default=0)
             if match and f["reporter"] in set(markets["iso2"].to_list()):
-                out.append({"product": p["id"], "market": f["reporter"], "retail_price": float(f["value"]),
-                            "retail_currency": f["currency"], "channel": None,
-                            "price_basis": f"cited figure {f['figure_id']} ({f['source_id']}, {f['year']})",
-                            "price_conf": f["confidence"], "_match": match, "_year": int(f["year"])})
+                out.append(
+                    {
+                        "product": p["id"],
+                        "market": f["reporter"],
+                        "retail_price": float(f["value"]),
+                        "retail_currency": f["currency"],
+                        "channel": None,
+                        "price_basis": f"cited figure {f['figure_id']} ({f['source_id']}, {f['year']})",
+                        "price_conf": f["confidence"],
+                        "_match": match,
+                        "_year": int(f["year"]),
+                    }
+                )
     if not out:
         return pl.DataFrame(schema={c: pl.String for c in PRICE_COLUMNS} | {"retail_price": pl.Float64})
-    return (pl.DataFrame(out).sort(["_match", "_year"], descending=True)
-            .group_by("product", "market", maintain_order=True).first().select(PRICE_COLUMNS))
+    return (
+        pl.DataFrame(out)
+        .sort(["_match", "_year"], descending=True)
+        .group_by("product", "market", maintain_order=True)
+        .first()
+        .select(PRICE_COLUMNS)
+    )
 
 
 def combine(sales: pl.DataFrame, cited: pl.DataFrame) -> pl.DataFrame:

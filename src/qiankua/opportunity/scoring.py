@@ -58,9 +58,15 @@ class Reason:
         return self.text_zh if lang == "zh" else self.text_en
 
     def to_dict(self, lang: str = "en") -> dict[str, object]:
-        return {"criterion": self.criterion, "direction": self.direction, "value": self.value,
-                "confidence": self.confidence, "text": self.text(lang), "text_zh": self.text_zh,
-                "text_en": self.text_en}
+        return {
+            "criterion": self.criterion,
+            "direction": self.direction,
+            "value": self.value,
+            "confidence": self.confidence,
+            "text": self.text(lang),
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +94,8 @@ def parse_weights(text: str | None) -> dict[str, float]:
         name = name.strip()
         if not sep or name not in BY_NAME:
             raise InvalidInputError(
-                f"Expected --weights name=value,... with names from {', '.join(BY_NAME)}; got {part.strip()!r}.")
+                f"Expected --weights name=value,... with names from {', '.join(BY_NAME)}; got {part.strip()!r}."
+            )
         try:
             w = float(value)
         except ValueError:
@@ -99,7 +106,9 @@ def parse_weights(text: str | None) -> dict[str, float]:
     return out
 
 
-def final_weights(names: list[str], entropy: np.ndarray, user_weights: dict[str, float]) -> tuple[np.ndarray, dict[str, str]]:
+def final_weights(
+    names: list[str], entropy: np.ndarray, user_weights: dict[str, float]
+) -> tuple[np.ndarray, dict[str, str]]:
     """Entropy weights with any criterion named in ``user_weights`` overridden, renormalised to 1."""
     w = np.array(entropy, dtype=np.float64)
     source = dict.fromkeys(names, "entropy")
@@ -113,8 +122,14 @@ def final_weights(names: list[str], entropy: np.ndarray, user_weights: dict[str,
 
 
 def rank_pairs(
-    pairs: pl.DataFrame, *, user_weights: dict[str, float] | None = None, top_k: int = 10,
-    samples: int = 400, concentration: float = 50.0, seed: int = 0, max_candidates: int = 20_000,
+    pairs: pl.DataFrame,
+    *,
+    user_weights: dict[str, float] | None = None,
+    top_k: int = 10,
+    samples: int = 400,
+    concentration: float = 50.0,
+    seed: int = 0,
+    max_candidates: int = 20_000,
 ) -> Ranking:
     """Score every pair with TOPSIS, mark blocked pairs infeasible, and measure top-k stability.
 
@@ -164,16 +179,27 @@ def rank_pairs(
         cut = np.partition(np.where(eligible, score, -np.inf), -max_candidates)[-max_candidates]
         eligible &= score >= cut
         scope = f"best {max_candidates} feasible pairs by score"
-    stability = topk_stability(normalised, w, top_k, samples=samples, concentration=concentration, seed=seed,
-                               eligible=eligible)
-    table = _best_first(pairs.with_columns(
-        score=pl.Series(score), feasible=pl.Series(feasible), stability=pl.Series(stability),
-        _row=pl.int_range(pl.len()),
-    ))
+    stability = topk_stability(
+        normalised, w, top_k, samples=samples, concentration=concentration, seed=seed, eligible=eligible
+    )
+    table = _best_first(
+        pairs.with_columns(
+            score=pl.Series(score),
+            feasible=pl.Series(feasible),
+            stability=pl.Series(stability),
+            _row=pl.int_range(pl.len()),
+        )
+    )
     table = table.with_columns(rank=pl.int_range(1, pl.len() + 1))
-    return Ranking(table=table, weights={c.name: float(w[i]) for i, c in enumerate(used)},
-                   weight_source=source, unavailable=unavailable, normalised=normalised,
-                   criteria=[c.name for c in used], stability_scope=scope)
+    return Ranking(
+        table=table,
+        weights={c.name: float(w[i]) for i, c in enumerate(used)},
+        weight_source=source,
+        unavailable=unavailable,
+        normalised=normalised,
+        criteria=[c.name for c in used],
+        stability_scope=scope,
+    )
 
 
 def _best_first(table: pl.DataFrame) -> pl.DataFrame:
@@ -196,6 +222,7 @@ def _best_first(table: pl.DataFrame) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------------- explanations
+
 
 def format_value(value: float | None, unit: str, lang: str) -> str:
     """A criterion value in its unit for reasons and summaries (USD in m / bn, 万 / 亿 in zh)."""
@@ -229,9 +256,16 @@ def explain(ranking: Ranking, row_index: int, *, n_for: int = 3, n_against: int 
     reasons: list[Reason] = []
     if row["blockers"]:
         for req in row.get("blocker_texts") or []:
-            reasons.append(Reason("compliance", "blocker", None, req.get("confidence"),
-                                  t("opportunity.reason.blocker", "zh", req=req["requirement"], auth=req["authority"]),
-                                  t("opportunity.reason.blocker", "en", req=req["requirement"], auth=req["authority"])))
+            reasons.append(
+                Reason(
+                    "compliance",
+                    "blocker",
+                    None,
+                    req.get("confidence"),
+                    t("opportunity.reason.blocker", "zh", req=req["requirement"], auth=req["authority"]),
+                    t("opportunity.reason.blocker", "en", req=req["requirement"], auth=req["authority"]),
+                )
+            )
     contrib = []
     missing = []
     for j, name in enumerate(ranking.criteria):
@@ -260,9 +294,18 @@ def explain(ranking: Ranking, row_index: int, *, n_for: int = 3, n_against: int 
                 texts.append(text)
             reasons.append(Reason(name, direction, value, conf, texts[0], texts[1]))
     if missing:
-        names = {lang: ("、" if lang == "zh" else ", ").join(t(f"opportunity.crit.{m}", lang) for m in missing)
-                 for lang in ("zh", "en")}
-        reasons.append(Reason(",".join(missing), "missing", None, "unconfirmed",
-                              t("opportunity.reason.missing", "zh", name=names["zh"]),
-                              t("opportunity.reason.missing", "en", name=names["en"])))
+        names = {
+            lang: ("、" if lang == "zh" else ", ").join(t(f"opportunity.crit.{m}", lang) for m in missing)
+            for lang in ("zh", "en")
+        }
+        reasons.append(
+            Reason(
+                ",".join(missing),
+                "missing",
+                None,
+                "unconfirmed",
+                t("opportunity.reason.missing", "zh", name=names["zh"]),
+                t("opportunity.reason.missing", "en", name=names["en"]),
+            )
+        )
     return reasons

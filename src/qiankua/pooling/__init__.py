@@ -10,7 +10,23 @@ from qiankua.pooling.pool import METHODS, PoolParams, PoolResult, plan_pool
 from qiankua.pooling.records import CartonLine, LineHaulOption, LoadUnit, RoadParams, Site, Vehicle
 
 __all__ = [
-    "METHODS", "BoxType", "CartonLine", "LineHaulOption", "LoadUnit", "LoadingResult", "Placement", "PoolParams",
-    "PoolResult", "RoadParams", "Site", "Vehicle", "core_check", "pack", "plan_pool", "round_to_cents",
-    "shapley_exact", "shapley_monte_carlo", "volume_lower_bound",
+    "METHODS",
+    "BoxType",
+    "CartonLine",
+    "LineHaulOption",
+    "LoadUnit",
+    "LoadingResult",
+    "Placement",
+    "PoolParams",
+    "PoolResult",
+    "RoadParams",
+    "Site",
+    "Vehicle",
+    "core_check",
+    "pack",
+    "plan_pool",
+    "round_to_cents",
+    "shapley_exact",
+    "shapley_monte_carlo",
+    "volume_lower_bound",
 ]

@@ -85,7 +85,12 @@ def shapley_exact(n: int, cost: CostFn, *, max_players: int = 16) -> list[float]
 
 
 def shapley_monte_carlo(
-    n: int, cost: CostFn, *, permutations: int = 200, seed: int = 0, z: float = 1.96,
+    n: int,
+    cost: CostFn,
+    *,
+    permutations: int = 200,
+    seed: int = 0,
+    z: float = 1.96,
 ) -> tuple[list[float], list[float]]:
     """Permutation-sampling estimate and the half-width of its ``z`` confidence interval.
 
@@ -162,13 +167,18 @@ class CoreReport:
 
     def to_dict(self, names: Sequence[str] | None = None) -> dict[str, object]:
         who = [names[i] for i in self.worst_coalition] if names else list(self.worst_coalition)
-        return {"in_core": self.in_core, "exhaustive": self.exhaustive,
-                "coalitions_checked": self.coalitions_checked, "objecting_coalition": who if not self.in_core else [],
-                "objection_cny": round(max(self.worst_excess, 0.0), 2),
-                "worst_coalition": who, "worst_excess_cny": round(self.worst_excess, 2),
-                "least_core_epsilon_cny": None if self.least_core_epsilon is None else round(self.least_core_epsilon, 2),
-                "core_empty": None if self.least_core_epsilon is None else self.least_core_epsilon > self.tolerance,
-                "least_core_allocation_cny": [round(v, 2) for v in self.least_core_allocation]}
+        return {
+            "in_core": self.in_core,
+            "exhaustive": self.exhaustive,
+            "coalitions_checked": self.coalitions_checked,
+            "objecting_coalition": who if not self.in_core else [],
+            "objection_cny": round(max(self.worst_excess, 0.0), 2),
+            "worst_coalition": who,
+            "worst_excess_cny": round(self.worst_excess, 2),
+            "least_core_epsilon_cny": None if self.least_core_epsilon is None else round(self.least_core_epsilon, 2),
+            "core_empty": None if self.least_core_epsilon is None else self.least_core_epsilon > self.tolerance,
+            "least_core_allocation_cny": [round(v, 2) for v in self.least_core_allocation],
+        }
 
 
 def _members(mask: int, n: int) -> tuple[int, ...]:
@@ -204,9 +214,16 @@ def core_check(
     lc: tuple[float, ...] = ()
     if solve_lp and n >= 1:
         eps, lc = least_core(costs, n)
-    return CoreReport(in_core=worst <= tolerance, exhaustive=len(masks) + 1 >= (1 << n) - 1,
-                      coalitions_checked=len(masks) + 1, worst_coalition=_members(worst_mask, n),
-                      worst_excess=worst, least_core_epsilon=eps, tolerance=tolerance, least_core_allocation=lc)
+    return CoreReport(
+        in_core=worst <= tolerance,
+        exhaustive=len(masks) + 1 >= (1 << n) - 1,
+        coalitions_checked=len(masks) + 1,
+        worst_coalition=_members(worst_mask, n),
+        worst_excess=worst,
+        least_core_epsilon=eps,
+        tolerance=tolerance,
+        least_core_allocation=lc,
+    )
 
 
 def least_core_epsilon(costs: dict[int, float], n: int) -> float:

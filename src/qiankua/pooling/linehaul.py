@@ -17,7 +17,7 @@ from qiankua.domain import worst_confidence
 from qiankua.pooling.loading import BoxType, LoadingResult, pack
 from qiankua.pooling.records import LineHaulOption, LoadUnit
 
-__all__ = ["Decision", "decide", "fast_cost", "lcl_cost", "air_cost"]
+__all__ = ["Decision", "air_cost", "decide", "fast_cost", "lcl_cost"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,11 +83,31 @@ def decide(
     for o in sorted(mine, key=lambda o: o.mode == "FCL"):  # LCL and air first: they bound FCL
         conf = o.confidence
         if o.mode == "LCL":
-            consider(Decision(market=market, group=group, mode="LCL", cost_cny=lcl_cost(o, kg, m3),
-                              confidence=conf, source_ids=(o.source_id,), kg=kg, m3=m3))
+            consider(
+                Decision(
+                    market=market,
+                    group=group,
+                    mode="LCL",
+                    cost_cny=lcl_cost(o, kg, m3),
+                    confidence=conf,
+                    source_ids=(o.source_id,),
+                    kg=kg,
+                    m3=m3,
+                )
+            )
         elif o.mode == "air":
-            consider(Decision(market=market, group=group, mode="air", cost_cny=air_cost(o, kg, m3),
-                              confidence=conf, source_ids=(o.source_id,), kg=kg, m3=m3))
+            consider(
+                Decision(
+                    market=market,
+                    group=group,
+                    mode="air",
+                    cost_cny=air_cost(o, kg, m3),
+                    confidence=conf,
+                    source_ids=(o.source_id,),
+                    kg=kg,
+                    m3=m3,
+                )
+            )
         elif o.mode == "FCL" and o.load_unit in units:
             unit = units[o.load_unit]
             loading: LoadingResult | None = None
@@ -120,17 +140,40 @@ def decide(
                 last_kg = kg * (last_m3 / m3) if m3 > 0 else 0.0
             if n == 0:
                 continue
-            consider(Decision(market=market, group=group, mode=f"FCL {o.load_unit} x{n}", cost_cny=n * o.per_container,
-                              containers=n, load_unit=o.load_unit, lower_bound=lb, loading=loading,
-                              confidence=conf, source_ids=(o.source_id,), kg=kg, m3=m3))
+            consider(
+                Decision(
+                    market=market,
+                    group=group,
+                    mode=f"FCL {o.load_unit} x{n}",
+                    cost_cny=n * o.per_container,
+                    containers=n,
+                    load_unit=o.load_unit,
+                    lower_bound=lb,
+                    loading=loading,
+                    confidence=conf,
+                    source_ids=(o.source_id,),
+                    kg=kg,
+                    m3=m3,
+                )
+            )
             if lcl is not None and n >= 1:
                 mixed = (n - 1) * o.per_container + lcl_cost(lcl, last_kg, last_m3)
-                consider(Decision(market=market, group=group,
-                                  mode=f"FCL {o.load_unit} x{n - 1} + LCL" if n > 1 else "LCL",
-                                  cost_cny=mixed, containers=n - 1, load_unit=o.load_unit if n > 1 else None,
-                                  lower_bound=lb, loading=loading if n > 1 else None,
-                                  confidence=worst_confidence(conf, lcl.confidence).value,
-                                  source_ids=(o.source_id, lcl.source_id), kg=kg, m3=m3))
+                consider(
+                    Decision(
+                        market=market,
+                        group=group,
+                        mode=f"FCL {o.load_unit} x{n - 1} + LCL" if n > 1 else "LCL",
+                        cost_cny=mixed,
+                        containers=n - 1,
+                        load_unit=o.load_unit if n > 1 else None,
+                        lower_bound=lb,
+                        loading=loading if n > 1 else None,
+                        confidence=worst_confidence(conf, lcl.confidence).value,
+                        source_ids=(o.source_id, lcl.source_id),
+                        kg=kg,
+                        m3=m3,
+                    )
+                )
     if best is None:
         return Decision(market=market, group=group, mode="none", cost_cny=math.inf, feasible=False, kg=kg, m3=m3)
     chosen: Decision = best
@@ -146,7 +189,11 @@ def decide(
 
 
 def fast_cost(
-    group: str, kg: float, m3: float, options: Sequence[LineHaulOption], units: dict[str, LoadUnit],
+    group: str,
+    kg: float,
+    m3: float,
+    options: Sequence[LineHaulOption],
+    units: dict[str, LoadUnit],
     fill: dict[str, float],
 ) -> float:
     """The fast-fidelity cost of :func:`decide` (same choices, containers from volume x fill), as a number.

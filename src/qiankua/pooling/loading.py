@@ -31,6 +31,7 @@ units, so a report can say how far from optimal a count of units could be.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -46,7 +47,12 @@ __all__ = ["BoxType", "LoadingResult", "Placement", "pack", "volume_lower_bound"
 _EPS = 1e-6
 # orientation code -> which input side (0=l, 1=w, 2=h) lies along x, y, z
 _ORIENTATIONS: dict[str, tuple[int, int, int]] = {
-    "LWH": (0, 1, 2), "WLH": (1, 0, 2), "LHW": (0, 2, 1), "HLW": (2, 0, 1), "WHL": (1, 2, 0), "HWL": (2, 1, 0),
+    "LWH": (0, 1, 2),
+    "WLH": (1, 0, 2),
+    "LHW": (0, 2, 1),
+    "HLW": (2, 0, 1),
+    "WHL": (1, 2, 0),
+    "HWL": (2, 1, 0),
 }
 
 
@@ -101,8 +107,17 @@ class Placement:
     kg: float
 
     def to_dict(self) -> dict[str, object]:
-        return {"key": self.key, "unit": self.unit, "x": self.x, "y": self.y, "z": self.z,
-                "dx": self.dx, "dy": self.dy, "dz": self.dz, "orientation": self.orientation}
+        return {
+            "key": self.key,
+            "unit": self.unit,
+            "x": self.x,
+            "y": self.y,
+            "z": self.z,
+            "dx": self.dx,
+            "dy": self.dy,
+            "dz": self.dz,
+            "orientation": self.orientation,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,7 +167,9 @@ class _Bin:
         self.volume = 0.0
         self.eps: list[tuple[float, float, float]] = [(0.0, 0.0, 0.0)]
 
-    def try_place(self, box: BoxType, support: float) -> tuple[float, float, float, str, tuple[float, float, float]] | None:
+    def try_place(
+        self, box: BoxType, support: float
+    ) -> tuple[float, float, float, str, tuple[float, float, float]] | None:
         if self.kg + box.kg > self.max_kg + 1e-9 or not self.eps:
             return None
         ep = np.array(self.eps)
@@ -160,7 +177,9 @@ class _Bin:
         best_key: tuple[float, float, float] | None = None
         best: tuple[float, float, float, str, tuple[float, float, float]] | None = None
         for code, (dx, dy, dz) in box.orientations():
-            fits = (ep[:, 0] + dx <= self.L + _EPS) & (ep[:, 1] + dy <= self.W + _EPS) & (ep[:, 2] + dz <= self.H + _EPS)
+            fits = (
+                (ep[:, 0] + dx <= self.L + _EPS) & (ep[:, 1] + dy <= self.W + _EPS) & (ep[:, 2] + dz <= self.H + _EPS)
+            )
             if not fits.any():
                 continue
             p = ep[fits]
@@ -191,7 +210,9 @@ class _Bin:
                 best = (float(q[k, 0]), float(q[k, 1]), float(q[k, 2]), code, (dx, dy, dz))
         return best
 
-    def commit(self, x: float, y: float, z: float, dims: tuple[float, float, float], kg: float, stackable: bool) -> None:
+    def commit(
+        self, x: float, y: float, z: float, dims: tuple[float, float, float], kg: float, stackable: bool
+    ) -> None:
         dx, dy, dz = dims
         self.boxes = np.vstack([self.boxes, [x, y, z, x + dx, y + dy, z + dz]])
         self.stack = np.append(self.stack, stackable)
@@ -202,36 +223,72 @@ class _Bin:
         b = self.boxes
         for px, py, pz in list(new):
             # project the point down onto the highest surface below it (gravity) and back towards the walls
-            under = (b[:, 0] <= px + _EPS) & (px < b[:, 3] - _EPS) & (b[:, 1] <= py + _EPS) & (py < b[:, 4] - _EPS) & (b[:, 5] <= pz + _EPS)
+            under = (
+                (b[:, 0] <= px + _EPS)
+                & (px < b[:, 3] - _EPS)
+                & (b[:, 1] <= py + _EPS)
+                & (py < b[:, 4] - _EPS)
+                & (b[:, 5] <= pz + _EPS)
+            )
             zdrop = float(b[under, 5].max()) if under.any() else 0.0
             if zdrop < pz - _EPS:
                 new.append((px, py, zdrop))
-            behind = (b[:, 1] <= py + _EPS) & (py < b[:, 4] - _EPS) & (b[:, 2] <= pz + _EPS) & (pz < b[:, 5] - _EPS) & (b[:, 3] <= px + _EPS)
+            behind = (
+                (b[:, 1] <= py + _EPS)
+                & (py < b[:, 4] - _EPS)
+                & (b[:, 2] <= pz + _EPS)
+                & (pz < b[:, 5] - _EPS)
+                & (b[:, 3] <= px + _EPS)
+            )
             xback = float(b[behind, 3].max()) if behind.any() else 0.0
             if xback < px - _EPS:
                 new.append((xback, py, pz))
-            left = (b[:, 0] <= px + _EPS) & (px < b[:, 3] - _EPS) & (b[:, 2] <= pz + _EPS) & (pz < b[:, 5] - _EPS) & (b[:, 4] <= py + _EPS)
+            left = (
+                (b[:, 0] <= px + _EPS)
+                & (px < b[:, 3] - _EPS)
+                & (b[:, 2] <= pz + _EPS)
+                & (pz < b[:, 5] - _EPS)
+                & (b[:, 4] <= py + _EPS)
+            )
             yleft = float(b[left, 4].max()) if left.any() else 0.0
             if yleft < py - _EPS:
                 new.append((px, yleft, pz))
         existing = set(self.eps)
         for pt in new:
             if pt[0] < self.L - _EPS and pt[1] < self.W - _EPS and pt[2] < self.H - _EPS and pt not in existing:
-                inside = ((b[:, 0] <= pt[0] + _EPS) & (pt[0] < b[:, 3] - _EPS) & (b[:, 1] <= pt[1] + _EPS)
-                          & (pt[1] < b[:, 4] - _EPS) & (b[:, 2] <= pt[2] + _EPS) & (pt[2] < b[:, 5] - _EPS))
+                inside = (
+                    (b[:, 0] <= pt[0] + _EPS)
+                    & (pt[0] < b[:, 3] - _EPS)
+                    & (b[:, 1] <= pt[1] + _EPS)
+                    & (pt[1] < b[:, 4] - _EPS)
+                    & (b[:, 2] <= pt[2] + _EPS)
+                    & (pt[2] < b[:, 5] - _EPS)
+                )
                 if not inside.any():
                     self.eps.append(pt)
                     existing.add(pt)
         # drop points now covered by the new box
-        self.eps = [pt for pt in self.eps if not (x <= pt[0] + _EPS and pt[0] < x + dx - _EPS and y <= pt[1] + _EPS
-                                                 and pt[1] < y + dy - _EPS and z <= pt[2] + _EPS and pt[2] < z + dz - _EPS)]
+        self.eps = [
+            pt
+            for pt in self.eps
+            if not (
+                x <= pt[0] + _EPS
+                and pt[0] < x + dx - _EPS
+                and y <= pt[1] + _EPS
+                and pt[1] < y + dy - _EPS
+                and z <= pt[2] + _EPS
+                and pt[2] < z + dz - _EPS
+            )
+        ]
 
 
 def _fits_empty(box: BoxType, unit: LoadUnit) -> bool:
     if box.kg > unit.max_kg:
         return False
-    return any(dx <= unit.l_cm + _EPS and dy <= unit.w_cm + _EPS and dz <= unit.h_cm + _EPS
-               for _c, (dx, dy, dz) in box.orientations())
+    return any(
+        dx <= unit.l_cm + _EPS and dy <= unit.w_cm + _EPS and dz <= unit.h_cm + _EPS
+        for _c, (dx, dy, dz) in box.orientations()
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,7 +311,7 @@ def _staircase(rects: list[tuple[float, float, float, float]], sx: float, sy: fl
     xs = sorted({0.0, sx, *(r[0] for r in rects if 0 < r[0] < sx), *(r[2] for r in rects if 0 < r[2] < sx)})
     out: list[tuple[float, float]] = []
     ymax = sy
-    for xa, xb in zip(xs, xs[1:], strict=False):
+    for xa, xb in itertools.pairwise(xs):
         if xb - xa <= _EPS:
             continue
         iv = sorted((r[1], r[3]) for r in rects if r[0] <= xa + _EPS and r[2] >= xb - _EPS)
@@ -299,8 +356,9 @@ class _BlockState:
         self.placed: list[tuple[int, float, float, float, str, tuple[float, float, float]]] = []
         self.blocks: list[_Block] = []
 
-    def add_box(self, t: int, x: float, y: float, z: float, code: str, dims: tuple[float, float, float],
-                stackable: bool) -> None:
+    def add_box(
+        self, t: int, x: float, y: float, z: float, code: str, dims: tuple[float, float, float], stackable: bool
+    ) -> None:
         if self.n == len(self.boxes):
             self.boxes = np.vstack([self.boxes, np.zeros_like(self.boxes)])
             self.stack = np.concatenate([self.stack, np.zeros_like(self.stack)])
@@ -311,8 +369,14 @@ class _BlockState:
 
     def support_rects(self, s: tuple[float, ...]) -> np.ndarray:
         b = self.boxes[: self.n]
-        m = (np.abs(b[:, 5] - s[2]) <= _EPS) & self.stack[: self.n] & (b[:, 0] < s[3] - _EPS) & (b[:, 3] > s[0] + _EPS) \
-            & (b[:, 1] < s[4] - _EPS) & (b[:, 4] > s[1] + _EPS)
+        m = (
+            (np.abs(b[:, 5] - s[2]) <= _EPS)
+            & self.stack[: self.n]
+            & (b[:, 0] < s[3] - _EPS)
+            & (b[:, 3] > s[0] + _EPS)
+            & (b[:, 1] < s[4] - _EPS)
+            & (b[:, 4] > s[1] + _EPS)
+        )
         r = b[m][:, [0, 1, 3, 4]].copy()
         r[:, 0] = np.maximum(r[:, 0], s[0])
         r[:, 1] = np.maximum(r[:, 1], s[1])
@@ -320,8 +384,19 @@ class _BlockState:
         r[:, 3] = np.minimum(r[:, 3], s[4])
         return r
 
-    def block_ok(self, x: float, y: float, z: float, dx: float, dy: float, nx: int, ny: int, bz: float,
-                 support: float, stackable: bool) -> bool:
+    def block_ok(
+        self,
+        x: float,
+        y: float,
+        z: float,
+        dx: float,
+        dy: float,
+        nx: int,
+        ny: int,
+        bz: float,
+        support: float,
+        stackable: bool,
+    ) -> bool:
         """Support and stacking rules for a block of ``nx`` x ``ny`` columns of ``dx`` x ``dy`` boxes
         (its own boxes support each other fully, so only the bottom layer is checked, box by box:
         a block supported as a whole can still leave one of its boxes overhanging)."""
@@ -352,8 +427,14 @@ class _BlockState:
         keep: list[tuple[float, float, float, float, float, float]] = []
         new: list[tuple[float, float, float, float, float, float]] = []
         for s in self.spaces:
-            if s[0] >= x2 - _EPS or s[3] <= x + _EPS or s[1] >= y2 - _EPS or s[4] <= y + _EPS \
-                    or s[2] >= z2 - _EPS or s[5] <= z + _EPS:
+            if (
+                s[0] >= x2 - _EPS
+                or s[3] <= x + _EPS
+                or s[1] >= y2 - _EPS
+                or s[4] <= y + _EPS
+                or s[2] >= z2 - _EPS
+                or s[5] <= z + _EPS
+            ):
                 keep.append(s)
                 continue
             if x - s[0] > _EPS:
@@ -375,15 +456,20 @@ class _BlockState:
             drop = np.zeros(len(allsp), dtype=bool)
             for i in range(nk, len(allsp)):  # a new space inside another space is not maximal
                 a = arr[i]
-                inside = (arr[:, 0] <= a[0] + _EPS) & (arr[:, 1] <= a[1] + _EPS) & (arr[:, 2] <= a[2] + _EPS) & \
-                         (arr[:, 3] >= a[3] - _EPS) & (arr[:, 4] >= a[4] - _EPS) & (arr[:, 5] >= a[5] - _EPS) & ~drop
+                inside = (
+                    (arr[:, 0] <= a[0] + _EPS)
+                    & (arr[:, 1] <= a[1] + _EPS)
+                    & (arr[:, 2] <= a[2] + _EPS)
+                    & (arr[:, 3] >= a[3] - _EPS)
+                    & (arr[:, 4] >= a[4] - _EPS)
+                    & (arr[:, 5] >= a[5] - _EPS)
+                    & ~drop
+                )
                 inside[i] = False
                 if inside.any():
                     drop[i] = True
             allsp = [s for s, d in zip(allsp, drop, strict=True) if not d]
         self.spaces = allsp
-
-
 
 
 def _score(bx: float, by: float, bz: float, sx: float, sy: float, sz: float, floor_min: float, waste_w: float) -> float:
@@ -398,8 +484,20 @@ def _score(bx: float, by: float, bz: float, sx: float, sy: float, sz: float, flo
     return vol - waste_w * waste
 
 
-def _put_block(st: _BlockState, types: Sequence[BoxType], avail: list[int], ti: int, code: str,
-               dims: tuple[float, float, float], nx: int, ny: int, nz: int, x: float, y: float, z: float) -> None:
+def _put_block(
+    st: _BlockState,
+    types: Sequence[BoxType],
+    avail: list[int],
+    ti: int,
+    code: str,
+    dims: tuple[float, float, float],
+    nx: int,
+    ny: int,
+    nz: int,
+    x: float,
+    y: float,
+    z: float,
+) -> None:
     t = types[ti]
     dx, dy, dz = dims
     for i in range(nx):
@@ -454,7 +552,12 @@ def _block_fill(
                 d = sorted((min(s[0], st.L - s[3]), min(s[1], st.W - s[4])))
                 return (s[2], d[0], d[1], -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]))
             if anchor_rule == 2:
-                return (min(s[0], st.L - s[3]), s[2], min(s[1], st.W - s[4]), -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]))
+                return (
+                    min(s[0], st.L - s[3]),
+                    s[2],
+                    min(s[1], st.W - s[4]),
+                    -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]),
+                )
             d = sorted((min(s[0], st.L - s[3]), min(s[1], st.W - s[4]), s[2]))
             return (d[0], d[1], d[2], -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]))
 
@@ -470,8 +573,15 @@ def _block_fill(
             room_kg = st.max_kg - st.kg
             if s[2] > _EPS and (cl, cf) not in stairs:
                 rects = st.support_rects(s)
-                loc = [((r[0] - s[0]) if cl else (s[3] - r[2]), (r[1] - s[1]) if cf else (s[4] - r[3]),
-                        (r[2] - s[0]) if cl else (s[3] - r[0]), (r[3] - s[1]) if cf else (s[4] - r[1])) for r in rects]
+                loc = [
+                    (
+                        (r[0] - s[0]) if cl else (s[3] - r[2]),
+                        (r[1] - s[1]) if cf else (s[4] - r[3]),
+                        (r[2] - s[0]) if cl else (s[3] - r[0]),
+                        (r[3] - s[1]) if cf else (s[4] - r[1]),
+                    )
+                    for r in rects
+                ]
                 stairs[(cl, cf)] = _staircase(loc, sx, sy)
                 if support > 0 and not stairs[(cl, cf)]:
                     continue
@@ -498,8 +608,15 @@ def _block_fill(
                         if key in seen:
                             continue
                         seen.add(key)
-                        cands.append((_score(n[0] * dx, n[1] * dy, n[2] * dz, sx, sy, sz, floor_min, waste_w), ti, code,
-                                      (dx, dy, dz), *key))
+                        cands.append(
+                            (
+                                _score(n[0] * dx, n[1] * dy, n[2] * dz, sx, sy, sz, floor_min, waste_w),
+                                ti,
+                                code,
+                                (dx, dy, dz),
+                                *key,
+                            )
+                        )
                     if s[2] > _EPS and support > 0:  # also the largest fully supported footprints
                         stair = stairs[(cl, cf)]
                         for nx in {lim[0], max(1, lim[0] // 2), 1}:
@@ -512,8 +629,15 @@ def _block_fill(
                             key = (nx2, ny2, nz2)
                             if key not in seen:
                                 seen.add(key)
-                                cands.append((_score(nx2 * dx, ny2 * dy, nz2 * dz, sx, sy, sz, floor_min, waste_w), ti, code,
-                                              (dx, dy, dz), *key))
+                                cands.append(
+                                    (
+                                        _score(nx2 * dx, ny2 * dy, nz2 * dz, sx, sy, sz, floor_min, waste_w),
+                                        ti,
+                                        code,
+                                        (dx, dy, dz),
+                                        *key,
+                                    )
+                                )
             if not cands:
                 continue
             cands.sort(key=lambda c: (-c[0], c[1], c[2], c[4], c[5]))
@@ -522,7 +646,7 @@ def _block_fill(
                 order_idx = list(rng.permutation(len(top))) + list(range(len(top), len(cands)))
                 cands = [top[i] if i < len(top) else cands[i] for i in order_idx]
             valid: list[_Block] = []
-            for vol, ti, code, (dx, dy, dz), nx, ny, nz in cands:
+            for _vol, ti, code, (dx, dy, dz), nx, ny, nz in cands:
                 bx, by, bz = nx * dx, ny * dy, nz * dz
                 x = s[0] if cl else s[3] - bx
                 y = s[1] if cf else s[4] - by
@@ -540,8 +664,9 @@ def _block_fill(
                     for blk in st.blocks:
                         avail0[blk[0]] += blk[3] * blk[4] * blk[5]
                     for cand in valid:
-                        trial = _block_fill(types, list(avail0), unit, support, None, 0.0, (*st.blocks, cand),
-                                            style=style)
+                        trial = _block_fill(
+                            types, list(avail0), unit, support, None, 0.0, (*st.blocks, cand), style=style
+                        )
                         if trial.volume > best_v + 1e-9:
                             best_v, choice = trial.volume, cand
                 _put_block(st, types, avail, *choice)
@@ -554,9 +679,18 @@ def _block_fill(
             blk = st.blocks[-1]
             bx0, by0, top = blk[6], blk[7], blk[8] + blk[5] * blk[2][2]
             bx1, by1 = bx0 + blk[3] * blk[2][0], by0 + blk[4] * blk[2][1]
-            dead = {d for d in dead if d in st.spaces and not (abs(d[2] - top) <= _EPS and d[0] < bx1 - _EPS
-                                                               and d[3] > bx0 + _EPS and d[1] < by1 - _EPS
-                                                               and d[4] > by0 + _EPS)}
+            dead = {
+                d
+                for d in dead
+                if d in st.spaces
+                and not (
+                    abs(d[2] - top) <= _EPS
+                    and d[0] < bx1 - _EPS
+                    and d[3] > bx0 + _EPS
+                    and d[1] < by1 - _EPS
+                    and d[4] > by0 + _EPS
+                )
+            }
     return st
 
 
@@ -603,8 +737,11 @@ def pack(
 
     def consider(res: LoadingResult) -> None:
         nonlocal best, best_key
-        key = (round(sum(vols.get(k, 0.0) * n for k, n in res.unplaced.items()), 6), res.units_used,
-               *(-round(u, 9) for u in res.utilisation))
+        key = (
+            round(sum(vols.get(k, 0.0) * n for k, n in res.unplaced.items()), 6),
+            res.units_used,
+            *(-round(u, 9) for u in res.utilisation),
+        )
         if best_key is None or key < best_key:
             best, best_key = res, key
 
@@ -615,7 +752,9 @@ def pack(
         best_blocks = blocks if res is best else []
     n_ep = 0 if method == "blocks" else max(1 if method == "extreme_point" else 0, min(strategies, len(STRATEGIES)))
     for order, rule in STRATEGIES[:n_ep]:
-        consider(_pack_once(boxes, unit, max_units=max_units, support_fraction=support_fraction, order=order, rule=rule))
+        consider(
+            _pack_once(boxes, unit, max_units=max_units, support_fraction=support_fraction, order=order, rule=rule)
+        )
     if time_limit_s > 0 and method != "extreme_point":
         # 1) greedy lookahead with iterative doubling of the candidates tried per step (Zhu & Lim 2012),
         # 2) then randomised restarts (GRASP) alternating with re-building the tail of the best fill
@@ -628,8 +767,15 @@ def pack(
 
         k = 2
         while unfinished() and time.perf_counter() < t0 + _LOOKAHEAD_SHARE * time_limit_s:
-            res, blocks = _pack_blocks(boxes, unit, max_units=max_units, support_fraction=support_fraction, rng=None,
-                                       lookahead=k, deadline=t0 + _LOOKAHEAD_SHARE * time_limit_s)
+            res, blocks = _pack_blocks(
+                boxes,
+                unit,
+                max_units=max_units,
+                support_fraction=support_fraction,
+                rng=None,
+                lookahead=k,
+                deadline=t0 + _LOOKAHEAD_SHARE * time_limit_s,
+            )
             before = best
             consider(res)
             if best is not before:
@@ -640,8 +786,16 @@ def pack(
             if best_blocks and rng.random() < 0.5:
                 keep = best_blocks[: int(rng.integers(0, len(best_blocks)))]
             style = (int(rng.integers(0, 3)), float(rng.choice([0.0, 0.5, 1.0])))
-            res, blocks = _pack_blocks(boxes, unit, max_units=max_units, support_fraction=support_fraction, rng=rng,
-                                       greed=float(rng.uniform(0.5, 1.0)), prefix=keep, style=style)
+            res, blocks = _pack_blocks(
+                boxes,
+                unit,
+                max_units=max_units,
+                support_fraction=support_fraction,
+                rng=rng,
+                greed=float(rng.uniform(0.5, 1.0)),
+                prefix=keep,
+                style=style,
+            )
             before = best
             consider(res)
             if best is not before:
@@ -670,22 +824,41 @@ def _pack_blocks(
     first_blocks: list = []
     unit_vol = unit.l_cm * unit.w_cm * unit.h_cm
     while any(avail) and (max_units is None or len(utils) < max_units):
-        st = _block_fill(types, avail, unit, support_fraction, rng, greed, prefix if not utils else (), lookahead,
-                         deadline, style)
+        st = _block_fill(
+            types, avail, unit, support_fraction, rng, greed, prefix if not utils else (), lookahead, deadline, style
+        )
         if not st.placed:
             break
         if not utils:
             first_blocks = st.blocks
         u = len(utils)
         for ti, x, y, z, code, dims in st.placed:
-            placements.append(Placement(key=types[ti].key, unit=u, x=x, y=y, z=z, dx=dims[0], dy=dims[1], dz=dims[2],
-                                        orientation=code, kg=types[ti].kg))
+            placements.append(
+                Placement(
+                    key=types[ti].key,
+                    unit=u,
+                    x=x,
+                    y=y,
+                    z=z,
+                    dx=dims[0],
+                    dy=dims[1],
+                    dz=dims[2],
+                    orientation=code,
+                    kg=types[ti].kg,
+                )
+            )
         utils.append(st.volume / unit_vol)
     for bt, a in zip(types, avail, strict=True):
         if a:
             unplaced[bt.key] = unplaced.get(bt.key, 0) + a
-    return LoadingResult(unit=unit, placements=tuple(placements), units_used=len(utils), unplaced=unplaced,
-                         lower_bound=volume_lower_bound(types, unit), utilisation=tuple(utils)), first_blocks
+    return LoadingResult(
+        unit=unit,
+        placements=tuple(placements),
+        units_used=len(utils),
+        unplaced=unplaced,
+        lower_bound=volume_lower_bound(types, unit),
+        utilisation=tuple(utils),
+    ), first_blocks
 
 
 def _split_fitting(boxes: Sequence[BoxType], unit: LoadUnit) -> tuple[list[BoxType], dict[str, int]]:
@@ -736,8 +909,20 @@ def _pack_once(
                 continue
             x, y, z, code, dims = spot
             current.commit(x, y, z, dims, bt.kg, bt.stackable)
-            placements.append(Placement(key=bt.key, unit=len(bins) - 1, x=x, y=y, z=z, dx=dims[0], dy=dims[1],
-                                        dz=dims[2], orientation=code, kg=bt.kg))
+            placements.append(
+                Placement(
+                    key=bt.key,
+                    unit=len(bins) - 1,
+                    x=x,
+                    y=y,
+                    z=z,
+                    dx=dims[0],
+                    dy=dims[1],
+                    dz=dims[2],
+                    orientation=code,
+                    kg=bt.kg,
+                )
+            )
         if len(rest) == len(items):  # nothing fitted an empty unit (cannot happen after _fits_empty, but be safe)
             bins.pop()
             break
@@ -745,6 +930,11 @@ def _pack_once(
     for bt in items:
         unplaced[bt.key] = unplaced.get(bt.key, 0) + 1
     unit_vol = unit.l_cm * unit.w_cm * unit.h_cm
-    return LoadingResult(unit=unit, placements=tuple(placements), units_used=len(bins), unplaced=unplaced,
-                         lower_bound=volume_lower_bound(queue, unit),
-                         utilisation=tuple(b.volume / unit_vol for b in bins))
+    return LoadingResult(
+        unit=unit,
+        placements=tuple(placements),
+        units_used=len(bins),
+        unplaced=unplaced,
+        lower_bound=volume_lower_bound(queue, unit),
+        utilisation=tuple(b.volume / unit_vol for b in bins),
+    )

@@ -20,14 +20,22 @@ import numpy as np
 
 from qiankua.domain import worst_confidence
 from qiankua.exceptions import InvalidInputError
-from qiankua.pooling.game import CachedGame, CoreReport, core_check, proportional, round_to_cents, shapley_exact, shapley_monte_carlo
+from qiankua.pooling.game import (
+    CachedGame,
+    CoreReport,
+    core_check,
+    proportional,
+    round_to_cents,
+    shapley_exact,
+    shapley_monte_carlo,
+)
 from qiankua.pooling.linehaul import Decision, decide, fast_cost
 from qiankua.pooling.loading import BoxType, LoadingResult
 from qiankua.pooling.records import CartonLine, LineHaulOption, LoadUnit, RoadParams, Site, Vehicle
 from qiankua.pooling.roads import road_matrix
 from qiankua.pooling.vrp import PickupStop, RoutingResult, savings_routes, solve_pickups
 
-__all__ = ["PoolParams", "PoolResult", "ExporterShare", "plan_pool", "METHODS"]
+__all__ = ["METHODS", "ExporterShare", "PoolParams", "PoolResult", "plan_pool"]
 
 METHODS = ("shapley", "volume", "standalone")
 
@@ -69,11 +77,18 @@ class ExporterShare:
 
     def to_dict(self) -> dict[str, object]:
         saving_pct = float(self.saving_cny / self.standalone_cny * 100) if self.standalone_cny else 0.0
-        return {"id": self.id, "standalone_cny": float(self.standalone_cny), "share_cny": float(self.share_cny),
-                "saving_cny": float(self.saving_cny), "saving_pct": round(saving_pct, 1),
-                "kg": round(self.kg, 1), "m3": round(self.m3, 3), "cartons": self.cartons,
-                "shapley_ci_cny": None if self.shapley_ci_cny is None else round(self.shapley_ci_cny, 2),
-                "standalone_modes": list(self.standalone_modes)}
+        return {
+            "id": self.id,
+            "standalone_cny": float(self.standalone_cny),
+            "share_cny": float(self.share_cny),
+            "saving_cny": float(self.saving_cny),
+            "saving_pct": round(saving_pct, 1),
+            "kg": round(self.kg, 1),
+            "m3": round(self.m3, 3),
+            "cartons": self.cartons,
+            "shapley_ci_cny": None if self.shapley_ci_cny is None else round(self.shapley_ci_cny, 2),
+            "standalone_modes": list(self.standalone_modes),
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,10 +112,18 @@ class PoolResult:
         loads = []
         for d in self.decisions:
             item: dict[str, object] = {
-                "destination": d.market, "group": d.group, "mode": d.mode, "cost_cny": round(d.cost_cny, 2),
-                "containers": d.containers, "load_unit": d.load_unit, "lower_bound_units": d.lower_bound,
-                "kg": round(d.kg, 1), "m3": round(d.m3, 3), "confidence": d.confidence,
-                "source_ids": list(d.source_ids), "alternatives_cny": d.alternatives,
+                "destination": d.market,
+                "group": d.group,
+                "mode": d.mode,
+                "cost_cny": round(d.cost_cny, 2),
+                "containers": d.containers,
+                "load_unit": d.load_unit,
+                "lower_bound_units": d.lower_bound,
+                "kg": round(d.kg, 1),
+                "m3": round(d.m3, 3),
+                "confidence": d.confidence,
+                "source_ids": list(d.source_ids),
+                "alternatives_cny": d.alternatives,
             }
             item["units_used"] = d.loading.units_used if d.loading is not None else d.containers
             if d.loading is not None:
@@ -128,9 +151,13 @@ class PoolResult:
             "confidence": self.confidence,
             "routing_iterations": self.routing.iterations,
             "routing_stopped_by": self.routing.stopped_by,
-            "params": {"time_limit_s": self.params.time_limit_s, "seed": self.params.seed,
-                       "max_iterations": self.params.max_iterations,
-                       "fidelity": self.params.fidelity, "support_fraction": self.params.support_fraction},
+            "params": {
+                "time_limit_s": self.params.time_limit_s,
+                "seed": self.params.seed,
+                "max_iterations": self.params.max_iterations,
+                "fidelity": self.params.fidelity,
+                "support_fraction": self.params.support_fraction,
+            },
             "notes": list(self.notes),
         }
 
@@ -140,8 +167,19 @@ def _hours_since(t: dt.datetime | None, start: dt.datetime) -> float | None:
 
 
 def _boxes(lines: Sequence[CartonLine]) -> list[BoxType]:
-    return [BoxType(key=ln.shipment_id, l=ln.l_cm, w=ln.w_cm, h=ln.h_cm, kg=ln.kg, count=ln.count,
-                    stackable=ln.stackable, this_side_up=ln.this_side_up) for ln in lines]
+    return [
+        BoxType(
+            key=ln.shipment_id,
+            l=ln.l_cm,
+            w=ln.w_cm,
+            h=ln.h_cm,
+            kg=ln.kg,
+            count=ln.count,
+            stackable=ln.stackable,
+            this_side_up=ln.this_side_up,
+        )
+        for ln in lines
+    ]
 
 
 def _group_of(ln: CartonLine) -> tuple[str, str]:
@@ -170,8 +208,9 @@ def plan_pool(
     markets = {o.market for o in options}
     missing = sorted({ln.destination for ln in lines} - markets)
     if missing:
-        raise InvalidInputError(f"no line-haul option for destination(s) {', '.join(missing)}; "
-                                f"add rows to the line-haul price table")
+        raise InvalidInputError(
+            f"no line-haul option for destination(s) {', '.join(missing)}; add rows to the line-haul price table"
+        )
     exporters = sorted({ln.exporter for ln in lines})
     n = len(exporters)
     index = {e: i for i, e in enumerate(exporters)}
@@ -212,28 +251,57 @@ def plan_pool(
         if l_h < e_h:
             notes.append(f"{exp} @ {county}: ready windows of its rows do not overlap; using the latest start")
             l_h = e_h
-        stops_of[exp].append(PickupStop(key=f"{exp}@{county}", site_index=site_of[county],
-                                        kg=sum(x.total_kg for x in lns), m3=sum(x.m3 for x in lns),
-                                        tw_early_h=e_h, tw_late_h=l_h, service_h=road.stop_minutes / 60))
+        stops_of[exp].append(
+            PickupStop(
+                key=f"{exp}@{county}",
+                site_index=site_of[county],
+                kg=sum(x.total_kg for x in lns),
+                m3=sum(x.m3 for x in lns),
+                tw_early_h=e_h,
+                tw_late_h=l_h,
+                service_h=road.stop_minutes / 60,
+            )
+        )
     all_stops = [s for e in exporters for s in stops_of[e]]
 
     # ---- full-fidelity pooled plan
-    routing = solve_pickups(all_stops, vehicles, km, hours, time_limit_s=params.time_limit_s, seed=params.seed,
-                            max_iterations=params.max_iterations)
+    routing = solve_pickups(
+        all_stops,
+        vehicles,
+        km,
+        hours,
+        time_limit_s=params.time_limit_s,
+        seed=params.seed,
+        max_iterations=params.max_iterations,
+    )
     if routing.stopped_by == "time":
-        notes.append(f"PyVRP stopped on the time limit after {routing.iterations} iterations: the plan may differ "
-                     "between runs; raise --time-limit or lower --max-iterations for a reproducible plan")
+        notes.append(
+            f"PyVRP stopped on the time limit after {routing.iterations} iterations: the plan may differ "
+            "between runs; raise --time-limit or lower --max-iterations for a reproducible plan"
+        )
     if not routing.feasible:
-        notes.append(f"pickup plan infeasible with this fleet (unserved: {', '.join(routing.unserved) or 'time windows'})")
+        notes.append(
+            f"pickup plan infeasible with this fleet (unserved: {', '.join(routing.unserved) or 'time windows'})"
+        )
     loads_cache: dict[tuple[object, ...], LoadingResult] = {}
     groups: dict[tuple[str, str], list[CartonLine]] = {}
     for ln in lines:
         groups.setdefault(_group_of(ln), []).append(ln)
     decisions = []
     for (market, grp), lns in sorted(groups.items()):
-        decisions.append(decide(market, grp, _boxes(lns), options, units, fidelity="full",
-                                support_fraction=params.support_fraction, loads_cache=loads_cache,
-                                show_loading=True))
+        decisions.append(
+            decide(
+                market,
+                grp,
+                _boxes(lns),
+                options,
+                units,
+                fidelity="full",
+                support_fraction=params.support_fraction,
+                loads_cache=loads_cache,
+                show_loading=True,
+            )
+        )
     for d in decisions:
         if not d.feasible:
             raise InvalidInputError(f"no feasible line-haul for {d.market} ({d.group}): cartons fit no option")
@@ -244,8 +312,10 @@ def plan_pool(
             full_units = res.utilisation[:-1]
             fill[str(unit_id)] = min(fill.get(str(unit_id), 1.0), float(np.mean(full_units)))
     if not fill:
-        notes.append("fast coalition costs count containers by volume at 100 % fill (the loader filled no "
-                     "container in this pool to measure a fill rate)")
+        notes.append(
+            "fast coalition costs count containers by volume at 100 % fill (the loader filled no "
+            "container in this pool to measure a fill rate)"
+        )
     pickup_cost = routing.cost_cny
     pooled_total = pickup_cost + sum(d.cost_cny for d in decisions)
 
@@ -257,16 +327,19 @@ def plan_pool(
         if not stops:
             return 0.0
         if full and len(stops) > 1:
-            return solve_pickups(stops, vehicles, km, hours, time_limit_s=params.coalition_time_limit_s,
-                                 seed=params.seed).cost_cny
+            return solve_pickups(
+                stops, vehicles, km, hours, time_limit_s=params.coalition_time_limit_s, seed=params.seed
+            ).cost_cny
         cost = min(savings_routes(stops, v, km, hours).cost_cny for v in cheapest_vehicles)
         return cost * scale if len(stops) > 1 else cost
 
     # the fast model ignores time windows and fleet size: scale it by full / fast on the whole pool
-    fast_grand = route_cost(grand_mask := (1 << n) - 1, False)
+    fast_grand = route_cost((1 << n) - 1, False)
     route_scale = max(pickup_cost / fast_grand, 1.0) if fast_grand > 0 and len(all_stops) > 1 else 1.0
     if params.fidelity == "fast" and route_scale > 1.0:
-        notes.append(f"fast coalition routing costs scaled by {route_scale:.3f} (PyVRP cost / savings cost of the whole pool)")
+        notes.append(
+            f"fast coalition routing costs scaled by {route_scale:.3f} (PyVRP cost / savings cost of the whole pool)"
+        )
 
     group_keys = sorted(groups)
     by_market = {m: [o for o in options if o.market == m] for m in {g[0] for g in group_keys}}
@@ -281,8 +354,11 @@ def plan_pool(
         members = [i for i in range(n) if mask >> i & 1]
         kg_g = load_kg[members].sum(axis=0)
         m3_g = load_m3[members].sum(axis=0)
-        return sum(fast_cost(g, float(kg_g[j]), float(m3_g[j]), by_market[m], units, fill)
-                   for j, (m, g) in enumerate(group_keys) if kg_g[j] > 0 or m3_g[j] > 0)
+        return sum(
+            fast_cost(g, float(kg_g[j]), float(m3_g[j]), by_market[m], units, fill)
+            for j, (m, g) in enumerate(group_keys)
+            if kg_g[j] > 0 or m3_g[j] > 0
+        )
 
     def linehaul_cost(mask: int, full: bool) -> tuple[float, list[Decision]]:
         if not full:
@@ -291,9 +367,20 @@ def plan_pool(
         for ln in lines:
             if mask >> index[ln.exporter] & 1:
                 sub.setdefault(_group_of(ln), []).append(ln)
-        ds = [decide(m, g, _boxes(lns), options, units, fidelity="full" if full else "fast", fill=fill,
-                     support_fraction=params.support_fraction, loads_cache=loads_cache)
-              for (m, g), lns in sorted(sub.items())]
+        ds = [
+            decide(
+                m,
+                g,
+                _boxes(lns),
+                options,
+                units,
+                fidelity="full" if full else "fast",
+                fill=fill,
+                support_fraction=params.support_fraction,
+                loads_cache=loads_cache,
+            )
+            for (m, g), lns in sorted(sub.items())
+        ]
         return sum(d.cost_cny for d in ds), ds
 
     standalone: list[float] = []
@@ -307,8 +394,9 @@ def plan_pool(
     grand = (1 << n) - 1
     fixed[grand] = pooled_total
     full_coalitions = params.fidelity == "full"
-    game = CachedGame(n, lambda m: route_cost(m, full_coalitions, route_scale) + linehaul_cost(m, full_coalitions)[0],
-                      fixed)
+    game = CachedGame(
+        n, lambda m: route_cost(m, full_coalitions, route_scale) + linehaul_cost(m, full_coalitions)[0], fixed
+    )
 
     ci: list[float] | None = None
     if params.method == "shapley":
@@ -336,14 +424,37 @@ def plan_pool(
     out = []
     for i, e in enumerate(exporters):
         mine = [ln for ln in lines if ln.exporter == e]
-        out.append(ExporterShare(id=e, standalone_cny=stand_cents[i], share_cny=shares[i],
-                                 saving_cny=stand_cents[i] - shares[i], kg=sum(x.total_kg for x in mine),
-                                 m3=sum(x.m3 for x in mine), cartons=sum(x.count for x in mine),
-                                 shapley_ci_cny=ci[i] if ci else None, standalone_modes=standalone_modes[i]))
-    conf = worst_confidence(road.confidence, *(v.confidence for v in vehicles), *(d.confidence for d in decisions),
-                            *(u.confidence for u in units.values()))
-    return PoolResult(exporters=tuple(out), total_standalone_cny=sum(stand_cents, Decimal("0")),
-                      total_pooled_cny=total_cents, pickup_cny=pickup_cost, routing=routing,
-                      decisions=tuple(decisions), core=core, method=params.method, shapley_kind=kind,
-                      coalitions_evaluated=len(game.cache), confidence=conf.value, params=params,
-                      notes=tuple(notes))
+        out.append(
+            ExporterShare(
+                id=e,
+                standalone_cny=stand_cents[i],
+                share_cny=shares[i],
+                saving_cny=stand_cents[i] - shares[i],
+                kg=sum(x.total_kg for x in mine),
+                m3=sum(x.m3 for x in mine),
+                cartons=sum(x.count for x in mine),
+                shapley_ci_cny=ci[i] if ci else None,
+                standalone_modes=standalone_modes[i],
+            )
+        )
+    conf = worst_confidence(
+        road.confidence,
+        *(v.confidence for v in vehicles),
+        *(d.confidence for d in decisions),
+        *(u.confidence for u in units.values()),
+    )
+    return PoolResult(
+        exporters=tuple(out),
+        total_standalone_cny=sum(stand_cents, Decimal("0")),
+        total_pooled_cny=total_cents,
+        pickup_cny=pickup_cost,
+        routing=routing,
+        decisions=tuple(decisions),
+        core=core,
+        method=params.method,
+        shapley_kind=kind,
+        coalitions_evaluated=len(game.cache),
+        confidence=conf.value,
+        params=params,
+        notes=tuple(notes),
+    )

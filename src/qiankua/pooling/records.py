@@ -94,8 +94,10 @@ class Vehicle:
     def __post_init__(self) -> None:
         _check(self.capacity_kg > 0 and self.capacity_m3 > 0, f"vehicle {self.vehicle_id}: capacities must be > 0")
         _check(self.count >= 1, f"vehicle {self.vehicle_id}: count must be >= 1")
-        _check(min(self.cost_per_km, self.cost_per_hour, self.fixed_cost) >= 0,
-               f"vehicle {self.vehicle_id}: costs must be >= 0")
+        _check(
+            min(self.cost_per_km, self.cost_per_hour, self.fixed_cost) >= 0,
+            f"vehicle {self.vehicle_id}: costs must be >= 0",
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

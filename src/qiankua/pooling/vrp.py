@@ -53,10 +53,16 @@ class Route:
     cost_cny: float
 
     def to_dict(self) -> dict[str, object]:
-        return {"vehicle": self.vehicle_id, "stops": list(self.stops),
-                "arrival_h": [round(a, 2) for a in self.arrival_h], "km": round(self.km, 1),
-                "hours": round(self.hours, 2), "kg": round(self.kg, 1), "m3": round(self.m3, 3),
-                "cost_cny": round(self.cost_cny, 2)}
+        return {
+            "vehicle": self.vehicle_id,
+            "stops": list(self.stops),
+            "arrival_h": [round(a, 2) for a in self.arrival_h],
+            "km": round(self.km, 1),
+            "hours": round(self.hours, 2),
+            "kg": round(self.kg, 1),
+            "m3": round(self.m3, 3),
+            "cost_cny": round(self.cost_cny, 2),
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,9 +106,17 @@ def _split_oversize(stops: Sequence[PickupStop], vehicles: Sequence[Vehicle]) ->
             out.append(s)
             continue
         for k in range(pieces):
-            out.append(PickupStop(key=f"{s.key}#{k + 1}", site_index=s.site_index, kg=s.kg / pieces,
-                                  m3=s.m3 / pieces, tw_early_h=s.tw_early_h, tw_late_h=s.tw_late_h,
-                                  service_h=s.service_h))
+            out.append(
+                PickupStop(
+                    key=f"{s.key}#{k + 1}",
+                    site_index=s.site_index,
+                    kg=s.kg / pieces,
+                    m3=s.m3 / pieces,
+                    tw_early_h=s.tw_early_h,
+                    tw_late_h=s.tw_late_h,
+                    service_h=s.service_h,
+                )
+            )
     return out
 
 
@@ -128,6 +142,7 @@ def solve_pickups(
     same seed the iteration sequence is identical. ``stopped_by`` says which one ended it.
     """
     from pyvrp import Model
+
     if not vehicles:
         raise InvalidInputError("pickup routing needs at least one vehicle")
     if not stops:
@@ -137,7 +152,7 @@ def solve_pickups(
     horizon = horizon_h if horizon_h is not None else max(late_all + float(hours.max()) * 2 + 24.0, 48.0)
 
     def sec(h: float) -> int:
-        return int(round(min(h, horizon) * 3600))
+        return round(min(h, horizon) * 3600)
 
     m = Model()
     n_sites = km.shape[0]
@@ -147,16 +162,24 @@ def solve_pickups(
         m.add_vehicle_type(
             num_available=v.count,
             capacity=[math.floor(v.capacity_kg), math.floor(v.capacity_m3 * 1000)],
-            start_depot=depot, end_depot=depot,
-            fixed_cost=int(round(v.fixed_cost * _COST_SCALE)),
-            unit_distance_cost=int(round(v.cost_per_km * _COST_SCALE / _DIST_PER_KM)),
-            unit_duration_cost=int(round(v.cost_per_hour * _COST_SCALE / 3600)),
-            tw_early=0, tw_late=sec(horizon), name=v.vehicle_id,
+            start_depot=depot,
+            end_depot=depot,
+            fixed_cost=round(v.fixed_cost * _COST_SCALE),
+            unit_distance_cost=round(v.cost_per_km * _COST_SCALE / _DIST_PER_KM),
+            unit_duration_cost=round(v.cost_per_hour * _COST_SCALE / 3600),
+            tw_early=0,
+            tw_late=sec(horizon),
+            name=v.vehicle_id,
         )
     for s in stops:
-        m.add_client(locs[s.site_index], pickup=[math.ceil(s.kg - 1e-9), math.ceil(s.m3 * 1000 - 1e-9)],
-                     service_duration=sec(s.service_h), tw_early=sec(s.tw_early_h),
-                     tw_late=sec(s.tw_late_h) if math.isfinite(s.tw_late_h) else sec(horizon), name=s.key)
+        m.add_client(
+            locs[s.site_index],
+            pickup=[math.ceil(s.kg - 1e-9), math.ceil(s.m3 * 1000 - 1e-9)],
+            service_duration=sec(s.service_h),
+            tw_early=sec(s.tw_early_h),
+            tw_late=sec(s.tw_late_h) if math.isfinite(s.tw_late_h) else sec(horizon),
+            name=s.key,
+        )
     dist_m = np.rint(km * _DIST_PER_KM).astype(np.int64)
     dur_s = np.rint(hours * 3600).astype(np.int64)
     for i in range(n_sites):
@@ -182,13 +205,28 @@ def solve_pickups(
                 m3 += s.m3
         r_km = r.distance() / _DIST_PER_KM
         r_h = r.duration() / 3600
-        routes.append(Route(vehicle_id=v.vehicle_id, stops=tuple(names), arrival_h=tuple(arrivals), km=r_km,
-                            hours=r_h, kg=kg, m3=m3, cost_cny=_route_cost(v, r_km, r_h)))
+        routes.append(
+            Route(
+                vehicle_id=v.vehicle_id,
+                stops=tuple(names),
+                arrival_h=tuple(arrivals),
+                km=r_km,
+                hours=r_h,
+                kg=kg,
+                m3=m3,
+                cost_cny=_route_cost(v, r_km, r_h),
+            )
+        )
     unserved = tuple(s.key for i, s in enumerate(stops) if i not in served)
     iterations = int(result.num_iterations)
-    return RoutingResult(routes=tuple(routes), feasible=bool(best.is_feasible()) and not unserved,
-                         unserved=unserved, solver="pyvrp", iterations=iterations,
-                         stopped_by="iterations" if iterations >= max_iterations else "time")
+    return RoutingResult(
+        routes=tuple(routes),
+        feasible=bool(best.is_feasible()) and not unserved,
+        unserved=unserved,
+        solver="pyvrp",
+        iterations=iterations,
+        stopped_by="iterations" if iterations >= max_iterations else "time",
+    )
 
 
 def check_routes(
@@ -299,8 +337,18 @@ def savings_routes(
         path = [0] + [int(idx[c]) for c in members] + [0]
         r_km = float(sum(km[path[t], path[t + 1]] for t in range(len(path) - 1)))
         r_h = float(sum(hours[path[t], path[t + 1]] for t in range(len(path) - 1))) + sum(
-            stops[c].service_h for c in members)
-        out.append(Route(vehicle_id=vehicle.vehicle_id, stops=tuple(stops[c].key for c in members),
-                         arrival_h=(), km=r_km, hours=r_h, kg=sum(stops[c].kg for c in members),
-                         m3=sum(stops[c].m3 for c in members), cost_cny=_route_cost(vehicle, r_km, r_h)))
+            stops[c].service_h for c in members
+        )
+        out.append(
+            Route(
+                vehicle_id=vehicle.vehicle_id,
+                stops=tuple(stops[c].key for c in members),
+                arrival_h=(),
+                km=r_km,
+                hours=r_h,
+                kg=sum(stops[c].kg for c in members),
+                m3=sum(stops[c].m3 for c in members),
+                cost_cny=_route_cost(vehicle, r_km, r_h),
+            )
+        )
     return RoutingResult(routes=tuple(out), feasible=True, solver="savings")

@@ -38,11 +38,20 @@ def parse_table(spec: TableSpec, path: Path) -> tuple[pl.DataFrame, list[CellIss
     missing = [c for c in spec.column_names if c not in header]
     unknown = [h for h in header if h not in spec.by_name]
     for name in missing:
-        issues.append(CellIssue(file=path.name, sheet=None, row=1, column=name, value=None,
-                                reason="column missing from header"))
+        issues.append(
+            CellIssue(file=path.name, sheet=None, row=1, column=name, value=None, reason="column missing from header")
+        )
     for name in unknown:
-        issues.append(CellIssue(file=path.name, sheet=None, row=1, column=name, value=None,
-                                reason=f"unknown column; expected {', '.join(spec.column_names)}"))
+        issues.append(
+            CellIssue(
+                file=path.name,
+                sheet=None,
+                row=1,
+                column=name,
+                value=None,
+                reason=f"unknown column; expected {', '.join(spec.column_names)}",
+            )
+        )
     good, row_issues = spec.validate_rows(rows, file=path.name)
     issues.extend(row_issues)
     return spec.frame(good), issues
@@ -98,8 +107,13 @@ class ReferenceData:
     def _divisions(self) -> dict[str, Division]:
         return {
             row["adcode"]: Division(
-                adcode=row["adcode"], name_zh=row["name_zh"], name_en=row["name_en"], level=row["level"],
-                parent_adcode=row["parent_adcode"], lon=row["lon"], lat=row["lat"],
+                adcode=row["adcode"],
+                name_zh=row["name_zh"],
+                name_en=row["name_en"],
+                level=row["level"],
+                parent_adcode=row["parent_adcode"],
+                lon=row["lon"],
+                lat=row["lat"],
                 confidence=Confidence(row["confidence"]),
             )
             for row in self.divisions.iter_rows(named=True)
@@ -109,9 +123,15 @@ class ReferenceData:
     def _hubs(self) -> dict[str, Hub]:
         return {
             row["hub_id"]: Hub(
-                hub_id=row["hub_id"], name_en=row["name_en"], name_zh=row["name_zh"] or row["name_en"],
-                type=row["type"], country=row["country"], lon=row["lon"], lat=row["lat"],
-                adcode=row["adcode"], confidence=Confidence(row["confidence"]),
+                hub_id=row["hub_id"],
+                name_en=row["name_en"],
+                name_zh=row["name_zh"] or row["name_en"],
+                type=row["type"],
+                country=row["country"],
+                lon=row["lon"],
+                lat=row["lat"],
+                adcode=row["adcode"],
+                confidence=Confidence(row["confidence"]),
             )
             for row in self.hubs.iter_rows(named=True)
         }
@@ -153,9 +173,7 @@ class ReferenceData:
         """Provenance rows for a table: the table-wide row(s) plus the ids a row cites."""
         ids = [s.strip() for s in (source_ids or "").split(";") if s.strip()]
         prov = self.provenance
-        return prov.filter(
-            ((pl.col("table") == table) & (pl.col("row_key") == "*")) | pl.col("source_id").is_in(ids)
-        )
+        return prov.filter(((pl.col("table") == table) & (pl.col("row_key") == "*")) | pl.col("source_id").is_in(ids))
 
 
 def _lookup(items: dict[str, Any], key: str, what: str, hint: str) -> Any:
@@ -178,14 +196,29 @@ def product_from_row(row: dict[str, Any]) -> Product:
         else None
     )
     return Product(
-        id=row["id"], name_en=row["name_en"], name_zh=row["name_zh"], category=row["category"],
-        hs6=row["hs6"], cn_hs10=row.get("cn_hs10"), origin_adcode=row["origin_adcode"], unit=row["unit"],
-        unit_value=Money(Decimal(str(row["unit_value_cny"])), "CNY"), unit_net_kg=row.get("unit_net_kg"),
-        unit_gross_kg=row["unit_gross_kg"], units_per_carton=row.get("units_per_carton"), carton=carton,
-        shelf_life_days=row.get("shelf_life_days"), liquid=bool(row.get("liquid")), abv_pct=row.get("abv_pct"),
-        fresh=bool(row.get("fresh")), cold_chain=bool(row.get("cold_chain")),
-        max_transit_days=row.get("max_transit_days"), fragile=bool(row.get("fragile")),
-        battery=bool(row.get("battery")), ich_level=row.get("ich_level"), ich_name=row.get("ich_name"),
+        id=row["id"],
+        name_en=row["name_en"],
+        name_zh=row["name_zh"],
+        category=row["category"],
+        hs6=row["hs6"],
+        cn_hs10=row.get("cn_hs10"),
+        origin_adcode=row["origin_adcode"],
+        unit=row["unit"],
+        unit_value=Money(Decimal(str(row["unit_value_cny"])), "CNY"),
+        unit_net_kg=row.get("unit_net_kg"),
+        unit_gross_kg=row["unit_gross_kg"],
+        units_per_carton=row.get("units_per_carton"),
+        carton=carton,
+        shelf_life_days=row.get("shelf_life_days"),
+        liquid=bool(row.get("liquid")),
+        abv_pct=row.get("abv_pct"),
+        fresh=bool(row.get("fresh")),
+        cold_chain=bool(row.get("cold_chain")),
+        max_transit_days=row.get("max_transit_days"),
+        fragile=bool(row.get("fragile")),
+        battery=bool(row.get("battery")),
+        ich_level=row.get("ich_level"),
+        ich_name=row.get("ich_name"),
         gi_name=row.get("gi_name"),
         value_confidence=Confidence(row.get("value_confidence") or "unconfirmed"),
         weight_confidence=Confidence(row.get("weight_confidence") or "unconfirmed"),
@@ -194,11 +227,18 @@ def product_from_row(row: dict[str, Any]) -> Product:
 
 def market_from_row(row: dict[str, Any]) -> Market:
     return Market(
-        iso2=row["iso2"], iso3=row["iso3"], name_en=row["name_en"], name_zh=row["name_zh"],
-        currency=row["currency"], region=row["region"], customs_union=row["customs_union"],
+        iso2=row["iso2"],
+        iso3=row["iso3"],
+        name_en=row["name_en"],
+        name_zh=row["name_zh"],
+        currency=row["currency"],
+        region=row["region"],
+        customs_union=row["customs_union"],
         fta=tuple(t.strip() for t in (row["fta"] or "").split(";") if t.strip()),
-        population_m=row["population_m"], unctad_b2c_rank=row["unctad_b2c_rank"],
-        unctad_b2c_value=row["unctad_b2c_value"], internet_users_pct=row["internet_users_pct"],
+        population_m=row["population_m"],
+        unctad_b2c_rank=row["unctad_b2c_rank"],
+        unctad_b2c_value=row["unctad_b2c_value"],
+        internet_users_pct=row["internet_users_pct"],
         confidence=Confidence(row["confidence"]),
     )
 
@@ -216,8 +256,16 @@ def parse_all(data_dir: Path) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, li
     issues.extend(prov_issues)
     for name, spec in REFERENCE_TABLES.items():
         if name not in files:
-            issues.append(CellIssue(file=f"{name}.csv", sheet=None, row=None, column=None, value=None,
-                                    reason="reference table file missing"))
+            issues.append(
+                CellIssue(
+                    file=f"{name}.csv",
+                    sheet=None,
+                    row=None,
+                    column=None,
+                    value=None,
+                    reason="reference table file missing",
+                )
+            )
             continue
         frame, table_issues = parse_table(spec, files[name])
         tables[name] = frame
@@ -259,8 +307,14 @@ def validate_reference(data_dir: Path | str | None = None) -> ValidationReport:
         for name, frame in sorted(tables.items())
         if "confidence" in frame.columns
     }
-    return ValidationReport(ok=not issues, data_dir=str(path), row_counts=counts, county_count=county_count,
-                            issues=issues, confidence_counts=confidence)
+    return ValidationReport(
+        ok=not issues,
+        data_dir=str(path),
+        row_counts=counts,
+        county_count=county_count,
+        issues=issues,
+        confidence_counts=confidence,
+    )
 
 
 BOUNDARIES_FILE = "county_boundaries.geojson"

@@ -84,14 +84,28 @@ __all__ = ["FORMATS", "TARIFF_COLUMNS", "Duty", "detect_format", "parse_duty", "
 
 FORMATS: tuple[str, ...] = ("usitc-hts", "uk-global-tariff", "wits-trains", "generic")
 _SCHEMA: dict[str, pl.DataType] = {
-    "area": pl.String(), "hs_prefix": pl.String(), "agreement": pl.String(), "rate": pl.Float64(),
-    "specific": pl.Float64(), "specific_unit": pl.String(), "specific_currency": pl.String(),
-    "min_per_kg": pl.Float64(), "national_line": pl.String(), "valid_from": pl.Date(), "valid_to": pl.Date(),
-    "source_id": pl.String(), "confidence": pl.String(), "notes": pl.String(),
+    "area": pl.String(),
+    "hs_prefix": pl.String(),
+    "agreement": pl.String(),
+    "rate": pl.Float64(),
+    "specific": pl.Float64(),
+    "specific_unit": pl.String(),
+    "specific_currency": pl.String(),
+    "min_per_kg": pl.Float64(),
+    "national_line": pl.String(),
+    "valid_from": pl.Date(),
+    "valid_to": pl.Date(),
+    "source_id": pl.String(),
+    "confidence": pl.String(),
+    "notes": pl.String(),
 }
 TARIFF_COLUMNS: tuple[str, ...] = tuple(_SCHEMA)
-_LABELS = {"usitc-hts": "USITC HTS general rate", "uk-global-tariff": "UK Global Tariff (ukgt_duty_rate)",
-           "wits-trains": "WITS/TRAINS", "generic": "schedule"}
+_LABELS = {
+    "usitc-hts": "USITC HTS general rate",
+    "uk-global-tariff": "UK Global Tariff (ukgt_duty_rate)",
+    "wits-trains": "WITS/TRAINS",
+    "generic": "schedule",
+}
 # DIT metadata (issued 2020-05-19): "Tariffs to trade with the UK from 1 January 2021"
 _UKGT_IN_FORCE = dt.date(2021, 1, 1)
 _MAX_LISTED = 30  # lines spelled out in one row's notes
@@ -99,6 +113,7 @@ _NOT_HELD = "is not a duty the table can hold (rate, specific per unit, minimum 
 
 
 # --------------------------------------------------------------------------- duty expressions
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Duty:
@@ -122,12 +137,27 @@ class Duty:
 _TABLE_UNITS = ("kg", "liter", "lpa", "item")
 # unit as written (spaces, commas and a final dot removed, lower case) -> (table unit, quantity it counts)
 _UNITS: dict[str, tuple[str, int]] = {
-    "kg": ("kg", 1), "kg/net": ("kg", 1), "100kg": ("kg", 100), "100kg/net": ("kg", 100),
-    "1000kg": ("kg", 1000), "tonne": ("kg", 1000), "t": ("kg", 1000),
-    "l": ("liter", 1), "liter": ("liter", 1), "litre": ("liter", 1), "hl": ("liter", 100),
-    "%vol/hl": ("lpa", 1), "lpa": ("lpa", 1),
-    "each": ("item", 1), "head": ("item", 1), "item": ("item", 1), "p/st": ("item", 1), "no": ("item", 1),
-    "1000items": ("item", 1000), "1000p/st": ("item", 1000), "doz": ("item", 12),
+    "kg": ("kg", 1),
+    "kg/net": ("kg", 1),
+    "100kg": ("kg", 100),
+    "100kg/net": ("kg", 100),
+    "1000kg": ("kg", 1000),
+    "tonne": ("kg", 1000),
+    "t": ("kg", 1000),
+    "l": ("liter", 1),
+    "liter": ("liter", 1),
+    "litre": ("liter", 1),
+    "hl": ("liter", 100),
+    "%vol/hl": ("lpa", 1),
+    "lpa": ("lpa", 1),
+    "each": ("item", 1),
+    "head": ("item", 1),
+    "item": ("item", 1),
+    "p/st": ("item", 1),
+    "no": ("item", 1),
+    "1000items": ("item", 1000),
+    "1000p/st": ("item", 1000),
+    "doz": ("item", 12),
 }
 _NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _PERCENT = re.compile(rf"{_NUM}\s*%")
@@ -217,13 +247,18 @@ def parse_duty(text: str, *, dollar_currency: str | None = None) -> Duty:
             raise _Unexpressible
     except _Unexpressible:
         return Duty(raw=raw, expressible=False)
-    return Duty(raw=raw, rate=None if rate is None else float(rate),
-                specific=None if specific is None else float(specific[0]),
-                specific_unit=None if specific is None else specific[1], currency=currency,
-                min_per_kg=None if minimum is None else float(minimum))
+    return Duty(
+        raw=raw,
+        rate=None if rate is None else float(rate),
+        specific=None if specific is None else float(specific[0]),
+        specific_unit=None if specific is None else specific[1],
+        currency=currency,
+        min_per_kg=None if minimum is None else float(minimum),
+    )
 
 
 # --------------------------------------------------------------------------- reading files
+
 
 @dataclass(frozen=True, slots=True)
 class _Table:
@@ -254,8 +289,7 @@ class _Context:
 
     def issue(self, row: int | None, column: str | None, value: object, reason: str) -> None:
         shown = None if value is None else str(value)
-        self.issues.append(CellIssue(file=self.file, sheet=None, row=row, column=column, value=shown,
-                                     reason=reason))
+        self.issues.append(CellIssue(file=self.file, sheet=None, row=row, column=column, value=shown, reason=reason))
 
 
 def _file_error(file: str, reason: str) -> ImportValidationError:
@@ -340,9 +374,12 @@ def _load(path: Path | str, fmt: str | None) -> tuple[str, Path, Any]:
         fmt = next((f for f, needed in _SIGNATURES.items() if needed <= found), None)
         if fmt is None:
             expected = "; ".join(f"{f}: {', '.join(sorted(s))}" for f, s in _SIGNATURES.items())
-            raise _file_error(path.name, f"not a schedule format qiankua recognises (expected headers - {expected}); "
-                                         f"found {', '.join(table.header[:8])}. For another layout pass "
-                                         f"fmt='generic' with columns={{'code': ..., 'duty': ...}}")
+            raise _file_error(
+                path.name,
+                f"not a schedule format qiankua recognises (expected headers - {expected}); "
+                f"found {', '.join(table.header[:8])}. For another layout pass "
+                f"fmt='generic' with columns={{'code': ..., 'duty': ...}}",
+            )
     return fmt, path, table
 
 
@@ -357,8 +394,10 @@ def detect_format(path: Path | str) -> str:
 
 # --------------------------------------------------------------------------- format readers
 
-def _columns(table: _Table, ctx: _Context, required: tuple[str, ...],
-             optional: tuple[str, ...] = ()) -> dict[str, int] | None:
+
+def _columns(
+    table: _Table, ctx: _Context, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, int] | None:
     """Header name -> position; None (with an issue per column) when a required one is missing."""
     index = {_norm(h): i for i, h in enumerate(table.header)}
     missing = [name for name in required if _norm(name) not in index]
@@ -389,9 +428,11 @@ def _read_usitc(payload: Any, ctx: _Context) -> list[_Line]:
     if isinstance(payload, list):  # JSON export
         code_col, rate_col = "htsno", "general"
         for n, item in enumerate(payload, start=1):
-            notes = tuple(f"footnote on {_cell(item.get('htsno'))}: {_cell(f.get('value'))}"
-                          for f in item.get("footnotes") or []
-                          if isinstance(f, dict) and "general" in (f.get("columns") or []))
+            notes = tuple(
+                f"footnote on {_cell(item.get('htsno'))}: {_cell(f.get('value'))}"
+                for f in item.get("footnotes") or []
+                if isinstance(f, dict) and "general" in (f.get("columns") or [])
+            )
             records.append((n, _cell(item.get("htsno")), _cell(item.get("general")), notes))
     else:
         code_col, rate_col = "HTS Number", "General Rate of Duty"
@@ -411,11 +452,12 @@ def _read_usitc(payload: Any, ctx: _Context) -> list[_Line]:
     return lines
 
 
-_UKGT_FLAGS = {"trade_remedy_applies": "a trade remedy applies",
-               "cet_applies_until_trade_remedy_transition_reviews_concluded":
-                   "the EU CET rate applies until the trade-remedy transition review concludes",
-               "suspension_applies": "a tariff suspension applies",
-               "atq_applies": "an autonomous tariff quota applies"}
+_UKGT_FLAGS = {
+    "trade_remedy_applies": "a trade remedy applies",
+    "cet_applies_until_trade_remedy_transition_reviews_concluded": "the EU CET rate applies until the trade-remedy transition review concludes",
+    "suspension_applies": "a tariff suspension applies",
+    "atq_applies": "an autonomous tariff quota applies",
+}
 
 
 def _read_ukgt(table: _Table, ctx: _Context) -> list[_Line]:
@@ -432,8 +474,9 @@ def _read_ukgt(table: _Table, ctx: _Context) -> list[_Line]:
         if not text:
             ctx.issue(n, "ukgt_duty_rate", None, "duty expression missing")
             continue
-        flags = tuple(f"{_even(code)}: {text_}" for name, text_ in _UKGT_FLAGS.items()
-                      if _get(cells, col, name).lower() == "true")
+        flags = tuple(
+            f"{_even(code)}: {text_}" for name, text_ in _UKGT_FLAGS.items() if _get(cells, col, name).lower() == "true"
+        )
         valid_from = ctx.as_of or _UKGT_IN_FORCE
         # a code typed into Excel loses its leading zero: the national line is written back with it
         lines.append(_Line(n, _even(code), _even(code), parse_duty(text), area, "MFN", valid_from, flags))
@@ -464,8 +507,16 @@ def _number(text: str) -> Decimal | None:
 
 
 def _read_wits(table: _Table, ctx: _Context) -> list[_Line]:
-    needed = ("Reporter", "Product", "Partner", "Tariff Year", "DutyType", "Simple Average", "Minimum Rate",
-              "Maximum Rate")
+    needed = (
+        "Reporter",
+        "Product",
+        "Partner",
+        "Tariff Year",
+        "DutyType",
+        "Simple Average",
+        "Minimum Rate",
+        "Maximum Rate",
+    )
     col = _columns(table, ctx, needed, ("Native Nomen", "Nbr of Total Lines", "Nbr of NA Lines"))
     if col is None:
         return []
@@ -505,18 +556,36 @@ def _read_wits(table: _Table, ctx: _Context) -> list[_Line]:
         if low == high == avg and na_lines == 0:
             duty = Duty(raw=f"{avg}%", rate=float(avg / 100))
         else:
-            duty = Duty(raw=f"simple average {avg}% over {lines_total} lines (min {low}%, max {high}%, "
-                            f"{na_lines} without ad valorem equivalent)", expressible=False)
+            duty = Duty(
+                raw=f"simple average {avg}% over {lines_total} lines (min {low}%, max {high}%, "
+                f"{na_lines} without ad valorem equivalent)",
+                expressible=False,
+            )
         nomen = _get(cells, col, "Native Nomen") or "?"
         remark = f"WITS product {product} in nomenclature {nomen}, tariff year {year}"
         if ctx.as_of is None:
             remark += "; valid_from set to 1 January of the tariff year"
-        lines.append(_Line(n, _even(product), None, duty, area or str(ctx.area), "MFN",
-                           ctx.as_of or dt.date(int(year), 1, 1), (remark,)))
+        lines.append(
+            _Line(
+                n,
+                _even(product),
+                None,
+                duty,
+                area or str(ctx.area),
+                "MFN",
+                ctx.as_of or dt.date(int(year), 1, 1),
+                (remark,),
+            )
+        )
     if not lines and not ctx.issues:
         found = ", ".join(f"{k} x{v}" for k, v in sorted(skipped.items())) or "no data rows"
-        ctx.issue(None, "DutyType", None, "no rows to import: only DutyType MFN with Partner 000 (World) are "
-                                          f"schedule rates (AHS, PRF and BND are statistics); found {found}")
+        ctx.issue(
+            None,
+            "DutyType",
+            None,
+            "no rows to import: only DutyType MFN with Partner 000 (World) are "
+            f"schedule rates (AHS, PRF and BND are statistics); found {found}",
+        )
     return lines
 
 
@@ -526,8 +595,10 @@ _ROLES = ("code", "duty", "agreement", "area", "valid_from")
 def _read_generic(table: _Table, ctx: _Context) -> list[_Line]:
     roles = dict(ctx.columns)
     if not {"code", "duty"} <= set(roles) or not set(roles) <= set(_ROLES):
-        raise InvalidInputError(f"Expected `columns` mapping 'code' and 'duty' (and optionally {_ROLES[2:]}) "
-                                f"to headers for fmt='generic', got {roles!r}.")
+        raise InvalidInputError(
+            f"Expected `columns` mapping 'code' and 'duty' (and optionally {_ROLES[2:]}) "
+            f"to headers for fmt='generic', got {roles!r}."
+        )
     optional = tuple(v for k, v in roles.items() if k not in ("code", "duty"))
     col = _columns(table, ctx, (roles["code"], roles["duty"]), optional)
     if col is None:
@@ -562,11 +633,16 @@ def _read_generic(table: _Table, ctx: _Context) -> list[_Line]:
     return lines
 
 
-_READERS = {"usitc-hts": _read_usitc, "uk-global-tariff": _read_ukgt, "wits-trains": _read_wits,
-            "generic": _read_generic}
+_READERS = {
+    "usitc-hts": _read_usitc,
+    "uk-global-tariff": _read_ukgt,
+    "wits-trains": _read_wits,
+    "generic": _read_generic,
+}
 
 
 # --------------------------------------------------------------------------- lines -> table rows
+
 
 def _quote(line: _Line) -> str:
     return f"{line.national_line or line.digits} {line.duty.raw!r}"
@@ -577,15 +653,17 @@ def _listed(lines: list[_Line]) -> str:
     return shown + (f"; ... and {len(lines) - _MAX_LISTED} more" if len(lines) > _MAX_LISTED else "")
 
 
-def _assemble(lines: list[_Line], ctx: _Context, *, label: str, source_id: str,
-              confidence: str) -> list[dict[str, Any]]:
+def _assemble(
+    lines: list[_Line], ctx: _Context, *, label: str, source_id: str, confidence: str
+) -> list[dict[str, Any]]:
     groups: dict[tuple[Any, ...], list[_Line]] = {}
     seen: dict[tuple[Any, ...], int] = {}
     for ln in lines:
         where = (ln.area, ln.agreement, ln.valid_from, ln.digits)
         if where in seen:
-            ctx.issue(ln.row, None, ln.national_line or ln.digits,
-                      f"line listed twice; first seen in row {seen[where]}")
+            ctx.issue(
+                ln.row, None, ln.national_line or ln.digits, f"line listed twice; first seen in row {seen[where]}"
+            )
             continue
         seen[where] = ln.row
         groups.setdefault((ln.area, ln.digits[:6], ln.agreement, ln.valid_from), []).append(ln)
@@ -597,8 +675,11 @@ def _assemble(lines: list[_Line], ctx: _Context, *, label: str, source_id: str,
         if same:
             duty, conf = duties[0], confidence
             raws = sorted({d.raw for d in duties})
-            note = (f"{label} {_quote(group[0])}" if len(group) == 1
-                    else f"{label}: {len(group)} national lines, all {' = '.join(repr(r) for r in raws)}")
+            note = (
+                f"{label} {_quote(group[0])}"
+                if len(group) == 1
+                else f"{label}: {len(group)} national lines, all {' = '.join(repr(r) for r in raws)}"
+            )
         else:
             duty, conf = Duty(raw="", expressible=False), "unconfirmed"
             if len(group) == 1:
@@ -608,12 +689,24 @@ def _assemble(lines: list[_Line], ctx: _Context, *, label: str, source_id: str,
             else:
                 note = f"{label}: national lines differ: {_listed(group)}; rate left empty"
         remarks = list(dict.fromkeys(r for ln in group for r in ln.remarks))
-        rows.append({
-            "area": area, "hs_prefix": prefix, "agreement": agreement, "rate": duty.rate, "specific": duty.specific,
-            "specific_unit": duty.specific_unit, "specific_currency": duty.currency, "min_per_kg": duty.min_per_kg,
-            "national_line": lines_text, "valid_from": valid_from, "valid_to": None, "source_id": source_id,
-            "confidence": conf, "notes": "; ".join([note, *remarks]),
-        })
+        rows.append(
+            {
+                "area": area,
+                "hs_prefix": prefix,
+                "agreement": agreement,
+                "rate": duty.rate,
+                "specific": duty.specific,
+                "specific_unit": duty.specific_unit,
+                "specific_currency": duty.currency,
+                "min_per_kg": duty.min_per_kg,
+                "national_line": lines_text,
+                "valid_from": valid_from,
+                "valid_to": None,
+                "source_id": source_id,
+                "confidence": conf,
+                "notes": "; ".join([note, *remarks]),
+            }
+        )
     return rows
 
 

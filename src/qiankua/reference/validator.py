@@ -51,17 +51,21 @@ class ValidationReport:
 
 
 def _issue(table: str, row: int | None, column: str | None, value: object, reason: str) -> CellIssue:
-    return CellIssue(file=f"{table}.csv", sheet=None, row=row, column=column,
-                     value=None if value is None else str(value), reason=reason)
+    return CellIssue(
+        file=f"{table}.csv",
+        sheet=None,
+        row=row,
+        column=column,
+        value=None if value is None else str(value),
+        reason=reason,
+    )
 
 
 def check_integrity(tables: dict[str, pl.DataFrame], provenance: pl.DataFrame) -> list[CellIssue]:
     issues: list[CellIssue] = []
     divisions = tables.get("divisions")
     adcodes = set(divisions["adcode"]) if divisions is not None else set()
-    counties = (
-        set(divisions.filter(pl.col("level") == "county")["adcode"]) if divisions is not None else set()
-    )
+    counties = set(divisions.filter(pl.col("level") == "county")["adcode"]) if divisions is not None else set()
 
     if divisions is not None:
         for n, row in enumerate(divisions.iter_rows(named=True), start=2):
@@ -72,19 +76,34 @@ def check_integrity(tables: dict[str, pl.DataFrame], provenance: pl.DataFrame) -
         got = dict(zip(counts["level"], counts["len"], strict=True))
         for level, expected in GUIZHOU_COUNTS.items():
             if got.get(level, 0) != expected:
-                issues.append(_issue("divisions", None, "level", level,
-                                     f"expected {expected} {level}-level rows, found {got.get(level, 0)}"))
+                issues.append(
+                    _issue(
+                        "divisions",
+                        None,
+                        "level",
+                        level,
+                        f"expected {expected} {level}-level rows, found {got.get(level, 0)}",
+                    )
+                )
 
     products = tables.get("products")
     if products is not None:
         for n, row in enumerate(products.iter_rows(named=True), start=2):
             if row["origin_adcode"] not in counties:
-                issues.append(_issue("products", n, "origin_adcode", row["origin_adcode"],
-                                     "not a Guizhou county-level adcode in divisions"))
+                issues.append(
+                    _issue(
+                        "products",
+                        n,
+                        "origin_adcode",
+                        row["origin_adcode"],
+                        "not a Guizhou county-level adcode in divisions",
+                    )
+                )
             dims = [row[c] for c in ("carton_l_cm", "carton_w_cm", "carton_h_cm", "carton_gross_kg")]
             if any(d is None for d in dims) and any(d is not None for d in dims):
-                issues.append(_issue("products", n, "carton_l_cm", None,
-                                     "carton dimensions and weight must be given together"))
+                issues.append(
+                    _issue("products", n, "carton_l_cm", None, "carton dimensions and weight must be given together")
+                )
             if row["cn_hs10"] and not row["cn_hs10"].startswith(row["hs6"]):
                 issues.append(_issue("products", n, "cn_hs10", row["cn_hs10"], f"does not extend hs6 {row['hs6']}"))
 
@@ -151,7 +170,9 @@ def _check_provenance(tables: dict[str, pl.DataFrame], provenance: pl.DataFrame)
             issues.append(_issue("provenance", n, "table", row["table"], "names no reference table"))
     for name, frame in tables.items():
         if name not in table_wide:
-            issues.append(_issue("provenance", None, "table", name, "table has no table-wide (row_key '*') provenance row"))
+            issues.append(
+                _issue("provenance", None, "table", name, "table has no table-wide (row_key '*') provenance row")
+            )
         if "source_id" not in frame.columns:
             continue
         known = by_table.get(name, set())
@@ -173,12 +194,23 @@ _RANK = {"confirmed": 0, "likely": 1, "unconfirmed": 2}
 def _check_confidence_cap(name: str, frame: pl.DataFrame, source_conf: dict[tuple[str, str], str]) -> list[CellIssue]:
     """A row may be no more certain than the best source it cites (``confirmed`` needs an official one)."""
     issues = []
-    for n, (cited, conf) in enumerate(zip(frame["source_id"].to_list(), frame["confidence"].to_list(), strict=True),
-                                      start=2):
-        ranks = [_RANK.get(source_conf.get((name, s.strip()), "unconfirmed"), 2)
-                 for s in (cited or "").split(";") if s.strip()]
+    for n, (cited, conf) in enumerate(
+        zip(frame["source_id"].to_list(), frame["confidence"].to_list(), strict=True), start=2
+    ):
+        ranks = [
+            _RANK.get(source_conf.get((name, s.strip()), "unconfirmed"), 2)
+            for s in (cited or "").split(";")
+            if s.strip()
+        ]
         if ranks and _RANK.get(conf or "", 2) < min(ranks):
             best = next(k for k, v in _RANK.items() if v == min(ranks))
-            issues.append(_issue(name, n, "confidence", conf,
-                                 f"higher than its best cited source ({best}); a row is at most as certain as its source"))
+            issues.append(
+                _issue(
+                    name,
+                    n,
+                    "confidence",
+                    conf,
+                    f"higher than its best cited source ({best}); a row is at most as certain as its source",
+                )
+            )
     return issues

@@ -8,8 +8,8 @@ package presents results and never imports :mod:`qiankua.services`. Both writers
 same sections.
 """
 
-from qiankua.report.model import Section, Table
 from qiankua.report.html import write_html
+from qiankua.report.model import Section, Table
 from qiankua.report.xlsx import write_xlsx
 
 __all__ = ["Section", "Table", "write_html", "write_xlsx"]

@@ -30,8 +30,9 @@ def _rings(geometry: Mapping[str, Any]) -> Iterable[list[list[float]]]:
         raise ValueError(f"county boundary geometry must be Polygon or MultiPolygon, got {geometry['type']!r}")
 
 
-def county_map_svg(boundaries: Mapping[str, Any], values: Mapping[str, float], *, title: str,
-                   legend: str, width: int = 560) -> str:
+def county_map_svg(
+    boundaries: Mapping[str, Any], values: Mapping[str, float], *, title: str, legend: str, width: int = 560
+) -> str:
     """One ``<svg>``: each county filled by its value in ``values`` (keyed by adcode, zero or
     absent = grey), with a ``<title>`` tooltip naming the county in zh and en and its value."""
     features = boundaries["features"]
@@ -54,14 +55,16 @@ def county_map_svg(boundaries: Mapping[str, Any], values: Mapping[str, float], *
     for f in features:
         props = f["properties"]
         d = " ".join(
-            "M" + " L".join(f"{(x - min(xs)) * kx * scale + 10:.1f},{(max(ys) - y) * scale + 10:.1f}"
-                            for x, y in ring) + " Z"
+            "M"
+            + " L".join(f"{(x - min(xs)) * kx * scale + 10:.1f},{(max(ys) - y) * scale + 10:.1f}" for x, y in ring)
+            + " Z"
             for ring in _rings(f["geometry"])
         )
         value = float(values.get(props["adcode"], 0))
         label = f"{props['name_zh']} {props['name_en']}: {value:g}"
-        paths.append(f'<path d="{d}" fill="{fill(value)}" stroke="#666" stroke-width="0.4">'
-                     f"<title>{escape(label)}</title></path>")
+        paths.append(
+            f'<path d="{d}" fill="{fill(value)}" stroke="#666" stroke-width="0.4"><title>{escape(label)}</title></path>'
+        )
     swatches = "".join(
         f'<rect x="{10 + i * 22}" y="{height - 28}" width="20" height="10" fill="{c}"/>' for i, c in enumerate(_RAMP)
     )

@@ -50,8 +50,10 @@ def heatmap_svg(table: pl.DataFrame, products: list[str], markets: list[str]) ->
     """
     cell, left, top_ = 22, 230, 40
     lookup = {(r["product"], r["market"]): (r["score"], r["feasible"]) for r in table.iter_rows(named=True)}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + cell * len(markets) + 10}" '
-             f'height="{top_ + cell * len(products) + 10}" font-size="10">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + cell * len(markets) + 10}" '
+        f'height="{top_ + cell * len(products) + 10}" font-size="10">'
+    ]
     for j, m in enumerate(markets):
         parts.append(f'<text x="{left + j * cell + 6}" y="{top_ - 6}">{escape(m)}</text>')
     for i, p in enumerate(products):
@@ -62,8 +64,10 @@ def heatmap_svg(table: pl.DataFrame, products: list[str], markets: list[str]) ->
                 continue
             g = int(255 - 180 * score)
             fill = f"rgb({g},{int(255 - 120 * score)},{g})" if feasible else "#ddd"
-            parts.append(f'<rect x="{left + j * cell}" y="{top_ + i * cell}" width="{cell - 1}" height="{cell - 1}" '
-                         f'fill="{fill}"><title>{escape(p)} {escape(m)} {score:.2f}{"" if feasible else " infeasible"}</title></rect>')
+            parts.append(
+                f'<rect x="{left + j * cell}" y="{top_ + i * cell}" width="{cell - 1}" height="{cell - 1}" '
+                f'fill="{fill}"><title>{escape(p)} {escape(m)} {score:.2f}{"" if feasible else " infeasible"}</title></rect>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -71,70 +75,119 @@ def heatmap_svg(table: pl.DataFrame, products: list[str], markets: list[str]) ->
 def opportunity_sections(ref: ReferenceData, result: RankedPairs, *, top: int = DEMO_TOP) -> list[Section]:
     """The report's opportunity section from a ranking (``top`` = its k of stability and table length)."""
     table = result.ranking.table
-    top_markets = (table.filter(pl.col("feasible")).group_by("market").agg(pl.col("score").max())
-                   .sort("score", descending=True).head(12)["market"].to_list())
+    top_markets = (
+        table.filter(pl.col("feasible"))
+        .group_by("market")
+        .agg(pl.col("score").max())
+        .sort("score", descending=True)
+        .head(12)["market"]
+        .to_list()
+    )
     products = ref.products["id"].to_list()
-    heat = (table.filter(pl.col("market").is_in(top_markets))
-            .select("product", "market", pl.struct("score", "feasible").alias("cell"))
-            .with_columns(cell=pl.col("cell").map_elements(lambda c: _shade(c["score"], c["feasible"]),
-                                                           return_dtype=pl.String))
-            .pivot(on="market", index="product", values="cell")
-            .select("product", *top_markets))
+    heat = (
+        table.filter(pl.col("market").is_in(top_markets))
+        .select("product", "market", pl.struct("score", "feasible").alias("cell"))
+        .with_columns(
+            cell=pl.col("cell").map_elements(lambda c: _shade(c["score"], c["feasible"]), return_dtype=pl.String)
+        )
+        .pivot(on="market", index="product", values="cell")
+        .select("product", *top_markets)
+    )
     heat = pl.DataFrame({"product": products}).join(heat, on="product", how="left")
     names = dict(zip(ref.products["id"].to_list(), ref.products["name_zh"].to_list(), strict=True))
     top_rows = []
     for e in result.entries:
-        top_rows.append({
-            "rank": e["rank"], "product": names.get(e["product"], e["product"]), "market": e["market"],
-            "score": e["score"], "potential_usd": e["potential_usd"],
-            "margin": (f"{e['margin']['value'] * 100:.0f}%" if e["margin"]["available"] else "n/a"),
-            "stability": e["stability"],
-            "feasible": e["feasible"], "confidence": e["confidence"],
-            "reasons": "；".join(r["text_zh"] for r in e["reasons"]) + " / " + "; ".join(r["text_en"] for r in e["reasons"]),
-            "requirements": "; ".join(f"[{q['severity']}] {q['authority']}" for q in e["requirements"]),
-        })
+        top_rows.append(
+            {
+                "rank": e["rank"],
+                "product": names.get(e["product"], e["product"]),
+                "market": e["market"],
+                "score": e["score"],
+                "potential_usd": e["potential_usd"],
+                "margin": (f"{e['margin']['value'] * 100:.0f}%" if e["margin"]["available"] else "n/a"),
+                "stability": e["stability"],
+                "feasible": e["feasible"],
+                "confidence": e["confidence"],
+                "reasons": "；".join(r["text_zh"] for r in e["reasons"])
+                + " / "
+                + "; ".join(r["text_en"] for r in e["reasons"]),
+                "requirements": "; ".join(f"[{q['severity']}] {q['authority']}" for q in e["requirements"]),
+            }
+        )
     top_frame = pl.DataFrame(top_rows, infer_schema_length=None)
     feasible_n = int(table["feasible"].sum())
     proxy_share = float(table["demand_proxy"].fill_null(False).cast(pl.Float64).mean() or 0.0)  # type: ignore[arg-type]
-    weights = pl.DataFrame({"criterion": list(result.ranking.weights),
-                            "weight": [round(w, 4) for w in result.ranking.weights.values()],
-                            "source": [result.ranking.weight_source[c] for c in result.ranking.weights],
-                            "status": [result.indicator_status.get(c, "") for c in result.ranking.weights]})
-    unavailable = pl.DataFrame({"criterion": result.ranking.unavailable,
-                                "status": [result.indicator_status.get(c, "unavailable") for c in result.ranking.unavailable]})
-    return [Section(
-        key="opportunity",
-        title_zh="产品 × 市场机会",
-        title_en="Product x market opportunities",
-        intro=t("opportunity.report.intro", "zh") + " " + t("opportunity.report.intro", "en"),
-        figures=[
-            ("产品×市场组合 pairs", str(table.height)),
-            ("当前可行 feasible now", str(feasible_n)),
-            ("被准入要求阻断 blocked by a requirement", str(table.height - feasible_n)),
-            ("需求为代理值 demand is a proxy", f"{proxy_share * 100:.0f}%"),
-            ("排序引擎 engine", str(result.trade.get("engine"))),
-        ],
-        svgs=[heatmap_svg(table, products, top_markets)],
-        tables=[
-            Table(name="opportunity_heatmap", frame=heat,
-                  headers={"product": "产品 product"}),
-            Table(name="opportunity_top20", frame=top_frame, confidence_column="confidence",
-                  headers={"rank": "名次 rank", "product": "产品 product", "market": "市场 market",
-                           "score": "得分 score", "potential_usd": "潜力(美元) potential USD",
-                           "margin": "典型零售价毛利率 margin at typical retail",
-                           "stability": "前20稳定性 top-20 stability", "feasible": "可行 feasible",
-                           "confidence": "可信度 confidence", "reasons": "理由 reasons",
-                           "requirements": "准入要求 requirements"}),
-            Table(name="opportunity_weights", frame=weights,
-                  headers={"criterion": "指标 criterion", "weight": "权重 weight", "source": "来源 source",
-                           "status": "数据 data"}),
-            Table(name="opportunity_unavailable", frame=unavailable,
-                  headers={"criterion": "未纳入指标 criterion left out", "status": "原因 why"}),
-        ],
-        notes=[t("opportunity.report.heat_note", "zh") + " " + t("opportunity.report.heat_note", "en"),
-               t("opportunity.note.baci", "zh") + " " + t("opportunity.note.baci", "en")],
-        recommendations=recommendations(result.entries, ref, k=top),
-    )]
+    weights = pl.DataFrame(
+        {
+            "criterion": list(result.ranking.weights),
+            "weight": [round(w, 4) for w in result.ranking.weights.values()],
+            "source": [result.ranking.weight_source[c] for c in result.ranking.weights],
+            "status": [result.indicator_status.get(c, "") for c in result.ranking.weights],
+        }
+    )
+    unavailable = pl.DataFrame(
+        {
+            "criterion": result.ranking.unavailable,
+            "status": [result.indicator_status.get(c, "unavailable") for c in result.ranking.unavailable],
+        }
+    )
+    return [
+        Section(
+            key="opportunity",
+            title_zh="产品 × 市场机会",
+            title_en="Product x market opportunities",
+            intro=t("opportunity.report.intro", "zh") + " " + t("opportunity.report.intro", "en"),
+            figures=[
+                ("产品×市场组合 pairs", str(table.height)),
+                ("当前可行 feasible now", str(feasible_n)),
+                ("被准入要求阻断 blocked by a requirement", str(table.height - feasible_n)),
+                ("需求为代理值 demand is a proxy", f"{proxy_share * 100:.0f}%"),
+                ("排序引擎 engine", str(result.trade.get("engine"))),
+            ],
+            svgs=[heatmap_svg(table, products, top_markets)],
+            tables=[
+                Table(name="opportunity_heatmap", frame=heat, headers={"product": "产品 product"}),
+                Table(
+                    name="opportunity_top20",
+                    frame=top_frame,
+                    confidence_column="confidence",
+                    headers={
+                        "rank": "名次 rank",
+                        "product": "产品 product",
+                        "market": "市场 market",
+                        "score": "得分 score",
+                        "potential_usd": "潜力(美元) potential USD",
+                        "margin": "典型零售价毛利率 margin at typical retail",
+                        "stability": "前20稳定性 top-20 stability",
+                        "feasible": "可行 feasible",
+                        "confidence": "可信度 confidence",
+                        "reasons": "理由 reasons",
+                        "requirements": "准入要求 requirements",
+                    },
+                ),
+                Table(
+                    name="opportunity_weights",
+                    frame=weights,
+                    headers={
+                        "criterion": "指标 criterion",
+                        "weight": "权重 weight",
+                        "source": "来源 source",
+                        "status": "数据 data",
+                    },
+                ),
+                Table(
+                    name="opportunity_unavailable",
+                    frame=unavailable,
+                    headers={"criterion": "未纳入指标 criterion left out", "status": "原因 why"},
+                ),
+            ],
+            notes=[
+                t("opportunity.report.heat_note", "zh") + " " + t("opportunity.report.heat_note", "en"),
+                t("opportunity.note.baci", "zh") + " " + t("opportunity.note.baci", "en"),
+            ],
+            recommendations=recommendations(result.entries, ref, k=top),
+        )
+    ]
 
 
 def recommendations(entries: list[dict[str, Any]], ref: ReferenceData, k: int, n: int = 5) -> list[tuple[str, str]]:
@@ -151,11 +204,23 @@ def recommendations(entries: list[dict[str, Any]], ref: ReferenceData, k: int, n
         line = []
         for lang in ("zh", "en"):
             conf = t(f"opportunity.conf.{e['confidence'] or 'unconfirmed'}", lang)
-            potential = (t("opportunity.recommendation.no_potential", lang) if e["potential_usd"] is None
-                         else format_value(e["potential_usd"], "usd", lang))
-            text = t("opportunity.recommendation", lang, product=p.get(f"name_{lang}", e["product"]),
-                     market=m.get(f"name_{lang}", e["market"]), iso2=e["market"], score=e["score"], k=k,
-                     stability=e["stability"] * 100, potential=potential, conf=conf)
+            potential = (
+                t("opportunity.recommendation.no_potential", lang)
+                if e["potential_usd"] is None
+                else format_value(e["potential_usd"], "usd", lang)
+            )
+            text = t(
+                "opportunity.recommendation",
+                lang,
+                product=p.get(f"name_{lang}", e["product"]),
+                market=m.get(f"name_{lang}", e["market"]),
+                iso2=e["market"],
+                score=e["score"],
+                k=k,
+                stability=e["stability"] * 100,
+                potential=potential,
+                conf=conf,
+            )
             if reason is not None:
                 text += ("；" if lang == "zh" else "; ") + reason[f"text_{lang}"]
             if first is not None:

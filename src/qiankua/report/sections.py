@@ -10,37 +10,67 @@ from qiankua.report.maps import county_map_svg
 from qiankua.report.model import BarChart, Section, Table
 
 _CATEGORY_LABEL = {
-    "baijiu": "白酒 baijiu", "tea": "茶 tea", "condiment": "调味品 condiments",
-    "fruit_fresh": "鲜果 fresh fruit", "fruit_processed": "果品加工 processed fruit",
-    "herbal": "药食材 herbal", "food_other": "其他食品 other food",
-    "silver_jewellery": "银饰 silver jewellery", "textile_craft": "刺绣蜡染 textile crafts",
-    "instrument": "乐器 instruments", "lacquer_craft": "漆器 lacquerware",
-    "bamboo_craft": "竹编 bamboo ware", "other": "其他 other",
+    "baijiu": "白酒 baijiu",
+    "tea": "茶 tea",
+    "condiment": "调味品 condiments",
+    "fruit_fresh": "鲜果 fresh fruit",
+    "fruit_processed": "果品加工 processed fruit",
+    "herbal": "药食材 herbal",
+    "food_other": "其他食品 other food",
+    "silver_jewellery": "银饰 silver jewellery",
+    "textile_craft": "刺绣蜡染 textile crafts",
+    "instrument": "乐器 instruments",
+    "lacquer_craft": "漆器 lacquerware",
+    "bamboo_craft": "竹编 bamboo ware",
+    "other": "其他 other",
 }
 _REGION_LABEL = {
-    "east_asia": "东亚 East Asia", "southeast_asia": "东南亚 Southeast Asia", "south_asia": "南亚 South Asia",
-    "central_asia": "中亚 Central Asia", "west_asia": "西亚 West Asia", "europe": "欧洲 Europe",
-    "north_america": "北美 North America", "latin_america": "拉美 Latin America",
-    "oceania": "大洋洲 Oceania", "africa": "非洲 Africa",
+    "east_asia": "东亚 East Asia",
+    "southeast_asia": "东南亚 Southeast Asia",
+    "south_asia": "南亚 South Asia",
+    "central_asia": "中亚 Central Asia",
+    "west_asia": "西亚 West Asia",
+    "europe": "欧洲 Europe",
+    "north_america": "北美 North America",
+    "latin_america": "拉美 Latin America",
+    "oceania": "大洋洲 Oceania",
+    "africa": "非洲 Africa",
 }
 
 
 def catalogue_section(ref: ReferenceData) -> Section:
     products = ref.products
     divisions = ref.divisions.select(
-        pl.col("adcode").alias("origin_adcode"), pl.col("name_zh").alias("county_zh"),
-        pl.col("name_en").alias("county_en"), pl.col("parent_adcode"),
+        pl.col("adcode").alias("origin_adcode"),
+        pl.col("name_zh").alias("county_zh"),
+        pl.col("name_en").alias("county_en"),
+        pl.col("parent_adcode"),
     )
-    prefectures = ref.divisions.select(pl.col("adcode").alias("parent_adcode"), pl.col("name_zh").alias("prefecture_zh"))
+    prefectures = ref.divisions.select(
+        pl.col("adcode").alias("parent_adcode"), pl.col("name_zh").alias("prefecture_zh")
+    )
     table = (
         products.join(divisions, on="origin_adcode", how="left")
         .join(prefectures, on="parent_adcode", how="left")
         .select(
-            "id", "name_zh", "name_en", "category", "hs6",
+            "id",
+            "name_zh",
+            "name_en",
+            "category",
+            "hs6",
             pl.concat_str([pl.col("prefecture_zh"), pl.col("county_zh")], separator=" ").alias("origin"),
-            "unit", pl.col("unit_value_cny").cast(pl.Float64), "value_confidence", "unit_gross_kg",
-            "weight_confidence", "shelf_life_days", "abv_pct", "fresh", "fragile",
-            "ich_level", "ich_name", "gi_name",
+            "unit",
+            pl.col("unit_value_cny").cast(pl.Float64),
+            "value_confidence",
+            "unit_gross_kg",
+            "weight_confidence",
+            "shelf_life_days",
+            "abv_pct",
+            "fresh",
+            "fragile",
+            "ich_level",
+            "ich_name",
+            "gi_name",
         )
     )
     counts = products.group_by("category").len().sort("len", descending=True)
@@ -75,12 +105,23 @@ def catalogue_section(ref: ReferenceData) -> Section:
                 name="products",
                 frame=table,
                 headers={
-                    "id": "编号 id", "name_zh": "名称", "name_en": "name", "category": "品类 category",
-                    "hs6": "HS6", "origin": "产地 origin", "unit": "单位 unit",
-                    "unit_value_cny": "货值(元) value CNY", "value_confidence": "货值可信度 value conf.",
-                    "unit_gross_kg": "毛重kg gross kg", "weight_confidence": "重量可信度 weight conf.",
-                    "shelf_life_days": "保质期(天) shelf life", "abv_pct": "酒精度 ABV %", "fresh": "生鲜 fresh",
-                    "fragile": "易碎 fragile", "ich_level": "非遗级别 ICH", "ich_name": "非遗项目 ICH element",
+                    "id": "编号 id",
+                    "name_zh": "名称",
+                    "name_en": "name",
+                    "category": "品类 category",
+                    "hs6": "HS6",
+                    "origin": "产地 origin",
+                    "unit": "单位 unit",
+                    "unit_value_cny": "货值(元) value CNY",
+                    "value_confidence": "货值可信度 value conf.",
+                    "unit_gross_kg": "毛重kg gross kg",
+                    "weight_confidence": "重量可信度 weight conf.",
+                    "shelf_life_days": "保质期(天) shelf life",
+                    "abv_pct": "酒精度 ABV %",
+                    "fresh": "生鲜 fresh",
+                    "fragile": "易碎 fragile",
+                    "ich_level": "非遗级别 ICH",
+                    "ich_name": "非遗项目 ICH element",
                     "gi_name": "地理标志 GI",
                 },
                 confidence_column="value_confidence",
@@ -98,13 +139,17 @@ def origins_section(ref: ReferenceData) -> Section:
     divisions = ref.divisions
     counties = divisions.filter(pl.col("level") == "county")
     prefectures = divisions.filter(pl.col("level") == "prefecture").select(
-        pl.col("adcode").alias("parent_adcode"), pl.col("name_zh").alias("prefecture_zh"),
+        pl.col("adcode").alias("parent_adcode"),
+        pl.col("name_zh").alias("prefecture_zh"),
         pl.col("name_en").alias("prefecture_en"),
     )
     per_prefecture = (
         counties.join(prefectures, on="parent_adcode", how="left")
-        .join(ref.products.group_by("origin_adcode").len().rename({"origin_adcode": "adcode", "len": "products"}),
-              on="adcode", how="left")
+        .join(
+            ref.products.group_by("origin_adcode").len().rename({"origin_adcode": "adcode", "len": "products"}),
+            on="adcode",
+            how="left",
+        )
         .group_by("parent_adcode", "prefecture_zh", "prefecture_en")
         .agg(pl.len().alias("counties"), pl.col("products").fill_null(0).sum().alias("products"))
         .sort("parent_adcode")
@@ -136,8 +181,12 @@ def origins_section(ref: ReferenceData) -> Section:
             Table(
                 name="prefectures",
                 frame=per_prefecture.drop("parent_adcode"),
-                headers={"prefecture_zh": "市州", "prefecture_en": "prefecture", "counties": "县级数 counties",
-                         "products": "产品数 products"},
+                headers={
+                    "prefecture_zh": "市州",
+                    "prefecture_en": "prefecture",
+                    "counties": "县级数 counties",
+                    "products": "产品数 products",
+                },
             )
         ],
     )
@@ -149,8 +198,18 @@ def markets_section(ref: ReferenceData) -> Section:
     rcep = markets.filter(pl.col("fta").fill_null("").str.contains("RCEP")).height
     by_region = markets.group_by("region").len().sort("len", descending=True)
     table = markets.select(
-        "iso2", "name_zh", "name_en", "currency", "region", "customs_union", "fta", "population_m",
-        "unctad_b2c_rank", "unctad_b2c_year", "internet_users_pct", "confidence",
+        "iso2",
+        "name_zh",
+        "name_en",
+        "currency",
+        "region",
+        "customs_union",
+        "fta",
+        "population_m",
+        "unctad_b2c_rank",
+        "unctad_b2c_year",
+        "internet_users_pct",
+        "confidence",
     ).sort("unctad_b2c_rank", nulls_last=True)
     return Section(
         key="markets",
@@ -177,10 +236,17 @@ def markets_section(ref: ReferenceData) -> Section:
                 name="markets",
                 frame=table,
                 headers={
-                    "iso2": "代码 code", "name_zh": "名称", "name_en": "name", "currency": "币种 currency",
-                    "region": "区域 region", "customs_union": "关税同盟 customs union", "fta": "自贸协定 FTA",
-                    "population_m": "人口(百万) pop. m", "unctad_b2c_rank": "B2C排名 rank",
-                    "unctad_b2c_year": "年份 year", "internet_users_pct": "网民% internet %",
+                    "iso2": "代码 code",
+                    "name_zh": "名称",
+                    "name_en": "name",
+                    "currency": "币种 currency",
+                    "region": "区域 region",
+                    "customs_union": "关税同盟 customs union",
+                    "fta": "自贸协定 FTA",
+                    "population_m": "人口(百万) pop. m",
+                    "unctad_b2c_rank": "B2C排名 rank",
+                    "unctad_b2c_year": "年份 year",
+                    "internet_users_pct": "网民% internet %",
                     "confidence": "可信度 confidence",
                 },
                 confidence_column="confidence",
@@ -213,8 +279,15 @@ def sources_section(ref: ReferenceData) -> Section:
             Table(
                 name="sources",
                 frame=prov.with_columns(pl.col("as_of").cast(pl.String)),
-                headers={"source_id": "编号 id", "table": "表 table", "source": "来源 source", "url": "网址 URL",
-                         "as_of": "截至 as of", "licence": "许可 licence", "confidence": "可信度 confidence"},
+                headers={
+                    "source_id": "编号 id",
+                    "table": "表 table",
+                    "source": "来源 source",
+                    "url": "网址 URL",
+                    "as_of": "截至 as of",
+                    "licence": "许可 licence",
+                    "confidence": "可信度 confidence",
+                },
                 confidence_column="confidence",
                 link_column="url",
             )

@@ -38,15 +38,45 @@ from qiankua.routing.records import Exclusion, Profile
 
 __all__ = ["Edge", "EdgeWeights", "Network", "build_network", "great_circle_km"]
 
-_RATE_NUMBERS = ("per_kg", "per_wm", "per_tkm", "per_m3", "per_item", "per_shipment", "per_unit", "per_unit_km",
-                 "min_charge", "divisor", "min_chargeable_kg", "unit_capacity_kg", "unit_capacity_m3",
-                 "max_kg_per_item", "max_kg_per_shipment", "max_value_cny_per_item", "transit_days")
+_RATE_NUMBERS = (
+    "per_kg",
+    "per_wm",
+    "per_tkm",
+    "per_m3",
+    "per_item",
+    "per_shipment",
+    "per_unit",
+    "per_unit_km",
+    "min_charge",
+    "divisor",
+    "min_chargeable_kg",
+    "unit_capacity_kg",
+    "unit_capacity_m3",
+    "max_kg_per_item",
+    "max_kg_per_shipment",
+    "max_value_cny_per_item",
+    "transit_days",
+)
 #: container capacities for user quotes by container_type (FreightUtils figures, as pooling_load_units)
-CONTAINER_CAPACITY = {"20GP": (28180.0, 32.8), "40GP": (26730.0, 67.0), "40HC": (26540.0, 75.7),
-                      "45HC": (27700.0, 85.0), "20RF": (27400.0, 28.3), "40RF": (29000.0, 59.3)}
-_QUOTE_CO2 = {"truck": "truck_heavy", "rail": "rail_electric_cn", "sea_fcl": "sea_deep", "sea_lcl": "sea_deep",
-              "air": "air_belly_long", "post": "air_belly_long", "express": "air_belly_long",
-              "last_mile": "truck_heavy", "other": "truck_heavy"}
+CONTAINER_CAPACITY = {
+    "20GP": (28180.0, 32.8),
+    "40GP": (26730.0, 67.0),
+    "40HC": (26540.0, 75.7),
+    "45HC": (27700.0, 85.0),
+    "20RF": (27400.0, 28.3),
+    "40RF": (29000.0, 59.3),
+}
+_QUOTE_CO2 = {
+    "truck": "truck_heavy",
+    "rail": "rail_electric_cn",
+    "sea_fcl": "sea_deep",
+    "sea_lcl": "sea_deep",
+    "air": "air_belly_long",
+    "post": "air_belly_long",
+    "express": "air_belly_long",
+    "last_mile": "truck_heavy",
+    "other": "truck_heavy",
+}
 _EARTH_KM = 6371.0088
 
 
@@ -100,8 +130,10 @@ class Network:
     """Nodes, edges and tariffs on one date. Build with :func:`build_network`."""
 
     def __repr__(self) -> str:
-        return (f"Network(on={self.on}, nodes={len(self.node_ids)}, edges={len(self.edges)}, "
-                f"markets={len(self.delivery)}, counties={len(self.county_of)})")
+        return (
+            f"Network(on={self.on}, nodes={len(self.node_ids)}, edges={len(self.edges)}, "
+            f"markets={len(self.delivery)}, counties={len(self.county_of)})"
+        )
 
     on: dt.date
     node_ids: tuple[str, ...]
@@ -197,9 +229,16 @@ class Network:
         cap_m3 = np.where(np.isnan(p["unit_capacity_m3"]), np.inf, p["unit_capacity_m3"])
         units = np.maximum(1.0, np.ceil(np.maximum(kg / cap_kg, m3 / cap_m3) - 1e-9))
         z = np.nan_to_num
-        cost = (z(p["per_kg"]) * chg + z(p["per_wm"]) * chg / 1000 + z(p["per_tkm"]) * chg / 1000 * km
-                + z(p["per_m3"]) * m3 + z(p["per_item"]) * pieces + z(p["per_shipment"])
-                + z(p["per_unit"]) * units + z(p["per_unit_km"]) * units * km)
+        cost = (
+            z(p["per_kg"]) * chg
+            + z(p["per_wm"]) * chg / 1000
+            + z(p["per_tkm"]) * chg / 1000 * km
+            + z(p["per_m3"]) * m3
+            + z(p["per_item"]) * pieces
+            + z(p["per_shipment"])
+            + z(p["per_unit"]) * units
+            + z(p["per_unit_km"]) * units * km
+        )
         cost = np.maximum(cost, z(p["min_charge"]))
         cost_fen = np.rint(cost * 100).astype(np.int64)
         grams = np.rint(kg / 1000 * km * p["co2_g_per_tkm"]).astype(np.int64)
@@ -283,8 +322,7 @@ class Network:
         out = []
         for (service, mode, code), count in sorted(groups.items()):
             rule_id, en, zh = self.rule_texts[code]
-            out.append(Exclusion(service=service, mode=mode, rule_id=rule_id, reason_en=en, reason_zh=zh,
-                                 links=count))
+            out.append(Exclusion(service=service, mode=mode, rule_id=rule_id, reason_en=en, reason_zh=zh, links=count))
         target = self.delivery.get(iso2) if iso2 else None
         seen: set[tuple[str, str]] = set()
         for service, mode, lane, head in self.missing_rates:
@@ -293,9 +331,15 @@ class Network:
             if (service, lane) in seen:
                 continue
             seen.add((service, lane))
-            out.append(Exclusion(service=service, mode=mode, rule_id="no_rate",
-                                 reason_en=f"no rate in force on {self.on} for lane {lane!r}",
-                                 reason_zh=f"{self.on} 无该航线（{lane}）有效运价"))
+            out.append(
+                Exclusion(
+                    service=service,
+                    mode=mode,
+                    rule_id="no_rate",
+                    reason_en=f"no rate in force on {self.on} for lane {lane!r}",
+                    reason_zh=f"{self.on} 无该航线（{lane}）有效运价",
+                )
+            )
         return out
 
     def _reaches(self, node: int, iso2: str | None) -> bool:
@@ -341,30 +385,45 @@ def _within(adcode: str, area: str, parent_of: dict[str, str]) -> bool:
     return False
 
 
-def _access_rows(frame: pl.DataFrame, index: dict[str, int], parent_of: dict[str, str],
-                 co2_classes: dict[str, float]) -> list[dict[str, Any]]:
+def _access_rows(
+    frame: pl.DataFrame, index: dict[str, int], parent_of: dict[str, str], co2_classes: dict[str, float]
+) -> list[dict[str, Any]]:
     """The ``route_access`` rows, checked: known gateway node, area adcode and emission class."""
     areas = set(parent_of) | set(parent_of.values())
     out = []
     for r in frame.iter_rows(named=True):
         if r["to_node"] not in index:
-            raise UnknownReferenceError(f"route_access {r['access_id']}: unknown `to_node` {r['to_node']!r} "
-                                        "(expected a hub or route node id).")
+            raise UnknownReferenceError(
+                f"route_access {r['access_id']}: unknown `to_node` {r['to_node']!r} (expected a hub or route node id)."
+            )
         if r["within"] not in areas:
-            raise UnknownReferenceError(f"route_access {r['access_id']}: `within` {r['within']!r} is not an adcode "
-                                        "in divisions (expected a province or prefecture adcode).")
+            raise UnknownReferenceError(
+                f"route_access {r['access_id']}: `within` {r['within']!r} is not an adcode "
+                "in divisions (expected a province or prefecture adcode)."
+            )
         if r["co2_class"] not in co2_classes:
-            raise UnknownReferenceError(f"route_access {r['access_id']}: unknown `co2_class` {r['co2_class']!r}; "
-                                        f"expected one of {', '.join(sorted(co2_classes))}.")
+            raise UnknownReferenceError(
+                f"route_access {r['access_id']}: unknown `co2_class` {r['co2_class']!r}; "
+                f"expected one of {', '.join(sorted(co2_classes))}."
+            )
         if r["from_level"] not in ("county", "prefecture"):
-            raise InvalidInputError(f"route_access {r['access_id']}: expected `from_level` county or prefecture, "
-                                    f"got {r['from_level']!r}.")
-        out.append({
-            "to_node": r["to_node"], "head": index[r["to_node"]], "from_level": r["from_level"],
-            "within": r["within"], "label": r["label"], "services": _ids(r["services"]),
-            "co2_class": r["co2_class"], "first_mile": str(r["first_mile"]).lower() == "true",
-            "confidence": r["confidence"], "sources": _ids(r["source_id"]),
-        })
+            raise InvalidInputError(
+                f"route_access {r['access_id']}: expected `from_level` county or prefecture, got {r['from_level']!r}."
+            )
+        out.append(
+            {
+                "to_node": r["to_node"],
+                "head": index[r["to_node"]],
+                "from_level": r["from_level"],
+                "within": r["within"],
+                "label": r["label"],
+                "services": _ids(r["services"]),
+                "co2_class": r["co2_class"],
+                "first_mile": str(r["first_mile"]).lower() == "true",
+                "confidence": r["confidence"],
+                "sources": _ids(r["source_id"]),
+            }
+        )
     return out
 
 
@@ -386,7 +445,9 @@ def build_network(
     """
     fx = {"CNY": 1.0, **fx}
     params = {r["key"]: float(r["value"]) for r in tables["route_params"].iter_rows(named=True)}
-    ef = {r["co2_class"]: float(r["g_co2e_per_tkm_wtw"]) for r in tables["route_emission_factors"].iter_rows(named=True)}
+    ef = {
+        r["co2_class"]: float(r["g_co2e_per_tkm_wtw"]) for r in tables["route_emission_factors"].iter_rows(named=True)
+    }
     ef_conf = {r["co2_class"]: r["confidence"] for r in tables["route_emission_factors"].iter_rows(named=True)}
     dwell = {(r["stage"], r["node_kind"]): float(r["hours"]) for r in tables["route_dwell_times"].iter_rows(named=True)}
 
@@ -447,11 +508,26 @@ def build_network(
         if cur not in fx:
             raise InvalidInputError(f"No FX rate for {cur} (rate {r['rate_id']}); pass `fx` with CNY per {cur}.")
         rate = {k: _num(r.get(k)) for k in _RATE_NUMBERS}
-        for k in ("per_kg", "per_wm", "per_tkm", "per_m3", "per_item", "per_shipment", "per_unit", "per_unit_km",
-                  "min_charge"):
+        for k in (
+            "per_kg",
+            "per_wm",
+            "per_tkm",
+            "per_m3",
+            "per_item",
+            "per_shipment",
+            "per_unit",
+            "per_unit_km",
+            "min_charge",
+        ):
             rate[k] = rate[k] * fx[cur]
-        rate.update(rate_id=r["rate_id"], mode=r["mode"], cold=str(r["cold_chain_ok"]).lower() == "true",
-                    confidence=r["confidence"], sources=_ids(r["source_id"]), notes=r.get("notes") or "")
+        rate.update(
+            rate_id=r["rate_id"],
+            mode=r["mode"],
+            cold=str(r["cold_chain_ok"]).lower() == "true",
+            confidence=r["confidence"],
+            sources=_ids(r["source_id"]),
+            notes=r.get("notes") or "",
+        )
         rates[key] = rate
 
     def rate_for(service: str, lane: str) -> dict[str, Any] | None:
@@ -484,9 +560,23 @@ def build_network(
     cold: list[bool] = []
     missing: list[tuple[str, str, str, int]] = []
 
-    def add_edge(link_id: str, tail: int, head: int, link_mode: str, service: str, scope: str, lane: str,
-                 km: float, hours: float | None, extra_dwell: float, co2_class: str, link_conf: str,
-                 link_sources: tuple[str, ...], rate: dict[str, Any] | None = None, notes: tuple[str, ...] = ()) -> None:
+    def add_edge(
+        link_id: str,
+        tail: int,
+        head: int,
+        link_mode: str,
+        service: str,
+        scope: str,
+        lane: str,
+        km: float,
+        hours: float | None,
+        extra_dwell: float,
+        co2_class: str,
+        link_conf: str,
+        link_sources: tuple[str, ...],
+        rate: dict[str, Any] | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> None:
         rate = rate or rate_for(service, lane)
         if rate is None:
             missing.append((service, link_mode, lane, head))
@@ -497,16 +587,29 @@ def build_network(
             base = hours if hours is not None else speed_hours(link_mode, km)
             total_h = base + dwell_hours(scope, tail, head, rate["mode"]) + extra_dwell
         conf = worst_confidence(link_conf, rate["confidence"], ef_conf.get(co2_class, "unconfirmed"))
-        edges.append(Edge(
-            index=len(edges), link_id=link_id, tail=tail, head=head, mode=rate["mode"], service=service,
-            rate_id=rate["rate_id"], scope=scope, lane=lane, distance_km=km, minutes=int(round(total_h * 60)),
-            co2_g_per_tkm=ef[co2_class], confidence=conf, source_ids=tuple(dict.fromkeys(link_sources + rate["sources"])),
-            notes=notes,
-        ))
+        edges.append(
+            Edge(
+                index=len(edges),
+                link_id=link_id,
+                tail=tail,
+                head=head,
+                mode=rate["mode"],
+                service=service,
+                rate_id=rate["rate_id"],
+                scope=scope,
+                lane=lane,
+                distance_km=km,
+                minutes=round(total_h * 60),
+                co2_g_per_tkm=ef[co2_class],
+                confidence=conf,
+                source_ids=tuple(dict.fromkeys(link_sources + rate["sources"])),
+                notes=notes,
+            )
+        )
         row = {k: rate[k] for k in _RATE_NUMBERS}
         row["distance_km"] = km
         row["co2_g_per_tkm"] = ef[co2_class]
-        row["minutes"] = float(int(round(total_h * 60)))
+        row["minutes"] = float(round(total_h * 60))
         rows.append(row)
         cold.append(bool(rate["cold"]))
 
@@ -531,8 +634,21 @@ def build_network(
             km = max(gc(node, a["head"]) * circuity, min_km)
             hours = first_h + km / params["truck_kmh"] if a["first_mile"] else None
             for service in a["services"]:
-                add_edge(f"{adcode}>{a['to_node']}:{a['label']}", node, a["head"], "truck", service, "domestic", "*",
-                         km, hours, 0.0, a["co2_class"], a["confidence"], county_src + a["sources"])
+                add_edge(
+                    f"{adcode}>{a['to_node']}:{a['label']}",
+                    node,
+                    a["head"],
+                    "truck",
+                    service,
+                    "domestic",
+                    "*",
+                    km,
+                    hours,
+                    0.0,
+                    a["co2_class"],
+                    a["confidence"],
+                    county_src + a["sources"],
+                )
 
     # every county reaches its own prefecture point (the division tree, the same in every province)
     # (a county-level city under the province itself, as Henan's Jiyuan, has no prefecture point)
@@ -542,8 +658,21 @@ def build_network(
             pf = index[parent]
             km = max(gc(c, pf) * c_road, min_km)
             for service in ("truck_ltl", "truck_container"):
-                add_edge(f"{adcode}>{parent}:truck", c, pf, "truck", service, "domestic", "*", km,
-                         first_h + km / params["truck_kmh"], 0.0, "truck_heavy", "unconfirmed", county_src)
+                add_edge(
+                    f"{adcode}>{parent}:truck",
+                    c,
+                    pf,
+                    "truck",
+                    service,
+                    "domestic",
+                    "*",
+                    km,
+                    first_h + km / params["truck_kmh"],
+                    0.0,
+                    "truck_heavy",
+                    "unconfirmed",
+                    county_src,
+                )
         access_legs("county", adcode, c, c_road)
     for pref in sorted(x for x in set(county_parent.values()) if x in index):
         access_legs("prefecture", pref, index[pref], road)
@@ -555,21 +684,49 @@ def build_network(
         hours = None if r["transit_hours"] in (None, "") else float(r["transit_hours"])
         extra = _num(r.get("dwell_hours"))
         for service in _ids(r["services"]):
-            add_edge(r["link_id"], tail, head, r["mode"], service, r["scope"], r["lane"], km, hours,
-                     0.0 if math.isnan(extra) else extra, r["co2_class"], r["confidence"], _ids(r["source_id"]),
-                     notes=(r["notes"],) if r.get("notes") else ())
+            add_edge(
+                r["link_id"],
+                tail,
+                head,
+                r["mode"],
+                service,
+                r["scope"],
+                r["lane"],
+                km,
+                hours,
+                0.0 if math.isnan(extra) else extra,
+                r["co2_class"],
+                r["confidence"],
+                _ids(r["source_id"]),
+                notes=(r["notes"],) if r.get("notes") else (),
+            )
 
     # ---- user quotes override built-in services of the same mode between the same nodes
     if quotes is not None and quotes.height:
-        edges, rows, cold = _apply_quotes(quotes, on, fx, index, delivery, edges, rows, cold, ef, lonlat, kind,
-                                          dwell_hours, speed_hours, county_parent)
+        edges, rows, cold = _apply_quotes(
+            quotes,
+            on,
+            fx,
+            index,
+            delivery,
+            edges,
+            rows,
+            cold,
+            ef,
+            lonlat,
+            kind,
+            dwell_hours,
+            speed_hours,
+            county_parent,
+        )
 
-    arrays = {k: np.array([row[k] for row in rows], dtype=float) for k in (*_RATE_NUMBERS, "distance_km",
-                                                                          "co2_g_per_tkm", "minutes")}
+    arrays = {
+        k: np.array([row[k] for row in rows], dtype=float)
+        for k in (*_RATE_NUMBERS, "distance_km", "co2_g_per_tkm", "minutes")
+    }
     # ---- rules
     rule_texts: list[tuple[str, str, str]] = [
-        ("max_kg_per_item", "weight per piece is over the service's limit per item",
-         "单件重量超过该服务的单件限重"),
+        ("max_kg_per_item", "weight per piece is over the service's limit per item", "单件重量超过该服务的单件限重"),
         ("max_kg_per_shipment", "shipment weight is over the service's limit", "整票重量超过该服务上限"),
         ("max_value_per_item", "value per item is over the service's limit", "单件货值超过该服务上限"),
     ]
@@ -578,40 +735,81 @@ def build_network(
     for r in tables["route_service_rules"].iter_rows(named=True):
         targets = _ids(r["services"])
         mask = np.ones(len(edges), dtype=bool) if targets == ("*",) else np.isin(services, list(targets))
-        if r["condition"] not in ("alcohol", "abv_over", "liquid", "battery", "battery_kg_per_piece_over",
-                                  "cold_chain", "max_transit_days", "b2b", "fragile"):
+        if r["condition"] not in (
+            "alcohol",
+            "abv_over",
+            "liquid",
+            "battery",
+            "battery_kg_per_piece_over",
+            "cold_chain",
+            "max_transit_days",
+            "b2b",
+            "fragile",
+        ):
             raise InvalidInputError(f"Unknown rule condition {r['condition']!r} in route_service_rules.")
-        rules.append({"rule_id": r["rule_id"], "condition": r["condition"], "threshold": _num(r["threshold"]),
-                      "action": r["action"], "mask": mask})
+        rules.append(
+            {
+                "rule_id": r["rule_id"],
+                "condition": r["condition"],
+                "threshold": _num(r["threshold"]),
+                "action": r["action"],
+                "mask": mask,
+            }
+        )
         rule_texts.append((r["rule_id"], r["reason_en"], r["reason_zh"]))
 
     return Network(
-        on=on, node_ids=tuple(ids), node_kind=tuple(kind), node_name_en=tuple(name_en), node_name_zh=tuple(name_zh),
-        county_of={a: index[a] for a in county_parent}, names=names, delivery=delivery, edges=tuple(edges),
-        params=arrays, cold_ok=np.array(cold, dtype=bool), rules=tuple(rules), rule_texts=tuple(rule_texts),
-        missing_rates=tuple(missing), fx=dict(fx),
+        on=on,
+        node_ids=tuple(ids),
+        node_kind=tuple(kind),
+        node_name_en=tuple(name_en),
+        node_name_zh=tuple(name_zh),
+        county_of={a: index[a] for a in county_parent},
+        names=names,
+        delivery=delivery,
+        edges=tuple(edges),
+        params=arrays,
+        cold_ok=np.array(cold, dtype=bool),
+        rules=tuple(rules),
+        rule_texts=tuple(rule_texts),
+        missing_rates=tuple(missing),
+        fx=dict(fx),
     )
 
 
-def _apply_quotes(quotes, on, fx, index, delivery, edges, rows, cold, ef, lonlat, kind, dwell_hours, speed_hours,
-                  county_parent):  # type: ignore[no-untyped-def]
+def _apply_quotes(
+    quotes, on, fx, index, delivery, edges, rows, cold, ef, lonlat, kind, dwell_hours, speed_hours, county_parent
+):  # type: ignore[no-untyped-def]
     """Replace or add edges for the user's freight quotes in force on ``on``."""
-    link_mode_of = {"truck": "truck", "rail": "rail", "sea_fcl": "sea", "sea_lcl": "sea", "air": "air",
-                    "post": "post", "express": "post", "last_mile": "last_mile", "other": "truck"}
+    link_mode_of = {
+        "truck": "truck",
+        "rail": "rail",
+        "sea_fcl": "sea",
+        "sea_lcl": "sea",
+        "air": "air",
+        "post": "post",
+        "express": "post",
+        "last_mile": "last_mile",
+        "other": "truck",
+    }
     for q in quotes.iter_rows(named=True):
         if not _in_force(q, on):
             continue
         origin, dest = str(q["origin"]).strip(), str(q["destination"]).strip()
         if origin not in index:
-            raise UnknownReferenceError(f"Freight quote {q['quote_id']}: unknown origin {origin!r} "
-                                        "(expected a hub/node id or a county/prefecture adcode).")
+            raise UnknownReferenceError(
+                f"Freight quote {q['quote_id']}: unknown origin {origin!r} "
+                "(expected a hub/node id or a county/prefecture adcode)."
+            )
         if dest.upper() in delivery and dest not in index:
             head = delivery[dest.upper()]
         elif dest in index:
             head = index[dest]
         else:
-            raise UnknownReferenceError(f"Freight quote {q['quote_id']}: unknown destination {dest!r} "
-                                        "(expected a hub/node id or an ISO2 market).")
+            raise UnknownReferenceError(
+                f"Freight quote {q['quote_id']}: unknown destination {dest!r} "
+                "(expected a hub/node id or an ISO2 market)."
+            )
         tail, mode = index[origin], q["mode"]
         cur = q["currency"]
         if cur not in fx:
@@ -623,19 +821,27 @@ def _apply_quotes(quotes, on, fx, index, delivery, edges, rows, cold, ef, lonlat
         cold = [cold[i] for i in keep]
         cap = CONTAINER_CAPACITY.get(q.get("container_type") or "", (math.nan, math.nan))
         rate = {k: math.nan for k in _RATE_NUMBERS}
-        for src, dst in (("per_kg", "per_kg"), ("per_item", "per_item"), ("per_shipment", "per_shipment"),
-                         ("per_m3", "per_m3"), ("per_container", "per_unit"), ("min_charge", "min_charge")):
+        for src, dst in (
+            ("per_kg", "per_kg"),
+            ("per_item", "per_item"),
+            ("per_shipment", "per_shipment"),
+            ("per_m3", "per_m3"),
+            ("per_container", "per_unit"),
+            ("min_charge", "min_charge"),
+        ):
             v = _num(q.get(src))
             rate[dst] = v * fx[cur] if not math.isnan(v) else math.nan
         rate["divisor"] = _num(q.get("divisor"))
         rate["max_kg_per_item"] = _num(q.get("max_kg_per_item"))
         if not math.isnan(rate["per_unit"]):
-            rate["unit_capacity_kg"], rate["unit_capacity_m3"] = cap if not math.isnan(cap[0]) else CONTAINER_CAPACITY["40GP"]
+            rate["unit_capacity_kg"], rate["unit_capacity_m3"] = (
+                cap if not math.isnan(cap[0]) else CONTAINER_CAPACITY["40GP"]
+            )
         transit_days = _num(q.get("transit_days"))
         if template is not None:
             km, scope, lane = template.distance_km, template.scope, template.lane
             co2 = template.co2_g_per_tkm
-            minutes = template.minutes if math.isnan(transit_days) else int(round(transit_days * 1440))
+            minutes = template.minutes if math.isnan(transit_days) else round(transit_days * 1440)
         else:
             gc_km = great_circle_km(*lonlat[tail], *lonlat[head])
             lm = link_mode_of.get(mode, "truck")
@@ -645,16 +851,29 @@ def _apply_quotes(quotes, on, fx, index, delivery, edges, rows, cold, ef, lonlat
             co2 = ef[_QUOTE_CO2.get(mode, "truck_heavy")]
             if math.isnan(transit_days):
                 hours = speed_hours("sea" if lm == "sea" else ("air" if lm == "post" else lm), km)
-                minutes = int(round((hours + dwell_hours(scope, tail, head, mode)) * 60))
+                minutes = round((hours + dwell_hours(scope, tail, head, mode)) * 60)
             else:
-                minutes = int(round(transit_days * 1440))
+                minutes = round(transit_days * 1440)
         provider = q.get("provider") or ""
-        edges.append(Edge(
-            index=len(edges), link_id=f"{origin}>{dest}:quote", tail=tail, head=head, mode=mode,
-            service=f"quote:{q['quote_id']}", rate_id=f"user:{q['quote_id']}", scope=scope, lane=lane,
-            distance_km=km, minutes=minutes, co2_g_per_tkm=co2, confidence=Confidence.CONFIRMED,
-            source_ids=(f"user.freight_quotes:{q['quote_id']}",), notes=(f"user quote from {provider}",),
-        ))
+        edges.append(
+            Edge(
+                index=len(edges),
+                link_id=f"{origin}>{dest}:quote",
+                tail=tail,
+                head=head,
+                mode=mode,
+                service=f"quote:{q['quote_id']}",
+                rate_id=f"user:{q['quote_id']}",
+                scope=scope,
+                lane=lane,
+                distance_km=km,
+                minutes=minutes,
+                co2_g_per_tkm=co2,
+                confidence=Confidence.CONFIRMED,
+                source_ids=(f"user.freight_quotes:{q['quote_id']}",),
+                notes=(f"user quote from {provider}",),
+            )
+        )
         row = dict(rate)
         row.update(distance_km=km, co2_g_per_tkm=co2, minutes=float(minutes))
         rows.append(row)

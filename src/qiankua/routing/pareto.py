@@ -49,7 +49,11 @@ def non_dominated_mask(x: np.ndarray, valid: np.ndarray | None = None) -> np.nda
         valid = np.ones(x.shape[:-1], dtype=bool)
     # pairwise per objective on (.., j, i) planes: cheaper than one (.., K, K, 3) array and a reduction
     c, t, g = x[..., 0], x[..., 1], x[..., 2]
-    le = (c[..., :, None] <= c[..., None, :]) & (t[..., :, None] <= t[..., None, :]) & (g[..., :, None] <= g[..., None, :])
+    le = (
+        (c[..., :, None] <= c[..., None, :])
+        & (t[..., :, None] <= t[..., None, :])
+        & (g[..., :, None] <= g[..., None, :])
+    )
     k = x.shape[-2]
     earlier = np.tril(np.ones((k, k), dtype=bool), -1)  # [j, i] with j < i
     # j removes i when j <= i everywhere and either i is not <= j (strict somewhere: dominance)

@@ -92,13 +92,25 @@ def _route(network: Network, prep: _Prepared, edge_ids: Sequence[int], lang_note
         notes = list(e.notes)
         if w.warn[ei]:
             notes.append("fragile goods on a consolidated service: add packing")
-        legs.append(Leg(
-            from_node=network.node_ids[e.tail], to_node=network.node_ids[e.head],
-            from_name=network.node_name_en[e.tail], to_name=network.node_name_en[e.head], mode=e.mode,
-            service=e.service, scope=e.scope, distance_km=e.distance_km, cost_cny=int(w.cost[ei]) / 100,
-            hours=int(w.minutes[ei]) / 60, kg_co2e=int(w.grams[ei]) / 1000, rate_id=e.rate_id,
-            confidence=e.confidence, source_ids=e.source_ids, notes=tuple(notes),
-        ))
+        legs.append(
+            Leg(
+                from_node=network.node_ids[e.tail],
+                to_node=network.node_ids[e.head],
+                from_name=network.node_name_en[e.tail],
+                to_name=network.node_name_en[e.head],
+                mode=e.mode,
+                service=e.service,
+                scope=e.scope,
+                distance_km=e.distance_km,
+                cost_cny=int(w.cost[ei]) / 100,
+                hours=int(w.minutes[ei]) / 60,
+                kg_co2e=int(w.grams[ei]) / 1000,
+                rate_id=e.rate_id,
+                confidence=e.confidence,
+                source_ids=e.source_ids,
+                notes=tuple(notes),
+            )
+        )
     cost = sum(int(w.cost[ei]) for ei in edge_ids) / 100
     minutes = sum(int(w.minutes[ei]) for ei in edge_ids)
     grams = sum(int(w.grams[ei]) for ei in edge_ids)
@@ -106,8 +118,9 @@ def _route(network: Network, prep: _Prepared, edge_ids: Sequence[int], lang_note
     notes: tuple[str, ...] = ()
     if conf is Confidence.UNCONFIRMED:
         notes = ("rests on unconfirmed (estimated) rates or factors: check the sources and import your own quotes",)
-    return Route(legs=tuple(legs), cost_cny=cost, days=minutes / 1440, kg_co2e=grams / 1000, confidence=conf,
-                 notes=notes)
+    return Route(
+        legs=tuple(legs), cost_cny=cost, days=minutes / 1440, kg_co2e=grams / 1000, confidence=conf, notes=notes
+    )
 
 
 def recommend(routes: Sequence[Route], weights: Weights = Weights()) -> int:
@@ -139,11 +152,17 @@ def _finish(routes: list[Route], weights: Weights) -> tuple[Route, ...]:
 def _transit_exclusions(profile: Profile, dropped: int) -> list[Exclusion]:
     if profile.max_transit_days is None or not dropped:
         return []
-    return [Exclusion(service="*", mode="*", rule_id="fresh_transit",
-                      reason_en=f"{dropped} route(s) dropped: door-to-door time over the product's maximum "
-                                f"transit of {profile.max_transit_days:g} days",
-                      reason_zh=f"{dropped} 条线路全程时效超过产品最长运输 {profile.max_transit_days:g} 天，已排除",
-                      links=dropped)]
+    return [
+        Exclusion(
+            service="*",
+            mode="*",
+            rule_id="fresh_transit",
+            reason_en=f"{dropped} route(s) dropped: door-to-door time over the product's maximum "
+            f"transit of {profile.max_transit_days:g} days",
+            reason_zh=f"{dropped} 条线路全程时效超过产品最长运输 {profile.max_transit_days:g} 天，已排除",
+            links=dropped,
+        )
+    ]
 
 
 def plan(network: Network, origin: str, market: str, profile: Profile, *, weights: Weights = Weights()) -> RouteResult:
@@ -160,12 +179,20 @@ def plan(network: Network, origin: str, market: str, profile: Profile, *, weight
     routes = [_route(network, prep, [ei, *tree.edges(lid)]) for _, ei, lid in kept]
     dropped = 0
     if profile.max_transit_days is not None:
-        unconstrained = _county_candidates(network, prep, _reverse_unbounded(network, prep, target), county,
-                                           _unbounded(profile))
+        unconstrained = _county_candidates(
+            network, prep, _reverse_unbounded(network, prep, target), county, _unbounded(profile)
+        )
         dropped = sum(1 for v, _, _ in unconstrained if v[1] > profile.max_transit_days * 1440)
     excluded = network.exclusions(prep.weights, market.upper(), county) + _transit_exclusions(profile, dropped)
-    return RouteResult(origin=adcode, market=market.upper(), profile=profile, routes=_finish(routes, weights),
-                       excluded=tuple(excluded), on=network.on.isoformat(), fx=network.fx)
+    return RouteResult(
+        origin=adcode,
+        market=market.upper(),
+        profile=profile,
+        routes=_finish(routes, weights),
+        excluded=tuple(excluded),
+        on=network.on.isoformat(),
+        fx=network.fx,
+    )
 
 
 def _unbounded(profile: Profile) -> Profile:
@@ -188,8 +215,9 @@ def plan_forward(network: Network, origin: str, market: str, profile: Profile) -
     return sorted(tree.vectors(target))
 
 
-def line_haul_options(network: Network, hub: str, market: str, profile: Profile, *,
-                      weights: Weights = Weights()) -> tuple[Route, ...]:
+def line_haul_options(
+    network: Network, hub: str, market: str, profile: Profile, *, weights: Weights = Weights()
+) -> tuple[Route, ...]:
     """Pareto routes from a hub (a ``hubs``/``route_nodes`` id, e.g. a province's land port) to a
     market for one shipment profile — the line-haul options the pooling engine chooses among."""
     start = network.node_index(hub)
@@ -231,8 +259,9 @@ def _slot_table(network: Network, prep: _Prepared, counties: list[int]) -> _Slot
     return _Slots(n_counties=len(counties), groups=groups)
 
 
-def _batch_pareto(network: Network, prep: _Prepared, tree: LabelTree, slots: _Slots, profile: Profile
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _batch_pareto(
+    network: Network, prep: _Prepared, tree: LabelTree, slots: _Slots, profile: Profile
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Candidates (county, K, 3), their first edge and head label (county, K) and the Pareto mask.
 
     Each slot block is padded to the largest head label set among its heads.
@@ -248,8 +277,9 @@ def _batch_pareto(network: Network, prep: _Prepared, tree: LabelTree, slots: _Sl
             if h not in head_ids:
                 ids = tree.at.get(h, [])
                 head_ids[h] = np.asarray(ids, dtype=np.int64)
-                head_vec[h] = np.asarray([(tree.cost[i], tree.minutes[i], tree.grams[i]) for i in ids],
-                                         dtype=np.int64).reshape(-1, 3)
+                head_vec[h] = np.asarray(
+                    [(tree.cost[i], tree.minutes[i], tree.grams[i]) for i in ids], dtype=np.int64
+                ).reshape(-1, 3)
             width = max(width, len(head_ids[h]))
         widths.append(width)
     total = sum(widths) or 1
@@ -264,10 +294,10 @@ def _batch_pareto(network: Network, prep: _Prepared, tree: LabelTree, slots: _Sl
             if not k:
                 continue
             ev = np.stack([w.cost[eids], w.minutes[eids], w.grams[eids]], axis=1)
-            vec[rows, offset:offset + k] = ev[:, None, :] + head_vec[h][None, :, :]
-            first[rows, offset:offset + k] = eids[:, None]
-            lab[rows, offset:offset + k] = head_ids[h][None, :]
-            valid[rows, offset:offset + k] = True
+            vec[rows, offset : offset + k] = ev[:, None, :] + head_vec[h][None, :, :]
+            first[rows, offset : offset + k] = eids[:, None]
+            lab[rows, offset : offset + k] = head_ids[h][None, :]
+            valid[rows, offset : offset + k] = True
         offset += width
     budget = _budget(profile)
     if budget is not None:
@@ -307,9 +337,22 @@ def all_pairs(
     market_list = sorted(network.delivery) if markets is None else [m.upper() for m in markets]
     adcodes = sorted(network.county_of) if counties is None else [network.county(c) for c in counties]
     county_nodes = [network.county_of[a] for a in adcodes]
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "profile", "origin", "market", "n_pareto", "min_cost_cny", "min_days", "min_kg_co2e", "rec_cost_cny",
-        "rec_days", "rec_kg_co2e", "rec_main_mode")}
+    cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "profile",
+            "origin",
+            "market",
+            "n_pareto",
+            "min_cost_cny",
+            "min_days",
+            "min_kg_co2e",
+            "rec_cost_cny",
+            "rec_days",
+            "rec_kg_co2e",
+            "rec_main_mode",
+        )
+    }
     rows = np.arange(len(county_nodes))
     big = np.iinfo(np.int64).max
     for name, profile in profiles.items():
@@ -332,14 +375,20 @@ def all_pairs(
             cols["origin"] += adcodes
             cols["market"] += [m] * len(adcodes)
             cols["n_pareto"] += n.tolist()
-            for key, arr, scale in (("min_cost_cny", mins[:, 0], 100), ("min_days", mins[:, 1], 1440),
-                                    ("min_kg_co2e", mins[:, 2], 1000), ("rec_cost_cny", rec[:, 0], 100),
-                                    ("rec_days", rec[:, 1], 1440), ("rec_kg_co2e", rec[:, 2], 1000)):
+            for key, arr, scale in (
+                ("min_cost_cny", mins[:, 0], 100),
+                ("min_days", mins[:, 1], 1440),
+                ("min_kg_co2e", mins[:, 2], 1000),
+                ("rec_cost_cny", rec[:, 0], 100),
+                ("rec_days", rec[:, 1], 1440),
+                ("rec_kg_co2e", rec[:, 2], 1000),
+            ):
                 cols[key] += np.where(has, arr / scale, np.nan).tolist()
             cols["rec_main_mode"] += modes
     frame = pl.DataFrame(cols, schema_overrides={"n_pareto": pl.Int64, "rec_main_mode": pl.String})
-    return frame.with_columns(pl.col(c).fill_nan(None) for c in frame.columns if c.startswith(("min_", "rec_"))
-                              and c != "rec_main_mode")
+    return frame.with_columns(
+        pl.col(c).fill_nan(None) for c in frame.columns if c.startswith(("min_", "rec_")) and c != "rec_main_mode"
+    )
 
 
 def _main_mode(network: Network, first_edge: int, tree: LabelTree, label: int, memo: dict[int, str]) -> str:
@@ -378,8 +427,20 @@ def choose(routes: Sequence[Route], preference: str) -> Route | None:
 
 #: input columns of :func:`logistics_costs`
 COST_INPUT = ("origin_adcode", "market", "weight_kg")
-COST_OPTIONAL = ("volume_m3", "pieces", "value_cny", "liquid", "abv_pct", "battery", "fresh", "cold_chain",
-                 "max_transit_days", "fragile", "b2b", "service_preference")
+COST_OPTIONAL = (
+    "volume_m3",
+    "pieces",
+    "value_cny",
+    "liquid",
+    "abv_pct",
+    "battery",
+    "fresh",
+    "cold_chain",
+    "max_transit_days",
+    "fragile",
+    "b2b",
+    "service_preference",
+)
 
 
 def logistics_costs(network: Network, rows: pl.DataFrame, *, weights: Weights = Weights()) -> pl.DataFrame:
@@ -402,16 +463,23 @@ def logistics_costs(network: Network, rows: pl.DataFrame, *, weights: Weights = 
     out: list[dict[str, object]] = []
     cache: dict[tuple[object, ...], dict[str, object]] = {}
     for r in rows.iter_rows(named=True):
-        def get(key: str, default: object = None) -> object:
+
+        def get(key: str, default: object = None, r: dict[str, object] = r) -> object:
             value = r.get(key, default)
             return default if value is None else value
 
         profile = Profile(
-            weight_kg=float(r["weight_kg"]), volume_m3=float(get("volume_m3", 0.0)),  # type: ignore[arg-type]
-            pieces=int(get("pieces", 1)), value_cny=None if r.get("value_cny") is None else float(r["value_cny"]),  # type: ignore[call-overload]
-            liquid=bool(get("liquid", False)), abv_pct=r.get("abv_pct"), battery=bool(get("battery", False)),
-            fresh=bool(get("fresh", False)), cold_chain=bool(get("cold_chain", False)),
-            max_transit_days=r.get("max_transit_days"), fragile=bool(get("fragile", False)),
+            weight_kg=float(r["weight_kg"]),
+            volume_m3=float(get("volume_m3", 0.0)),  # type: ignore[arg-type]
+            pieces=int(get("pieces", 1)),
+            value_cny=None if r.get("value_cny") is None else float(r["value_cny"]),  # type: ignore[call-overload]
+            liquid=bool(get("liquid", False)),
+            abv_pct=r.get("abv_pct"),
+            battery=bool(get("battery", False)),
+            fresh=bool(get("fresh", False)),
+            cold_chain=bool(get("cold_chain", False)),
+            max_transit_days=r.get("max_transit_days"),
+            fragile=bool(get("fragile", False)),
             b2b=bool(get("b2b", False)),
         )
         pref = str(get("service_preference", "recommended"))
@@ -421,22 +489,46 @@ def logistics_costs(network: Network, rows: pl.DataFrame, *, weights: Weights = 
             route = choose(result.routes, pref)
             if route is None:
                 reason = "; ".join(sorted({f"{e.service}: {e.reason_en}" for e in result.excluded}))[:500]
-                cache[key] = {"first_mile_cny": None, "line_haul_cny": None, "last_mile_cny": None,
-                              "logistics_cny": None, "days": None, "kg_co2e": None,
-                              "route_label": f"no feasible route ({pref}); {reason}", "main_mode": None,
-                              "confidence": None, "logistics_source": "routing", "feasible": False}
+                cache[key] = {
+                    "first_mile_cny": None,
+                    "line_haul_cny": None,
+                    "last_mile_cny": None,
+                    "logistics_cny": None,
+                    "days": None,
+                    "kg_co2e": None,
+                    "route_label": f"no feasible route ({pref}); {reason}",
+                    "main_mode": None,
+                    "confidence": None,
+                    "logistics_source": "routing",
+                    "feasible": False,
+                }
             else:
                 first, line, last = route.split_cost()
                 cache[key] = {
-                    "first_mile_cny": round(first, 2), "line_haul_cny": round(line, 2),
-                    "last_mile_cny": round(last, 2), "logistics_cny": round(route.cost_cny, 2),
-                    "days": round(route.days, 2), "kg_co2e": round(route.kg_co2e, 3), "route_label": route.label,
-                    "main_mode": route.main_mode, "confidence": route.confidence.value,
+                    "first_mile_cny": round(first, 2),
+                    "line_haul_cny": round(line, 2),
+                    "last_mile_cny": round(last, 2),
+                    "logistics_cny": round(route.cost_cny, 2),
+                    "days": round(route.days, 2),
+                    "kg_co2e": round(route.kg_co2e, 3),
+                    "route_label": route.label,
+                    "main_mode": route.main_mode,
+                    "confidence": route.confidence.value,
                     "logistics_source": "routing:" + ";".join(dict.fromkeys(leg.rate_id for leg in route.legs)),
                     "feasible": True,
                 }
         out.append(cache[key])
-    schema = {"first_mile_cny": pl.Float64, "line_haul_cny": pl.Float64, "last_mile_cny": pl.Float64,
-              "logistics_cny": pl.Float64, "days": pl.Float64, "kg_co2e": pl.Float64, "route_label": pl.String,
-              "main_mode": pl.String, "confidence": pl.String, "logistics_source": pl.String, "feasible": pl.Boolean}
+    schema = {
+        "first_mile_cny": pl.Float64,
+        "line_haul_cny": pl.Float64,
+        "last_mile_cny": pl.Float64,
+        "logistics_cny": pl.Float64,
+        "days": pl.Float64,
+        "kg_co2e": pl.Float64,
+        "route_label": pl.String,
+        "main_mode": pl.String,
+        "confidence": pl.String,
+        "logistics_source": pl.String,
+        "feasible": pl.Boolean,
+    }
     return pl.DataFrame(out, schema=schema)

@@ -7,11 +7,22 @@ from dataclasses import dataclass, field
 from qiankua.domain import Confidence, Product
 from qiankua.exceptions import InvalidInputError
 
-__all__ = ["Exclusion", "Leg", "Profile", "Route", "RouteResult", "Weights", "PREFERENCES"]
+__all__ = ["PREFERENCES", "Exclusion", "Leg", "Profile", "Route", "RouteResult", "Weights"]
 
 #: service preferences understood by :func:`qiankua.routing.choose` and the batch costing path
-PREFERENCES = ("recommended", "cheapest", "fastest", "greenest", "truck", "rail", "sea_fcl", "sea_lcl", "air",
-               "post", "express")
+PREFERENCES = (
+    "recommended",
+    "cheapest",
+    "fastest",
+    "greenest",
+    "truck",
+    "rail",
+    "sea_fcl",
+    "sea_lcl",
+    "air",
+    "post",
+    "express",
+)
 
 
 def _check(condition: bool, message: str) -> None:
@@ -48,8 +59,10 @@ class Profile:
         _check(self.volume_m3 >= 0, f"Expected a non-negative `volume_m3`, got {self.volume_m3}.")
         _check(self.pieces >= 1, f"Expected `pieces` >= 1, got {self.pieces}.")
         _check(self.abv_pct is None or 0 <= self.abv_pct <= 100, f"Expected `abv_pct` in [0, 100], got {self.abv_pct}.")
-        _check(self.max_transit_days is None or self.max_transit_days > 0,
-               f"Expected a positive `max_transit_days`, got {self.max_transit_days}.")
+        _check(
+            self.max_transit_days is None or self.max_transit_days > 0,
+            f"Expected a positive `max_transit_days`, got {self.max_transit_days}.",
+        )
 
     @property
     def alcohol(self) -> bool:
@@ -64,8 +77,15 @@ class Profile:
         return self.cold_chain or self.fresh
 
     @classmethod
-    def for_product(cls, product: Product, *, weight_kg: float, volume_m3: float | None = None,
-                    pieces: int | None = None, b2b: bool = False) -> Profile:
+    def for_product(
+        cls,
+        product: Product,
+        *,
+        weight_kg: float,
+        volume_m3: float | None = None,
+        pieces: int | None = None,
+        b2b: bool = False,
+    ) -> Profile:
         """A profile carrying ``product``'s flags; volume and pieces default from its carton."""
         if volume_m3 is None or pieces is None:
             carton = product.carton
@@ -75,10 +95,19 @@ class Profile:
                 pieces = pieces if pieces is not None else n
         units = weight_kg / product.unit_gross_kg
         return cls(
-            weight_kg=weight_kg, volume_m3=volume_m3 or 0.0, pieces=pieces or 1,
-            value_cny=float(product.unit_value.amount) * units, liquid=product.liquid, abv_pct=product.abv_pct,
-            battery=product.battery, fresh=product.fresh, cold_chain=product.cold_chain,
-            max_transit_days=product.max_transit_days, fragile=product.fragile, b2b=b2b, product_id=product.id,
+            weight_kg=weight_kg,
+            volume_m3=volume_m3 or 0.0,
+            pieces=pieces or 1,
+            value_cny=float(product.unit_value.amount) * units,
+            liquid=product.liquid,
+            abv_pct=product.abv_pct,
+            battery=product.battery,
+            fresh=product.fresh,
+            cold_chain=product.cold_chain,
+            max_transit_days=product.max_transit_days,
+            fragile=product.fragile,
+            b2b=b2b,
+            product_id=product.id,
         )
 
 
@@ -96,8 +125,10 @@ class Weights:
     co2: float = 0.2
 
     def __post_init__(self) -> None:
-        _check(min(self.cost, self.time, self.co2) >= 0 and self.cost + self.time + self.co2 > 0,
-               "Expected non-negative weights that are not all zero.")
+        _check(
+            min(self.cost, self.time, self.co2) >= 0 and self.cost + self.time + self.co2 > 0,
+            "Expected non-negative weights that are not all zero.",
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,11 +153,21 @@ class Leg:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "from": self.from_node, "to": self.to_node, "from_name": self.from_name, "to_name": self.to_name,
-            "mode": self.mode, "service": self.service, "scope": self.scope,
-            "distance_km": round(self.distance_km, 1), "cost_cny": round(self.cost_cny, 2),
-            "hours": round(self.hours, 1), "kg_co2e": round(self.kg_co2e, 3), "rate_id": self.rate_id,
-            "confidence": self.confidence.value, "source_ids": list(self.source_ids), "notes": list(self.notes),
+            "from": self.from_node,
+            "to": self.to_node,
+            "from_name": self.from_name,
+            "to_name": self.to_name,
+            "mode": self.mode,
+            "service": self.service,
+            "scope": self.scope,
+            "distance_km": round(self.distance_km, 1),
+            "cost_cny": round(self.cost_cny, 2),
+            "hours": round(self.hours, 1),
+            "kg_co2e": round(self.kg_co2e, 3),
+            "rate_id": self.rate_id,
+            "confidence": self.confidence.value,
+            "source_ids": list(self.source_ids),
+            "notes": list(self.notes),
         }
 
 
@@ -176,10 +217,16 @@ class Route:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "label": self.label, "main_mode": self.main_mode,
-            "cost_cny": round(self.cost_cny, 2), "days": round(self.days, 2), "kg_co2e": round(self.kg_co2e, 3),
-            "pareto": self.pareto, "recommended": self.recommended, "confidence": self.confidence.value,
-            "legs": [leg.to_dict() for leg in self.legs], "notes": list(self.notes),
+            "label": self.label,
+            "main_mode": self.main_mode,
+            "cost_cny": round(self.cost_cny, 2),
+            "days": round(self.days, 2),
+            "kg_co2e": round(self.kg_co2e, 3),
+            "pareto": self.pareto,
+            "recommended": self.recommended,
+            "confidence": self.confidence.value,
+            "legs": [leg.to_dict() for leg in self.legs],
+            "notes": list(self.notes),
         }
 
 
@@ -195,8 +242,14 @@ class Exclusion:
     links: int = 1
 
     def to_dict(self) -> dict[str, object]:
-        return {"service": self.service, "mode": self.mode, "rule": self.rule_id, "reason": self.reason_en,
-                "reason_zh": self.reason_zh, "links": self.links}
+        return {
+            "service": self.service,
+            "mode": self.mode,
+            "rule": self.rule_id,
+            "reason": self.reason_en,
+            "reason_zh": self.reason_zh,
+            "links": self.links,
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -220,7 +273,10 @@ class RouteResult:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "ok": True, "origin": self.origin, "market": self.market, "date": self.on,
+            "ok": True,
+            "origin": self.origin,
+            "market": self.market,
+            "date": self.on,
             "profile": {k: getattr(self.profile, k) for k in self.profile.__dataclass_fields__},
             "fx_cny_per_unit": self.fx,
             "routes": [r.to_dict() for r in self.routes],

@@ -33,10 +33,10 @@ from pathlib import Path
 from qiankua.exceptions import InvalidInputError, QiankuaError
 
 __all__ = [
+    "LOCAL_IDENTITY",
     "AccountStore",
     "AuthError",
     "Identity",
-    "LOCAL_IDENTITY",
     "Workspace",
     "org_db_path",
     "qiankua_home",
@@ -185,8 +185,9 @@ class AccountStore:
         session = secrets.token_urlsafe(32)
         expires = _now() + dt.timedelta(days=SESSION_DAYS)
         with self._connect() as con:
-            con.execute("INSERT INTO sessions VALUES (?, ?, ?)",
-                        (_hash_token(session), identity.username, expires.isoformat()))
+            con.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?)", (_hash_token(session), identity.username, expires.isoformat())
+            )
         return session
 
     def session_identity(self, session: str | None) -> Identity | None:
@@ -195,7 +196,9 @@ class AccountStore:
         with self._connect() as con:
             row = con.execute(
                 "SELECT u.username, u.org, s.expires_at FROM sessions s JOIN users u USING (username) "
-                "WHERE s.session_hash = ?", (_hash_token(session),)).fetchone()
+                "WHERE s.session_hash = ?",
+                (_hash_token(session),),
+            ).fetchone()
         if row is None or dt.datetime.fromisoformat(row[2]) < _now():
             return None
         return Identity(username=row[0], org=row[1])
@@ -212,20 +215,25 @@ class AccountStore:
         secret = "qk_" + secrets.token_urlsafe(32)
         info = TokenInfo(token_id=secrets.token_hex(8), name=name, created_at=_now().isoformat())
         with self._connect() as con:
-            con.execute("INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)",
-                        (_hash_token(secret), info.token_id, identity.username, name, info.created_at))
+            con.execute(
+                "INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)",
+                (_hash_token(secret), info.token_id, identity.username, name, info.created_at),
+            )
         return info, secret
 
     def tokens(self, identity: Identity) -> list[TokenInfo]:
         with self._connect() as con:
-            rows = con.execute("SELECT token_id, name, created_at FROM api_tokens WHERE username = ? "
-                               "ORDER BY created_at", (identity.username,)).fetchall()
+            rows = con.execute(
+                "SELECT token_id, name, created_at FROM api_tokens WHERE username = ? ORDER BY created_at",
+                (identity.username,),
+            ).fetchall()
         return [TokenInfo(token_id=a, name=b, created_at=c) for a, b, c in rows]
 
     def revoke_token(self, identity: Identity, token_id: str) -> bool:
         with self._connect() as con:
-            cur = con.execute("DELETE FROM api_tokens WHERE token_id = ? AND username = ?",
-                              (token_id, identity.username))
+            cur = con.execute(
+                "DELETE FROM api_tokens WHERE token_id = ? AND username = ?", (token_id, identity.username)
+            )
         return cur.rowcount > 0
 
     def token_identity(self, token: str | None) -> Identity | None:
@@ -233,8 +241,9 @@ class AccountStore:
             return None
         with self._connect() as con:
             row = con.execute(
-                "SELECT u.username, u.org FROM api_tokens t JOIN users u USING (username) "
-                "WHERE t.token_hash = ?", (_hash_token(token),)).fetchone()
+                "SELECT u.username, u.org FROM api_tokens t JOIN users u USING (username) WHERE t.token_hash = ?",
+                (_hash_token(token),),
+            ).fetchone()
         return Identity(username=row[0], org=row[1]) if row else None
 
 

@@ -55,7 +55,9 @@ def _user_rules(db: str, stamp: int) -> dict[str, pl.DataFrame]:
             if frame.height:
                 out[rule] = frame.with_columns(
                     source_id=pl.lit("user: ") + pl.col("source").str.replace_all(";", ","),
-                    confidence=pl.col("confidence").fill_null("likely"), user=pl.lit(True)).drop("source")
+                    confidence=pl.col("confidence").fill_null("likely"),
+                    user=pl.lit(True),
+                ).drop("source")
     return out
 
 
@@ -108,8 +110,14 @@ def compiled_rules(ref: ReferenceData | None = None, db: Path | str | None = Non
 # ------------------------------------------------------------------------------- FX
 
 
-def fx_arrays(currencies: list[str], first: dt.date, last: dt.date,
-              overrides: dict[str, float] | None = None, *, db: Path | str | None = None) -> dict[str, np.ndarray]:
+def fx_arrays(
+    currencies: list[str],
+    first: dt.date,
+    last: dt.date,
+    overrides: dict[str, float] | None = None,
+    *,
+    db: Path | str | None = None,
+) -> dict[str, np.ndarray]:
     """CNY per unit of each currency for every day in [first, last] under the one FX policy
     (:mod:`qiankua.fx`): the user's rates in ``db``, ECB, pegs, cited reference rates; a day past
     the newest rate uses it and is flagged stale. ``overrides`` (currency -> CNY per unit) win."""
@@ -131,11 +139,16 @@ def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
     if "product_id" not in requests.columns:
         return requests
     prods = ref.products.select(
-        pl.col("id").alias("product_id"), pl.col("hs6").alias("_hs6"), pl.col("category").alias("_category"),
-        pl.col("unit_value_cny").cast(pl.Float64).alias("_unit_cost_cny"), pl.col("unit_gross_kg").alias("_gross_kg"),
-        pl.col("unit_net_kg").alias("_net_kg"), pl.col("abv_pct").alias("_abv_pct"),
-        (pl.col("carton_l_cm") * pl.col("carton_w_cm") * pl.col("carton_h_cm") / pl.col("units_per_carton"))
-        .alias("_volume_cm3"),
+        pl.col("id").alias("product_id"),
+        pl.col("hs6").alias("_hs6"),
+        pl.col("category").alias("_category"),
+        pl.col("unit_value_cny").cast(pl.Float64).alias("_unit_cost_cny"),
+        pl.col("unit_gross_kg").alias("_gross_kg"),
+        pl.col("unit_net_kg").alias("_net_kg"),
+        pl.col("abv_pct").alias("_abv_pct"),
+        (pl.col("carton_l_cm") * pl.col("carton_w_cm") * pl.col("carton_h_cm") / pl.col("units_per_carton")).alias(
+            "_volume_cm3"
+        ),
         pl.col("unit").map_elements(_litres, return_dtype=pl.Float64).alias("_liquid_l"),
     )
     ids = requests["product_id"].drop_nulls().unique()
@@ -151,10 +164,16 @@ def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
     return out.drop([c for c in out.columns if c.startswith("_")])
 
 
-def quote_table(requests: pl.DataFrame, ref: ReferenceData | None = None, *, solve: bool = False,
-                fx_overrides: dict[str, float] | None = None,
-                columns: list[str] | tuple[str, ...] | None = None, engine: str = "auto",
-                db: Path | str | None = None) -> pl.DataFrame:
+def quote_table(
+    requests: pl.DataFrame,
+    ref: ReferenceData | None = None,
+    *,
+    solve: bool = False,
+    fx_overrides: dict[str, float] | None = None,
+    columns: list[str] | tuple[str, ...] | None = None,
+    engine: str = "auto",
+    db: Path | str | None = None,
+) -> pl.DataFrame:
     """Batch quote: expand products, build FX for the dates, run the engine.
 
     ``columns`` limits the result to those columns (see ``qiankua.costing.COLUMNS``); all by default.
@@ -190,9 +209,18 @@ def warm_kernel(ref: ReferenceData | None = None) -> float:
 
     ref = ref or load_reference()
     product = ref.products["id"][0]
-    frame = pl.DataFrame({"product_id": [product], "market": ["DE"], "mode": ["9610"], "service": ["postal"],
-                          "platform": ["aliexpress"], "date": [dt.date.today()], "price": [10.0],
-                          "target_margin": [0.25]})
+    frame = pl.DataFrame(
+        {
+            "product_id": [product],
+            "market": ["DE"],
+            "mode": ["9610"],
+            "service": ["postal"],
+            "platform": ["aliexpress"],
+            "date": [dt.date.today()],
+            "price": [10.0],
+            "target_margin": [0.25],
+        }
+    )
     t0 = time.perf_counter()
     quote_table(frame, ref, engine="kernel")
     return time.perf_counter() - t0
@@ -207,22 +235,36 @@ def describe(result: pl.DataFrame, rules: CompiledRules | None = None) -> pl.Dat
     reg = [f"{r['table']}:{r['key']} [{r['confidence']}] {r['source_id']}" for r in rules.registry]
     ids = {i: v for i, v in enumerate(reg)}
     ids[-1] = ""
-    rule_cols = ["mode_rule", "regime_rule", "vat_rule", "tariff_rule", "excise_rule", "rebate_rule", "fee_rule",
-                 "logistics_rule"]
+    rule_cols = [
+        "mode_rule",
+        "regime_rule",
+        "vat_rule",
+        "tariff_rule",
+        "excise_rule",
+        "rebate_rule",
+        "fee_rule",
+        "logistics_rule",
+    ]
     layer_text = {i: " | ".join(reg[j] for j in ids_) for i, ids_ in enumerate(rules.layer_sets)}
     flag_exprs = [pl.when((pl.col("flags") & (1 << i)) != 0).then(pl.lit(f)) for i, f in enumerate(FLAGS)]
     return result.with_columns(
         status=pl.col("status").cast(pl.Int64).replace_strict(dict(enumerate(STATUS)), return_dtype=pl.String),
         reason=pl.col("reason").cast(pl.Int64).replace_strict(dict(enumerate(REASONS)), return_dtype=pl.String),
-        vat_collected_by=pl.col("collector").cast(pl.Int64).replace_strict(dict(enumerate(COLLECTORS)),
-                                                                         return_dtype=pl.String),
-        confidence=pl.col("confidence").cast(pl.Int64).replace_strict(
-            {0: "confirmed", 1: "likely", 2: "unconfirmed"}, return_dtype=pl.String),
+        vat_collected_by=pl.col("collector")
+        .cast(pl.Int64)
+        .replace_strict(dict(enumerate(COLLECTORS)), return_dtype=pl.String),
+        confidence=pl.col("confidence")
+        .cast(pl.Int64)
+        .replace_strict({0: "confirmed", 1: "likely", 2: "unconfirmed"}, return_dtype=pl.String),
         flags=pl.concat_str(flag_exprs, separator=";", ignore_nulls=True),
-        rules=pl.concat_str([pl.col(c).cast(pl.Int64).replace_strict(ids, return_dtype=pl.String) for c in rule_cols]
-                            + [pl.col("layer_set").cast(pl.Int64).replace_strict(layer_text, return_dtype=pl.String)],
-                            separator=" | ").str.replace_all(r"( \| )+", " | ").str.strip_chars(" |"),
-    ).drop(rule_cols + ["layer_set", "collector"])
+        rules=pl.concat_str(
+            [pl.col(c).cast(pl.Int64).replace_strict(ids, return_dtype=pl.String) for c in rule_cols]
+            + [pl.col("layer_set").cast(pl.Int64).replace_strict(layer_text, return_dtype=pl.String)],
+            separator=" | ",
+        )
+        .str.replace_all(r"( \| )+", " | ")
+        .str.strip_chars(" |"),
+    ).drop([*rule_cols, "layer_set", "collector"])
 
 
 # ------------------------------------------------------------------------------- single quote
@@ -241,13 +283,32 @@ class QuoteResult:
     def to_dict(self) -> dict[str, Any]:
         r = self.row
         fx = r["fx_dest"]
-        lines = ("product_cost", "first_mile", "export_clearance", "line_haul", "duty", "import_vat", "excise",
-                 "handling", "last_mile", "commission", "payment_fee", "returns", "export_rebate", "landed_cost",
-                 "total_cost", "price", "profit")
+        lines = (
+            "product_cost",
+            "first_mile",
+            "export_clearance",
+            "line_haul",
+            "duty",
+            "import_vat",
+            "excise",
+            "handling",
+            "last_mile",
+            "commission",
+            "payment_fee",
+            "returns",
+            "export_rebate",
+            "landed_cost",
+            "total_cost",
+            "price",
+            "profit",
+        )
+
         def cur(v: float | None) -> float | None:
             return None if v is None or not np.isfinite(v) or not np.isfinite(fx) else round(v / fx, 4)
+
         def cny(v: float | None) -> float | None:
             return None if v is None or not np.isfinite(v) else round(v, 4)
+
         per_unit = {k: cur(r[k]) for k in lines}
         per_unit["margin"] = None if r["margin"] is None or not np.isfinite(r["margin"]) else round(r["margin"], 6)
         doc = {
@@ -288,8 +349,19 @@ def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]
         r["vat_collected_by"] = COLLECTORS[r["collector"]]
         r["confidence"] = conf[r["confidence"]]
         r["flags"] = decode_flags(r["flags"])
-        ids = [r[k] for k in ("mode_rule", "regime_rule", "vat_rule", "tariff_rule", "excise_rule", "rebate_rule",
-                              "fee_rule", "logistics_rule")]
+        ids = [
+            r[k]
+            for k in (
+                "mode_rule",
+                "regime_rule",
+                "vat_rule",
+                "tariff_rule",
+                "excise_rule",
+                "rebate_rule",
+                "fee_rule",
+                "logistics_rule",
+            )
+        ]
         ids += list(rules.layer_sets[r["layer_set"]])
         r["rule_list"] = [dict(rules.registry[i], id=i) for i in ids if i is not None and i >= 0]
         rows.append(r)
@@ -300,8 +372,11 @@ def _missing(flags: list[str]) -> list[dict[str, str]]:
     """Each figure a quote lacks (counted as 0 and flagged), named in zh and en."""
     from qiankua.i18n import t
 
-    return [{"flag": f, "zh": t(f"costing.flag.{f}", "zh"), "en": t(f"costing.flag.{f}", "en")}
-            for f in flags if f.endswith("_missing")]
+    return [
+        {"flag": f, "zh": t(f"costing.flag.{f}", "zh"), "en": t(f"costing.flag.{f}", "en")}
+        for f in flags
+        if f.endswith("_missing")
+    ]
 
 
 def _duty_range(row: dict[str, Any], rules: list[dict[str, Any]], fx: float) -> dict[str, Any] | None:
@@ -319,9 +394,15 @@ def _duty_range(row: dict[str, Any], rules: list[dict[str, Any]], fx: float) -> 
     low, high = min(r for _, r in found), max(r for _, r in found)
     base = row["duty"] if np.isfinite(row["duty"]) else 0.0
     per = (lambda v: round(v / fx, 4)) if np.isfinite(fx) and fx > 0 else (lambda v: None)
-    return {"low": per(base + cv * low), "high": per(base + cv * high), "low_cny": round(base + cv * low, 4),
-            "high_cny": round(base + cv * high, 4), "currency": row["currency"], "rule": tariff["key"],
-            "lines": [{"line": line, "rate": rate} for line, rate in found]}
+    return {
+        "low": per(base + cv * low),
+        "high": per(base + cv * high),
+        "low_cny": round(base + cv * low, 4),
+        "high_cny": round(base + cv * high, 4),
+        "currency": row["currency"],
+        "rule": tariff["key"],
+        "lines": [{"line": line, "rate": rate} for line, rate in found],
+    }
 
 
 def _finite(value: Any) -> Any:
@@ -335,23 +416,40 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _fx_info(market: str, day: Any, ref: ReferenceData, db: Path | str | None,
-             overrides: dict[str, float] | None) -> dict[str, Any]:
+def _fx_info(
+    market: str, day: Any, ref: ReferenceData, db: Path | str | None, overrides: dict[str, float] | None
+) -> dict[str, Any]:
     """Which rate a quote used, its date, age, source and confidence (and a note when stale)."""
     from qiankua.services.fx import fx_book, rate_note
 
     on = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
     ccy = ref.market(market).currency
     if overrides and ccy in overrides:
-        return {"currency": ccy, "on": on.isoformat(), "cny_per_unit": overrides[ccy], "as_of": on.isoformat(),
-                "age_days": 0, "stale": False, "source": "override", "source_id": None, "confidence": "confirmed",
-                "note_zh": None, "note_en": None}
+        return {
+            "currency": ccy,
+            "on": on.isoformat(),
+            "cny_per_unit": overrides[ccy],
+            "as_of": on.isoformat(),
+            "age_days": 0,
+            "stale": False,
+            "source": "override",
+            "source_id": None,
+            "confidence": "confirmed",
+            "note_zh": None,
+            "note_en": None,
+        }
     rate = fx_book(db).rate(ccy, on)
     return rate.to_dict() | {"note_zh": rate_note(rate, "zh"), "note_en": rate_note(rate, "en")}
 
 
-def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sensitivity: bool = True,
-              fx_overrides: dict[str, float] | None = None, db: Path | str | None = None) -> QuoteResult:
+def quote_one(
+    request: dict[str, Any],
+    ref: ReferenceData | None = None,
+    *,
+    sensitivity: bool = True,
+    fx_overrides: dict[str, float] | None = None,
+    db: Path | str | None = None,
+) -> QuoteResult:
     """Quote one item through the batch path, with a +/-20% sensitivity table.
 
     ``db``: the user's database (its ``fx_rates`` override the built-in FX sources)."""
@@ -361,8 +459,12 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
     route = _route_logistics(base, ref)
     variants: list[tuple[str, float, dict[str, Any]]] = [("base", 1.0, {})]
     if sensitivity:
-        for driver, col in (("product_cost", "scale_product"), ("logistics", "scale_logistics"),
-                            ("duty", "scale_duty"), ("platform_fees", "scale_fees")):
+        for driver, col in (
+            ("product_cost", "scale_product"),
+            ("logistics", "scale_logistics"),
+            ("duty", "scale_duty"),
+            ("platform_fees", "scale_fees"),
+        ):
             for f in (0.8, 1.2):
                 variants.append((driver, f, {col: f}))
         if base.get("price") is not None:
@@ -370,36 +472,55 @@ def quote_one(request: dict[str, Any], ref: ReferenceData | None = None, *, sens
                 variants.append(("price", f, {"price": base["price"] * f}))
     rows = [dict(base, **extra) for _, _, extra in variants]
     frame = pl.DataFrame(rows, infer_schema_length=None)
-    result = quote_table(frame, ref, solve=base.get("price") is not None or "target_margin" in base,
-                         fx_overrides=fx_overrides, db=db)
+    result = quote_table(
+        frame, ref, solve=base.get("price") is not None or "target_margin" in base, fx_overrides=fx_overrides, db=db
+    )
     decorated = _decorate(result, rules)
     head = decorated[0]
     sens = []
     for (driver, f, _), r in zip(variants[1:], decorated[1:], strict=True):
         fx = r["fx_dest"]
-        sens.append({"driver": driver, "change": round(f - 1, 2),
-                     "landed_cost": r["landed_cost"] / fx if np.isfinite(r["landed_cost"]) else None,
-                     "profit": None if r["profit"] is None or not np.isfinite(r["profit"]) else r["profit"] / fx,
-                     "margin": None if r["margin"] is None or not np.isfinite(r["margin"]) else r["margin"]})
+        sens.append(
+            {
+                "driver": driver,
+                "change": round(f - 1, 2),
+                "landed_cost": r["landed_cost"] / fx if np.isfinite(r["landed_cost"]) else None,
+                "profit": None if r["profit"] is None or not np.isfinite(r["profit"]) else r["profit"] / fx,
+                "margin": None if r["margin"] is None or not np.isfinite(r["margin"]) else r["margin"],
+            }
+        )
     if sensitivity and np.isfinite(head["fx_dest"]):
         # FX: destination currency 20% weaker / stronger against CNY
         fx_rows = [dict(base, fx_override=head["fx_dest"] * f) for f in (0.8, 1.2)]
-        fx_res = _decorate(quote_table(pl.DataFrame(fx_rows, infer_schema_length=None), ref,
-                                       fx_overrides=fx_overrides, db=db), rules)
+        fx_res = _decorate(
+            quote_table(pl.DataFrame(fx_rows, infer_schema_length=None), ref, fx_overrides=fx_overrides, db=db), rules
+        )
         for f, r in zip((0.8, 1.2), fx_res, strict=True):
             fx = r["fx_dest"]
-            sens.append({"driver": "fx", "change": round(f - 1, 2), "landed_cost": r["landed_cost"] / fx,
-                         "profit": None if r["profit"] is None or not np.isfinite(r["profit"]) else r["profit"] / fx,
-                         "margin": None if r["margin"] is None or not np.isfinite(r["margin"]) else r["margin"]})
+            sens.append(
+                {
+                    "driver": "fx",
+                    "change": round(f - 1, 2),
+                    "landed_cost": r["landed_cost"] / fx,
+                    "profit": None if r["profit"] is None or not np.isfinite(r["profit"]) else r["profit"] / fx,
+                    "margin": None if r["margin"] is None or not np.isfinite(r["margin"]) else r["margin"],
+                }
+            )
     for key in ("break_even_price", "target_price"):
         if key in head and head[key] is not None and not np.isfinite(head[key]):
             head[key] = None
-    return QuoteResult(row=head, rules=head.pop("rule_list"), sensitivity=sens, route=route,
-                       fx=_fx_info(str(base["market"]), base["date"], ref, db, fx_overrides))
+    return QuoteResult(
+        row=head,
+        rules=head.pop("rule_list"),
+        sensitivity=sens,
+        route=route,
+        fx=_fx_info(str(base["market"]), base["date"], ref, db, fx_overrides),
+    )
 
 
-def quote_many(requests: list[dict[str, Any]], ref: ReferenceData | None = None, *,
-               db: Path | str | None = None) -> list[QuoteResult]:
+def quote_many(
+    requests: list[dict[str, Any]], ref: ReferenceData | None = None, *, db: Path | str | None = None
+) -> list[QuoteResult]:
     """Quote many items in one batch call, without sensitivity: one result per request, in order.
 
     Each item gets its logistics lines from the routing engine exactly as :func:`quote_one` does.
@@ -417,8 +538,15 @@ def quote_many(requests: list[dict[str, Any]], ref: ReferenceData | None = None,
         for key in ("break_even_price", "target_price"):
             if key in row and row[key] is not None and not np.isfinite(row[key]):
                 row[key] = None
-        out.append(QuoteResult(row=row, rules=row.pop("rule_list"), sensitivity=[], route=route,
-                               fx=_fx_info(str(base["market"]), base["date"], ref, db, None)))
+        out.append(
+            QuoteResult(
+                row=row,
+                rules=row.pop("rule_list"),
+                sensitivity=[],
+                route=route,
+                fx=_fx_info(str(base["market"]), base["date"], ref, db, None),
+            )
+        )
     return out
 
 
@@ -458,9 +586,15 @@ def _route_logistics(base: dict[str, Any], ref: ReferenceData) -> dict[str, Any]
     day = base.get("date")
     on = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)) if day else dt.date.today()
     found = logistics_for_quote(
-        origin=str(origin), market=str(base["market"]), weight_kg=gross * units,
-        volume_m3=(volume_cm3 or 0.0) * units / 1e6, pieces=1 if parcel else None, product_id=product_id,
-        service=base.get("service"), on=on, b2b=base.get("mode") in ("9710", "9810", "0110"),
+        origin=str(origin),
+        market=str(base["market"]),
+        weight_kg=gross * units,
+        volume_m3=(volume_cm3 or 0.0) * units / 1e6,
+        pieces=1 if parcel else None,
+        product_id=product_id,
+        service=base.get("service"),
+        on=on,
+        b2b=base.get("mode") in ("9710", "9810", "0110"),
     )
     found["units_per_consignment"] = units
     if found.get("feasible"):
@@ -485,26 +619,62 @@ def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None 
     """
     day = (on or dt.date.today()).isoformat()
     requests = pairs.select(
-        pl.col("product").alias("product_id"), "market", pl.lit("9710").alias("mode"),
-        pl.lit("sea-lcl").alias("service"), pl.lit("b2b").alias("platform"), pl.lit(day).alias("date"),
+        pl.col("product").alias("product_id"),
+        "market",
+        pl.lit("9710").alias("mode"),
+        pl.lit("sea-lcl").alias("service"),
+        pl.lit("b2b").alias("platform"),
+        pl.lit(day).alias("date"),
     )
     result = quote_table(requests, ref, columns=("status", "duty", "customs_value", "confidence"))
     codes = dict(enumerate(_CONFIDENCE_CODES))
-    out = pl.DataFrame({
-        "product": pairs["product"], "market": pairs["market"], "status": result["status"],
-        "duty": result["duty"], "customs_value": result["customs_value"], "confidence": result["confidence"],
-    })
+    out = pl.DataFrame(
+        {
+            "product": pairs["product"],
+            "market": pairs["market"],
+            "status": result["status"],
+            "duty": result["duty"],
+            "customs_value": result["customs_value"],
+            "confidence": result["confidence"],
+        }
+    )
     no_rule = STATUS.index("no_rule") if "no_rule" in STATUS else -1
     return out.filter((pl.col("status") != no_rule) & (pl.col("customs_value") > 0)).select(
-        "product", "market", (pl.col("duty") / pl.col("customs_value")).alias("tariff"),
+        "product",
+        "market",
+        (pl.col("duty") / pl.col("customs_value")).alias("tariff"),
         pl.col("confidence").replace_strict(codes, return_dtype=pl.String, default="unconfirmed"),
     )
 
 
 # ------------------------------------------------------------------------------- coverage
 
-HEADLINE_MARKETS = ("US", "DE", "FR", "GB", "JP", "AU", "SG", "MY", "TH", "ID", "MX", "BR", "CA", "KR", "VN", "NL",
-                    "IT", "ES", "PL", "AE", "SA", "RU", "NZ", "PH")
+HEADLINE_MARKETS = (
+    "US",
+    "DE",
+    "FR",
+    "GB",
+    "JP",
+    "AU",
+    "SG",
+    "MY",
+    "TH",
+    "ID",
+    "MX",
+    "BR",
+    "CA",
+    "KR",
+    "VN",
+    "NL",
+    "IT",
+    "ES",
+    "PL",
+    "AE",
+    "SA",
+    "RU",
+    "NZ",
+    "PH",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -517,27 +687,41 @@ class CoverageResult:
     def summary(self) -> pl.DataFrame:
         """Per market and figure: cells sourced (by confidence) and missing."""
         live = self.cells.filter(pl.col("state") != "not_applicable")
-        return (live.group_by("market", "figure").agg(
-            *(((pl.col("confidence") == c).sum().alias(c)) for c in ("confirmed", "likely", "unconfirmed")),
-            (pl.col("state") == "missing").sum().alias("missing"), pl.len().alias("cells"))
-            .sort("market", "figure"))
+        return (
+            live.group_by("market", "figure")
+            .agg(
+                *(((pl.col("confidence") == c).sum().alias(c)) for c in ("confirmed", "likely", "unconfirmed")),
+                (pl.col("state") == "missing").sum().alias("missing"),
+                pl.len().alias("cells"),
+            )
+            .sort("market", "figure")
+        )
 
     def to_dict(self) -> dict[str, Any]:
         from qiankua.costing.coverage import FIGURES
 
         totals = self.cells.filter(pl.col("state") != "not_applicable")
         return {
-            "ok": True, "date": self.on.isoformat(),
+            "ok": True,
+            "date": self.on.isoformat(),
             "figures": {k: {"zh": zh, "en": en} for k, (zh, en) in FIGURES.items()},
-            "totals": {"cells": totals.height, "missing": int((totals["state"] == "missing").sum()),
-                       **{c: int((totals["confidence"] == c).sum()) for c in ("confirmed", "likely", "unconfirmed")}},
+            "totals": {
+                "cells": totals.height,
+                "missing": int((totals["state"] == "missing").sum()),
+                **{c: int((totals["confidence"] == c).sum()) for c in ("confirmed", "likely", "unconfirmed")},
+            },
             "summary": self.summary().to_dicts(),
             "cells": self.cells.to_dicts(),
         }
 
 
-def data_coverage(markets: list[str] | tuple[str, ...] | None = None, *, on: dt.date | None = None,
-                  ref: ReferenceData | None = None, db: Path | str | None = None) -> CoverageResult:
+def data_coverage(
+    markets: list[str] | tuple[str, ...] | None = None,
+    *,
+    on: dt.date | None = None,
+    ref: ReferenceData | None = None,
+    db: Path | str | None = None,
+) -> CoverageResult:
     """Which market x HS x figure cells of the catalogue are sourced (and how well) or missing on ``on``
     (default today), with the user's own rule rows in ``db`` counted."""
     from qiankua.costing.coverage import coverage
@@ -554,5 +738,16 @@ def data_coverage(markets: list[str] | tuple[str, ...] | None = None, *, on: dt.
     return CoverageResult(on=on or dt.date.today(), cells=cells)
 
 
-__all__ = ["CoverageResult", "QuoteResult", "compiled_rules", "data_coverage", "costing_tables", "expand_products", "fx_arrays",
-           "quote_one", "quote_table", "describe", "warm_kernel"]
+__all__ = [
+    "CoverageResult",
+    "QuoteResult",
+    "compiled_rules",
+    "costing_tables",
+    "data_coverage",
+    "describe",
+    "expand_products",
+    "fx_arrays",
+    "quote_one",
+    "quote_table",
+    "warm_kernel",
+]

@@ -28,7 +28,12 @@ def build_database(store: Store, ref: ReferenceData | None = None) -> dict[str, 
 
 
 def import_user_file(
-    db: Path | None, path: Path, table: str, *, mode: str = "append", sheet: str | None = None,
+    db: Path | None,
+    path: Path,
+    table: str,
+    *,
+    mode: str = "append",
+    sheet: str | None = None,
     as_of: Any = None,
 ) -> ImportResult:
     """Import a user file into ``user.<table>``; for ``tariffs`` an official schedule download too
@@ -69,8 +74,7 @@ def export(db: Path | None, table: str, *, reference: bool, fmt: str, out: Path 
 def list_tables(db: Path | None) -> list[dict[str, object]]:
     with Store(db) as store:
         return [
-            {"schema": schema, "table": name, "rows": store.row_count(name, schema)}
-            for schema, name in store.tables()
+            {"schema": schema, "table": name, "rows": store.row_count(name, schema)} for schema, name in store.tables()
         ]
 
 
@@ -85,6 +89,14 @@ def markets(region: str | None = None) -> pl.DataFrame:
 
 
 __all__ = [
-    "ExportResult", "build_database", "catalogue", "export", "import_user_file", "list_tables",
-    "markets", "template", "validate", "REFERENCE_TABLES",
+    "REFERENCE_TABLES",
+    "ExportResult",
+    "build_database",
+    "catalogue",
+    "export",
+    "import_user_file",
+    "list_tables",
+    "markets",
+    "template",
+    "validate",
 ]

@@ -62,21 +62,35 @@ class CatalogueQuotes:
 def quote_catalogue(ref: ReferenceData, store: Store | None = None) -> CatalogueQuotes:
     """Every product in :data:`COSTING_MARKETS` at a list price of 3x its value, target margin 25%."""
     date = COSTING_DATE
-    reqs = (ref.products.select(pl.col("id").alias("product_id"), "unit_value_cny")
-            .join(pl.DataFrame({"market": list(COSTING_MARKETS)}), how="cross")
-            .with_columns(mode=pl.lit("9610"), platform=pl.lit("aliexpress"), date=pl.lit(date),
-                          service=pl.when(pl.col("market").is_in(list(COSTING_POSTAL)))
-                          .then(pl.lit("postal")).otherwise(pl.lit("express"))))
+    reqs = (
+        ref.products.select(pl.col("id").alias("product_id"), "unit_value_cny")
+        .join(pl.DataFrame({"market": list(COSTING_MARKETS)}), how="cross")
+        .with_columns(
+            mode=pl.lit("9610"),
+            platform=pl.lit("aliexpress"),
+            date=pl.lit(date),
+            service=pl.when(pl.col("market").is_in(list(COSTING_POSTAL)))
+            .then(pl.lit("postal"))
+            .otherwise(pl.lit("express")),
+        )
+    )
     rules = costing.compiled_rules(ref)
     fx = costing.fx_arrays(rules.currencies, date, date)
     ccy = dict(zip(rules.markets, rules.market_ccy, strict=True))
     # a list price of 3x the product's value, in the market's currency
     reqs = reqs.with_columns(
-        price=pl.col("unit_value_cny") * 3 / pl.col("market").replace_strict(
-            {m: float(fx[ccy[m]][0]) for m in COSTING_MARKETS}, return_dtype=pl.Float64),
-        target_margin=pl.lit(0.25)).drop("unit_value_cny")
-    return CatalogueQuotes(on=date, markets=COSTING_MARKETS, requests=reqs, quotes=costing.quote_table(reqs, ref),
-                           coverage=costing.data_coverage(on=date, ref=ref))
+        price=pl.col("unit_value_cny")
+        * 3
+        / pl.col("market").replace_strict({m: float(fx[ccy[m]][0]) for m in COSTING_MARKETS}, return_dtype=pl.Float64),
+        target_margin=pl.lit(0.25),
+    ).drop("unit_value_cny")
+    return CatalogueQuotes(
+        on=date,
+        markets=COSTING_MARKETS,
+        requests=reqs,
+        quotes=costing.quote_table(reqs, ref),
+        coverage=costing.data_coverage(on=date, ref=ref),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,8 +152,9 @@ DEMO_ENGINES = (
 )
 
 
-def engine_sections(ref: ReferenceData, store: Store, step: Step = lambda _key: None,
-                    engines: tuple[DemoEngine, ...] = DEMO_ENGINES) -> list[Section]:
+def engine_sections(
+    ref: ReferenceData, store: Store, step: Step = lambda _key: None, engines: tuple[DemoEngine, ...] = DEMO_ENGINES
+) -> list[Section]:
     """Run each engine's demo use case and present its result, in :data:`DEMO_ENGINES` order."""
     sections: list[Section] = []
     for engine in engines:
@@ -149,6 +164,7 @@ def engine_sections(ref: ReferenceData, store: Store, step: Step = lambda _key: 
 
 
 # ---------------------------------------------------------------------------- qiankua demo
+
 
 @dataclass(frozen=True, kw_only=True)
 class DemoResult:
@@ -190,9 +206,25 @@ def run_demo(db: Path | None, out_dir: Path, step: Step = lambda _key: None) -> 
     xlsx = write_xlsx(sections, out_dir / "report.xlsx", title=title)
     headlines = [fig for s in sections for fig in s.figures]
     recommendations = [line for s in sections for line in s.recommendations]
-    return DemoResult(html=html, xlsx=xlsx, db=db_path, tables=counts, headlines=headlines,
-                      recommendations=recommendations, sections=[s.key for s in sections])
+    return DemoResult(
+        html=html,
+        xlsx=xlsx,
+        db=db_path,
+        tables=counts,
+        headlines=headlines,
+        recommendations=recommendations,
+        sections=[s.key for s in sections],
+    )
 
 
-__all__ = ["DEMO_ENGINES", "DemoEngine", "DemoResult", "engine_sections", "plan_pool", "plan_routes",
-           "quote_catalogue", "rank_opportunities", "run_demo"]
+__all__ = [
+    "DEMO_ENGINES",
+    "DemoEngine",
+    "DemoResult",
+    "engine_sections",
+    "plan_pool",
+    "plan_routes",
+    "quote_catalogue",
+    "rank_opportunities",
+    "run_demo",
+]

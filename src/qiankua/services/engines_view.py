@@ -24,14 +24,16 @@ def rank_opportunities(fields: dict[str, Any], db: Path | None = None) -> dict[s
         result = opportunity.opportunities(db, **request)
     doc: dict[str, Any] = result.to_dict()
     table = result.ranking.table
-    doc["cells"] = [{"product": p, "market": m, "score": None if s is None else round(float(s), 4),
-                     "feasible": bool(f)}
-                    for p, m, s, f in table.select("product", "market", "score", "feasible").iter_rows()]
+    doc["cells"] = [
+        {"product": p, "market": m, "score": None if s is None else round(float(s), 4), "feasible": bool(f)}
+        for p, m, s, f in table.select("product", "market", "score", "feasible").iter_rows()
+    ]
     return finite(doc)  # type: ignore[no-any-return]
 
 
-def pool_shipments(content: bytes | None, filename: str | None, *, time_limit_s: float = 2.0,
-                   seed: int = 0, placements: bool = False) -> dict[str, Any]:
+def pool_shipments(
+    content: bytes | None, filename: str | None, *, time_limit_s: float = 2.0, seed: int = 0, placements: bool = False
+) -> dict[str, Any]:
     """Plan the pool of an uploaded shipments sheet (or the built-in demo week when ``content`` is None).
 
     With ``placements`` every load also carries its cartons' positions (``placements``: key, unit, x, y, z,

@@ -73,8 +73,11 @@ def _book(data_dir: str, db: str | None, stamp: int) -> FxBook:
         history, user = _store_parts(Path(db))
         if history is not None:
             # the fetched history wins day by day; the bundled one fills anything older
-            ecb = pl.concat([history.select(ecb.columns).cast(ecb.schema), ecb]).unique(
-                ["date", "currency"], keep="first").sort("currency", "date")
+            ecb = (
+                pl.concat([history.select(ecb.columns).cast(ecb.schema), ecb])
+                .unique(["date", "currency"], keep="first")
+                .sort("currency", "date")
+            )
     pegs, reference = _reference_fx(data_dir)
     return FxBook.build(ecb=ecb, pegs=pegs, reference=reference, user=user, ecb_source_id=ECB_SOURCE_ID)
 
@@ -99,18 +102,20 @@ def fx_rate(currency: str, on: dt.date, db: Path | str | None = None) -> FxRate:
 def rate_note(rate: FxRate, lang: str = "en") -> str | None:
     """A sentence for a stale or missing rate, or None when the rate is current."""
     if rate.cny_per_unit is None:
-        return (f"没有 {rate.currency} 在 {rate.on} 的汇率" if lang == "zh"
-                else f"no {rate.currency} rate on {rate.on}")
+        return f"没有 {rate.currency} 在 {rate.on} 的汇率" if lang == "zh" else f"no {rate.currency} rate on {rate.on}"
     if not rate.stale:
         return None
-    return (f"{rate.currency} 汇率取自 {rate.as_of}（最新数据，已过 {rate.age_days} 天）；可用 `qiankua data update fx` 更新"
-            if lang == "zh" else
-            f"{rate.currency} rate from {rate.as_of} (newest on file, {rate.age_days} days old); "
-            "refresh with `qiankua data update fx`")
+    return (
+        f"{rate.currency} 汇率取自 {rate.as_of}（最新数据，已过 {rate.age_days} 天）；可用 `qiankua data update fx` 更新"
+        if lang == "zh"
+        else f"{rate.currency} rate from {rate.as_of} (newest on file, {rate.age_days} days old); "
+        "refresh with `qiankua data update fx`"
+    )
 
 
-def update_fx(db: Path | str | None, *, url: str | None = None, file: Path | None = None,
-              timeout: float = 30.0) -> dict[str, Any]:
+def update_fx(
+    db: Path | str | None, *, url: str | None = None, file: Path | None = None, timeout: float = 30.0
+) -> dict[str, Any]:
     """Fetch the ECB history (zip or CSV) from ``url`` (default ECB's) or read ``file``, check it,
     and store it in the database in one transaction. Nothing is written when anything fails."""
     import urllib.error
@@ -125,12 +130,14 @@ def update_fx(db: Path | str | None, *, url: str | None = None, file: Path | Non
         if not link.startswith(("https://", "http://")):
             raise FxUpdateError(f"Expected an http(s) URL for the ECB history, got {link!r}.")
         try:
-            with urllib.request.urlopen(link, timeout=timeout) as resp:  # noqa: S310 — http(s) checked above
+            with urllib.request.urlopen(link, timeout=timeout) as resp:
                 raw = resp.read()
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise FxUpdateError(f"Cannot fetch the ECB history from {link}: {reason}. This needs the internet; "
-                                "without it quotes keep using the newest rate on file, flagged with its age.") from None
+            raise FxUpdateError(
+                f"Cannot fetch the ECB history from {link}: {reason}. This needs the internet; "
+                "without it quotes keep using the newest rate on file, flagged with its age."
+            ) from None
         where = link
     frame = parse_ecb_zip(raw, file=where) if raw[:2] == b"PK" else parse_ecb_csv(raw, file=where)
     if "CNY" not in set(frame["currency"].unique().to_list()):
@@ -138,5 +145,10 @@ def update_fx(db: Path | str | None, *, url: str | None = None, file: Path | Non
     with Store(db) as store:
         store.replace_fx_history(frame, source=ECB_SOURCE_ID, url=where)
     newest = frame["date"].max()
-    return {"ok": True, "source": where, "rows": frame.height, "currencies": frame["currency"].n_unique(),
-            "newest": newest.isoformat() if newest else None}  # type: ignore[union-attr]
+    return {
+        "ok": True,
+        "source": where,
+        "rows": frame.height,
+        "currencies": frame["currency"].n_unique(),
+        "newest": newest.isoformat() if newest else None,
+    }  # type: ignore[union-attr]

@@ -58,8 +58,12 @@ from qiankua.services.trade_data import fetch_baci, fetch_comtrade  # noqa: F401
 from qiankua.store import Store, default_db_path, trade
 from qiankua.store.spark import spark_session
 
-EXTRA_COLUMNS = {"tariff_rate": "tariff", "margin_pct": "margin", "route_cost_cny_per_kg": "route_cost",
-                 "route_days": "route_days"}
+EXTRA_COLUMNS = {
+    "tariff_rate": "tariff",
+    "margin_pct": "margin",
+    "route_cost_cny_per_kg": "route_cost",
+    "route_days": "route_days",
+}
 ENGINES = ("duckdb", "spark")
 SEVERITY_ORDER = ("blocker", "registration", "certification", "labelling")  # a pair's requirements, most pressing first
 
@@ -94,22 +98,35 @@ def _criterion(engine: str, fn: Criterion, ref: ReferenceData, pairs: pl.DataFra
         return None, f"{engine} failed: {type(exc).__name__}: {exc}"
 
 
-def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str, str], ref: ReferenceData,
-                store: Store | None = None, on: dt.date | None = None) -> pl.DataFrame:
+def _with_extra(
+    base: pl.DataFrame,
+    extra: pl.DataFrame | None,
+    status: dict[str, str],
+    ref: ReferenceData,
+    store: Store | None = None,
+    on: dt.date | None = None,
+) -> pl.DataFrame:
     pairs = base.select("product", "market", "hs6")
     frames: list[tuple[pl.DataFrame, str]] = []
     margins, st = _criterion("costing", pair_margins, ref, pairs)
     status["tariff"] = st
     if margins is not None:
-        frames.append((margins.rename({"tariff": "tariff_rate"}, strict=False).drop("margin", strict=False),
-                       "costing"))
+        frames.append((margins.rename({"tariff": "tariff_rate"}, strict=False).drop("margin", strict=False), "costing"))
     figures, _ = opportunity_tables()
     retail, status["margin"] = retail_margins(ref, pairs, figures, store=store, on=on)
-    base = base.join(retail.select("product", "market", "retail_price", "retail_currency", "price_basis",
-                                   "margin_flag"), on=["product", "market"], how="left")
-    frames.append((retail.filter(pl.col("margin_pct").is_not_null())
-                   .select("product", "market", "margin_pct", pl.col("margin_conf").alias("confidence")),
-                   "retail"))
+    base = base.join(
+        retail.select("product", "market", "retail_price", "retail_currency", "price_basis", "margin_flag"),
+        on=["product", "market"],
+        how="left",
+    )
+    frames.append(
+        (
+            retail.filter(pl.col("margin_pct").is_not_null()).select(
+                "product", "market", "margin_pct", pl.col("margin_conf").alias("confidence")
+            ),
+            "retail",
+        )
+    )
     routes, st = _criterion("routing", pair_routes, ref, pairs)
     status["route_cost"] = status["route_days"] = st
     if routes is not None:
@@ -125,20 +142,28 @@ def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str
         sel = frame.select("product", "market", *[pl.col(c).cast(pl.Float64).alias(EXTRA_COLUMNS[c]) for c in cols])
         sel = sel.with_columns([conf.alias(f"{EXTRA_COLUMNS[c]}_conf") for c in cols])
         # a later source overrides an earlier one where it has a value, and only there
-        out = out.join(sel.rename({c: f"{c}__new" for c in sel.columns if c not in ("product", "market")}),
-                       on=["product", "market"], how="left")
+        out = out.join(
+            sel.rename({c: f"{c}__new" for c in sel.columns if c not in ("product", "market")}),
+            on=["product", "market"],
+            how="left",
+        )
         for c in cols:
             name = EXTRA_COLUMNS[c]
             new = pl.col(f"{name}__new")
             if name in out.columns:
-                out = out.with_columns(pl.when(new.is_not_null()).then(pl.col(f"{name}_conf__new"))
-                                       .otherwise(pl.col(f"{name}_conf")).alias(f"{name}_conf"),
-                                       pl.coalesce(new, pl.col(name)).alias(name))
+                out = out.with_columns(
+                    pl.when(new.is_not_null())
+                    .then(pl.col(f"{name}_conf__new"))
+                    .otherwise(pl.col(f"{name}_conf"))
+                    .alias(f"{name}_conf"),
+                    pl.coalesce(new, pl.col(name)).alias(name),
+                )
             else:
                 out = out.with_columns(new.alias(name), pl.col(f"{name}_conf__new").alias(f"{name}_conf"))
             if name == "margin":
-                out = out.with_columns(margin_flag=pl.when(pl.col("margin").is_not_null()).then(None)
-                                       .otherwise(pl.col("margin_flag")))
+                out = out.with_columns(
+                    margin_flag=pl.when(pl.col("margin").is_not_null()).then(None).otherwise(pl.col("margin_flag"))
+                )
             if origin != "retail":  # retail's own status says how many pairs have a typical price
                 status[name] = f"ok ({origin})"
         out = out.drop([c for c in out.columns if c.endswith("__new")])
@@ -150,8 +175,16 @@ def _with_extra(base: pl.DataFrame, extra: pl.DataFrame | None, status: dict[str
 
 # ---------------------------------------------------------------------------- trade data
 
-def trade_indicators(store: Store, markets: pl.DataFrame, products: pl.DataFrame, *, engine: str = "duckdb",
-                     year: int | None = None, session: Any = None) -> tuple[pl.DataFrame | None, dict[str, Any]]:
+
+def trade_indicators(
+    store: Store,
+    markets: pl.DataFrame,
+    products: pl.DataFrame,
+    *,
+    engine: str = "duckdb",
+    year: int | None = None,
+    session: Any = None,
+) -> tuple[pl.DataFrame | None, dict[str, Any]]:
     """Pair indicators from the store's trade flows on DuckDB or Spark; (None, info) when none are loaded."""
     years = trade.trade_years(store)
     info: dict[str, Any] = {"engine": engine, "years": years}
@@ -166,7 +199,9 @@ def trade_indicators(store: Store, markets: pl.DataFrame, products: pl.DataFrame
     else:
         flows, countries = trade.flows_table(store), trade.countries_table(store)
     importers = [codes[c] for c in markets["iso3"].to_list() if c in codes]
-    hs = sorted({int(h) for h in products["hs6"].drop_nulls().str.replace_all(r"\D", "").str.slice(0, 6).to_list() if h})
+    hs = sorted(
+        {int(h) for h in products["hs6"].drop_nulls().str.replace_all(r"\D", "").str.slice(0, 6).to_list() if h}
+    )
     # a store without China among its countries has no Chinese exports: code -1 matches no row
     expr = pair_indicators(flows, codes.get("CHN", -1), year, importers=importers, products=hs)
     frame = pl.from_arrow(named_pairs(expr, countries).to_pyarrow())
@@ -177,9 +212,12 @@ def trade_indicators(store: Store, markets: pl.DataFrame, products: pl.DataFrame
 
 def _apply_trade(base: pl.DataFrame, trade_frame: pl.DataFrame, info: dict[str, Any]) -> pl.DataFrame:
     tf = trade_frame.select(
-        "market", "hs6",
-        pl.col("import_value_usd").alias("t_demand"), pl.col("import_growth").alias("t_growth"),
-        pl.col("exporter_share").alias("t_share"), pl.col("rca").alias("t_rca"),
+        "market",
+        "hs6",
+        pl.col("import_value_usd").alias("t_demand"),
+        pl.col("import_growth").alias("t_growth"),
+        pl.col("exporter_share").alias("t_share"),
+        pl.col("rca").alias("t_rca"),
         pl.col("potential_usd").alias("t_potential"),
     )
     out = base.join(tf, on=["market", "hs6"], how="left")
@@ -189,10 +227,12 @@ def _apply_trade(base: pl.DataFrame, trade_frame: pl.DataFrame, info: dict[str, 
         demand=pl.when(has).then(pl.col("t_demand")).otherwise(pl.col("demand")),
         demand_conf=pl.when(has).then(pl.lit("likely")).otherwise(pl.col("demand_conf")),
         demand_proxy=pl.when(has).then(pl.lit(False)).otherwise(pl.col("demand_proxy")),
-        growth=pl.col("t_growth"), growth_conf=pl.when(pl.col("t_growth").is_not_null()).then(pl.lit("likely")),
+        growth=pl.col("t_growth"),
+        growth_conf=pl.when(pl.col("t_growth").is_not_null()).then(pl.lit("likely")),
         china_share=pl.when(has).then(pl.col("t_share")).otherwise(pl.col("china_share")),
         china_share_conf=pl.when(has).then(pl.lit("likely")).otherwise(pl.col("china_share_conf")),
-        rca=pl.col("t_rca"), rca_conf=pl.when(pl.col("t_rca").is_not_null()).then(pl.lit("likely")),
+        rca=pl.col("t_rca"),
+        rca_conf=pl.when(pl.col("t_rca").is_not_null()).then(pl.lit("likely")),
         potential_usd=pl.when(has).then(pl.col("t_potential")).otherwise(pl.col("potential_usd")),
         potential_basis=pl.when(has).then(pl.lit(basis)).otherwise(pl.col("potential_basis")),
         potential_conf=pl.when(has).then(pl.lit("likely")).otherwise(pl.col("potential_conf")),
@@ -200,6 +240,7 @@ def _apply_trade(base: pl.DataFrame, trade_frame: pl.DataFrame, info: dict[str, 
 
 
 # ---------------------------------------------------------------------------- use case
+
 
 @dataclass(frozen=True, kw_only=True)
 class OpportunityResult:
@@ -225,7 +266,9 @@ class OpportunityResult:
         }
 
 
-def _select(ref: ReferenceData, products: list[str] | None, markets: list[str] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _select(
+    ref: ReferenceData, products: list[str] | None, markets: list[str] | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     prods = ref.products
     mkts = ref.markets
     if products:
@@ -242,15 +285,30 @@ def _covered_markets(requirements: pl.DataFrame, markets: pl.DataFrame) -> list[
     return [r["iso2"] for r in markets.iter_rows(named=True) if r["iso2"] in codes or r["customs_union"] in codes]
 
 
-def build_pairs(ref: ReferenceData, products: pl.DataFrame, markets: pl.DataFrame, *, store: Store | None = None,
-                engine: str = "duckdb", met: frozenset[str] = frozenset(), on: dt.date | None = None,
-                extra: pl.DataFrame | None = None, session: Any = None) -> tuple[pl.DataFrame, dict[str, str], dict[str, Any]]:
+def build_pairs(
+    ref: ReferenceData,
+    products: pl.DataFrame,
+    markets: pl.DataFrame,
+    *,
+    store: Store | None = None,
+    engine: str = "duckdb",
+    met: frozenset[str] = frozenset(),
+    on: dt.date | None = None,
+    extra: pl.DataFrame | None = None,
+    session: Any = None,
+) -> tuple[pl.DataFrame, dict[str, str], dict[str, Any]]:
     figures, requirements = opportunity_tables()
     base = default_indicators(products, markets, figures)
-    status = {"demand": "built-in cited figures + population proxy", "growth": "needs trade data (BACI/Comtrade)",
-              "china_share": "built-in (tea only, partial year)", "rca": "needs trade data (BACI/Comtrade)",
-              "province_rca": "needs provincial export data", "ecommerce_rank": "UNCTAD B2C rank (markets table)",
-              "culture": "ICH / GI (products table)", "compliance": "market_entry_requirements table"}
+    status = {
+        "demand": "built-in cited figures + population proxy",
+        "growth": "needs trade data (BACI/Comtrade)",
+        "china_share": "built-in (tea only, partial year)",
+        "rca": "needs trade data (BACI/Comtrade)",
+        "province_rca": "needs provincial export data",
+        "ecommerce_rank": "UNCTAD B2C rank (markets table)",
+        "culture": "ICH / GI (products table)",
+        "compliance": "market_entry_requirements table",
+    }
     trade_info: dict[str, Any] = {"engine": "none (no store)"}
     if store is not None:
         frame, trade_info = trade_indicators(store, markets, products, engine=engine, session=session)
@@ -261,14 +319,21 @@ def build_pairs(ref: ReferenceData, products: pl.DataFrame, markets: pl.DataFram
     base = _with_extra(base, extra, status, ref, store=store, on=on)
     applicable = applicable_requirements(products, markets, requirements, on=on, met=met)
     comp = pair_compliance(applicable)
-    blockers = (applicable.filter((pl.col("severity") == "blocker") & ~pl.col("met"))
-                .group_by("product", "market")
-                .agg(blocker_texts=pl.struct("requirement", "authority", "confidence")))
-    pairs = (base.join(comp, on=["product", "market"], how="left")
-             .join(blockers, on=["product", "market"], how="left")
-             .with_columns(pl.col("blockers").fill_null(0), pl.col("compliance_burden").fill_null(0.0),
-                           pl.col("requirements_n").fill_null(0))
-             .rename({"compliance_burden": "compliance"}))
+    blockers = (
+        applicable.filter((pl.col("severity") == "blocker") & ~pl.col("met"))
+        .group_by("product", "market")
+        .agg(blocker_texts=pl.struct("requirement", "authority", "confidence"))
+    )
+    pairs = (
+        base.join(comp, on=["product", "market"], how="left")
+        .join(blockers, on=["product", "market"], how="left")
+        .with_columns(
+            pl.col("blockers").fill_null(0),
+            pl.col("compliance_burden").fill_null(0.0),
+            pl.col("requirements_n").fill_null(0),
+        )
+        .rename({"compliance_burden": "compliance"})
+    )
     # a market the requirements table does not cover has unknown burden, not zero burden
     covered = _covered_markets(requirements, markets)
     pairs = pairs.with_columns(
@@ -280,10 +345,21 @@ def build_pairs(ref: ReferenceData, products: pl.DataFrame, markets: pl.DataFram
 
 
 def opportunities(
-    db: Path | None = None, *, products: list[str] | None = None, markets: list[str] | None = None,
-    weights: str | dict[str, float] | None = None, top: int = 20, engine: str = "duckdb",
-    met: list[str] | None = None, on: dt.date | None = None, lang: str = "en", samples: int = 400,
-    seed: int = 0, extra: pl.DataFrame | None = None, ref: ReferenceData | None = None, store: Store | None = None,
+    db: Path | None = None,
+    *,
+    products: list[str] | None = None,
+    markets: list[str] | None = None,
+    weights: str | dict[str, float] | None = None,
+    top: int = 20,
+    engine: str = "duckdb",
+    met: list[str] | None = None,
+    on: dt.date | None = None,
+    lang: str = "en",
+    samples: int = 400,
+    seed: int = 0,
+    extra: pl.DataFrame | None = None,
+    ref: ReferenceData | None = None,
+    store: Store | None = None,
     session: Any = None,
 ) -> OpportunityResult:
     """Rank product x market pairs (see the module docstring). ``top`` = entries returned and the k of stability."""
@@ -300,8 +376,9 @@ def opportunities(
         if path.is_file():  # rank from trade data if the user's database holds some; never create one
             own_store = store = Store(path)
     try:
-        pairs, status, info = build_pairs(ref, prods, mkts, store=store, engine=engine,
-                                          met=frozenset(met or ()), on=on, extra=extra, session=session)
+        pairs, status, info = build_pairs(
+            ref, prods, mkts, store=store, engine=engine, met=frozenset(met or ()), on=on, extra=extra, session=session
+        )
     finally:
         if own_store is not None:
             own_store.close()
@@ -309,8 +386,9 @@ def opportunities(
     ranking = rank_pairs(pairs, user_weights=user_w, top_k=top, samples=samples, seed=seed)
     entries = _entries(ranking, applicable, top, lang)
     notes = [t("opportunity.note.baci", lang)]
-    return OpportunityResult(ranking=ranking, entries=entries, indicator_status=status, trade=info, lang=lang,
-                             notes=notes)
+    return OpportunityResult(
+        ranking=ranking, entries=entries, indicator_status=status, trade=info, lang=lang, notes=notes
+    )
 
 
 def _margin_entry(row: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -318,11 +396,21 @@ def _margin_entry(row: dict[str, Any], lang: str) -> dict[str, Any]:
     if value is None:
         flag = row.get("margin_flag") or NO_PRICE
         texts = {k: t("opportunity.margin.no_price", k) if flag == NO_PRICE else flag for k in ("zh", "en")}
-        return {"available": False, "value": None, "flag": texts[lang] if lang in texts else texts["en"],
-                "flag_zh": texts["zh"], "flag_en": texts["en"]}
-    return {"available": True, "value": round(float(value), 4), "retail_price": row.get("retail_price"),
-            "currency": row.get("retail_currency"), "basis": row.get("price_basis") or "user-supplied margin",
-            "confidence": row.get("margin_conf")}
+        return {
+            "available": False,
+            "value": None,
+            "flag": texts[lang] if lang in texts else texts["en"],
+            "flag_zh": texts["zh"],
+            "flag_en": texts["en"],
+        }
+    return {
+        "available": True,
+        "value": round(float(value), 4),
+        "retail_price": row.get("retail_price"),
+        "currency": row.get("retail_currency"),
+        "basis": row.get("price_basis") or "user-supplied margin",
+        "confidence": row.get("margin_conf"),
+    }
 
 
 def _entries(ranking: Ranking, applicable: pl.DataFrame, top: int, lang: str) -> list[dict[str, Any]]:
@@ -332,28 +420,43 @@ def _entries(ranking: Ranking, applicable: pl.DataFrame, top: int, lang: str) ->
     for r in applicable.iter_rows(named=True):
         key = (r["product"], r["market"])
         if key in wanted:
-            reqs.setdefault(key, []).append({k: r[k] for k in ("req_id", "severity", "authority", "requirement",
-                                                                "url", "confidence", "met")})
+            reqs.setdefault(key, []).append(
+                {k: r[k] for k in ("req_id", "severity", "authority", "requirement", "url", "confidence", "met")}
+            )
     out = []
     for i, row in enumerate(head.iter_rows(named=True)):
         reasons = explain(ranking, i)
         proxies = [c for c in ranking.criteria if row.get(f"{c}_proxy")]
         confs = [row.get(f"{c}_conf") for c in ranking.criteria]
-        out.append({
-            "rank": row["rank"], "product": row["product"], "market": row["market"],
-            "score": round(float(row["score"]), 6),
-            "potential_usd": None if row.get("potential_usd") is None else round(float(row["potential_usd"]), 0),
-            "potential_basis": row.get("potential_basis"),
-            "feasible": bool(row["feasible"]), "stability": round(float(row["stability"]), 4),
-            "confidence": worst(*confs),
-            "proxy_indicators": proxies,
-            "margin": _margin_entry(row, lang),
-            "reasons": [r.to_dict(lang) for r in reasons],
-            "requirements": sorted(reqs.get((row["product"], row["market"]), []),
-                                   key=lambda q: (SEVERITY_ORDER.index(q["severity"]), q["req_id"])),
-        })
+        out.append(
+            {
+                "rank": row["rank"],
+                "product": row["product"],
+                "market": row["market"],
+                "score": round(float(row["score"]), 6),
+                "potential_usd": None if row.get("potential_usd") is None else round(float(row["potential_usd"]), 0),
+                "potential_basis": row.get("potential_basis"),
+                "feasible": bool(row["feasible"]),
+                "stability": round(float(row["stability"]), 4),
+                "confidence": worst(*confs),
+                "proxy_indicators": proxies,
+                "margin": _margin_entry(row, lang),
+                "reasons": [r.to_dict(lang) for r in reasons],
+                "requirements": sorted(
+                    reqs.get((row["product"], row["market"]), []),
+                    key=lambda q: (SEVERITY_ORDER.index(q["severity"]), q["req_id"]),
+                ),
+            }
+        )
     return out
 
 
-__all__ = ["ENGINES", "NO_PRICE", "OpportunityResult", "build_pairs", "opportunities", "opportunity_tables",
-           "trade_indicators"]
+__all__ = [
+    "ENGINES",
+    "NO_PRICE",
+    "OpportunityResult",
+    "build_pairs",
+    "opportunities",
+    "opportunity_tables",
+    "trade_indicators",
+]

@@ -47,9 +47,7 @@ def overview() -> dict[str, Any]:
     products = ref.products
     counties = [d for d in ref.counties()]
     origins = sorted(set(products["origin_adcode"].to_list()))
-    by_category = dict(sorted(
-        (str(k), int(v)) for k, v in products.group_by("category").len().iter_rows()
-    ))
+    by_category = dict(sorted((str(k), int(v)) for k, v in products.group_by("category").len().iter_rows()))
     figures = [
         ("products", "产品", "Products", products.height),
         ("markets", "目标市场", "Markets", ref.markets.height),
@@ -68,5 +66,12 @@ def overview() -> dict[str, Any]:
 
 
 # the boundaries are reference data: read by the loader, re-exported here for the web app and API
-__all__ = ["county_boundaries", "county_boundaries_json", "divisions", "overview", "reference_row", "sources",
-           "table_rows"]
+__all__ = [
+    "county_boundaries",
+    "county_boundaries_json",
+    "divisions",
+    "overview",
+    "reference_row",
+    "sources",
+    "table_rows",
+]

@@ -24,8 +24,9 @@ def quote(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
 
     request, fx_overrides = quote_request(fields, _reference())
     with db_lock(db):  # the user's rule rows and rates are read from the file: not while it is written
-        result = costing.quote_one(request, _reference(), sensitivity=bool(fields.get("sensitivity")),
-                                   fx_overrides=fx_overrides, db=db)
+        result = costing.quote_one(
+            request, _reference(), sensitivity=bool(fields.get("sensitivity")), fx_overrides=fx_overrides, db=db
+        )
     return finite(result.to_dict())  # type: ignore[no-any-return]
 
 
@@ -97,11 +98,11 @@ class QuoteBatcher:
         for db, items in by_db.items():
             try:
                 docs = quote_many_json([request for request, _ in items], db=db)
-            except Exception:  # noqa: BLE001 — isolate the bad request: price each alone
+            except Exception:
                 for request, future in items:
                     try:
                         future.set_result(quote_many_json([request], db=db)[0])
-                    except Exception as exc:  # noqa: BLE001 — the caller re-raises it
+                    except Exception as exc:
                         future.set_exception(exc)
                 continue
             for (_, future), doc in zip(items, docs, strict=True):
@@ -163,7 +164,7 @@ def warm_in_background() -> Any:
         log = logging.getLogger("qiankua.quoting")
         try:
             seconds = warm(_reference()) if warm is not None else 0.0
-        except Exception:  # noqa: BLE001 — quotes still work on the reference path; say why in the log
+        except Exception:
             _WARM["state"] = "failed"
             log.exception("costing warm-up failed; quotes use the engine's reference path")
             return

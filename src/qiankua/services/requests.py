@@ -15,24 +15,60 @@ from typing import Any
 from qiankua.exceptions import InvalidInputError
 from qiankua.vocabulary import DEFAULT_MODE, DEFAULT_PLATFORM, DEFAULT_SERVICE, MODES, SERVICES, TRADE_BACKENDS
 
-__all__ = ["OPPORTUNITY_FIELDS", "QUOTE_FIELDS", "ROUTE_FIELDS", "opportunities_request", "quote_request",
-           "route_request", "user_db"]
+__all__ = [
+    "OPPORTUNITY_FIELDS",
+    "QUOTE_FIELDS",
+    "ROUTE_FIELDS",
+    "opportunities_request",
+    "quote_request",
+    "route_request",
+    "user_db",
+]
 
 # the fields of each use case and their defaults (None: optional); the API models, the CLI options and the
 # web forms carry exactly these names (tests/test_vocabulary.py checks the API and the CLI)
 QUOTE_FIELDS: dict[str, Any] = {
-    "market": None, "product_id": None, "hs6": None, "declared_value": None, "value_currency": "CNY",
-    "gross_kg": None, "dims": None, "quantity": 1, "mode": DEFAULT_MODE, "service": DEFAULT_SERVICE,
-    "platform": DEFAULT_PLATFORM, "date": None, "price": None, "target_margin": None, "fx_rate": None,
-    "invoices": None, "sensitivity": False,
+    "market": None,
+    "product_id": None,
+    "hs6": None,
+    "declared_value": None,
+    "value_currency": "CNY",
+    "gross_kg": None,
+    "dims": None,
+    "quantity": 1,
+    "mode": DEFAULT_MODE,
+    "service": DEFAULT_SERVICE,
+    "platform": DEFAULT_PLATFORM,
+    "date": None,
+    "price": None,
+    "target_margin": None,
+    "fx_rate": None,
+    "invoices": None,
+    "sensitivity": False,
 }
 ROUTE_FIELDS: dict[str, Any] = {
-    "origin": None, "market": None, "weight_kg": None, "volume_m3": None, "pieces": None, "product_id": None,
-    "b2b": False, "date": None, "weight_cost": 0.5, "weight_time": 0.3, "weight_co2": 0.2,
+    "origin": None,
+    "market": None,
+    "weight_kg": None,
+    "volume_m3": None,
+    "pieces": None,
+    "product_id": None,
+    "b2b": False,
+    "date": None,
+    "weight_cost": 0.5,
+    "weight_time": 0.3,
+    "weight_co2": 0.2,
 }
 OPPORTUNITY_FIELDS: dict[str, Any] = {
-    "products": None, "markets": None, "weights": None, "top": 20, "lang": "zh", "engine": TRADE_BACKENDS[0],
-    "met": None, "seed": 0, "samples": 200,
+    "products": None,
+    "markets": None,
+    "weights": None,
+    "top": 20,
+    "lang": "zh",
+    "engine": TRADE_BACKENDS[0],
+    "met": None,
+    "seed": 0,
+    "samples": 200,
 }
 
 
@@ -96,17 +132,28 @@ def quote_request(fields: dict[str, Any], ref: Any = None) -> tuple[dict[str, An
     ref = ref or load_reference()
     market = ref.market(str(f["market"]).upper())
     req: dict[str, Any] = {
-        "market": market.iso2, "mode": f["mode"], "service": f["service"], "platform": f["platform"],
-        "date": _date(f["date"], "date").isoformat(), "quantity": f["quantity"], "price": f["price"],
-        "target_margin": f["target_margin"], "invoices": f["invoices"],
+        "market": market.iso2,
+        "mode": f["mode"],
+        "service": f["service"],
+        "platform": f["platform"],
+        "date": _date(f["date"], "date").isoformat(),
+        "quantity": f["quantity"],
+        "price": f["price"],
+        "target_margin": f["target_margin"],
+        "invoices": f["invoices"],
     }
     if f["product_id"] is not None:
         req["product_id"] = ref.product(f["product_id"]).id
     else:
         if f["declared_value"] is None:
             raise InvalidInputError("Expected `declared_value` with `hs6`.")
-        req.update(hs6=f["hs6"], declared_value=f["declared_value"], value_currency=str(f["value_currency"]).upper(),
-                   unit_cost_cny=None, gross_kg=f["gross_kg"] or 1.0)
+        req.update(
+            hs6=f["hs6"],
+            declared_value=f["declared_value"],
+            value_currency=str(f["value_currency"]).upper(),
+            unit_cost_cny=None,
+            gross_kg=f["gross_kg"] or 1.0,
+        )
     if f["gross_kg"] is not None:
         req["gross_kg"] = f["gross_kg"]
     req["volume_cm3"] = volume_cm3(f["dims"])
@@ -139,16 +186,25 @@ def route_request(fields: dict[str, Any], ref: Any = None) -> dict[str, Any]:
     ref = ref or load_reference()
     origin = _county(ref, str(f["origin"]).strip())
     if origin is None:
-        raise UnknownReferenceError(f"Expected a Guizhou county adcode (or its Chinese or English name) for "
-                                    f"`origin`, got {f['origin']!r} (see GET /api/v1/divisions?level=county).")
+        raise UnknownReferenceError(
+            f"Expected a Guizhou county adcode (or its Chinese or English name) for "
+            f"`origin`, got {f['origin']!r} (see GET /api/v1/divisions?level=county)."
+        )
     if f["market"] is None:
         raise InvalidInputError("Expected `market` (ISO 3166 alpha-2).")
     if f["weight_kg"] is None or not f["weight_kg"] > 0:
         raise InvalidInputError(f"Expected a positive `weight_kg`, got {f['weight_kg']}.")
-    return {"origin": origin, "market": ref.market(str(f["market"]).upper()).iso2, "weight_kg": f["weight_kg"],
-            "volume_m3": f["volume_m3"], "pieces": f["pieces"], "product_id": f["product_id"] or None,
-            "b2b": bool(f["b2b"]), "on": _date(f["date"], "date"),
-            "weights": Weights(cost=f["weight_cost"], time=f["weight_time"], co2=f["weight_co2"])}
+    return {
+        "origin": origin,
+        "market": ref.market(str(f["market"]).upper()).iso2,
+        "weight_kg": f["weight_kg"],
+        "volume_m3": f["volume_m3"],
+        "pieces": f["pieces"],
+        "product_id": f["product_id"] or None,
+        "b2b": bool(f["b2b"]),
+        "on": _date(f["date"], "date"),
+        "weights": Weights(cost=f["weight_cost"], time=f["weight_time"], co2=f["weight_co2"]),
+    }
 
 
 def opportunities_request(fields: dict[str, Any]) -> dict[str, Any]:
@@ -162,6 +218,14 @@ def opportunities_request(fields: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInputError("Expected non-negative numbers in `weights`.")
     if f["engine"] not in TRADE_BACKENDS:
         raise InvalidInputError(f"Expected `engine` in {', '.join(TRADE_BACKENDS)}, got {f['engine']!r}.")
-    return {"products": f["products"] or None, "markets": f["markets"] or None, "weights": weights or None,
-            "top": f["top"], "lang": f["lang"], "engine": f["engine"], "met": f["met"] or None, "seed": f["seed"],
-            "samples": f["samples"]}
+    return {
+        "products": f["products"] or None,
+        "markets": f["markets"] or None,
+        "weights": weights or None,
+        "top": f["top"],
+        "lang": f["lang"],
+        "engine": f["engine"],
+        "met": f["met"] or None,
+        "seed": f["seed"],
+        "samples": f["samples"],
+    }

@@ -42,8 +42,14 @@ def _user_sales(store: Store | None) -> pl.DataFrame:
     return store.frame("sales")
 
 
-def retail_margins(ref: ReferenceData, pairs: pl.DataFrame, figures: pl.DataFrame, *, store: Store | None = None,
-                   on: dt.date | None = None) -> tuple[pl.DataFrame, str]:
+def retail_margins(
+    ref: ReferenceData,
+    pairs: pl.DataFrame,
+    figures: pl.DataFrame,
+    *,
+    store: Store | None = None,
+    on: dt.date | None = None,
+) -> tuple[pl.DataFrame, str]:
     """Margin at the typical retail price per pair, quoted by ``costing.quote_many``.
 
     ``pairs``: ``product, market, hs6``; ``figures``: the ``trade_demand_figures`` table (cited
@@ -67,8 +73,17 @@ def retail_margins(ref: ReferenceData, pairs: pl.DataFrame, figures: pl.DataFram
         if price is None:
             flags[i] = f"no exchange rate {r['retail_currency']} -> {ccy.get(r['market'])} for the typical price"
             continue
-        requests.append({"product_id": r["product"], "market": r["market"], "mode": "9610", "service": "postal",
-                         "platform": _platform(r["channel"]), "date": day.isoformat(), "price": price})
+        requests.append(
+            {
+                "product_id": r["product"],
+                "market": r["market"],
+                "mode": "9610",
+                "service": "postal",
+                "platform": _platform(r["channel"]),
+                "date": day.isoformat(),
+                "price": price,
+            }
+        )
         index.append(i)
     margin: list[float | None] = [None] * out.height
     conf: list[str | None] = [None] * out.height
@@ -89,14 +104,17 @@ def retail_margins(ref: ReferenceData, pairs: pl.DataFrame, figures: pl.DataFram
             margin[i] = float(m)
             conf[i] = worst(out["price_conf"][i], q.row.get("confidence"))
     out = out.with_columns(
-        margin_pct=pl.Series(margin, dtype=pl.Float64), margin_conf=pl.Series(conf, dtype=pl.String),
+        margin_pct=pl.Series(margin, dtype=pl.Float64),
+        margin_conf=pl.Series(conf, dtype=pl.String),
         margin_flag=pl.Series([flags.get(i) for i in range(out.height)], dtype=pl.String),
     ).drop("channel", "price_conf")
     n = int(out["margin_pct"].is_not_null().sum())
     if n == 0:
         sources = "your sales table has no line for these pairs" if sales.height else "no sales imported"
-        status = (f"unavailable: no typical retail price ({sources}; the reference data hold no cited "
-                  "retail_price figure) — import sales.csv to rank by margin")
+        status = (
+            f"unavailable: no typical retail price ({sources}; the reference data hold no cited "
+            "retail_price figure) — import sales.csv to rank by margin"
+        )
     else:
         status = f"ok (costing at typical retail price; {n} of {out.height} pairs)"
     return out, status

@@ -18,12 +18,29 @@ from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
 from qiankua.routing import Network, Profile, RouteResult, Weights, build_network, plan
 from qiankua.vocabulary import ROUTING_SERVICE
 
-__all__ = ["fx_table", "load_network", "load_tables", "logistics_for_quote", "network_on", "pair_routes", "quotes_frame",
-           "route"]
+__all__ = [
+    "fx_table",
+    "load_network",
+    "load_tables",
+    "logistics_for_quote",
+    "network_on",
+    "pair_routes",
+    "quotes_frame",
+    "route",
+]
 
 _SPINE = ("divisions", "hubs", "markets")
-_ROUTING = ("route_nodes", "route_markets", "route_access", "route_links", "freight_rates", "route_emission_factors",
-            "route_dwell_times", "route_params", "route_service_rules")
+_ROUTING = (
+    "route_nodes",
+    "route_markets",
+    "route_access",
+    "route_links",
+    "freight_rates",
+    "route_emission_factors",
+    "route_dwell_times",
+    "route_params",
+    "route_service_rules",
+)
 DATA_DIR = Path(__file__).resolve().parents[1] / "reference" / "data"
 
 
@@ -38,7 +55,9 @@ def load_tables(data_dir: Path | str | None = None, *, validate: bool = True) ->
     tables: dict[str, pl.DataFrame] = {}
     for name in _SPINE:
         tables[name] = pl.read_csv(base / f"{name}.csv", infer_schema=False)
-    tables["divisions"] = tables["divisions"].with_columns(pl.col("lon").cast(pl.Float64), pl.col("lat").cast(pl.Float64))
+    tables["divisions"] = tables["divisions"].with_columns(
+        pl.col("lon").cast(pl.Float64), pl.col("lat").cast(pl.Float64)
+    )
     tables["hubs"] = tables["hubs"].with_columns(pl.col("lon").cast(pl.Float64), pl.col("lat").cast(pl.Float64))
     issues = []
     if validate:
@@ -69,7 +88,9 @@ def fx_table(on: dt.date, currencies: tuple[str, ...] = ("USD", "EUR"), db: Path
             continue
         rate = book.rate(cur, on).cny_per_unit
         if rate is None:
-            raise InvalidInputError(f"No FX rate for {cur} on {on}; import one with `qiankua data import FILE --table fx_rates`.")
+            raise InvalidInputError(
+                f"No FX rate for {cur} on {on}; import one with `qiankua data import FILE --table fx_rates`."
+            )
         out[cur] = rate
     return out
 
@@ -95,8 +116,14 @@ def network_on(day: dt.date) -> Network:
     return _cached_network(day)
 
 
-def load_network(*, on: dt.date | None = None, db: Path | None = None, quotes: pl.DataFrame | None = None,
-                 data_dir: Path | None = None, validate: bool = True) -> Network:
+def load_network(
+    *,
+    on: dt.date | None = None,
+    db: Path | None = None,
+    quotes: pl.DataFrame | None = None,
+    data_dir: Path | None = None,
+    validate: bool = True,
+) -> Network:
     """The network on ``on`` (default today) with the user's freight quotes applied."""
     day = on or dt.date.today()
     tables = load_tables(data_dir, validate=validate)
@@ -141,8 +168,9 @@ def route(
 PAIR_WEIGHT_KG = 300.0  # a pallet-sized B2B consignment, the demo's representative shipment
 
 
-def pair_routes(ref: Any, pairs: pl.DataFrame, *, weight_kg: float = PAIR_WEIGHT_KG,
-                on: dt.date | None = None) -> pl.DataFrame:
+def pair_routes(
+    ref: Any, pairs: pl.DataFrame, *, weight_kg: float = PAIR_WEIGHT_KG, on: dt.date | None = None
+) -> pl.DataFrame:
     """Route indicators for ``opportunity``: one row per (product, market) in ``pairs``.
 
     Each product ships ``weight_kg`` from its origin county with its own flags (alcohol, fresh …);
@@ -161,14 +189,24 @@ def pair_routes(ref: Any, pairs: pl.DataFrame, *, weight_kg: float = PAIR_WEIGHT
         if not markets:
             continue
         summary = all_pairs(network, {"p": profile}, markets=markets, counties=[product.origin_adcode])
-        rows.append(summary.select(
-            pl.lit(product.id).alias("product"), "market",
-            (pl.col("rec_cost_cny") / weight_kg).alias("route_cost_cny_per_kg"),
-            pl.col("rec_days").alias("route_days"),
-        ))
+        rows.append(
+            summary.select(
+                pl.lit(product.id).alias("product"),
+                "market",
+                (pl.col("rec_cost_cny") / weight_kg).alias("route_cost_cny_per_kg"),
+                pl.col("rec_days").alias("route_days"),
+            )
+        )
     if not rows:
-        return pl.DataFrame(schema={"product": pl.String, "market": pl.String, "route_cost_cny_per_kg": pl.Float64,
-                                    "route_days": pl.Float64, "confidence": pl.String})
+        return pl.DataFrame(
+            schema={
+                "product": pl.String,
+                "market": pl.String,
+                "route_cost_cny_per_kg": pl.Float64,
+                "route_days": pl.Float64,
+                "confidence": pl.String,
+            }
+        )
     # built-in rates are flagged estimates (see freight_rates.csv); user quotes are not used here
     return pl.concat(rows).with_columns(pl.lit("unconfirmed").alias("confidence"))
 
@@ -178,8 +216,16 @@ COSTING_SERVICE_TO_PREFERENCE = ROUTING_SERVICE
 
 
 def logistics_for_quote(
-    *, origin: str, market: str, weight_kg: float, volume_m3: float, pieces: int | None, product_id: str | None,
-    service: str | None, on: dt.date, b2b: bool = False,
+    *,
+    origin: str,
+    market: str,
+    weight_kg: float,
+    volume_m3: float,
+    pieces: int | None,
+    product_id: str | None,
+    service: str | None,
+    on: dt.date,
+    b2b: bool = False,
 ) -> dict[str, Any]:
     """Door-to-door logistics of one consignment for ``costing`` (CNY for the whole consignment).
 
@@ -188,27 +234,51 @@ def logistics_for_quote(
     Memoised: the network is fixed per date, so the same consignment always gets the same route
     (a quote server asked the same question many times plans it once).
     """
-    return dict(_logistics_for_quote(origin, market, round(weight_kg, 6), round(volume_m3, 9), pieces,
-                                     product_id, service, on, b2b))
+    return dict(
+        _logistics_for_quote(
+            origin, market, round(weight_kg, 6), round(volume_m3, 9), pieces, product_id, service, on, b2b
+        )
+    )
 
 
 @lru_cache(maxsize=4096)
 def _logistics_for_quote(
-    origin: str, market: str, weight_kg: float, volume_m3: float, pieces: int | None, product_id: str | None,
-    service: str | None, on: dt.date, b2b: bool,
+    origin: str,
+    market: str,
+    weight_kg: float,
+    volume_m3: float,
+    pieces: int | None,
+    product_id: str | None,
+    service: str | None,
+    on: dt.date,
+    b2b: bool,
 ) -> dict[str, Any]:
     from qiankua.reference import load_reference
     from qiankua.routing import logistics_costs
 
     network = _cached_network(on)
-    row: dict[str, Any] = {"origin_adcode": network.county(origin), "market": market, "weight_kg": weight_kg,
-                           "volume_m3": volume_m3, "pieces": pieces, "b2b": b2b,
-                           "service_preference": COSTING_SERVICE_TO_PREFERENCE.get(service or "", "recommended")}
+    row: dict[str, Any] = {
+        "origin_adcode": network.county(origin),
+        "market": market,
+        "weight_kg": weight_kg,
+        "volume_m3": volume_m3,
+        "pieces": pieces,
+        "b2b": b2b,
+        "service_preference": COSTING_SERVICE_TO_PREFERENCE.get(service or "", "recommended"),
+    }
     if product_id:
-        profile = Profile.for_product(load_reference().product(product_id), weight_kg=weight_kg,
-                                      volume_m3=volume_m3, pieces=pieces, b2b=b2b)
-        row.update(value_cny=profile.value_cny, liquid=profile.liquid, abv_pct=profile.abv_pct,
-                   battery=profile.battery, fresh=profile.fresh, cold_chain=profile.cold_chain,
-                   max_transit_days=profile.max_transit_days, fragile=profile.fragile)
+        profile = Profile.for_product(
+            load_reference().product(product_id), weight_kg=weight_kg, volume_m3=volume_m3, pieces=pieces, b2b=b2b
+        )
+        row.update(
+            value_cny=profile.value_cny,
+            liquid=profile.liquid,
+            abv_pct=profile.abv_pct,
+            battery=profile.battery,
+            fresh=profile.fresh,
+            cold_chain=profile.cold_chain,
+            max_transit_days=profile.max_transit_days,
+            fragile=profile.fragile,
+        )
     result = logistics_costs(network, pl.DataFrame([row], infer_schema_length=None))
     return result.row(0, named=True)

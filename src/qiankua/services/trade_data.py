@@ -14,8 +14,15 @@ from qiankua.store.downloads import baci_release, comtrade_csv
 from qiankua.store.trade import load_baci, load_comtrade
 
 
-def fetch_baci(db: Path | None, *, year: int, revision: str = "HS22", release: str = "V202501",
-               file: Path | None = None, url: str | None = None) -> dict[str, Any]:
+def fetch_baci(
+    db: Path | None,
+    *,
+    year: int,
+    revision: str = "HS22",
+    release: str = "V202501",
+    file: Path | None = None,
+    url: str | None = None,
+) -> dict[str, Any]:
     """Download the BACI release zip (all years, several GB) unless ``file`` is given, then load ``year``."""
     path = file if file is not None else baci_release(revision=revision, release=release, url=url)
     with Store(db) as store:

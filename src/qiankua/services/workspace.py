@@ -51,8 +51,9 @@ def _spooled(content: bytes, name: str | None) -> tuple[tempfile.TemporaryDirect
     return tmp, path
 
 
-def import_upload(ws: Workspace, table: str, content: bytes, filename: str | None, *, mode: str = "append",
-                  sheet: str | None = None) -> ImportResult:
+def import_upload(
+    ws: Workspace, table: str, content: bytes, filename: str | None, *, mode: str = "append", sheet: str | None = None
+) -> ImportResult:
     """Validate the uploaded file completely and write it into the workspace (all or nothing)."""
     table_spec(table)
     tmp, path = _spooled(content, filename)
@@ -82,8 +83,9 @@ def check_upload(table: str, content: bytes, filename: str | None, *, sheet: str
             result = import_file(store, path, table, load_reference(), mode="append", sheet=sheet)
         except ImportValidationError as exc:
             issues = [i.to_dict() for i in exc.issues]
-            return CheckResult(table=table, file=path.name, rows=0, issues=issues,
-                               preview=_preview(path, table, issues))
+            return CheckResult(
+                table=table, file=path.name, rows=0, issues=issues, preview=_preview(path, table, issues)
+            )
         return CheckResult(table=table, file=path.name, rows=result.rows_written, issues=[])
 
 
@@ -109,13 +111,15 @@ def _preview(path: Path, table: str, issues: list[dict[str, Any]]) -> list[dict[
         rows = sheet.rows
         if len(rows) > PREVIEW_ROWS:
             rows = [r for r in rows if (sheet.name, r[0]) in bad_rows][:PREVIEW_ROWS]
-        out.append({
-            "sheet": sheet.name,
-            "header_row": sheet.header_row,
-            "header": ["" if h is None else str(h) for h in sheet.header],
-            "columns": [mapping.get(i) for i in range(len(sheet.header))],
-            "rows": [(n, ["" if v is None else str(v) for v in values]) for n, values in rows],
-        })
+        out.append(
+            {
+                "sheet": sheet.name,
+                "header_row": sheet.header_row,
+                "header": ["" if h is None else str(h) for h in sheet.header],
+                "columns": [mapping.get(i) for i in range(len(sheet.header))],
+                "rows": [(n, ["" if v is None else str(v) for v in values]) for n, values in rows],
+            }
+        )
     return out
 
 

@@ -136,8 +136,10 @@ class Store:
                 db.execute("INSERT INTO meta.fx_ecb SELECT date, currency, per_eur FROM _incoming")
             finally:
                 db.unregister("_incoming")
-            db.execute("INSERT INTO meta.fx_updates VALUES (?, ?, ?, ?, ?)",
-                       [source, url, frame.height, frame["date"].max(), dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+            db.execute(
+                "INSERT INTO meta.fx_updates VALUES (?, ?, ?, ?, ?)",
+                [source, url, frame.height, frame["date"].max(), dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+            )
 
     def fx_history(self) -> pl.DataFrame | None:
         """The stored ECB history, or None when none was fetched (or the file predates the table)."""
@@ -151,7 +153,13 @@ class Store:
         return set(self._db.execute(f'SELECT {cols} FROM "user"."{spec.name}"').fetchall())
 
     def write_user_rows(
-        self, spec: TableSpec, frame: pl.DataFrame, *, mode: str, file_name: str, sha256: str,
+        self,
+        spec: TableSpec,
+        frame: pl.DataFrame,
+        *,
+        mode: str,
+        file_name: str,
+        sha256: str,
         replace_keys: Sequence[tuple[Any, ...]] = (),
     ) -> int:
         """Write validated rows into ``user.<table>`` in one transaction and log the import."""
@@ -171,7 +179,14 @@ class Store:
             next_id = db.execute("SELECT coalesce(max(import_id), 0) + 1 FROM meta.imports").fetchone()[0]
             db.execute(
                 "INSERT INTO meta.imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [next_id, spec.name, file_name, sha256, mode, frame.height,
-                 dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+                [
+                    next_id,
+                    spec.name,
+                    file_name,
+                    sha256,
+                    mode,
+                    frame.height,
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                ],
             )
         return frame.height

@@ -46,17 +46,36 @@ def comtrade_csv(hs: str, year: int, *, settings: Settings | None = None) -> Pat
     try:
         import comtradeapicall
     except ImportError:
-        raise InvalidInputError("Comtrade download needs comtradeapicall: uv sync --extra comtrade "
-                                "(or pip install 'qiankua[comtrade]').") from None
+        raise InvalidInputError(
+            "Comtrade download needs comtradeapicall: uv sync --extra comtrade (or pip install 'qiankua[comtrade]')."
+        ) from None
     conf = settings or get_settings()
-    args = dict(typeCode="C", freqCode="A", clCode="HS", period=str(year), reporterCode=None, cmdCode=hs,
-                flowCode="M", partnerCode=None, partner2Code=None, customsCode=None, motCode=None)
+    args = dict(
+        typeCode="C",
+        freqCode="A",
+        clCode="HS",
+        period=str(year),
+        reporterCode=None,
+        cmdCode=hs,
+        flowCode="M",
+        partnerCode=None,
+        partner2Code=None,
+        customsCode=None,
+        motCode=None,
+    )
     if conf.comtrade_api_key:
-        frame = comtradeapicall.getFinalData(conf.comtrade_api_key, **args, maxRecords=250000, format_output="JSON",
-                                             breakdownMode="classic", includeDesc=True)
+        frame = comtradeapicall.getFinalData(
+            conf.comtrade_api_key,
+            **args,
+            maxRecords=250000,
+            format_output="JSON",
+            breakdownMode="classic",
+            includeDesc=True,
+        )
     else:
-        frame = comtradeapicall.previewFinalData(**args, maxRecords=500, format_output="JSON",
-                                                 breakdownMode="classic", includeDesc=True)
+        frame = comtradeapicall.previewFinalData(
+            **args, maxRecords=500, format_output="JSON", breakdownMode="classic", includeDesc=True
+        )
     if frame is None or len(frame) == 0:
         raise DataError(f"UN Comtrade returned no rows for HS {hs}, {year}.")
     path = conf.trade_data_dir / f"comtrade_{hs}_{year}.csv"

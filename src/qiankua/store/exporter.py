@@ -88,7 +88,14 @@ def write_template(spec: TableSpec, path: Path, fmt: str) -> Path:
     notes.append(["列 column", "必填 required", "类型 type", "取值 allowed", "说明 help"])
     for col in spec.columns:
         allowed = ", ".join(col.choices) if col.choices else (col.pattern or "")
-        notes.append([col.header, "是 yes" if col.required else "否 no", col.kind, allowed,
-                      " / ".join(h for h in (col.help_zh, col.help_en) if h)])
+        notes.append(
+            [
+                col.header,
+                "是 yes" if col.required else "否 no",
+                col.kind,
+                allowed,
+                " / ".join(h for h in (col.help_zh, col.help_en) if h),
+            ]
+        )
     wb.save(path)
     return path

@@ -42,9 +42,16 @@ class ImportResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "ok": True, "table": self.table, "file": self.file, "sha256": self.sha256, "mode": self.mode,
-            "rows_written": self.rows_written, "sheets": self.sheets, "encoding": self.encoding,
-            "skipped_sheets": self.skipped_sheets, "ignored_columns": self.ignored_columns,
+            "ok": True,
+            "table": self.table,
+            "file": self.file,
+            "sha256": self.sha256,
+            "mode": self.mode,
+            "rows_written": self.rows_written,
+            "sheets": self.sheets,
+            "encoding": self.encoding,
+            "skipped_sheets": self.skipped_sheets,
+            "ignored_columns": self.ignored_columns,
         }
 
 
@@ -55,8 +62,16 @@ def _pick_sheets(spec: TableSpec, sheets: list[Sheet], wanted: str | None, file:
             names = ", ".join(str(s.name) for s in sheets)
             raise ImportValidationError(
                 f"No sheet {wanted!r} in {file}",
-                [CellIssue(file=file, sheet=wanted, row=None, column=None, value=None,
-                           reason=f"sheet not found; sheets are: {names}")],
+                [
+                    CellIssue(
+                        file=file,
+                        sheet=wanted,
+                        row=None,
+                        column=None,
+                        value=None,
+                        reason=f"sheet not found; sheets are: {names}",
+                    )
+                ],
             )
         return chosen, []
     chosen, skipped = [], []
@@ -74,14 +89,20 @@ def _pick_sheets(spec: TableSpec, sheets: list[Sheet], wanted: str | None, file:
 
 
 def _reference_checks(
-    spec: TableSpec, row_no: int, row: dict[str, Any], ref: ReferenceData, products: set[str],
+    spec: TableSpec,
+    row_no: int,
+    row: dict[str, Any],
+    ref: ReferenceData,
+    products: set[str],
 ) -> list[tuple[str, Any, str]]:
     """(column, value, reason) for values that no reference table knows."""
     bad: list[tuple[str, Any, str]] = []
     counties, markets, hubs = ref.county_adcodes, ref.market_codes, ref.hub_ids
     for column in ("origin_adcode",):
         if column in row and row[column] is not None and row[column] not in counties:
-            bad.append((column, row[column], "unknown county-level adcode (see `qiankua data export --table divisions --ref`)"))
+            bad.append(
+                (column, row[column], "unknown county-level adcode (see `qiankua data export --table divisions --ref`)")
+            )
     for column in ("destination", "market"):
         if spec.name in ("shipments", "sales") and row.get(column) is not None and row[column] not in markets:
             bad.append((column, row[column], "unknown market code (see `qiankua data export --table markets --ref`)"))
@@ -95,12 +116,23 @@ def _reference_checks(
             if value not in hubs and value not in markets and value not in counties:
                 bad.append((column, value, "expected a hub id, a county adcode or a market code"))
         if all(row.get(c) is None for c in ("per_kg", "per_item", "per_shipment", "per_m3", "per_container")):
-            bad.append(("per_kg", None, "a quote needs at least one price (per_kg, per_item, per_shipment, per_m3 or per_container)"))
+            bad.append(
+                (
+                    "per_kg",
+                    None,
+                    "a quote needs at least one price (per_kg, per_item, per_shipment, per_m3 or per_container)",
+                )
+            )
         if row.get("per_container") is not None and row.get("container_type") is None:
             bad.append(("container_type", None, "required when per_container is given"))
         if row.get("valid_to") and row["valid_from"] and not row["valid_from"] < row["valid_to"]:
             bad.append(("valid_to", row["valid_to"], "must be after valid_from"))
-    if spec.name == "shipments" and row.get("ready_from") and row.get("ready_to") and row["ready_from"] > row["ready_to"]:
+    if (
+        spec.name == "shipments"
+        and row.get("ready_from")
+        and row.get("ready_to")
+        and row["ready_from"] > row["ready_to"]
+    ):
         bad.append(("ready_to", row["ready_to"], "must not be before ready_from"))
     if spec.name == "products":
         dims = [row.get(c) for c in ("carton_l_cm", "carton_w_cm", "carton_h_cm", "carton_gross_kg")]
@@ -148,8 +180,16 @@ def validate_file(
         ignored.extend(unknown)
         for name in missing:
             col = spec.by_name[name]
-            issues.append(CellIssue(file=file, sheet=sh.name, row=sh.header_row, column=name, value=None,
-                                    reason=f"required column missing (header {col.zh!r} or {col.name!r})"))
+            issues.append(
+                CellIssue(
+                    file=file,
+                    sheet=sh.name,
+                    row=sh.header_row,
+                    column=name,
+                    value=None,
+                    reason=f"required column missing (header {col.zh!r} or {col.name!r})",
+                )
+            )
         if missing:
             continue
         raw_rows = [
@@ -161,8 +201,16 @@ def validate_file(
         good_numbers = [n for n, _ in raw_rows if n not in bad_rows]
         for number, row in zip(good_numbers, good, strict=True):
             for column, value, reason in _reference_checks(spec, number, row, ref, products):
-                issues.append(CellIssue(file=file, sheet=sh.name, row=number, column=column,
-                                        value=None if value is None else str(value), reason=reason))
+                issues.append(
+                    CellIssue(
+                        file=file,
+                        sheet=sh.name,
+                        row=number,
+                        column=column,
+                        value=None if value is None else str(value),
+                        reason=reason,
+                    )
+                )
             parsed.append(row)
             row_numbers.append((sh.name, number))
 
@@ -175,11 +223,25 @@ def validate_file(
         if key in seen and seen[key] != (sheet_name, number):
             first_sheet, first_row = seen[key]
             where = f"row {first_row}" + (f" of sheet {first_sheet}" if first_sheet != sheet_name else "")
-            issues.append(CellIssue(file=file, sheet=sheet_name, row=number, column=spec.key[0],
-                                    value=str(key[0]), reason=f"duplicate key; first seen in {where}"))
+            issues.append(
+                CellIssue(
+                    file=file,
+                    sheet=sheet_name,
+                    row=number,
+                    column=spec.key[0],
+                    value=str(key[0]),
+                    reason=f"duplicate key; first seen in {where}",
+                )
+            )
         seen.setdefault(key, (sheet_name, number))
-    return ValidatedFile(rows=parsed, row_numbers=row_numbers, sheets=chosen, skipped_sheets=skipped,
-                         ignored_columns=ignored, issues=issues)
+    return ValidatedFile(
+        rows=parsed,
+        row_numbers=row_numbers,
+        sheets=chosen,
+        skipped_sheets=skipped,
+        ignored_columns=ignored,
+        issues=issues,
+    )
 
 
 def official_schedule(path: Path, spec: TableSpec, as_of: Any = None) -> ValidatedFile | None:
@@ -196,14 +258,36 @@ def official_schedule(path: Path, spec: TableSpec, as_of: Any = None) -> Validat
         return None
     frame, issues = parse_schedule(path, fmt, as_of=as_of)
     if not issues and frame["valid_from"].null_count():
-        issues = [CellIssue(file=path.name, sheet=None, row=None, column="valid_from", value=None,
-                            reason="the schedule does not say from when it applies; give --as-of YYYY-MM-DD")]
-    raw = [(n, {**{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items() if k != "source_id"},
-                "source": r["source_id"]}) for n, r in enumerate(frame.to_dicts(), start=2)]
+        issues = [
+            CellIssue(
+                file=path.name,
+                sheet=None,
+                row=None,
+                column="valid_from",
+                value=None,
+                reason="the schedule does not say from when it applies; give --as-of YYYY-MM-DD",
+            )
+        ]
+    raw = [
+        (
+            n,
+            {
+                **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items() if k != "source_id"},
+                "source": r["source_id"],
+            },
+        )
+        for n, r in enumerate(frame.to_dicts(), start=2)
+    ]
     good, row_issues = ([], []) if issues else spec.validate_rows(raw, file=path.name)
     sheet = Sheet(name=fmt, header_row=1, header=list(frame.columns), rows=[], encoding=None)
-    return ValidatedFile(rows=good, row_numbers=[(fmt, n) for n, _ in raw][:len(good)], sheets=[sheet],
-                         skipped_sheets=[], ignored_columns=[], issues=issues + row_issues)
+    return ValidatedFile(
+        rows=good,
+        row_numbers=[(fmt, n) for n, _ in raw][: len(good)],
+        sheets=[sheet],
+        skipped_sheets=[],
+        ignored_columns=[],
+        issues=issues + row_issues,
+    )
 
 
 def import_file(
@@ -236,9 +320,16 @@ def import_file(
         existing = store.existing_keys(spec)
         for key, (sheet_name, number) in zip(keys, checked.row_numbers, strict=True):
             if key in existing:
-                issues.append(CellIssue(file=file, sheet=sheet_name, row=number, column=spec.key[0],
-                                        value=str(key[0]),
-                                        reason="already in the database; import with --mode upsert or replace"))
+                issues.append(
+                    CellIssue(
+                        file=file,
+                        sheet=sheet_name,
+                        row=number,
+                        column=spec.key[0],
+                        value=str(key[0]),
+                        reason="already in the database; import with --mode upsert or replace",
+                    )
+                )
 
     if issues:
         issues.sort(key=lambda i: (str(i.sheet or ""), i.row or 0))
@@ -248,10 +339,22 @@ def import_file(
 
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     frame = spec.frame(checked.rows)
-    written = store.write_user_rows(spec, frame, mode=mode, file_name=file, sha256=sha256,
-                                    replace_keys=list(dict.fromkeys(keys)) if mode == "upsert" else ())
+    written = store.write_user_rows(
+        spec,
+        frame,
+        mode=mode,
+        file_name=file,
+        sha256=sha256,
+        replace_keys=list(dict.fromkeys(keys)) if mode == "upsert" else (),
+    )
     return ImportResult(
-        table=table, file=file, sha256=sha256, mode=mode, rows_written=written,
-        sheets=[str(s.name) if s.name else "csv" for s in checked.sheets], encoding=checked.sheets[0].encoding,
-        skipped_sheets=checked.skipped_sheets, ignored_columns=checked.ignored_columns,
+        table=table,
+        file=file,
+        sha256=sha256,
+        mode=mode,
+        rows_written=written,
+        sheets=[str(s.name) if s.name else "csv" for s in checked.sheets],
+        encoding=checked.sheets[0].encoding,
+        skipped_sheets=checked.skipped_sheets,
+        ignored_columns=checked.ignored_columns,
     )

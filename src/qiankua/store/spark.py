@@ -21,11 +21,15 @@ def spark_session(settings: Settings | None = None) -> Any:
             "pip install 'qiankua[spark]')."
         ) from None
     conf = settings or get_settings()
-    return (SparkSession.builder.master(conf.spark_master).appName("qiankua-opportunity")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.warehouse.dir", str(conf.spark_warehouse_dir))
-            .getOrCreate())
+    return (
+        SparkSession.builder.master(conf.spark_master)
+        .appName("qiankua-opportunity")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.warehouse.dir", str(conf.spark_warehouse_dir))
+        .getOrCreate()
+    )
 
 
 __all__ = ["spark_session"]

@@ -38,7 +38,7 @@ _MOUNTED = False
 def _login_html(lang: str, next_url: str, failed: bool) -> str:
     err = f'<p class="err" id="login-error">{html.escape(t("web.login.failed", lang))}</p>' if failed else ""
     other = "en" if lang == "zh" else "zh"
-    return f"""<!doctype html><html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+    return f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(t("web.title", lang))}</title>
 <style>body{{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;background:#f4f6f8;display:flex;justify-content:center;
 padding-top:10vh}}form{{background:#fff;padding:2em;border-radius:8px;box-shadow:0 1px 4px #0002;min-width:300px}}
@@ -71,8 +71,9 @@ def register(accounts: Accounts, session_cookie: str) -> None:
                 except QiankuaError as exc:  # e.g. reference data being rebuilt: say so, never a 500 page
                     body.clear()
                     with body:
-                        ui.label(page.t("web.error", message=str(exc).splitlines()[0])).classes(
-                            "text-negative").props('id="page-error"')
+                        ui.label(page.t("web.error", message=str(exc).splitlines()[0])).classes("text-negative").props(
+                            'id="page-error"'
+                        )
             return None
 
         handler.__name__ = f"page_{path.strip('/') or 'overview'}"
@@ -91,18 +92,21 @@ def mount(app: FastAPI, *, session_cookie: str, storage_secret: str | None = Non
     accounts = app.state.accounts
 
     @app.get("/lang/{code}", include_in_schema=False)
-    def set_lang(code: str, next: str = "/") -> RedirectResponse:  # noqa: A002
+    def set_lang(code: str, next: str = "/") -> RedirectResponse:
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(LANG_COOKIE, "en" if code == "en" else "zh", max_age=365 * 86400, samesite="lax")
         return response
 
     @app.get("/login", include_in_schema=False)
-    def login_page(request: Request, next: str = "/", failed: int = 0) -> HTMLResponse:  # noqa: A002
+    def login_page(request: Request, next: str = "/", failed: int = 0) -> HTMLResponse:
         return HTMLResponse(_login_html(lang_of(request), safe_next(next), bool(failed)))
 
     @app.post("/auth/web-login", include_in_schema=False)
-    def web_login(username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)],
-                  next: Annotated[str, Form(max_length=500)] = "/") -> RedirectResponse:  # noqa: A002
+    def web_login(
+        username: Annotated[str, Form(max_length=64)],
+        password: Annotated[str, Form(max_length=256)],
+        next: Annotated[str, Form(max_length=500)] = "/",
+    ) -> RedirectResponse:
         if accounts.store is None:
             return RedirectResponse("/", status_code=303)
         try:
@@ -110,8 +114,13 @@ def mount(app: FastAPI, *, session_cookie: str, storage_secret: str | None = Non
         except AuthError:
             return RedirectResponse(f"/login?failed=1&next={quote(safe_next(next))}", status_code=303)
         response = RedirectResponse(safe_next(next), status_code=303)
-        response.set_cookie(session_cookie, accounts.store.create_session(identity), httponly=True,
-                            samesite="lax", max_age=SESSION_DAYS * 86400)
+        response.set_cookie(
+            session_cookie,
+            accounts.store.create_session(identity),
+            httponly=True,
+            samesite="lax",
+            max_age=SESSION_DAYS * 86400,
+        )
         return response
 
     @app.get("/auth/web-logout", include_in_schema=False)

@@ -39,7 +39,6 @@ body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Noto Sans", sans-serif;
 """
 
 
-
 class Page:
     """What a page needs: language, who is asking, their workspace."""
 
@@ -72,7 +71,8 @@ class Page:
     def conf_badge(self, level: str | None) -> None:
         level = level or "unconfirmed"
         ui.badge(self.label("confidence", level), color=CONF_COLORS.get(level, "grey")).props("outline").classes(
-            f"qk-conf qk-conf-{level}")
+            f"qk-conf qk-conf-{level}"
+        )
 
 
 def nav_title(page: Page, path: str) -> str:
@@ -98,8 +98,9 @@ def frame(page: Page) -> None:
             ui.label(f"{page.t('web.org')}: {page.identity.org} · {page.identity.username}").classes("q-mr-md")
             ui.link(page.t("web.logout"), "/auth/web-logout").classes("text-white q-mr-md")
         ui.link(page.t("web.api.docs"), "/api/v1/docs").classes("text-white q-mr-md")
-        ui.link(page.t("web.lang.switch"), f"/lang/{other}?next={quote(page.path)}").classes(
-            "text-white").props('id="lang-switch"')
+        ui.link(page.t("web.lang.switch"), f"/lang/{other}?next={quote(page.path)}").classes("text-white").props(
+            'id="lang-switch"'
+        )
 
 
 def unavailable(page: Page, engine: str) -> None:
@@ -118,8 +119,16 @@ def error_line(page: Page, exc: BaseException, element_id: str | None = None) ->
         ui.label(str(issue)).classes("text-caption")
 
 
-async def busy(page: Page, out: ui.element, work: Callable[[], Awaitable[Any]], draw: Callable[[Any], None], *,
-               button: ui.button | None = None, error_id: str | None = None, caption: bool = False) -> None:
+async def busy(
+    page: Page,
+    out: ui.element,
+    work: Callable[[], Awaitable[Any]],
+    draw: Callable[[Any], None],
+    *,
+    button: ui.button | None = None,
+    error_id: str | None = None,
+    caption: bool = False,
+) -> None:
     """Run a page's long call: disable ``button``, show a spinner in ``out`` (with "working…" if
     ``caption``), await ``work()``, then draw its result into ``out`` with ``draw`` (nothing when it
     returns ``None``: the client left). Bad input or data (``QiankuaError``, ``ValueError``) is shown in
@@ -170,8 +179,10 @@ def issue_grid_html(preview: list[dict[str, Any]], issues: list[dict[str, Any]])
                 reasons = bad.get((sheet["sheet"], row_no, column)) if column else None
                 if reasons:
                     title = html.escape("; ".join(reasons), quote=True)
-                    parts.append(f"<td class='qk-bad' title=\"{title}\" data-column='{html.escape(column or '')}'>"
-                                 f"{html.escape(value)}</td>")
+                    parts.append(
+                        f"<td class='qk-bad' title=\"{title}\" data-column='{html.escape(column or '')}'>"
+                        f"{html.escape(value)}</td>"
+                    )
                 else:
                     parts.append(f"<td>{html.escape(value)}</td>")
             parts.append("</tr>")
@@ -181,16 +192,30 @@ def issue_grid_html(preview: list[dict[str, Any]], issues: list[dict[str, Any]])
 
 def issue_view(page: Page, file: str, issues: list[dict[str, Any]], preview: list[dict[str, Any]]) -> None:
     ui.label(page.t("web.data.bad", file=file, n=len(issues))).classes("text-negative text-subtitle1").props(
-        'id="import-bad"')
+        'id="import-bad"'
+    )
     if preview:
         ui.label(page.t("web.data.preview")).classes("text-subtitle2")
         ui.html(issue_grid_html(preview, issues), sanitize=False).classes("w-full").props('id="issue-grid"')
     ui.label(page.t("web.data.issues")).classes("text-subtitle2 q-mt-md")
-    rows = [{"n": i, "row": issue["row"] or "", "column": issue["column"] or "", "value": issue["value"] or "",
-             "reason": issue["reason"]} for i, issue in enumerate(issues)]
-    ui.table(columns=[
-        {"name": "row", "label": page.t("web.data.row"), "field": "row", "align": "right"},
-        {"name": "column", "label": page.t("web.data.column"), "field": "column", "align": "left"},
-        {"name": "value", "label": page.t("web.data.cell"), "field": "value", "align": "left"},
-        {"name": "reason", "label": page.t("web.data.reason"), "field": "reason", "align": "left"},
-    ], rows=rows, row_key="n", pagination=20).classes("w-full").props('dense flat id="issues-table"')
+    rows = [
+        {
+            "n": i,
+            "row": issue["row"] or "",
+            "column": issue["column"] or "",
+            "value": issue["value"] or "",
+            "reason": issue["reason"],
+        }
+        for i, issue in enumerate(issues)
+    ]
+    ui.table(
+        columns=[
+            {"name": "row", "label": page.t("web.data.row"), "field": "row", "align": "right"},
+            {"name": "column", "label": page.t("web.data.column"), "field": "column", "align": "left"},
+            {"name": "value", "label": page.t("web.data.cell"), "field": "value", "align": "left"},
+            {"name": "reason", "label": page.t("web.data.reason"), "field": "reason", "align": "left"},
+        ],
+        rows=rows,
+        row_key="n",
+        pagination=20,
+    ).classes("w-full").props('dense flat id="issues-table"')

@@ -15,8 +15,20 @@ from typing import Any
 
 _COS30 = math.cos(math.pi / 6)
 _SIN30 = 0.5
-PALETTE = ("#c62828", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#4e342e",
-           "#558b2f", "#283593", "#f9a825", "#00695c")
+PALETTE = (
+    "#c62828",
+    "#1565c0",
+    "#2e7d32",
+    "#ef6c00",
+    "#6a1b9a",
+    "#00838f",
+    "#ad1457",
+    "#4e342e",
+    "#558b2f",
+    "#283593",
+    "#f9a825",
+    "#00695c",
+)
 
 
 def _behind(a: dict[str, Any], b: dict[str, Any]) -> int:
@@ -77,7 +89,7 @@ def draw_order(boxes: Sequence[dict[str, Any]]) -> list[int]:
 
 
 def _shade(color: str, factor: float) -> str:
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     if factor >= 1:
         r, g, b = (round(c + (255 - c) * (factor - 1)) for c in (r, g, b))
     else:
@@ -98,8 +110,16 @@ LEGEND_W = 170
 LEGEND_MAX = 14
 
 
-def isometric_svg(placements: Sequence[dict[str, Any]], unit_cm: Sequence[float], *, unit: int = 0,
-                  width: int = 560, height: int = 400, title: str = "", legend: bool = True) -> str:
+def isometric_svg(
+    placements: Sequence[dict[str, Any]],
+    unit_cm: Sequence[float],
+    *,
+    unit: int = 0,
+    width: int = 560,
+    height: int = 400,
+    title: str = "",
+    legend: bool = True,
+) -> str:
     """SVG of load unit ``unit``: its interior as a wire frame, its cartons as shaded boxes, and a
     legend of the shipments in it (colour, key, cartons) on the right.
 
@@ -119,24 +139,33 @@ def isometric_svg(placements: Sequence[dict[str, Any]], unit_cm: Sequence[float]
         return f"{ox + (x - y) * _COS30 * scale:.1f},{oy + ((x + y) * _SIN30 - z) * scale:.1f}"
 
     def poly(points: list[tuple[float, float, float]], fill: str, stroke: str = "#263238") -> str:
-        return (f'<polygon points="{" ".join(pt(*p) for p in points)}" fill="{fill}" stroke="{stroke}" '
-                f'stroke-width="0.6" stroke-linejoin="round"/>')
+        return (
+            f'<polygon points="{" ".join(pt(*p) for p in points)}" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="0.6" stroke-linejoin="round"/>'
+        )
 
     def edge(a: tuple[float, float, float], b: tuple[float, float, float], dash: bool) -> str:
         style = ' stroke-dasharray="4 3"' if dash else ""
         (x1, y1), (x2, y2) = (pt(*a).split(","), pt(*b).split(","))
         return f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#607d8b" stroke-width="1"{style}/>'
 
-    L, W, H = length, wide, high  # noqa: N806 — the unit's interior
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" class="qk-loading" data-unit="{unit}" data-cartons="{len(boxes)}" '
-             f'font-family="Noto Sans CJK SC, Noto Sans, sans-serif">']
+    L, W, H = length, wide, high
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" class="qk-loading" data-unit="{unit}" data-cartons="{len(boxes)}" '
+        f'font-family="Noto Sans CJK SC, Noto Sans, sans-serif">'
+    ]
     if title:
         parts.append(f'<text x="{pad}" y="{pad + 6}" font-size="13">{html.escape(title)}</text>')
     # floor and the three back walls' edges first (behind every carton)
     parts.append(poly([(0, 0, 0), (L, 0, 0), (L, W, 0), (0, W, 0)], "#eceff1", "#90a4ae"))
-    for a, b in (((0, 0, 0), (0, 0, H)), ((L, 0, 0), (L, 0, H)), ((0, W, 0), (0, W, H)),
-                 ((0, 0, H), (L, 0, H)), ((0, 0, H), (0, W, H))):
+    for a, b in (
+        ((0, 0, 0), (0, 0, H)),
+        ((L, 0, 0), (L, 0, H)),
+        ((0, W, 0), (0, W, H)),
+        ((0, 0, H), (L, 0, H)),
+        ((0, 0, H), (0, W, H)),
+    ):
         parts.append(edge(a, b, dash=True))
     palette = colours([str(b.get("key")) for b in boxes])
     for i in draw_order(boxes):
@@ -144,18 +173,33 @@ def isometric_svg(placements: Sequence[dict[str, Any]], unit_cm: Sequence[float]
         x, y, z, dx, dy, dz = (float(b[k]) for k in ("x", "y", "z", "dx", "dy", "dz"))
         base = palette[str(b.get("key"))]
         label = html.escape(f"{b.get('key')} · {dx:g}×{dy:g}×{dz:g} cm")
-        parts.append(f'<g class="qk-carton" data-key="{html.escape(str(b.get("key")), quote=True)}">'
-                     f"<title>{label}</title>")
-        parts.append(poly([(x + dx, y, z), (x + dx, y + dy, z), (x + dx, y + dy, z + dz), (x + dx, y, z + dz)],
-                          _shade(base, 0.75)))
-        parts.append(poly([(x, y + dy, z), (x + dx, y + dy, z), (x + dx, y + dy, z + dz), (x, y + dy, z + dz)],
-                          _shade(base, 0.9)))
-        parts.append(poly([(x, y, z + dz), (x + dx, y, z + dz), (x + dx, y + dy, z + dz), (x, y + dy, z + dz)],
-                          _shade(base, 1.35)))
+        parts.append(
+            f'<g class="qk-carton" data-key="{html.escape(str(b.get("key")), quote=True)}"><title>{label}</title>'
+        )
+        parts.append(
+            poly(
+                [(x + dx, y, z), (x + dx, y + dy, z), (x + dx, y + dy, z + dz), (x + dx, y, z + dz)], _shade(base, 0.75)
+            )
+        )
+        parts.append(
+            poly(
+                [(x, y + dy, z), (x + dx, y + dy, z), (x + dx, y + dy, z + dz), (x, y + dy, z + dz)], _shade(base, 0.9)
+            )
+        )
+        parts.append(
+            poly(
+                [(x, y, z + dz), (x + dx, y, z + dz), (x + dx, y + dy, z + dz), (x, y + dy, z + dz)], _shade(base, 1.35)
+            )
+        )
         parts.append("</g>")
     # the near edges of the unit last (in front of every carton)
-    for a, b in (((L, W, 0), (L, W, H)), ((L, 0, H), (L, W, H)), ((0, W, H), (L, W, H)),
-                 ((L, 0, 0), (L, W, 0)), ((0, W, 0), (L, W, 0))):
+    for a, b in (
+        ((L, W, 0), (L, W, H)),
+        ((L, 0, H), (L, W, H)),
+        ((0, W, H), (L, W, H)),
+        ((L, 0, 0), (L, W, 0)),
+        ((0, W, 0), (L, W, 0)),
+    ):
         parts.append(edge(a, b, dash=False))
     if legend and boxes:
         counts: dict[str, int] = {}
@@ -164,11 +208,14 @@ def isometric_svg(placements: Sequence[dict[str, Any]], unit_cm: Sequence[float]
         x0, y0 = width - LEGEND_W + 8, pad + (18 if title else 0) + 4
         for n, (key, count) in enumerate(list(counts.items())[:LEGEND_MAX]):
             y = y0 + n * 18
-            parts.append(f'<rect x="{x0}" y="{y}" width="11" height="11" fill="{palette[key]}"/>'
-                         f'<text x="{x0 + 16}" y="{y + 10}" font-size="11" class="qk-legend">'
-                         f"{html.escape(key)} × {count}</text>")
+            parts.append(
+                f'<rect x="{x0}" y="{y}" width="11" height="11" fill="{palette[key]}"/>'
+                f'<text x="{x0 + 16}" y="{y + 10}" font-size="11" class="qk-legend">'
+                f"{html.escape(key)} × {count}</text>"
+            )
         if len(counts) > LEGEND_MAX:
-            parts.append(f'<text x="{x0}" y="{y0 + LEGEND_MAX * 18 + 10}" font-size="11">'
-                         f"+{len(counts) - LEGEND_MAX}</text>")
+            parts.append(
+                f'<text x="{x0}" y="{y0 + LEGEND_MAX * 18 + 10}" font-size="11">+{len(counts) - LEGEND_MAX}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)

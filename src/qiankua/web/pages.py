@@ -40,17 +40,31 @@ def county_map_options(page: Page, highlight: set[str], title: str, *, boundarie
     normal = [[d["lon"], d["lat"], page.name(d), d["adcode"]] for d in counties if d["adcode"] not in highlight]
     marked = [[d["lon"], d["lat"], page.name(d), d["adcode"]] for d in counties if d["adcode"] in highlight]
     seats = [
-        {"name": "seats", "type": "scatter", "data": normal, "symbolSize": 6, "itemStyle": {"color": "#78909c"},
-         "z": 3},
-        {"name": "seats-with-products", "type": "scatter", "data": marked, "symbolSize": 10,
-         "itemStyle": {"color": "#c62828"}, "z": 4,
-         "label": {"show": True, "position": "right", "fontSize": 10, ":formatter": "p => p.data[2]"}},
+        {
+            "name": "seats",
+            "type": "scatter",
+            "data": normal,
+            "symbolSize": 6,
+            "itemStyle": {"color": "#78909c"},
+            "z": 3,
+        },
+        {
+            "name": "seats-with-products",
+            "type": "scatter",
+            "data": marked,
+            "symbolSize": 10,
+            "itemStyle": {"color": "#c62828"},
+            "z": 4,
+            "label": {"show": True, "position": "right", "fontSize": 10, ":formatter": "p => p.data[2]"},
+        },
     ]
     options: dict[str, Any] = {
         "title": {"text": title, "textStyle": {"fontSize": 13}},
         "animation": False,
-        "tooltip": {"trigger": "item",
-                    ":formatter": "p => Array.isArray(p.data) ? p.data[2] + ' ' + p.data[3] : p.name"},
+        "tooltip": {
+            "trigger": "item",
+            ":formatter": "p => Array.isArray(p.data) ? p.data[2] + ' ' + p.data[3] : p.name",
+        },
     }
     if not boundaries:
         for series in seats:
@@ -64,15 +78,20 @@ def county_map_options(page: Page, highlight: set[str], title: str, *, boundarie
     name_of = {d["adcode"]: page.name(d) for d in counties}
     return options | {
         "geo": {
-            "map": COUNTY_MAP, "roam": True, "nameProperty": "name_zh" if page.lang == "zh" else "name_en",
+            "map": COUNTY_MAP,
+            "roam": True,
+            "nameProperty": "name_zh" if page.lang == "zh" else "name_en",
             "aspectScale": 0.89,  # cos(26.8°): equal-distance degrees at Guizhou's latitude
-            "top": 40, "bottom": 10, "scaleLimit": {"min": 0.8, "max": 12},
+            "top": 40,
+            "bottom": 10,
+            "scaleLimit": {"min": 0.8, "max": 12},
             "itemStyle": {"areaColor": "#eceff1", "borderColor": "#90a4ae", "borderWidth": 0.6},
             "emphasis": {"itemStyle": {"areaColor": "#ffe0b2"}, "label": {"show": False}},
             "select": {"disabled": True},
             "tooltip": {"show": True},
-            "regions": [{"name": name_of[a], "itemStyle": {"areaColor": "#ffcdd2"}}
-                        for a in sorted(highlight) if a in name_of],
+            "regions": [
+                {"name": name_of[a], "itemStyle": {"areaColor": "#ffcdd2"}} for a in sorted(highlight) if a in name_of
+            ],
         },
         "series": [dict(series, coordinateSystem="geo") for series in seats],
     }
@@ -84,13 +103,15 @@ async def _draw_county_map(page: Page, slot: ui.element, highlight: set[str]) ->
     try:
         await ui.context.client.connected(timeout=20)
         boundaries = bool(await ui.run_javascript(_REGISTER_COUNTY_MAP_JS, timeout=20))
-    except Exception:  # noqa: BLE001 — no socket or a failed fetch: the seats still show where the counties are
+    except Exception:
         boundaries = False
     with slot:
         ui.echart(county_map_options(page, highlight, page.t("web.overview.map"), boundaries=boundaries)).classes(
-            "w-full h-96").props(f'id="county-map" data-boundaries="{str(boundaries).lower()}"')
+            "w-full h-96"
+        ).props(f'id="county-map" data-boundaries="{str(boundaries).lower()}"')
         ui.label(page.t("web.overview.map.note" if boundaries else "web.overview.map.fallback")).classes(
-            "text-caption text-grey-7")
+            "text-caption text-grey-7"
+        )
 
 
 async def overview_page(page: Page) -> None:
@@ -107,43 +128,80 @@ async def overview_page(page: Page) -> None:
             map_slot = ui.column().classes("w-full")  # filled once the browser has the county polygons
         with ui.card().classes("w-1/2"):
             cats = ov["products_by_category"]
-            ui.echart({
-                "title": {"text": page.t("web.overview.categories"), "textStyle": {"fontSize": 13}},
-                "tooltip": {}, "grid": {"left": 120, "right": 20, "top": 40, "bottom": 30},
-                "xAxis": {"type": "value"}, "yAxis": {"type": "category", "data": list(cats)},
-                "series": [{"type": "bar", "data": list(cats.values()), "itemStyle": {"color": "#b71c1c"}}],
-            }).classes("w-full h-96")
+            ui.echart(
+                {
+                    "title": {"text": page.t("web.overview.categories"), "textStyle": {"fontSize": 13}},
+                    "tooltip": {},
+                    "grid": {"left": 120, "right": 20, "top": 40, "bottom": 30},
+                    "xAxis": {"type": "value"},
+                    "yAxis": {"type": "category", "data": list(cats)},
+                    "series": [{"type": "bar", "data": list(cats.values()), "itemStyle": {"color": "#b71c1c"}}],
+                }
+            ).classes("w-full h-96")
     ui.label(page.t("web.overview.catalogue")).classes("text-h6 q-mt-md")
     products = data.catalogue().to_dicts()
-    rows = [{
-        "id": p["id"], "name": page.name(p), "category": p["category"], "hs6": p["hs6"],
-        "origin": p["origin_adcode"], "value": money(p["unit_value_cny"], "CNY", page.lang),
-        "confidence": p["value_confidence"] or "unconfirmed",
-        "confidence_label": page.label("confidence", p["value_confidence"] or "unconfirmed"),
-    } for p in products]
-    columns = [{"name": k, "label": page.t(f"web.col.{k}"), "field": k, "align": "left", "sortable": True}
-               for k in ("id", "name", "category", "hs6", "origin", "value", "confidence")]
+    rows = [
+        {
+            "id": p["id"],
+            "name": page.name(p),
+            "category": p["category"],
+            "hs6": p["hs6"],
+            "origin": p["origin_adcode"],
+            "value": money(p["unit_value_cny"], "CNY", page.lang),
+            "confidence": p["value_confidence"] or "unconfirmed",
+            "confidence_label": page.label("confidence", p["value_confidence"] or "unconfirmed"),
+        }
+        for p in products
+    ]
+    columns = [
+        {"name": k, "label": page.t(f"web.col.{k}"), "field": k, "align": "left", "sortable": True}
+        for k in ("id", "name", "category", "hs6", "origin", "value", "confidence")
+    ]
     table = ui.table(columns=columns, rows=rows, row_key="id", pagination=15).classes("w-full")
     table.props('id="catalogue-table" dense flat bordered')
-    table.add_slot("body-cell-confidence", """
+    table.add_slot(
+        "body-cell-confidence",
+        """
         <q-td :props="props"><q-badge outline class="qk-conf"
           :color="{confirmed: 'positive', likely: 'primary', unconfirmed: 'warning'}[props.row.confidence]"
-          :label="props.row.confidence_label" /></q-td>""")
+          :label="props.row.confidence_label" /></q-td>""",
+    )
     with ui.expansion(page.t("web.overview.sources")).classes("w-full q-mt-md"):
         from qiankua.services.overview import sources
 
-        src_rows = [{"id": s["source_id"], "source": s["source"], "url": s["url"] or "", "table": s["table"],
-                     "as_of": str(s["as_of"]), "confidence": page.label("confidence", s["confidence"])}
-                    for s in sources() if s["row_key"] != "*"]
-        src = ui.table(columns=[
-            {"name": "id", "label": "ID", "field": "id", "align": "left"},
-            {"name": "source", "label": page.t("web.col.source"), "field": "source", "align": "left"},
-            {"name": "as_of", "label": page.t("web.col.as_of"), "field": "as_of"},
-            {"name": "confidence", "label": page.t("web.col.confidence"), "field": "confidence"},
-        ], rows=src_rows, row_key="id", pagination=10).classes("w-full").props("dense flat")
-        src.add_slot("body-cell-source", """
+        src_rows = [
+            {
+                "id": s["source_id"],
+                "source": s["source"],
+                "url": s["url"] or "",
+                "table": s["table"],
+                "as_of": str(s["as_of"]),
+                "confidence": page.label("confidence", s["confidence"]),
+            }
+            for s in sources()
+            if s["row_key"] != "*"
+        ]
+        src = (
+            ui.table(
+                columns=[
+                    {"name": "id", "label": "ID", "field": "id", "align": "left"},
+                    {"name": "source", "label": page.t("web.col.source"), "field": "source", "align": "left"},
+                    {"name": "as_of", "label": page.t("web.col.as_of"), "field": "as_of"},
+                    {"name": "confidence", "label": page.t("web.col.confidence"), "field": "confidence"},
+                ],
+                rows=src_rows,
+                row_key="id",
+                pagination=10,
+            )
+            .classes("w-full")
+            .props("dense flat")
+        )
+        src.add_slot(
+            "body-cell-source",
+            """
             <q-td :props="props"><a v-if="props.row.url" :href="props.row.url" target="_blank"
-              rel="noopener">{{ props.row.source }}</a><span v-else>{{ props.row.source }}</span></q-td>""")
+              rel="noopener">{{ props.row.source }}</a><span v-else>{{ props.row.source }}</span></q-td>""",
+        )
     await _draw_county_map(page, map_slot, set(ov["counties_with_products"]))
 
 
@@ -168,32 +226,45 @@ async def data_page(page: Page) -> None:
                     ui.label(number(item["rows"], page.lang)).classes("text-h6 qk-count")
                     with ui.row():
                         for fmt in FILE_FORMATS:
-                            ui.link(f"{page.t('web.data.export')} {fmt.upper()}",
-                                    f"/api/v1/data/{item['table']}/export?format={fmt}").classes("text-caption")
+                            ui.link(
+                                f"{page.t('web.data.export')} {fmt.upper()}",
+                                f"/api/v1/data/{item['table']}/export?format={fmt}",
+                            ).classes("text-caption")
 
     counts()
     with ui.row().classes("items-end q-gutter-md q-mt-md"):
-        options = {name: (table_spec(name).title_zh if page.lang == "zh" else table_spec(name).title_en)
-                   for name in IMPORT_TABLES}
-        ui.select(options, value=IMPORT_TABLES[0], label=page.t("web.data.table"),
-                  on_change=lambda e: (state.update(table=e.value), templates.refresh())).props(
-                      'id="table-select"').classes("min-w-[180px]")
-        ui.select(page.options("import_mode"), value=IMPORT_MODES[0],
-                  label=page.t("web.data.mode"), on_change=lambda e: state.update(mode=e.value)).classes(
-                      "min-w-[140px]")
+        options = {
+            name: (table_spec(name).title_zh if page.lang == "zh" else table_spec(name).title_en)
+            for name in IMPORT_TABLES
+        }
+        ui.select(
+            options,
+            value=IMPORT_TABLES[0],
+            label=page.t("web.data.table"),
+            on_change=lambda e: (state.update(table=e.value), templates.refresh()),
+        ).props('id="table-select"').classes("min-w-[180px]")
+        ui.select(
+            page.options("import_mode"),
+            value=IMPORT_MODES[0],
+            label=page.t("web.data.mode"),
+            on_change=lambda e: state.update(mode=e.value),
+        ).classes("min-w-[140px]")
 
         @ui.refreshable
         def templates() -> None:
             for fmt in FILE_FORMATS:
-                ui.link(f"{page.t('web.data.template')} {fmt.upper()}",
-                        f"/api/v1/data/templates/{state['table']}?format={fmt}").props(
-                            f'data-template="{fmt}"')
+                ui.link(
+                    f"{page.t('web.data.template')} {fmt.upper()}",
+                    f"/api/v1/data/templates/{state['table']}?format={fmt}",
+                ).props(f'data-template="{fmt}"')
 
         templates()
 
-    upload = ui.upload(label=page.t("web.data.upload"), auto_upload=True,
-                       max_file_size=workspace.MAX_UPLOAD_BYTES).props(
-                           'accept=".csv,.xlsx,.txt" id="data-upload"').classes("w-full max-w-xl")
+    upload = (
+        ui.upload(label=page.t("web.data.upload"), auto_upload=True, max_file_size=workspace.MAX_UPLOAD_BYTES)
+        .props('accept=".csv,.xlsx,.txt" id="data-upload"')
+        .classes("w-full max-w-xl")
+    )
     result = ui.column().classes("w-full")
 
     async def on_upload(event: Any) -> None:
@@ -207,8 +278,9 @@ async def data_page(page: Page) -> None:
             if check.issues:
                 return "issues", (check.file, check.issues, check.preview)
             try:
-                imported = await run.io_bound(workspace.import_upload, page.workspace, state["table"],
-                                              content, name, mode=state["mode"])
+                imported = await run.io_bound(
+                    workspace.import_upload, page.workspace, state["table"], content, name, mode=state["mode"]
+                )
             except ImportValidationError as exc:
                 return "issues", (check.file, [i.to_dict() for i in exc.issues], check.preview)
             return None if imported is None else ("ok", imported)
@@ -219,7 +291,8 @@ async def data_page(page: Page) -> None:
                 issue_view(page, *value)
                 return
             ui.label(page.t("web.data.ok", rows=number(value.rows_written, page.lang), table=value.table)).classes(
-                "text-positive text-h6").props('id="import-ok"')
+                "text-positive text-h6"
+            ).props('id="import-ok"')
             counts.refresh()
 
         await busy(page, result, work, draw)
