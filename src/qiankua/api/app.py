@@ -65,7 +65,7 @@ def _documented_paths(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
             for path, item in app.openapi().get("paths", {}).items()
         ]
         app.state.documented_paths = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 DOCS_ASSETS = f"{API_PREFIX}/docs-assets"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
@@ -33,7 +33,7 @@ def _read(upload: UploadFile, *, allow_empty: bool = False) -> bytes:
     return content
 
 
-_FILE_RESPONSES = {
+_FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()},
         "description": "the file",
@@ -90,7 +90,7 @@ def validate(
 ) -> s.ValidateOut:
     del ws  # authentication only: checking writes nothing
     result = workspace.check_upload(table.value, _read(file, allow_empty=True), file.filename, sheet=sheet)
-    return s.ValidateOut(ok=result.ok, table=result.table, file=result.file, rows=result.rows, issues=result.issues)  # type: ignore[arg-type]
+    return s.ValidateOut(ok=result.ok, table=result.table, file=result.file, rows=result.rows, issues=result.issues)
 
 
 @router.post(

@@ -79,7 +79,7 @@ def problem(
         detail=detail,
         errors=errors or [],
         issues=issues or [],
-    )  # type: ignore[arg-type]
+    )
     return JSONResponse(
         body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )

@@ -466,7 +466,7 @@ class OpportunitiesIn(BaseModel):
 
     products: list[str] | None = Field(default=None, max_length=100)
     markets: list[str] | None = Field(default=None, max_length=100)
-    weights: CriterionWeights | None = Field(  # type: ignore[valid-type]
+    weights: CriterionWeights | None = Field(
         default=None, description="weight >= 0 per criterion; omitted criteria get 0 when any is given"
     )
     top: int = Field(default=OPPORTUNITY_FIELDS["top"], ge=1, le=200)

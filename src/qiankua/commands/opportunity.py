@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
         url: Annotated[str | None, typer.Option("--url", help="download URL override")] = None,
         as_json: JsonOpt = False,
     ) -> None:
-        from qiankua.services.opportunity import fetch_baci
+        from qiankua.services.trade_data import fetch_baci
 
         run(
             as_json,
@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
         file: Annotated[Path | None, typer.Option("--file", help=_h("opportunity.fetch.file"))] = None,
         as_json: JsonOpt = False,
     ) -> None:
-        from qiankua.services.opportunity import fetch_comtrade
+        from qiankua.services.trade_data import fetch_comtrade
 
         run(
             as_json,

@@ -77,6 +77,6 @@ def register(app: typer.Typer) -> None:
         run(
             as_json,
             lambda: _store(home).users(),  # type: ignore[attr-defined]
-            lambda users: [out.print(f"{u.org}\t{u.username}") for u in users],
+            lambda users: out.print("\n".join(f"{u.org}\t{u.username}" for u in users)),
             lambda users: {"ok": True, "users": [{"username": u.username, "org": u.org} for u in users]},
         )

@@ -246,7 +246,11 @@ def least_core(costs: dict[int, float], n: int) -> tuple[float, tuple[float, ...
     lp.col_cost_ = np.array([0.0] * n + [1.0])
     lp.col_lower_ = np.full(n + 1, -inf)
     lp.col_upper_ = np.full(n + 1, inf)
-    lower, upper, starts, index, value = [], [], [], [], []
+    lower: list[float] = []
+    upper: list[float] = []
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
     for m in masks:
         starts.append(len(index))
         members = _members(m, n)

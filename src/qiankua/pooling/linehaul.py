@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qiankua.domain import worst_confidence
 from qiankua.pooling.loading import BoxType, LoadingResult, pack
@@ -177,15 +177,20 @@ def decide(
     if best is None:
         return Decision(market=market, group=group, mode="none", cost_cny=math.inf, feasible=False, kg=kg, m3=m3)
     chosen: Decision = best
-    extra: dict[str, object] = {"alternatives": alternatives}
     if show_loading and chosen.loading is None:
         # LCL cargo is palletised at the CFS and air cargo built up on ULDs: show how it loads (cost unchanged)
         kind = "uld" if chosen.mode == "air" else "pallet"
-        unit = next((u for u in units.values() if u.kind == kind), None)
-        if unit is not None:
-            loading = pack(boxes, unit, support_fraction=support_fraction)
-            extra.update(loading=loading, load_unit=unit.unit_id, lower_bound=loading.lower_bound)
-    return Decision(**{**chosen.__dict__, **extra})
+        shown = next((u for u in units.values() if u.kind == kind), None)
+        if shown is not None:
+            loading = pack(boxes, shown, support_fraction=support_fraction)
+            return replace(
+                chosen,
+                alternatives=alternatives,
+                loading=loading,
+                load_unit=shown.unit_id,
+                lower_bound=loading.lower_bound,
+            )
+    return replace(chosen, alternatives=alternatives)
 
 
 def fast_cost(

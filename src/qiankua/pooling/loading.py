@@ -642,9 +642,9 @@ def _block_fill(
                 continue
             cands.sort(key=lambda c: (-c[0], c[1], c[2], c[4], c[5]))
             if rng is not None and greed < 1.0:
-                top = [c for c in cands if c[0] >= greed * cands[0][0] - 1e-9]
-                order_idx = list(rng.permutation(len(top))) + list(range(len(top), len(cands)))
-                cands = [top[i] if i < len(top) else cands[i] for i in order_idx]
+                near_best = [c for c in cands if c[0] >= greed * cands[0][0] - 1e-9]
+                order_idx = list(rng.permutation(len(near_best))) + list(range(len(near_best), len(cands)))
+                cands = [near_best[i] if i < len(near_best) else cands[i] for i in order_idx]
             valid: list[_Block] = []
             for _vol, ti, code, (dx, dy, dz), nx, ny, nz in cands:
                 bx, by, bz = nx * dx, ny * dy, nz * dz
@@ -733,7 +733,7 @@ def pack(
         raise InvalidInputError(f"support_fraction must be in [0, 1], got {support_fraction}")
     best: LoadingResult | None = None
     best_key: tuple[float, ...] | None = None
-    best_blocks: list = []
+    best_blocks: list[_Block] = []
 
     def consider(res: LoadingResult) -> None:
         nonlocal best, best_key
@@ -782,7 +782,7 @@ def pack(
                 best_blocks = blocks
             k *= 2
         while unfinished() and time.perf_counter() < t_end:
-            keep: list = []
+            keep: list[_Block] = []
             if best_blocks and rng.random() < 0.5:
                 keep = best_blocks[: int(rng.integers(0, len(best_blocks)))]
             style = (int(rng.integers(0, 3)), float(rng.choice([0.0, 0.5, 1.0])))
@@ -816,12 +816,12 @@ def _pack_blocks(
     lookahead: int = 0,
     deadline: float = math.inf,
     style: tuple[int, float] = (0, 0.0),
-) -> tuple[LoadingResult, list]:
+) -> tuple[LoadingResult, list[_Block]]:
     types, unplaced = _split_fitting(boxes, unit)
     avail = [bt.count for bt in types]
     placements: list[Placement] = []
     utils: list[float] = []
-    first_blocks: list = []
+    first_blocks: list[_Block] = []
     unit_vol = unit.l_cm * unit.w_cm * unit.h_cm
     while any(avail) and (max_units is None or len(utils) < max_units):
         st = _block_fill(

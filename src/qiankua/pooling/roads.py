@@ -23,7 +23,8 @@ def great_circle_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     dlat = lat_r[:, None] - lat_r[None, :]
     dlon = lon_r[:, None] - lon_r[None, :]
     a = np.sin(dlat / 2) ** 2 + np.cos(lat_r)[:, None] * np.cos(lat_r)[None, :] * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    km: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))  # numpy ufuncs return Any
+    return km
 
 
 def road_matrix(sites: Sequence[Site], params: RoadParams) -> tuple[np.ndarray, np.ndarray]:

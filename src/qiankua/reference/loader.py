@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -176,7 +177,10 @@ class ReferenceData:
         return prov.filter(((pl.col("table") == table) & (pl.col("row_key") == "*")) | pl.col("source_id").is_in(ids))
 
 
-def _lookup(items: dict[str, Any], key: str, what: str, hint: str) -> Any:
+_T = TypeVar("_T")
+
+
+def _lookup(items: Mapping[str, _T], key: str, what: str, hint: str) -> _T:
     try:
         return items[key]
     except KeyError:
@@ -190,9 +194,10 @@ def _lookup(items: dict[str, Any], key: str, what: str, hint: str) -> Any:
 def product_from_row(row: dict[str, Any]) -> Product:
     """A :class:`Product` from a products-table row (reference or user)."""
     dims = (row.get("carton_l_cm"), row.get("carton_w_cm"), row.get("carton_h_cm"), row.get("carton_gross_kg"))
+    length, width, height, gross = dims
     carton = (
-        Carton(length_cm=dims[0], width_cm=dims[1], height_cm=dims[2], gross_kg=dims[3])
-        if all(d is not None for d in dims)
+        Carton(length_cm=length, width_cm=width, height_cm=height, gross_kg=gross)
+        if length is not None and width is not None and height is not None and gross is not None
         else None
     )
     return Product(

@@ -26,7 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -151,6 +152,12 @@ class Network:
     missing_rates: tuple[tuple[str, str, str, int], ...]  # (service, mode, lane, head node) with no rate in force
     fx: dict[str, float]
     market_edges: dict[str, np.ndarray] = field(default_factory=dict)  # edges that can reach each market
+    # derived in __post_init__ from the fields above
+    tails: np.ndarray = field(init=False, repr=False, compare=False)  # int64 tail node of each edge
+    heads: np.ndarray = field(init=False, repr=False, compare=False)  # int64 head node of each edge
+    into: list[list[int]] = field(init=False, repr=False, compare=False)  # node -> edges ending there
+    outof: list[list[int]] = field(init=False, repr=False, compare=False)  # node -> edges leaving it
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)  # node id -> node index
 
     def __post_init__(self) -> None:
         n = len(self.node_ids)
@@ -165,6 +172,7 @@ class Network:
             outof[e.tail].append(e.index)
         object.__setattr__(self, "into", into)
         object.__setattr__(self, "outof", outof)
+        object.__setattr__(self, "_index", {nid: i for i, nid in enumerate(self.node_ids)})
         if not self.market_edges:
             for iso2, node in self.delivery.items():
                 seen = {node}
@@ -184,10 +192,7 @@ class Network:
 
     def node_index(self, node_id: str) -> int:
         try:
-            return self._index[node_id]  # type: ignore[attr-defined]
-        except AttributeError:
-            object.__setattr__(self, "_index", {nid: i for i, nid in enumerate(self.node_ids)})
-            return self.node_index(node_id)
+            return self._index[node_id]
         except KeyError:
             raise UnknownReferenceError(f"Unknown route node {node_id!r}.") from None
 
@@ -277,7 +282,7 @@ class Network:
                 applies = applies & ~self.cold_ok
             elif cond == "max_transit_days":
                 on = profile.max_transit_days is not None
-                if on:
+                if profile.max_transit_days is not None:
                     applies = applies & (minutes > profile.max_transit_days * 1440)
             elif cond == "b2b":
                 on = profile.b2b
@@ -299,7 +304,7 @@ class Network:
         seen, stack = {origin}, [origin]
         while stack:
             v = stack.pop()
-            for ei in self.outof[v]:  # type: ignore[attr-defined]
+            for ei in self.outof[v]:
                 mask[ei] = True
                 h = self.edges[ei].head
                 if h not in seen:
@@ -346,10 +351,23 @@ class Network:
         if iso2 is None:
             return True
         mask = self.market_edges[iso2]
-        return bool(mask[np.asarray(self.into[node], dtype=np.int64)].any()) if self.into[node] else False  # type: ignore[attr-defined]
+        return bool(mask[np.asarray(self.into[node], dtype=np.int64)].any()) if self.into[node] else False
 
 
 # ------------------------------------------------------------------------------------ building
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Rate:
+    """A ``freight_rates`` row in force: its numbers (money in CNY, NaN = absent) and the edge fields it sets."""
+
+    numbers: dict[str, float]  # one value per name in _RATE_NUMBERS
+    rate_id: str
+    mode: str
+    cold: bool  # cold_chain_ok
+    confidence: str
+    sources: tuple[str, ...]
+    notes: str
 
 
 def _num(value: Any) -> float:
@@ -497,7 +515,7 @@ def build_network(
     delivery = {r["iso2"]: index[r["delivery_node"]] for r in tables["route_markets"].iter_rows(named=True)}
 
     # ---- rates in force
-    rates: dict[tuple[str, str], dict[str, Any]] = {}
+    rates: dict[tuple[str, str], _Rate] = {}
     for r in tables["freight_rates"].iter_rows(named=True):
         if not _in_force(r, on):
             continue
@@ -507,7 +525,7 @@ def build_network(
         cur = r["currency"]
         if cur not in fx:
             raise InvalidInputError(f"No FX rate for {cur} (rate {r['rate_id']}); pass `fx` with CNY per {cur}.")
-        rate = {k: _num(r.get(k)) for k in _RATE_NUMBERS}
+        numbers = {k: _num(r.get(k)) for k in _RATE_NUMBERS}
         for k in (
             "per_kg",
             "per_wm",
@@ -519,8 +537,9 @@ def build_network(
             "per_unit_km",
             "min_charge",
         ):
-            rate[k] = rate[k] * fx[cur]
-        rate.update(
+            numbers[k] = numbers[k] * fx[cur]
+        rates[key] = _Rate(
+            numbers=numbers,
             rate_id=r["rate_id"],
             mode=r["mode"],
             cold=str(r["cold_chain_ok"]).lower() == "true",
@@ -528,9 +547,8 @@ def build_network(
             sources=_ids(r["source_id"]),
             notes=r.get("notes") or "",
         )
-        rates[key] = rate
 
-    def rate_for(service: str, lane: str) -> dict[str, Any] | None:
+    def rate_for(service: str, lane: str) -> _Rate | None:
         return rates.get((service, lane)) or rates.get((service, "*"))
 
     def speed_hours(mode: str, km: float) -> float:
@@ -574,44 +592,44 @@ def build_network(
         co2_class: str,
         link_conf: str,
         link_sources: tuple[str, ...],
-        rate: dict[str, Any] | None = None,
+        rate: _Rate | None = None,
         notes: tuple[str, ...] = (),
     ) -> None:
         rate = rate or rate_for(service, lane)
         if rate is None:
             missing.append((service, link_mode, lane, head))
             return
-        if not math.isnan(rate["transit_days"]):
-            total_h = rate["transit_days"] * 24 + extra_dwell
+        if not math.isnan(rate.numbers["transit_days"]):
+            total_h = rate.numbers["transit_days"] * 24 + extra_dwell
         else:
             base = hours if hours is not None else speed_hours(link_mode, km)
-            total_h = base + dwell_hours(scope, tail, head, rate["mode"]) + extra_dwell
-        conf = worst_confidence(link_conf, rate["confidence"], ef_conf.get(co2_class, "unconfirmed"))
+            total_h = base + dwell_hours(scope, tail, head, rate.mode) + extra_dwell
+        conf = worst_confidence(link_conf, rate.confidence, ef_conf.get(co2_class, "unconfirmed"))
         edges.append(
             Edge(
                 index=len(edges),
                 link_id=link_id,
                 tail=tail,
                 head=head,
-                mode=rate["mode"],
+                mode=rate.mode,
                 service=service,
-                rate_id=rate["rate_id"],
+                rate_id=rate.rate_id,
                 scope=scope,
                 lane=lane,
                 distance_km=km,
                 minutes=round(total_h * 60),
                 co2_g_per_tkm=ef[co2_class],
                 confidence=conf,
-                source_ids=tuple(dict.fromkeys(link_sources + rate["sources"])),
+                source_ids=tuple(dict.fromkeys(link_sources + rate.sources)),
                 notes=notes,
             )
         )
-        row = {k: rate[k] for k in _RATE_NUMBERS}
+        row = {k: rate.numbers[k] for k in _RATE_NUMBERS}
         row["distance_km"] = km
         row["co2_g_per_tkm"] = ef[co2_class]
         row["minutes"] = float(round(total_h * 60))
         rows.append(row)
-        cold.append(bool(rate["cold"]))
+        cold.append(rate.cold)
 
     # ---- county and prefecture legs (derived from coordinates)
     c_road = params["road_circuity_county"]
@@ -778,8 +796,21 @@ def build_network(
 
 
 def _apply_quotes(
-    quotes, on, fx, index, delivery, edges, rows, cold, ef, lonlat, kind, dwell_hours, speed_hours, county_parent
-):  # type: ignore[no-untyped-def]
+    quotes: pl.DataFrame,
+    on: dt.date,
+    fx: dict[str, float],
+    index: dict[str, int],
+    delivery: dict[str, int],
+    edges: list[Edge],
+    rows: list[dict[str, float]],
+    cold: list[bool],
+    ef: dict[str, float],
+    lonlat: list[tuple[float, float]],
+    kind: list[str],
+    dwell_hours: Callable[[str, int, int, str], float],
+    speed_hours: Callable[[str, float], float],
+    county_parent: dict[str, str],
+) -> tuple[list[Edge], list[dict[str, float]], list[bool]]:
     """Replace or add edges for the user's freight quotes in force on ``on``."""
     link_mode_of = {
         "truck": "truck",
@@ -879,5 +910,5 @@ def _apply_quotes(
         rows.append(row)
         cold.append(True)
     # re-number
-    edges = [Edge(**{**{s: getattr(e, s) for s in Edge.__slots__}, "index": i}) for i, e in enumerate(edges)]
+    edges = [replace(e, index=i) for i, e in enumerate(edges)]
     return edges, rows, cold

@@ -89,9 +89,9 @@ def _route(network: Network, prep: _Prepared, edge_ids: Sequence[int], lang_note
     legs = []
     for ei in edge_ids:
         e = network.edges[ei]
-        notes = list(e.notes)
+        leg_notes = list(e.notes)
         if w.warn[ei]:
-            notes.append("fragile goods on a consolidated service: add packing")
+            leg_notes.append("fragile goods on a consolidated service: add packing")
         legs.append(
             Leg(
                 from_node=network.node_ids[e.tail],
@@ -108,7 +108,7 @@ def _route(network: Network, prep: _Prepared, edge_ids: Sequence[int], lang_note
                 rate_id=e.rate_id,
                 confidence=e.confidence,
                 source_ids=e.source_ids,
-                notes=tuple(notes),
+                notes=tuple(leg_notes),
             )
         )
     cost = sum(int(w.cost[ei]) for ei in edge_ids) / 100
@@ -128,13 +128,17 @@ def recommend(routes: Sequence[Route], weights: Weights = Weights()) -> int:
     set (an objective on which all routes tie counts 0); ties go to the cheaper route."""
     if not routes:
         raise InvalidInputError("Expected at least one route to recommend from.")
-    keys = ("cost_cny", "days", "kg_co2e")
-    lo = [min(getattr(r, k) for r in routes) for k in keys]
-    span = [max(getattr(r, k) for r in routes) - lo[i] for i, k in enumerate(keys)]
+
+    def objectives(r: Route) -> tuple[float, float, float]:
+        return (r.cost_cny, r.days, r.kg_co2e)
+
+    lo = [min(objectives(r)[i] for r in routes) for i in range(3)]
+    span = [max(objectives(r)[i] for r in routes) - lo[i] for i in range(3)]
     w = (weights.cost, weights.time, weights.co2)
 
     def score(r: Route) -> float:
-        return sum(w[i] * (getattr(r, k) - lo[i]) / span[i] for i, k in enumerate(keys) if span[i] > 0)
+        x = objectives(r)
+        return sum(w[i] * (x[i] - lo[i]) / span[i] for i in range(3) if span[i] > 0)
 
     return min((score(r), r.cost_cny, i) for i, r in enumerate(routes))[2]
 
@@ -464,15 +468,15 @@ def logistics_costs(network: Network, rows: pl.DataFrame, *, weights: Weights = 
     cache: dict[tuple[object, ...], dict[str, object]] = {}
     for r in rows.iter_rows(named=True):
 
-        def get(key: str, default: object = None, r: dict[str, object] = r) -> object:
+        def get(key: str, default: Any = None, r: dict[str, Any] = r) -> Any:  # a polars row: untyped values
             value = r.get(key, default)
             return default if value is None else value
 
         profile = Profile(
             weight_kg=float(r["weight_kg"]),
-            volume_m3=float(get("volume_m3", 0.0)),  # type: ignore[arg-type]
+            volume_m3=float(get("volume_m3", 0.0)),
             pieces=int(get("pieces", 1)),
-            value_cny=None if r.get("value_cny") is None else float(r["value_cny"]),  # type: ignore[call-overload]
+            value_cny=None if r.get("value_cny") is None else float(r["value_cny"]),
             liquid=bool(get("liquid", False)),
             abv_pct=r.get("abv_pct"),
             battery=bool(get("battery", False)),

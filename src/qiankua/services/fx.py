@@ -150,5 +150,5 @@ def update_fx(
         "source": where,
         "rows": frame.height,
         "currencies": frame["currency"].n_unique(),
-        "newest": newest.isoformat() if newest else None,
-    }  # type: ignore[union-attr]
+        "newest": newest.isoformat() if isinstance(newest, dt.date) else None,
+    }

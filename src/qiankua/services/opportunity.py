@@ -54,7 +54,6 @@ from qiankua.reference.loader import DATA_DIR, parse_table
 from qiankua.services.costing import pair_margins
 from qiankua.services.retail_margin import NO_PRICE, retail_margins
 from qiankua.services.routing import pair_routes
-from qiankua.services.trade_data import fetch_baci, fetch_comtrade  # noqa: F401 — old import path of the CLI
 from qiankua.store import Store, default_db_path, trade
 from qiankua.store.spark import spark_session
 

@@ -282,7 +282,7 @@ def official_schedule(path: Path, spec: TableSpec, as_of: Any = None) -> Validat
     sheet = Sheet(name=fmt, header_row=1, header=list(frame.columns), rows=[], encoding=None)
     return ValidatedFile(
         rows=good,
-        row_numbers=[(fmt, n) for n, _ in raw][: len(good)],
+        row_numbers=[(str(fmt) if fmt else None, n) for n, _ in raw][: len(good)],
         sheets=[sheet],
         skipped_sheets=[],
         ignored_columns=[],

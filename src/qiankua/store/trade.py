@@ -336,7 +336,7 @@ def _encode(db: Any, table: pa.Table, countries: pa.Table | None) -> pa.Table:
     if countries is not None:
         iso = countries["iso3"].to_pylist()
         src = [int(c) for c in countries["code"].to_pylist()]
-        codes = _assign_codes(db, iso, src)
+        codes = _assign_codes(db, iso, list[int | None](src))
         dst = [codes[i] for i in iso]
         for col in ("exporter", "importer"):
             out[col] = _recode(table[col], src, dst)

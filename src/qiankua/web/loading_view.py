@@ -68,7 +68,7 @@ def draw_order(boxes: Sequence[dict[str, Any]]) -> list[int]:
 
     def depth(i: int) -> float:
         b = boxes[i]
-        return b["x"] + b["dx"] / 2 + b["y"] + b["dy"] / 2 + b["z"] + b["dz"] / 2
+        return float(b["x"] + b["dx"] / 2 + b["y"] + b["dy"] / 2 + b["z"] + b["dz"] / 2)
 
     import heapq
 
@@ -150,6 +150,8 @@ def isometric_svg(
         return f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#607d8b" stroke-width="1"{style}/>'
 
     L, W, H = length, wide, high
+    a: tuple[float, float, float]
+    b: tuple[float, float, float]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" class="qk-loading" data-unit="{unit}" data-cartons="{len(boxes)}" '
@@ -167,14 +169,14 @@ def isometric_svg(
         ((0, 0, H), (0, W, H)),
     ):
         parts.append(edge(a, b, dash=True))
-    palette = colours([str(b.get("key")) for b in boxes])
+    palette = colours([str(box.get("key")) for box in boxes])
     for i in draw_order(boxes):
-        b = boxes[i]
-        x, y, z, dx, dy, dz = (float(b[k]) for k in ("x", "y", "z", "dx", "dy", "dz"))
-        base = palette[str(b.get("key"))]
-        label = html.escape(f"{b.get('key')} · {dx:g}×{dy:g}×{dz:g} cm")
+        box = boxes[i]
+        x, y, z, dx, dy, dz = (float(box[k]) for k in ("x", "y", "z", "dx", "dy", "dz"))
+        base = palette[str(box.get("key"))]
+        label = html.escape(f"{box.get('key')} · {dx:g}×{dy:g}×{dz:g} cm")
         parts.append(
-            f'<g class="qk-carton" data-key="{html.escape(str(b.get("key")), quote=True)}"><title>{label}</title>'
+            f'<g class="qk-carton" data-key="{html.escape(str(box.get("key")), quote=True)}"><title>{label}</title>'
         )
         parts.append(
             poly(
@@ -203,8 +205,8 @@ def isometric_svg(
         parts.append(edge(a, b, dash=False))
     if legend and boxes:
         counts: dict[str, int] = {}
-        for b in boxes:
-            counts[str(b.get("key"))] = counts.get(str(b.get("key")), 0) + 1
+        for box in boxes:
+            counts[str(box.get("key"))] = counts.get(str(box.get("key")), 0) + 1
         x0, y0 = width - LEGEND_W + 8, pad + (18 if title else 0) + 4
         for n, (key, count) in enumerate(list(counts.items())[:LEGEND_MAX]):
             y = y0 + n * 18

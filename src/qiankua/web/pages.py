@@ -39,7 +39,7 @@ def county_map_options(page: Page, highlight: set[str], title: str, *, boundarie
     counties = overview.divisions("county")
     normal = [[d["lon"], d["lat"], page.name(d), d["adcode"]] for d in counties if d["adcode"] not in highlight]
     marked = [[d["lon"], d["lat"], page.name(d), d["adcode"]] for d in counties if d["adcode"] in highlight]
-    seats = [
+    seats: list[dict[str, Any]] = [
         {
             "name": "seats",
             "type": "scatter",
