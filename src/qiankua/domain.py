@@ -22,6 +22,7 @@ from functools import cache
 from typing import Self
 
 from qiankua.exceptions import CurrencyMismatchError, InvalidInputError
+from qiankua.vocabulary import CONFIDENCE_LEVELS, FREIGHT_MODES
 
 __all__ = [
     "CONFIDENCE_LEVELS",
@@ -49,7 +50,8 @@ class Confidence(StrEnum):
     UNCONFIRMED = "unconfirmed"
 
 
-CONFIDENCE_LEVELS: tuple[str, ...] = tuple(c.value for c in Confidence)
+if tuple(c.value for c in Confidence) != CONFIDENCE_LEVELS:  # pragma: no cover - a vocabulary edit missed here
+    raise ImportError("domain.Confidence and vocabulary.CONFIDENCE_LEVELS disagree")
 _CONFIDENCE_ORDER = {c: i for i, c in enumerate(Confidence)}
 
 
@@ -370,7 +372,7 @@ class Service:
     valid_to: dt.date | None = None
     confidence: Confidence = Confidence.UNCONFIRMED
 
-    MODES = ("truck", "rail", "sea_fcl", "sea_lcl", "air", "post", "express", "last_mile", "other")
+    MODES = FREIGHT_MODES
 
     def __post_init__(self) -> None:
         _require(self.mode in self.MODES, f"Expected `mode` in {self.MODES}, got {self.mode!r}.")

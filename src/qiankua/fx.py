@@ -34,12 +34,13 @@ import polars as pl
 from qiankua.exceptions import InvalidInputError
 from qiankua.schema import ColumnSpec as C
 from qiankua.schema import TableSpec
+from qiankua.vocabulary import CONFIDENCE_LEVELS
 
 __all__ = ["FX_TABLE_SPECS", "SOURCES", "FxBook", "FxRate", "parse_ecb_csv", "parse_ecb_zip"]
 
 _DAY0 = dt.date(1970, 1, 1)
 SOURCES = ("none", "identity", "user", "ecb", "peg", "reference")
-_CONF = ("confirmed", "likely", "unconfirmed")
+_CONF = CONFIDENCE_LEVELS
 _SRC_CODE = {s: i for i, s in enumerate(SOURCES)}
 
 _WHEN = (

@@ -25,7 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from qiankua.domain import CONFIDENCE_LEVELS
 from qiankua.exceptions import CellIssue, InvalidInputError
-from qiankua.vocabulary import MODES, SERVICES, SPECIFIC_UNITS
+from qiankua.vocabulary import FREIGHT_MODES, MODES, SERVICES, SPECIFIC_UNITS
 
 __all__ = [
     "REFERENCE_TABLES",
@@ -553,7 +553,7 @@ USER_PRODUCTS = TableSpec(
     name="products", title_zh="我的产品", title_en="My products", key=("id",), columns=_product_columns(False)
 )
 
-_MODES = ("truck", "rail", "sea_fcl", "sea_lcl", "air", "post", "express", "last_mile", "other")
+_MODES = FREIGHT_MODES
 
 FREIGHT_QUOTES = TableSpec(
     name="freight_quotes",

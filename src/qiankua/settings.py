@@ -10,7 +10,8 @@ variable                   setting
 ``QIANKUA_HOME``           :attr:`Settings.home`: the user's directory (database, accounts,
                            ``orgs/``, downloaded trade data); unset = the working directory
                            at the time of use
-``QIANKUA_LANG``           :attr:`Settings.lang`: the start-up language (``zh*`` or other)
+``QIANKUA_LANG``           :attr:`Settings.lang`: the start-up language (``zh*`` or other); else
+                           the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``)
 ``QIANKUA_ECB_URL``        :attr:`Settings.ecb_url`: where ``qiankua data update fx`` fetches the
                            ECB history (unset = ECB's own address)
 ``QIANKUA_SPARK_MASTER``   :attr:`Settings.spark_master`: Spark master URL (``local[1]``)
@@ -88,7 +89,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         raise InvalidInputError(f"Expected QIANKUA_PORT to be a port number 1-65535, got {port!r}.")
     return Settings(
         home=_path(environ.get("QIANKUA_HOME")),
-        lang=environ.get("QIANKUA_LANG") or None,
+        lang=next((environ[v] for v in ("QIANKUA_LANG", "LC_ALL", "LC_MESSAGES", "LANG") if environ.get(v)), None),
         ecb_url=environ.get("QIANKUA_ECB_URL") or None,
         spark_master=environ.get("QIANKUA_SPARK_MASTER") or "local[1]",
         spark_warehouse=_path(environ.get("QIANKUA_SPARK_WAREHOUSE")),
@@ -103,6 +104,19 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
 def get_settings() -> Settings:
     """The process's settings, read from ``os.environ`` on the first call."""
     return from_environ(os.environ)
+
+
+def current() -> Settings:
+    """The settings as the environment says now, uncached (for values a test or a CLI runner may change
+    between calls in one process: the language, the home directory)."""
+    return from_environ(os.environ)
+
+
+def use_nicegui_storage(default: Path) -> Path:
+    """Tell NiceGUI (which reads ``NICEGUI_STORAGE_PATH`` itself) where to keep its files, unless the
+    environment already says; returns the path in use."""
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(default))
+    return Path(os.environ["NICEGUI_STORAGE_PATH"])
 
 
 def reload_settings() -> Settings:

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qiankua.domain import CONFIDENCE_LEVELS
+# how sure we are of a figure (domain.Confidence has the same values): confirmed = an official source states it,
+# likely = a credible secondary source or a copy of the official one, unconfirmed = an estimate or unclear
+CONFIDENCE_LEVELS: tuple[str, ...] = ("confirmed", "likely", "unconfirmed")
+# the modes of a freight leg or a freight quote, as the routing engine and the freight_quotes table name them
+FREIGHT_MODES: tuple[str, ...] = ("truck", "rail", "sea_fcl", "sea_lcl", "air", "post", "express", "last_mile", "other")
 
 __all__ = [
     "CATEGORY_GROUPS",
@@ -22,6 +26,7 @@ __all__ = [
     "ENGINES",
     "FEE_GROUPS",
     "FILE_FORMATS",
+    "FREIGHT_MODES",
     "IMPORT_MODES",
     "IMPORT_TABLES",
     "LABELS",

@@ -191,14 +191,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080) -> None:
     """Run the app on uvicorn (blocking). NiceGUI's storage files go under the home directory."""
-    import os
-
     import uvicorn
 
     from qiankua.services.accounts import qiankua_home
     from qiankua.services.quoting import warm_in_background
+    from qiankua.settings import use_nicegui_storage
 
-    os.environ.setdefault("NICEGUI_STORAGE_PATH", str((settings.home or qiankua_home()) / ".nicegui"))
+    use_nicegui_storage((settings.home or qiankua_home()) / ".nicegui")
     configure_logging()
     warm_in_background()  # the costing kernel loads while the server starts; quotes work meanwhile
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)

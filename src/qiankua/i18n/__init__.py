@@ -7,11 +7,11 @@ Numbers and money are formatted with babel (:func:`fmt_number`, :func:`fmt_money
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from functools import cache
 
 from qiankua.i18n.catalog import MESSAGES as _CORE
+from qiankua.settings import current
 
 
 @cache
@@ -30,10 +30,9 @@ _BABEL_LOCALE = {"zh": "zh_Hans_CN", "en": "en_US"}
 
 
 def default_lang() -> str:
-    for var in ("QIANKUA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
+    value = current().lang
+    if value:
+        return "zh" if value.lower().startswith("zh") else "en"
     return "zh"
 
 

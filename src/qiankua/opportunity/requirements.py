@@ -19,9 +19,10 @@ import datetime as dt
 import polars as pl
 
 from qiankua.schema import ColumnSpec, TableSpec
+from qiankua.vocabulary import CONFIDENCE_LEVELS
 
 SEVERITIES = ("blocker", "registration", "certification", "labelling")
-CONFIDENCES = ("confirmed", "likely", "unconfirmed")
+CONFIDENCES = CONFIDENCE_LEVELS
 FOOD_CATEGORIES = frozenset({"baijiu", "tea", "condiment", "fruit_fresh", "fruit_processed", "herbal", "food_other"})
 #: compliance-burden points per open requirement (project convention, documented in the report)
 BURDEN_POINTS = {"blocker": 0, "registration": 2, "certification": 2, "labelling": 1}

@@ -5,13 +5,14 @@ from __future__ import annotations
 from qiankua.domain import CONFIDENCE_LEVELS
 from qiankua.schema import ColumnSpec as C
 from qiankua.schema import TableSpec
+from qiankua.vocabulary import FREIGHT_MODES
 
 __all__ = ["ROUTING_TABLES"]
 
 _SRC = C(name="source_id", zh="来源编号", required=True)
 _CONF = C(name="confidence", zh="可信度", required=True, choices=CONFIDENCE_LEVELS)
 _SCOPES = ("domestic", "international", "cross_border", "destination")
-_MODES = ("truck", "rail", "sea_fcl", "sea_lcl", "air", "post", "express", "last_mile", "other")
+_MODES = FREIGHT_MODES
 
 ROUTE_NODES = TableSpec(
     name="route_nodes",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import secrets
 import sqlite3
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qiankua.exceptions import InvalidInputError, QiankuaError
+from qiankua.settings import current
 
 __all__ = [
     "LOCAL_IDENTITY",
@@ -64,8 +64,7 @@ LOCAL_IDENTITY = Identity(username="local", org="local")
 
 def qiankua_home() -> Path:
     """``$QIANKUA_HOME`` if set, else the working directory (as the store does)."""
-    home = os.environ.get("QIANKUA_HOME")
-    return Path(home) if home else Path.cwd()
+    return current().home_dir
 
 
 def org_db_path(home: Path, org: str) -> Path:

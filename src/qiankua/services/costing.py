@@ -18,6 +18,7 @@ from qiankua.costing.engine import REASONS, STATUS
 from qiankua.costing.rules import CompiledRules
 from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
 from qiankua.reference import ReferenceData, load_reference
+from qiankua.vocabulary import CONFIDENCE_LEVELS
 
 COLLECTORS = ("border", "platform", "seller")
 
@@ -342,7 +343,7 @@ class QuoteResult:
 
 def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]]:
     rows = []
-    conf = ("confirmed", "likely", "unconfirmed")
+    conf = CONFIDENCE_LEVELS
     for r in result.iter_rows(named=True):
         r["status"] = STATUS[r["status"]]
         r["reason"] = REASONS[r["reason"]]
@@ -605,8 +606,6 @@ def _route_logistics(base: dict[str, Any], ref: ReferenceData) -> dict[str, Any]
 
 # ------------------------------------------------------------------------------- for other engines
 
-_CONFIDENCE_CODES = ("confirmed", "likely", "unconfirmed")
-
 
 def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None = None) -> pl.DataFrame:
     """Tariff indicator for ``opportunity``: duty / customs value per (product, market).
@@ -627,7 +626,7 @@ def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None 
         pl.lit(day).alias("date"),
     )
     result = quote_table(requests, ref, columns=("status", "duty", "customs_value", "confidence"))
-    codes = dict(enumerate(_CONFIDENCE_CODES))
+    codes = dict(enumerate(CONFIDENCE_LEVELS))
     out = pl.DataFrame(
         {
             "product": pairs["product"],
@@ -690,7 +689,7 @@ class CoverageResult:
         return (
             live.group_by("market", "figure")
             .agg(
-                *(((pl.col("confidence") == c).sum().alias(c)) for c in ("confirmed", "likely", "unconfirmed")),
+                *(((pl.col("confidence") == c).sum().alias(c)) for c in CONFIDENCE_LEVELS),
                 (pl.col("state") == "missing").sum().alias("missing"),
                 pl.len().alias("cells"),
             )
@@ -708,7 +707,7 @@ class CoverageResult:
             "totals": {
                 "cells": totals.height,
                 "missing": int((totals["state"] == "missing").sum()),
-                **{c: int((totals["confidence"] == c).sum()) for c in ("confirmed", "likely", "unconfirmed")},
+                **{c: int((totals["confidence"] == c).sum()) for c in CONFIDENCE_LEVELS},
             },
             "summary": self.summary().to_dicts(),
             "cells": self.cells.to_dicts(),
