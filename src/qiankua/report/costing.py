@@ -41,7 +41,7 @@ class CatalogueQuotes(Protocol):
 
 
 def margins_section(ref: ReferenceData, demo: CatalogueQuotes) -> Section:
-    """Margin of the catalogue across markets (9610 parcels by postal/express, AliExpress)."""
+    """Margin of the catalogue across markets (9610 postal parcels, AliExpress)."""
     res = demo.quotes
     table = (
         demo.requests.select("product_id", "market")

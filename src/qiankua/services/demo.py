@@ -38,7 +38,8 @@ Step = Callable[[str], None]
 
 COSTING_DATE = dt.date(2026, 8, 1)
 COSTING_MARKETS = ("US", "DE", "FR", "GB", "JP", "AU", "SG", "MY", "TH", "ID", "MX", "BR")
-COSTING_POSTAL = ("US", "DE", "FR", "SG", "MY", "TH")  # the others by express
+# every market by postal parcel: a postal rate is on file for each (express rate cards are still missing)
+COSTING_SERVICE = "postal"
 ROUTING_PRODUCTS = (
     ("xiuwen-kiwifruit-fresh-5kg", 300.0),
     ("moutai-feitian-53-500ml", 300.0),
@@ -69,9 +70,7 @@ def quote_catalogue(ref: ReferenceData, store: Store | None = None) -> Catalogue
             mode=pl.lit("9610"),
             platform=pl.lit("aliexpress"),
             date=pl.lit(date),
-            service=pl.when(pl.col("market").is_in(list(COSTING_POSTAL)))
-            .then(pl.lit("postal"))
-            .otherwise(pl.lit("express")),
+            service=pl.lit(COSTING_SERVICE),
         )
     )
     rules = costing.compiled_rules(ref)
