@@ -12,8 +12,10 @@ becomes a :class:`~qiankua.exceptions.CellIssue` naming the row and column.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +34,7 @@ __all__ = [
     "TABLES",
     "USER_TABLES",
     "ColumnSpec",
+    "MarketNames",
     "TableSpec",
     "table_spec",
 ]
@@ -83,35 +86,122 @@ def _parse_bool(value: Any) -> Any:
     raise ValueError("expected true/false (是/否, yes/no, 1/0)")
 
 
+_DATE_FORMS = "YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYY年M月D日 or an Excel serial date number"
+_DATETIME_FORMS = "a date (YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日) with an optional time HH:MM[:SS]"
+# year first, then month and day, one separator used twice; 年月日 as Chinese Excel and WPS write them
+_DATE_RE = (
+    r"(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})"
+    r"|(?P<zy>\d{4})\s*年\s*(?P<zm>\d{1,2})\s*月\s*(?P<zd>\d{1,2})\s*[日号]?"
+)
+_TIME_RE = (
+    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
+    r"|(?P<zH>\d{1,2})\s*[时点]\s*(?:(?P<zM>\d{1,2})\s*分\s*(?:(?P<zS>\d{1,2})\s*秒)?)?"
+)
+_DATETIME_RE = re.compile(rf"(?:{_DATE_RE})(?:(?:\s*T\s*|\s+|(?<=[日号])\s*)(?:{_TIME_RE}))?")
+# Excel counts days from 1899-12-30 (its phantom 1900-02-29 makes serials before 61 a day off, hence the
+# floor). A number is read as a serial date only in 1950-2099 (18264-73050), so a year such as 2026 or a
+# YYYYMMDD number typed into a date column is refused rather than turned into a date in 1905 or 7400.
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73050
+
+
+def _excel_serial(value: Any) -> dt.datetime | None:
+    """The date-time an Excel serial number (a number, or digits in a text cell) stands for, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{1,7}(?:\.\d+)?", value):
+            return None
+    elif not isinstance(value, (int, float, Decimal)):
+        return None
+    serial = float(value)
+    if not _SERIAL_MIN <= serial < _SERIAL_MAX + 1:
+        raise ValueError(
+            f"the number {value} is not an Excel serial date between {_SERIAL_MIN} (1950-01-01) and "
+            f"{_SERIAL_MAX} (2099-12-31); expected {_DATE_FORMS}"
+        )
+    # to the nearest second: Excel stores 08:00 as 0.333…, which is not exact in binary
+    return _EXCEL_EPOCH + dt.timedelta(seconds=round(serial * 86400))
+
+
+def _split_datetime(text: str) -> tuple[dt.date, dt.time | None] | None:
+    """A written date and optional time (any form in :data:`_DATE_RE`), or None when the text is not one."""
+    match = _DATETIME_RE.fullmatch(text)
+    if match is None:
+        return None
+    g = match.groupdict()
+    year, month, day = (int(g[k] or g["z" + k]) for k in ("y", "m", "d"))
+    try:
+        date = dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"not a calendar date ({exc}): {text}; expected {_DATE_FORMS}") from None
+    if g["H"] is None and g["zH"] is None:
+        return date, None
+    hour = int(g["H"] or g["zH"])
+    minute, second = int(g["M"] or g["zM"] or 0), int(g["S"] or g["zS"] or 0)
+    micro = int((g["f"] or "0").ljust(6, "0"))
+    try:
+        return date, dt.time(hour, minute, second, micro)
+    except ValueError as exc:
+        raise ValueError(f"not a time of day ({exc}): {text}") from None
+
+
+def _date_text(value: str) -> str:
+    # NFKC turns full-width digits, slashes, dots, colons and the ideographic space into ASCII
+    return unicodedata.normalize("NFKC", value).strip()
+
+
 def _parse_date(value: Any) -> Any:
+    """A date as users write it: ISO, ``2026/12/8``, ``2026.12.08``, ``2026年12月8日``, full-width digits,
+    an Excel serial number (46364), or a date-time at midnight; anything else raises ValueError."""
     value = _blank_to_none(value)
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, str):
-        text = value.replace("/", "-").replace(".", "-")
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(
-            r"(\d{4})年(\d{1,2})月(\d{1,2})日", value
-        )
-        if not match:
-            raise ValueError("expected a date as YYYY-MM-DD")
-        year, month, day = (int(g) for g in match.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError as exc:
-            raise ValueError(f"not a calendar date: {exc}") from None
-    return value
+    if isinstance(value, dt.date) or value is None:
+        return value
+    text = _date_text(value) if isinstance(value, str) else value
+    serial = _excel_serial(text)
+    if serial is not None:
+        if serial.time() != dt.time(0):
+            raise ValueError(f"the Excel serial {value} has a time of day; expected a date ({_DATE_FORMS})")
+        return serial.date()
+    if isinstance(text, str):
+        parts = _split_datetime(text)
+        if parts is not None:
+            date, time = parts
+            if time is None or time == dt.time(0):
+                return date
+            raise ValueError(f"expected a date without a time of day ({_DATE_FORMS})")
+    raise ValueError(f"expected a date as {_DATE_FORMS} (year first; D/M/YYYY and M/D/YYYY are ambiguous)")
 
 
 def _parse_datetime(value: Any) -> Any:
+    """A date-time as users write it: any form :func:`_parse_date` takes, then an optional time
+    (``8:00``, ``08:00:00``, ``8时30分``), ISO 8601 (``2026-12-08T08:00``) or an Excel serial (46364.3333)."""
     value = _blank_to_none(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.replace("/", "-"))
-        except ValueError:
-            raise ValueError("expected a date-time as YYYY-MM-DD HH:MM") from None
-    return value
+    if isinstance(value, dt.datetime) or value is None:
+        return value
+    text = _date_text(value) if isinstance(value, str) else value
+    if isinstance(text, str):
+        parts = _split_datetime(text)
+        if parts is not None:
+            date, time = parts
+            return dt.datetime.combine(date, time or dt.time(0))
+    try:
+        serial = _excel_serial(text)
+    except ValueError:
+        serial = None
+        if not isinstance(text, str):
+            raise
+    if serial is not None:
+        return serial
+    if isinstance(text, str):
+        with contextlib.suppress(ValueError):
+            # other ISO 8601 forms (time zone, week dates, 20261208) were accepted before and still are
+            return dt.datetime.fromisoformat(text)
+    raise ValueError(f"expected a date-time as {_DATETIME_FORMS}, or an Excel serial date-time")
 
 
 def _parse_number(value: Any) -> Any:
@@ -374,6 +464,104 @@ def _reason(err: Mapping[str, Any], col: ColumnSpec | None) -> str:
         return f"expected {hint}"
     message = str(err.get("msg", "invalid value"))
     return message.removeprefix("Value error, ")
+
+
+# ---------------------------------------------------------------------------- market names
+# Names users write that neither the markets table nor pycountry's ISO 3166 names and official names
+# carry (pycountry already knows "Viet Nam", "Czech Republic", "United States of America").
+_MARKET_ALIASES: dict[str, str] = {
+    "UK": "GB",
+    "Great Britain": "GB",
+    "Britain": "GB",
+    "England": "GB",
+    "America": "US",
+    "Russia": "RU",
+    "Turkey": "TR",
+    "Turkiye": "TR",
+    "Brunei": "BN",
+    "Korea": "KR",
+    "Republic of Korea": "KR",
+    "UAE": "AE",
+    "Czech Republic": "CZ",
+    "Holland": "NL",
+    "美利坚合众国": "US",
+    "英格兰": "GB",
+    "俄罗斯联邦": "RU",
+    "沙特": "SA",
+    "印尼": "ID",
+    "大韩民国": "KR",
+}
+
+
+def _market_key(text: str) -> str:
+    # NFKC folds full-width letters (ＤＥ); dots and "the" are dropped so U.S.A. and the Netherlands match
+    key = unicodedata.normalize("NFKC", text).casefold().replace(".", "")
+    key = " ".join(key.replace("-", " ").split())
+    return key.removeprefix("the ")
+
+
+class MarketNames:
+    """What users write for a market, resolved to its ISO 3166 alpha-2 code.
+
+    Built from the rows of the built-in markets table: the alpha-2 code in any case (``de``), the
+    alpha-3 code (``DEU``), the Chinese or English name (``德国``, ``Germany``, ``united states``), a
+    few common aliases (``UK``, ``Russia``) and pycountry's official names. Only markets in the table
+    resolve; anything else gets the nearest names in the error.
+    """
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self._codes: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        for row in rows:
+            iso2 = str(row["iso2"])
+            self.labels[iso2] = f"{row['name_zh']} / {row['name_en']} ({iso2})"
+            for name in (iso2, row.get("iso3"), row.get("name_en"), row.get("name_zh")):
+                if name:
+                    self._codes[_market_key(str(name))] = iso2
+        for alias, iso2 in _MARKET_ALIASES.items():
+            if iso2 in self.labels:
+                self._codes.setdefault(_market_key(alias), iso2)
+
+    def lookup(self, value: Any) -> str | None:
+        """The ISO alpha-2 code ``value`` names, or None when it names no market in the table."""
+        text = "" if value is None else str(value)
+        code = self._codes.get(_market_key(text))
+        if code is None and text.strip():
+            import pycountry
+
+            try:
+                country = pycountry.countries.lookup(unicodedata.normalize("NFKC", text).strip())
+            except LookupError:
+                return None
+            code = country.alpha_2 if country.alpha_2 in self.labels else None
+        return code
+
+    def nearest(self, value: Any, n: int = 3) -> list[str]:
+        """Labels (``德国 / Germany (DE)``) of the markets whose code or name is closest to ``value``."""
+        import difflib
+
+        key = _market_key(str(value))
+        best: dict[str, float] = {}
+        for name, iso2 in self._codes.items():
+            score = difflib.SequenceMatcher(None, key, name).ratio()
+            best[iso2] = max(best.get(iso2, 0.0), score)
+        ranked = sorted((s, c) for c, s in best.items() if s >= 0.5)
+        return [self.labels[c] for _, c in sorted(ranked, key=lambda sc: -sc[0])[:n]]
+
+    def unknown_reason(self, value: Any, expected: str = "a market") -> str:
+        close = self.nearest(value)
+        hint = f"; nearest: {', '.join(close)}" if close else ""
+        return (
+            f"unknown market {str(value).strip()!r}: expected {expected} as an ISO alpha-2 or alpha-3 code or "
+            f"its Chinese or English name (see `qiankua data export --table markets --ref`){hint}"
+        )
+
+    def resolve(self, value: Any) -> str:
+        """The ISO alpha-2 code ``value`` names; ValueError naming the nearest markets otherwise."""
+        code = self.lookup(value)
+        if code is None:
+            raise ValueError(self.unknown_reason(value))
+        return code
 
 
 # --------------------------------------------------------------------------- the tables

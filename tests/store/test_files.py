@@ -50,7 +50,9 @@ def test_blank_lines_are_skipped_but_row_numbers_kept(tmp_path: Path):
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "legacy .xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, r"legacy \.xls .* save it as an Excel workbook \(\.xlsx\)"),
+        (b"<html><body><table><tr><td>id</td></tr></table>", "web page .* save it as an Excel workbook"),
+        (b'\xef\xbb\xbf<?xml version="1.0"?><Workbook/>', "XML file .* save it as an Excel workbook"),
         (b"PK\x03\x04garbage", "not a readable XLSX"),
         (b"", "empty"),
         (b"\xff\xfe\xfd\x80\x81", "not valid utf-16"),  # a UTF-16 BOM, then a truncated code unit
@@ -67,3 +69,11 @@ def test_unreadable_files_raise_with_the_file_name(tmp_path: Path, content, reas
 def test_missing_file(tmp_path: Path):
     with pytest.raises(ImportValidationError, match="file not found"):
         read_sheets(tmp_path / "nope.csv")
+
+
+def test_tab_separated_export_named_xls_is_read_as_csv(tmp_path: Path):
+    """Order systems often write tab-separated text under an .xls name; that is read, not refused."""
+    path = tmp_path / "orders.xls"
+    path.write_bytes("订单号\t下单日期\no1\t2026/12/8\n".encode("gbk"))
+    [sheet] = read_sheets(path)
+    assert sheet.header == ["订单号", "下单日期"] and sheet.rows == [(2, ["o1", "2026/12/8"])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -156,12 +157,112 @@ def test_freight_quote_needs_a_price_and_known_places(store: Store, ref, tmp_pat
     assert [(i.row, i.column) for i in info.value.issues] == [(3, "per_kg"), (4, "origin"), (4, "valid_to")]
 
 
+# ---- dates and markets as Chinese Excel, WPS and users write them (issue 20)
+
+
+def test_chinese_dates_and_market_names_land_as_iso(store: Store, ref, tmp_path: Path):
+    """A GBK sheet from WPS with 年月日 and slash dates, full-width digits and Chinese market names imports whole."""
+    forms = [
+        ("2026/12/8 8:00", "德国"),
+        ("2026年12月8日 08:00", "Germany"),
+        ("２０２６／１２／８　８：００", "de"),
+        ("2026.12.08 8:00", "DEU"),
+        ("2026-12-8 8:00", "united states"),
+        ("2026年12月8日8时", "美国"),
+    ]
+    rows = [
+        shipment(i, ready_from=when, ready_to="2026年12月9日", destination=where)
+        for i, (when, where) in enumerate(forms)
+    ]
+    path = write_csv(tmp_path / "本周货物.csv", rows, encoding="gb18030", zh=True)
+    assert import_file(store, path, "shipments", ref).rows_written == len(forms)
+    frame = store.frame("shipments").sort("shipment_id")
+    assert frame["destination"].to_list() == ["DE", "DE", "DE", "DE", "US", "US"]
+    assert set(frame["ready_from"].to_list()) == {dt.datetime(2026, 12, 8, 8, 0)}
+    assert set(frame["ready_to"].to_list()) == {dt.datetime(2026, 12, 9)}
+
+
+def test_sales_with_chinese_dates_serials_and_market_names_land(store: Store, ref, tmp_path: Path):
+    product = ref.products["id"][0]
+    path = tmp_path / "销售.csv"
+    path.write_text(
+        "订单号,下单日期,产品编号,市场,渠道/平台,数量,单价,币种\n"
+        f"o1,2026年12月8日,{product},德国,amazon,2,19.99,EUR\n"
+        f"o2,2026/12/8,{product},gb,amazon,1,9.99,GBP\n"
+        f"o3,46364,{product},Japan,amazon,1,999,JPY\n"  # an Excel serial date saved as a number
+        f"o4,２０２６．１２．０８,{product},USA,amazon,1,9.99,USD\n",
+        encoding="utf-8",
+    )
+    assert import_file(store, path, "sales", ref).rows_written == 4
+    frame = store.frame("sales").sort("order_id")
+    assert frame["market"].to_list() == ["DE", "GB", "JP", "US"]
+    assert set(frame["order_date"].to_list()) == {dt.date(2026, 12, 8)}
+
+
+def test_xlsx_serial_numbers_in_a_date_column_are_dates(store: Store, ref, tmp_path: Path):
+    """A date column Excel left unformatted holds 46364; a date-formatted one holds a datetime: both land."""
+    hub = ref.hubs["hub_id"][0]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["报价编号", "承运商/货代", "运输方式", "起运地", "目的地", "币种", "每公斤价格", "生效日期", "失效日期"])
+    ws.append(["q1", "顺丰", "air", hub, "德国", "CNY", 38.5, 46364, dt.datetime(2027, 1, 1)])
+    ws.append(["q2", "顺丰", "air", hub, hub, "CNY", 30, "2026年12月8日", 46388])
+    path = tmp_path / "quotes.xlsx"
+    wb.save(path)
+    assert import_file(store, path, "freight_quotes", ref).rows_written == 2
+    frame = store.frame("freight_quotes").sort("quote_id")
+    assert frame["destination"].to_list() == ["DE", hub]  # a hub id stays a hub id
+    assert frame["valid_from"].to_list() == [dt.date(2026, 12, 8)] * 2
+    assert frame["valid_to"].to_list() == [dt.date(2027, 1, 1)] * 2
+
+
+def test_impossible_date_names_row_and_column_and_writes_nothing(store: Store, ref, tmp_path: Path):
+    rows = [
+        shipment(i, ready_from="2026年12月8日 08:00", ready_to="2026/12/8 17:00", destination="德国") for i in range(4)
+    ]
+    rows[2]["ready_from"] = "2026/2/30 08:00"  # no 30 February (row 4)
+    path = write_csv(tmp_path / "bad-date.csv", rows, zh=True)
+    before = store.content_digest()
+    with pytest.raises(ImportValidationError) as info:
+        import_file(store, path, "shipments", ref)
+    [issue] = info.value.issues
+    assert (issue.file, issue.row, issue.column, issue.value) == ("bad-date.csv", 4, "ready_from", "2026/2/30 08:00")
+    assert "not a calendar date" in issue.reason and "YYYY年M月D日" in issue.reason
+    assert store.content_digest() == before and store.row_count("shipments") == 0
+
+
+@pytest.mark.parametrize("value", ["Germanyy", "germanyy", "GX"])  # fails the ISO pattern, or passes it (GX)
+def test_unknown_market_gets_one_issue_with_the_nearest_names(store: Store, ref, tmp_path: Path, value):
+    path = write_csv(tmp_path / "m.csv", [shipment(0), shipment(1, destination=value)])
+    with pytest.raises(ImportValidationError) as info:
+        import_file(store, path, "shipments", ref)
+    [issue] = info.value.issues
+    assert (issue.row, issue.column, issue.value) == (3, "destination", value)
+    assert issue.reason.startswith(f"unknown market {value!r}") and "nearest: " in issue.reason
+    assert store.row_count("shipments") == 0
+
+
+def test_freight_destination_that_is_no_place_lists_the_nearest_markets(store: Store, ref, tmp_path: Path):
+    hub = ref.hubs["hub_id"][0]
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "quote_id,provider,mode,origin,destination,currency,per_kg,valid_from\n"
+        f"q1,顺丰,air,{hub},Germani,CNY,38.5,2026/12/8\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportValidationError) as info:
+        import_file(store, path, "freight_quotes", ref)
+    [issue] = info.value.issues
+    assert issue.column == "destination" and "a hub id, a county adcode or a market" in issue.reason
+    assert "德国 / Germany (DE)" in issue.reason
+
+
 # ---- the invariant: an import with any bad row leaves the database unchanged in content
 
 BAD_CELLS = {
     "cartons": ["0", "-2", "x", ""],
     "origin_adcode": ["999999", "5226", ""],
-    "destination": ["ZZ", "de", ""],
+    "destination": ["ZZ", "Narnia", ""],  # "de" and "德国" are markets now (issue 20)
     "carton_kg": ["0", "heavy"],
     "stackable": ["maybe"],
     "ready_to": ["2026-11-30 08:00"],  # before ready_from

@@ -15,7 +15,7 @@ BAD_SHIPMENTS = (
     "货物编号,出口企业,起运县代码,箱数,箱长(cm),箱宽(cm),箱高(cm),单箱毛重(kg),目的市场\n"
     "s1,丹寨合作社,522636,3,40,30,30,8,DE\n"
     "s2,丹寨合作社,52263,-1,40,30,30,8,DE\n"  # adcode 5 digits, negative cartons
-    "s3,雷山银饰,522634,2,40,30,abc,8,germany\n"  # height not a number, market not ISO2
+    "s3,雷山银饰,522634,2,40,30,abc,8,Narnia\n"  # height not a number, no such market (德国/germany/de are fine)
 )
 
 GOOD_PRODUCTS = (

@@ -1,8 +1,10 @@
 """Read user spreadsheets: CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK) and XLSX.
 
 The format is detected from the bytes, not the file name: XLSX is a zip archive
-(``PK\\x03\\x04``), legacy XLS an OLE file (refused with a hint to save as XLSX);
-anything else is CSV. A CSV's encoding is detected by BOM, then by strict
+(``PK\\x03\\x04``), legacy XLS an OLE file, refused with a message that says how to save it
+as XLSX (no XLS reader is among qiankua's dependencies). Web pages and Excel 2003 XML that
+order systems export with an ``.xls`` name are refused the same way; anything else is CSV
+(tab-separated "xls" exports included). A CSV's encoding is detected by BOM, then by strict
 decoding — UTF-8 first, then GB18030 (a superset of GBK and GB2312, which Excel on
 Chinese Windows writes). Strict decoding is exact: text that decodes as UTF-8 and
 is not ASCII is practically never GBK, so no guessing library is needed.
@@ -23,6 +25,12 @@ __all__ = ["Sheet", "detect_encoding", "read_sheets"]
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SAVE_AS_XLSX = (
+    "open it in Excel or WPS and save it as an Excel workbook (.xlsx) (文件 → 另存为 → Excel 工作簿 *.xlsx) "
+    "or as CSV UTF-8, then import that file"
+)
+# what order systems' "Excel export" writes under an .xls name: an HTML table or Excel 2003 XML
+_MARKUP_STARTS = (b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,5 +133,12 @@ def read_sheets(path: Path | str) -> list[Sheet]:
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(path, data)
     if data.startswith(_OLE_MAGIC):
-        raise _file_error(path, "legacy .xls (or encrypted) workbook; save it as .xlsx or CSV")
+        raise _file_error(
+            path, f"a legacy .xls (Excel 97-2003) or encrypted workbook, which qiankua cannot read; {_SAVE_AS_XLSX}"
+        )
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(_MARKUP_STARTS):
+        raise _file_error(
+            path, f"a web page or XML file (often exported with an .xls name), not a spreadsheet; {_SAVE_AS_XLSX}"
+        )
     return _read_csv(path, data)

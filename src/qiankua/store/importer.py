@@ -2,7 +2,10 @@
 
 Every sheet whose header row names the table's required columns (in Chinese,
 English or both) is read; sheets that do not look like the table (a notes sheet)
-are skipped and reported. Every bad cell is collected — type, range, vocabulary,
+are skipped and reported. A market cell may name the market as users write it (``de``, ``DEU``,
+``德国``, ``Germany``); :func:`normalise_markets` turns it into the ISO alpha-2 code before the
+row is validated, and dates are read in the forms Chinese Excel and WPS save (see
+:func:`qiankua.schema._parse_date`). Every bad cell is collected — type, range, vocabulary,
 unknown county / market / currency / product, duplicate key — and if there is any,
 nothing is written and :class:`ImportValidationError` lists them (file, sheet,
 row, column, value, reason). Otherwise one transaction writes the rows and logs
@@ -12,20 +15,22 @@ the import (file name, sha256, mode, row count) in ``meta.imports``.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from qiankua.domain import is_known_currency
 from qiankua.exceptions import CellIssue, ImportValidationError, InvalidInputError
 from qiankua.reference import ReferenceData
-from qiankua.schema import TableSpec, table_spec
+from qiankua.schema import MarketNames, TableSpec, table_spec
 from qiankua.store.database import Store
 from qiankua.store.files import Sheet, read_sheets
 from qiankua.vocabulary import IMPORT_MODES
 
 MAX_ISSUES = 1000
 MODES = IMPORT_MODES  # append, upsert, replace (qiankua.vocabulary)
+MARKET_COLUMNS = ("destination", "market")
+_ISO2_PATTERN = r"[A-Z]{2}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +91,36 @@ def _pick_sheets(spec: TableSpec, sheets: list[Sheet], wanted: str | None, file:
         # fall back to the first sheet so the user sees which columns are missing
         chosen, skipped = sheets[:1], [str(s.name) for s in sheets[1:]]
     return chosen, skipped
+
+
+def normalise_markets(
+    spec: TableSpec, row: dict[str, Any], names: MarketNames, places: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """Rewrite the market cells of one raw row (``de``, ``DEU``, ``德国``, ``Germany``) to ISO alpha-2 codes.
+
+    Used for every import table with a market column (:data:`MARKET_COLUMNS`). A column that may also
+    hold a place (a freight quote's destination: a hub id or county adcode, in ``places``) keeps such a
+    value, and any other value it cannot resolve, for the reference check. Returns ``(column, reason)``
+    for each cell that names no known market; those cells are left as written.
+    """
+    unknown: list[tuple[str, str]] = []
+    for column in MARKET_COLUMNS:
+        col = spec.by_name.get(column)
+        value = row.get(column)
+        if col is None or value is None or not str(value).strip():
+            continue
+        text = str(value).strip()
+        if text in places:
+            continue
+        code = names.lookup(text)
+        if code is not None:
+            row[column] = code
+        elif col.pattern == _ISO2_PATTERN:
+            unknown.append((column, names.unknown_reason(text)))
+        else:
+            expected = "a hub id, a county adcode or a market"
+            unknown.append((column, names.unknown_reason(text, expected)))
+    return unknown
 
 
 def _reference_checks(
@@ -171,6 +206,8 @@ def validate_file(
     file = path.name
     chosen, skipped = _pick_sheets(spec, read_sheets(path), sheet, file)
     products = known_products if known_products is not None else set(ref.products["id"].to_list())
+    markets = MarketNames(ref.markets.iter_rows(named=True))
+    places = ref.hub_ids | ref.county_adcodes if spec.name == "freight_quotes" else frozenset()
     issues: list[CellIssue] = []
     ignored: list[str] = []
     parsed: list[dict[str, Any]] = []
@@ -195,12 +232,21 @@ def validate_file(
         raw_rows = [
             (number, {mapping[i]: v for i, v in enumerate(values) if i in mapping}) for number, values in sh.rows
         ]
+        # a market named any way a user writes it becomes its ISO code before validation; a cell that names
+        # none keeps its value and gets one issue (from the pattern or reference check) with the nearest names
+        unknown_markets: dict[tuple[int | None, str | None], str] = {
+            (number, column): reason
+            for number, row in raw_rows
+            for column, reason in normalise_markets(spec, row, markets, places)
+        }
         good, row_issues = spec.validate_rows(raw_rows, file=file, sheet=sh.name)
+        row_issues = [replace(i, reason=unknown_markets.get((i.row, i.column), i.reason)) for i in row_issues]
         issues.extend(row_issues)
         bad_rows = {i.row for i in row_issues}
         good_numbers = [n for n, _ in raw_rows if n not in bad_rows]
         for number, row in zip(good_numbers, good, strict=True):
             for column, value, reason in _reference_checks(spec, number, row, ref, products):
+                reason = unknown_markets.get((number, column), reason)
                 issues.append(
                     CellIssue(
                         file=file,
