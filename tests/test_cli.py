@@ -248,3 +248,69 @@ def test_no_import_cycle_through_the_edges():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+MY_PRODUCTS = (
+    "产品编号,英文名称,中文名称,品类,HS编码(6位),产地县级代码,销售单位,单位货值(元),单位毛重(kg)\n"
+    "my-tea-1,My tea,我的茶,tea,090210,522701,tin,120,0.4\n"
+    "duyun-maojian-250g,Duyun Maojian (mine),都匀毛尖(我的),tea,090210,522701,tin,60,0.3\n"
+)
+
+
+@pytest.fixture
+def my_db(tmp_path: Path) -> Path:
+    """A database holding two imported products: a new id and one that reuses a built-in id."""
+    db = tmp_path / "mine.duckdb"
+    source = tmp_path / "products.csv"
+    source.write_text(MY_PRODUCTS, encoding="utf-8")
+    code, doc = invoke_json("--db", str(db), "data", "import", str(source), "--table", "products", "--json")
+    assert code == 0 and doc["ok"] is True, doc
+    return db
+
+
+def test_imported_product_is_quoted_routed_and_ranked(my_db: Path):
+    """Issue 20: an imported product id works in quote, route and opportunities (was "Unknown product id")."""
+    code, doc = invoke_json(
+        *f"--db {my_db} quote --product my-tea-1 --market DE --date 2026-08-01 --price 30 --no-sensitivity --json".split()
+    )
+    assert code == 0, doc
+    assert doc["product"] == {"id": "my-tea-1", "source": "user", "replaces_builtin": False}
+    assert doc["per_unit_cny"]["product_cost"] == pytest.approx(120.0)  # the user's unit value, not a built-in's
+    code, doc = invoke_json(
+        *f"--db {my_db} route --product my-tea-1 --from 522701 --to DE --weight-kg 10 --json".split()
+    )
+    assert code == 0 and doc["routes"], doc
+    assert doc["product"]["source"] == "user" and doc["profile"]["product_id"] == "my-tea-1"
+    code, doc = invoke_json(
+        *f"--db {my_db} opportunities --product my-tea-1 --market DE --market US --samples 20 --json".split()
+    )
+    assert code == 0, doc
+    assert {(e["product"], e["product_source"]) for e in doc["ranking"]} == {("my-tea-1", "user")}
+    assert len(doc["ranking"]) == 2
+
+
+def test_imported_product_with_a_builtin_id_wins_and_says_so(my_db: Path):
+    """The user's product replaces the built-in one of the same id, and the quote says so."""
+    args = ["quote", "--product", "duyun-maojian-250g", "--market", "DE", "--date", "2026-08-01"]
+    args += ["--no-sensitivity", "--json"]
+    code, mine = invoke_json("--db", str(my_db), *args)
+    assert code == 0, mine
+    assert mine["product"]["source"] == "user" and mine["product"]["replaces_builtin"] is True
+    assert "replaces the built-in product" in mine["product"]["note_en"]
+    assert mine["per_unit_cny"]["product_cost"] == pytest.approx(60.0)
+    code, builtin = invoke_json("--db", str(my_db.with_name("none.duckdb")), *args)
+    assert code == 0 and builtin["product"]["source"] == "built-in"
+    assert builtin["per_unit_cny"]["product_cost"] != pytest.approx(60.0)
+
+
+def test_imported_product_is_unknown_without_its_database(tmp_path: Path):
+    code, doc = invoke_json(*f"--db {tmp_path / 'empty.duckdb'} quote --product my-tea-1 --market DE --json".split())
+    assert code != 0 and "Unknown product id 'my-tea-1'" in doc["message"]
+
+
+def test_negative_price_is_refused_before_pricing(tmp_path: Path):
+    """Issue 20: `--price -5` was priced; now exit 2 naming the option."""
+    code, doc = invoke_json(
+        *f"--db {tmp_path / 'q.duckdb'} quote --product duyun-maojian-250g --market DE --price -5 --json".split()
+    )
+    assert code == 2 and doc["ok"] is False and "`price`" in doc["message"]

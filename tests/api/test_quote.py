@@ -36,6 +36,10 @@ async def test_quote_a_catalogue_product(client):
         ({"market": "DE", "hs6": "0902"}, 422, "hs6"),  # HS not 6 digits
         ({"market": "DE", "product_id": "duyun-maojian-250g", "target_margin": 1.5}, 422, "target_margin"),
         ({"market": "DE", "product_id": "duyun-maojian-250g", "mode": "1234"}, 422, "mode"),
+        ({"market": "DE", "product_id": "duyun-maojian-250g", "price": -5}, 422, "price"),  # issue 20: was priced
+        ({"market": "DE", "product_id": "duyun-maojian-250g", "price": 0}, 422, "price"),
+        ({"market": "FR", "hs6": "090210", "declared_value": 0}, 422, "declared_value"),
+        ({"market": "DE", "product_id": "duyun-maojian-250g", "quantity": 0}, 422, "quantity"),
     ],
 )
 async def test_bad_quotes_name_the_field(client, body, status, field):
@@ -92,6 +96,17 @@ async def test_opportunities_rank_with_custom_weights(client):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("weights")
 
 
+@pytest.mark.skipif(service("opportunity") is None, reason="opportunity engine not installed")
+async def test_opportunities_refuse_a_weight_without_data_and_say_why(client):
+    """No trade data in the user's database: a growth weight is refused (400) with the reason, not dropped."""
+    r = await client.post(
+        "/api/v1/opportunities",
+        json={"top": 2, "products": ["duyun-maojian-250g"], "weights": {"culture": 0.3, "growth": 0.2}},
+    )
+    assert r.status_code == 400, r.text
+    assert "growth: needs trade data" in r.json()["detail"] and "Usable criteria" in r.json()["detail"]
+
+
 @pytest.mark.skipif(service("pooling") is None, reason="pooling engine not installed")
 async def test_pooling_refuses_a_bad_sheet_naming_cells(client):
     r = await client.post("/api/v1/pooling", files={"file": ("s.csv", b"shipment_id,exporter\nx,y\n")})
@@ -111,3 +126,36 @@ async def test_start_up_warm_up_loads_the_engine_and_health_says_when(client):
     assert (await client.get("/api/v1/health")).json()["warm"] is True
     r = await client.post("/api/v1/quote", json=TEA_DE)
     assert r.status_code == 200 and r.json()["currency"] == "EUR"
+
+
+async def test_a_product_imported_by_the_cli_is_quoted_routed_and_ranked_by_the_api(tmp_path):
+    """Issue 20: the user's product (imported with the CLI into the API's database) works on every engine route."""
+    from typer.testing import CliRunner
+
+    from qiankua.api import Settings, create_app
+    from qiankua.cli import app as cli
+    from tests.api.conftest import GOOD_PRODUCTS_CSV, client_for
+
+    db = tmp_path / "local.duckdb"
+    (tmp_path / "mine.csv").write_bytes(GOOD_PRODUCTS_CSV)
+    args = ["--db", str(db), "data", "import", str(tmp_path / "mine.csv"), "--table", "products", "--json"]
+    imported = CliRunner().invoke(cli, args)
+    assert imported.exit_code == 0, imported.output
+    async with client_for(create_app(Settings(ui=False, home=tmp_path, db=db))) as c:
+        body = {"market": "DE", "product_id": "my-tea-1", "date": "2026-08-01", "price": 30}
+        for sensitivity in (False, True):  # the micro-batcher and the single-quote path
+            r = await c.post("/api/v1/quote", json=body | {"sensitivity": sensitivity})
+            assert r.status_code == 200, r.text
+            assert r.json()["product"] == {"id": "my-tea-1", "source": "user", "replaces_builtin": False}
+            assert r.json()["per_unit_cny"]["product_cost"] == pytest.approx(120.0)
+        r = await c.post(
+            "/api/v1/routes", json={"origin": "522701", "market": "DE", "weight_kg": 4, "product_id": "my-tea-2"}
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["routes"] and r.json()["product"]["source"] == "user"
+        r = await c.post(
+            "/api/v1/opportunities", json={"products": ["my-tea-1", "my-tea-2"], "markets": ["DE"], "samples": 20}
+        )
+        assert r.status_code == 200, r.text
+        sources = {e["product"]: e["product_source"] for e in r.json()["ranking"]}
+        assert sources == {"my-tea-1": "user", "my-tea-2": "user"}

@@ -108,3 +108,10 @@ def test_entropy_from_sums_matches_the_matrix_form(rows):
     assume(m.shape[0] == 1 or np.all((info > 1e-6) | (m.sum(axis=0) == 0)))
     got = entropy_weights_from_sums(m.shape[0], m.sum(axis=0), xlogx)
     assert got == pytest.approx(entropy_weights(m), abs=1e-9)
+
+
+def test_weight_for_a_missing_criterion_is_refused_on_the_backend_too(con):
+    """rank_table applies the weights through the same check as rank_pairs."""
+    frame = _pairs(30, 3)
+    with pytest.raises(InvalidInputError, match=r"'margin'.*Usable criteria: demand, growth"):
+        rank_table(con.create_table("w", frame.to_arrow()), user_weights={"margin": 1.0}, top_k=3, samples=10)

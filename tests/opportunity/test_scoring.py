@@ -129,3 +129,31 @@ def test_table_order_feasible_first_then_score_then_keys():
     ranked = rank_pairs(big, top_k=5, samples=10).table
     expected = ranked.sort(["feasible", "score", "product", "market"], descending=[True, True, False, False])
     assert ranked.select("product", "market").equals(expected.select("product", "market"))
+
+
+def test_weight_for_a_criterion_without_values_is_an_error_not_dropped():
+    """`_pairs` has no tariff column: weighting tariff says why and lists the usable criteria (issue 20)."""
+    with pytest.raises(InvalidInputError) as err:
+        rank_pairs(
+            _pairs(),
+            user_weights={"culture": 0.3, "tariff": 0.2},
+            why_unavailable={"tariff": "costing failed: no rule"},
+            top_k=1,
+            samples=10,
+        )
+    message = str(err.value)
+    assert "'tariff'" in message and "costing failed: no rule" in message
+    assert "Usable criteria: demand, culture, compliance." in message
+
+
+def test_weight_for_an_all_null_criterion_is_an_error():
+    """A column with no value for any pair is as unusable as a missing one."""
+    pairs = _pairs().with_columns(growth=pl.lit(None, dtype=pl.Float64))
+    with pytest.raises(InvalidInputError, match="growth: no value for any of these pairs"):
+        rank_pairs(pairs, user_weights={"growth": 1.0}, top_k=1, samples=10)
+
+
+def test_parse_weights_takes_a_mapping():
+    assert parse_weights({"culture": 0.5, "demand": None}) == {"culture": 0.5}
+    with pytest.raises(InvalidInputError, match="Unknown criterion 'colour'"):
+        parse_weights({"colour": 1.0})

@@ -119,6 +119,24 @@ def test_user_weights_override_entropy(ref):
     assert top["culture"].min() == 1.0
 
 
+def test_weighting_a_criterion_without_trade_data_says_so(ref):
+    """Without trade data, a weight on growth is refused with the reason (never silently dropped)."""
+    from qiankua.exceptions import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as err:
+        svc.opportunities(
+            ref=ref, products=["duyun-maojian-250g"], markets=["US", "DE"], weights="culture=0.3,growth=0.2", top=2
+        )
+    assert "growth: needs trade data" in str(err.value)
+    assert "Usable criteria:" in str(err.value) and "culture" in str(err.value)
+
+
+def test_readme_weights_example_runs(ref):
+    """The README's `--weights culture=0.3,tariff=0.2`: both criteria are used as the user's."""
+    res = svc.opportunities(ref=ref, weights="culture=0.3,tariff=0.2", top=3, samples=20)
+    assert res.ranking.weight_source["culture"] == res.ranking.weight_source["tariff"] == "user"
+
+
 def test_extra_columns_enter_the_ranking(ref):
     pairs = pl.DataFrame(
         {

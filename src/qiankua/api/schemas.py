@@ -296,16 +296,16 @@ class QuoteIn(BaseModel):
     market: str = Field(pattern=r"^[A-Za-z]{2}$", description="destination, ISO 3166 alpha-2")
     product_id: str | None = Field(default=None, max_length=80, description="catalogue id (GET /catalogue)")
     hs6: str | None = Field(default=None, pattern=r"^\d{6}$", description="HS code, 6 digits (without product_id)")
-    declared_value: float | None = Field(default=None, ge=0, le=10_000_000, description="with hs6")
+    declared_value: float | None = Field(default=None, gt=0, le=10_000_000, description="with hs6; positive")
     value_currency: str = Field(default=QUOTE_FIELDS["value_currency"], pattern=r"^[A-Z]{3}$")
-    gross_kg: float | None = Field(default=None, gt=0, le=10_000)
+    gross_kg: float | None = Field(default=None, gt=0, le=10_000, description="gross weight of one unit, kg; positive")
     dims: str | None = Field(
         default=None,
         max_length=40,
         pattern=r"^\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*$",
         description="carton of one unit, LxWxH in cm (e.g. 30x20x10): volume weight",
     )
-    quantity: int = Field(default=QUOTE_FIELDS["quantity"], ge=1, le=1_000_000)
+    quantity: int = Field(default=QUOTE_FIELDS["quantity"], ge=1, le=1_000_000, description="units, at least 1")
     mode: Mode = Field(default=QUOTE_FIELDS["mode"], description="customs mode")
     service: Service = Field(default=QUOTE_FIELDS["service"])
     platform: str = Field(
@@ -315,7 +315,9 @@ class QuoteIn(BaseModel):
         json_schema_extra={"examples": list(PLATFORMS)},
     )
     date: dt.date | None = Field(default=None, description="quote date (rules in force), default today")
-    price: float | None = Field(default=None, ge=0, le=10_000_000, description="list price in the market currency")
+    price: float | None = Field(
+        default=None, gt=0, le=10_000_000, description="list price in the market currency; positive"
+    )
     target_margin: float | None = Field(default=None, ge=0, lt=1, description="fraction, e.g. 0.25")
     fx_rate: float | None = Field(
         default=None,
@@ -369,6 +371,11 @@ class QuoteOut(BaseModel):
     rules: list[QuoteRule]
     sensitivity: list[SensitivityRow]
     route: dict[str, Any] | None = Field(default=None, description="logistics lines from the routing engine")
+    product: dict[str, Any] | None = Field(
+        default=None,
+        description="whose product was quoted: source user (imported) or built-in; replaces_builtin when the "
+        "user's product carries a built-in product's id (the user's wins; note_en / note_zh say so)",
+    )
 
 
 class RouteIn(BaseModel):
@@ -435,6 +442,7 @@ class RoutesOut(BaseModel):
     market: str
     routes: list[RouteOptionOut]
     excluded: list[ExclusionOut]
+    product: dict[str, Any] | None = Field(default=None, description="whose product was routed, as in QuoteOut")
 
 
 _CRITERIA = (
@@ -467,7 +475,10 @@ class OpportunitiesIn(BaseModel):
     products: list[str] | None = Field(default=None, max_length=100)
     markets: list[str] | None = Field(default=None, max_length=100)
     weights: CriterionWeights | None = Field(
-        default=None, description="weight >= 0 per criterion; omitted criteria get 0 when any is given"
+        default=None,
+        description="weight >= 0 per criterion; a criterion given overrides its entropy weight, the others keep "
+        "theirs, and all are rescaled to sum to 1. Weighting a criterion that has no value in this run (e.g. "
+        "growth or rca without trade data) is an error that says why and lists the usable criteria",
     )
     top: int = Field(default=OPPORTUNITY_FIELDS["top"], ge=1, le=200)
     lang: Literal["zh", "en"] = OPPORTUNITY_FIELDS["lang"]

@@ -80,7 +80,10 @@ def register(app: typer.Typer) -> None:
             def batch_action() -> dict[str, Any]:
                 if out_path is None:
                     raise InvalidInputError("Expected `--out FILE` with `--batch`.")
-                result = svc.describe(svc.quote_table(_read(batch), db=user_db()))
+                from qiankua.services.products import user_catalogue
+
+                db = user_db()  # the user's products, rule rows and rates
+                result = svc.describe(svc.quote_table(_read(batch), user_catalogue(db).ref, db=db))
                 _write(result, out_path)
                 return {"ok": True, "rows": result.height, "out": str(out_path)}
 
@@ -136,6 +139,9 @@ def register(app: typer.Typer) -> None:
             )
             if doc["reason"]:
                 out.print(f"reason: {doc['reason']}")
+            product = doc.get("product") or {}
+            if product.get("replaces_builtin"):
+                out.print(f"[yellow]{product['note_zh' if state.lang == 'zh' else 'note_en']}[/yellow]")
             fx = doc.get("fx") or {}
             if fx.get("cny_per_unit") is not None:
                 out.print(

@@ -21,7 +21,7 @@ ibis but never duckdb; it runs the few small queries above on the table's backen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ import polars as pl
 
 from qiankua.exceptions import InvalidInputError
 from qiankua.opportunity.mcda import entropy_weights_from_sums, topk_stability
-from qiankua.opportunity.scoring import CRITERIA, Criterion, final_weights
+from qiankua.opportunity.scoring import CRITERIA, Criterion, final_weights, parse_weights
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +65,7 @@ def _value(pairs: ir.Table, c: Criterion) -> ir.FloatingValue:
 def rank_table(
     pairs: ir.Table,
     *,
-    user_weights: dict[str, float] | None = None,
+    user_weights: Mapping[str, float] | None = None,
     top_k: int = 10,
     samples: int = 400,
     concentration: float = 50.0,
@@ -73,6 +73,7 @@ def rank_table(
     max_candidates: int = 20_000,
     keys: Sequence[str] = ("product", "market"),
     materialise: bool = True,
+    why_unavailable: Mapping[str, str] | None = None,
 ) -> TableRanking:
     """Rank every pair of ``pairs`` on its backend; see the module docstring.
 
@@ -80,6 +81,7 @@ def rank_table(
     any criteria of :data:`~qiankua.opportunity.scoring.CRITERIA`. ``materialise`` caches ``pairs``
     on the backend first (a temp table on DuckDB), so the three passes read it instead of
     recomputing it. ``top_k`` is both the number of pairs returned and the k of the stability.
+    ``user_weights`` and ``why_unavailable`` as in :func:`~qiankua.opportunity.scoring.rank_pairs`.
     """
     for col in (*keys, "blockers"):
         if col not in pairs.columns:
@@ -139,7 +141,7 @@ def rank_table(
         [float(sums.get(f"t{j}") or 0.0) for j in range(len(names))],
         [float(sums.get(f"s{j}") or 0.0) for j in range(len(names))],
     )
-    w, source = final_weights(names, entropy, user_weights or {})
+    w, source = final_weights(names, entropy, parse_weights(user_weights), why_unavailable)
     # one column per step, so that each normalised value is computed once per row
     scored = pairs.mutate(**{f"n_{name}": norm[name] for name in names}, feasible=feasible)
     dp: ir.FloatingValue = ibis.literal(0.0, type="float64")

@@ -10,6 +10,8 @@ named as such in the pair's reasons. Pure: polars and numpy only.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,34 +84,61 @@ class Ranking:
     stability_scope: str = "all pairs"
 
 
-def parse_weights(text: str | None) -> dict[str, float]:
-    """``"demand=0.4,culture=0.2"`` -> dict; names must be criteria, values non-negative."""
-    if not text:
+def parse_weights(spec: str | Mapping[str, object] | None) -> dict[str, float]:
+    """User weights from ``"demand=0.4,culture=0.2"`` or ``{"demand": 0.4, …}`` (``None`` values are left
+    out): names must be criteria of :data:`CRITERIA`, values finite and non-negative. Every edge's
+    weights pass through here; whether a criterion can be used in a run is checked by
+    :func:`final_weights`, once its values are known."""
+    if not spec:
         return {}
+    if isinstance(spec, str):
+        items: list[tuple[str, object]] = []
+        for part in spec.split(","):
+            if not part.strip():
+                continue
+            key, sep, text = part.partition("=")
+            if not sep:
+                raise InvalidInputError(
+                    f"Expected `weights` as name=value,... with names from {', '.join(BY_NAME)}; got {part.strip()!r}."
+                )
+            items.append((key.strip(), text.strip()))
+    else:
+        items = [(str(key), val) for key, val in spec.items() if val is not None]
     out: dict[str, float] = {}
-    for part in text.split(","):
-        if not part.strip():
-            continue
-        name, sep, value = part.partition("=")
-        name = name.strip()
-        if not sep or name not in BY_NAME:
-            raise InvalidInputError(
-                f"Expected --weights name=value,... with names from {', '.join(BY_NAME)}; got {part.strip()!r}."
-            )
-        try:
-            w = float(value)
-        except ValueError:
-            raise InvalidInputError(f"Weight for {name} must be a number, got {value!r}.") from None
+    for name, value in items:
+        if name not in BY_NAME:
+            raise InvalidInputError(f"Unknown criterion {name!r} in `weights`; expected one of {', '.join(BY_NAME)}.")
+        w = float("nan")
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            with contextlib.suppress(ValueError):
+                w = float(value)
         if not np.isfinite(w) or w < 0:
-            raise InvalidInputError(f"Weight for {name} must be a non-negative number, got {value!r}.")
+            raise InvalidInputError(f"Expected a non-negative number as the weight of {name!r}, got {value!r}.")
         out[name] = w
     return out
 
 
 def final_weights(
-    names: list[str], entropy: np.ndarray, user_weights: dict[str, float]
+    names: list[str],
+    entropy: np.ndarray,
+    user_weights: Mapping[str, float],
+    why_unavailable: Mapping[str, str] | None = None,
 ) -> tuple[np.ndarray, dict[str, str]]:
-    """Entropy weights with any criterion named in ``user_weights`` overridden, renormalised to 1."""
+    """Entropy weights with any criterion named in ``user_weights`` overridden, renormalised to 1.
+
+    ``names`` are the criteria usable in this run (with a value for some pair); a user weight for any
+    other criterion is an error that says why it is unavailable (``why_unavailable``: criterion -> the
+    data status, e.g. "needs trade data") and lists the usable ones, never a weight silently dropped.
+    """
+    unusable = [name for name in user_weights if name not in names]
+    if unusable:
+        why = why_unavailable or {}
+        detail = "; ".join(f"{name}: {why.get(name) or 'no value for any of these pairs'}" for name in unusable)
+        which = "Criterion" if len(unusable) == 1 else "Criteria"
+        raise InvalidInputError(
+            f"{which} {', '.join(repr(n) for n in unusable)} in `weights` cannot be used in this run ({detail}). "
+            f"Usable criteria: {', '.join(names)}."
+        )
     w = np.array(entropy, dtype=np.float64)
     source = dict.fromkeys(names, "entropy")
     for i, name in enumerate(names):
@@ -124,18 +153,20 @@ def final_weights(
 def rank_pairs(
     pairs: pl.DataFrame,
     *,
-    user_weights: dict[str, float] | None = None,
+    user_weights: Mapping[str, float] | None = None,
     top_k: int = 10,
     samples: int = 400,
     concentration: float = 50.0,
     seed: int = 0,
     max_candidates: int = 20_000,
+    why_unavailable: Mapping[str, str] | None = None,
 ) -> Ranking:
     """Score every pair with TOPSIS, mark blocked pairs infeasible, and measure top-k stability.
 
     ``pairs`` must have ``product``, ``market`` and ``blockers`` (open blocker count). Weights:
     entropy weights of the normalised matrix, with any criterion named in ``user_weights``
-    overriding its entropy weight (same fraction scale), then renormalised. Stability is exact
+    overriding its entropy weight (same fraction scale), then renormalised; a user weight for a
+    criterion without values here is an error (:func:`final_weights`, with ``why_unavailable``). Stability is exact
     for tables up to ``max_candidates`` pairs; on larger tables (a whole BACI year) only the
     ``max_candidates`` best-scored feasible pairs compete for the top k in each weight draw, and
     ``stability_scope`` says so.
@@ -145,10 +176,7 @@ def rank_pairs(
             raise InvalidInputError(f"Pair table needs column {col!r}; has {', '.join(pairs.columns)}.")
     if pairs.height == 0:
         raise InvalidInputError("No product x market pairs to rank (check --product / --market filters).")
-    user_weights = user_weights or {}
-    for name in user_weights:
-        if name not in BY_NAME:
-            raise InvalidInputError(f"Unknown criterion {name!r}; expected one of {', '.join(BY_NAME)}.")
+    user_weights = parse_weights(user_weights)
     used: list[Criterion] = []
     unavailable: list[str] = []
     for c in CRITERIA:
@@ -170,7 +198,7 @@ def rank_pairs(
     types = np.array([c.kind for c in used])
     normalised = minmax_normalise(x, types)
     entropy = entropy_weights(normalised)
-    w, source = final_weights([c.name for c in used], entropy, user_weights)
+    w, source = final_weights([c.name for c in used], entropy, user_weights, why_unavailable)
     score = topsis_normalised(normalised, w)
     feasible = (pairs["blockers"].fill_null(0) == 0).to_numpy()
     eligible = feasible.copy()

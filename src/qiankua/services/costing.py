@@ -136,7 +136,10 @@ def _litres(unit: str | None) -> float | None:
 
 
 def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
-    """Fill product attributes (HS, cost, weights, volume, ABV, litres) from ``product_id``."""
+    """Fill product attributes (HS, cost, weights, volume, ABV, litres) from ``product_id``.
+
+    The products are ``ref.products``: pass the catalogue with the user's own products
+    (:func:`qiankua.services.products.user_catalogue`) to quote those too."""
     if "product_id" not in requests.columns:
         return requests
     prods = ref.products.select(
@@ -596,6 +599,7 @@ def _route_logistics(base: dict[str, Any], ref: ReferenceData) -> dict[str, Any]
         service=base.get("service"),
         on=on,
         b2b=base.get("mode") in ("9710", "9810", "0110"),
+        product=ref.product(product_id) if product_id else None,  # ref may hold the user's products
     )
     found["units_per_consignment"] = units
     if found.get("feasible"):

@@ -49,9 +49,10 @@ from qiankua.opportunity.requirements import (
     pair_compliance,
 )
 from qiankua.opportunity.scoring import Ranking, explain, parse_weights, rank_pairs
-from qiankua.reference import ReferenceData, load_reference
+from qiankua.reference import ReferenceData
 from qiankua.reference.loader import DATA_DIR, parse_table
-from qiankua.services.costing import pair_margins
+from qiankua.services.costing import compiled_rules, pair_margins
+from qiankua.services.products import Catalogue, user_catalogue
 from qiankua.services.retail_margin import NO_PRICE, retail_margins
 from qiankua.services.routing import pair_routes
 from qiankua.store import Store, default_db_path, trade
@@ -107,7 +108,10 @@ def _with_extra(
 ) -> pl.DataFrame:
     pairs = base.select("product", "market", "hs6")
     frames: list[tuple[pl.DataFrame, str]] = []
-    margins, st = _criterion("costing", pair_margins, ref, pairs)
+    # a product whose HS line has no costing rule (a user's product can carry any code) has no tariff;
+    # the other pairs keep theirs
+    on_file = set(compiled_rules(ref).hs_codes)
+    margins, st = _criterion("costing", pair_margins, ref, pairs.filter(pl.col("hs6").is_in(on_file)))
     status["tariff"] = st
     if margins is not None:
         frames.append((margins.rename({"tariff": "tariff_rate"}, strict=False).drop("margin", strict=False), "costing"))
@@ -169,6 +173,9 @@ def _with_extra(
     for key in ("tariff", "route_cost", "route_days"):
         if status.get(key) == "ok":  # the adapter ran but did not deliver this criterion
             status[key] = "not provided"
+    off_file = sorted(set(pairs.filter(~pl.col("hs6").is_in(on_file))["hs6"].to_list()))
+    if off_file:
+        status["tariff"] += f"; none for HS {', '.join(off_file)} (no costing rule on file)"
     return out
 
 
@@ -361,19 +368,23 @@ def opportunities(
     store: Store | None = None,
     session: Any = None,
 ) -> OpportunityResult:
-    """Rank product x market pairs (see the module docstring). ``top`` = entries returned and the k of stability."""
+    """Rank product x market pairs (see the module docstring). ``top`` = entries returned and the k of stability.
+
+    Without ``ref``, the products are the built-in ones plus the user's own in ``db`` (a user's product
+    replaces a built-in one of the same id); each entry says whose product it is (``product_source``).
+    """
     if engine not in ENGINES:
         raise InvalidInputError(f"Expected --engine duckdb or spark, got {engine!r}.")
     if top < 1:
         raise InvalidInputError(f"--top must be at least 1, got {top}.")
-    user_w = parse_weights(weights) if isinstance(weights, str) or weights is None else dict(weights)
-    ref = ref or load_reference()
+    user_w = parse_weights(weights)
+    path = Path(db) if db is not None else default_db_path()
+    catalogue = Catalogue(ref=ref) if ref is not None else user_catalogue(path)
+    ref = catalogue.ref
     prods, mkts = _select(ref, products, markets)
     own_store = None
-    if store is None:
-        path = Path(db) if db is not None else default_db_path()
-        if path.is_file():  # rank from trade data if the user's database holds some; never create one
-            own_store = store = Store(path)
+    if store is None and path.is_file():  # rank from trade data if the user's database holds some; never create one
+        own_store = store = Store(path)
     try:
         pairs, status, info = build_pairs(
             ref, prods, mkts, store=store, engine=engine, met=frozenset(met or ()), on=on, extra=extra, session=session
@@ -382,9 +393,15 @@ def opportunities(
         if own_store is not None:
             own_store.close()
     applicable: pl.DataFrame = info.pop("applicable")
-    ranking = rank_pairs(pairs, user_weights=user_w, top_k=top, samples=samples, seed=seed)
+    why = {name: text for name, text in status.items() if not text.startswith("ok")}  # ok: ran, no value here
+    ranking = rank_pairs(pairs, user_weights=user_w, top_k=top, samples=samples, seed=seed, why_unavailable=why)
     entries = _entries(ranking, applicable, top, lang)
+    for entry in entries:
+        entry["product_source"] = "user" if entry["product"] in catalogue.user_ids else "built-in"
     notes = [t("opportunity.note.baci", lang)]
+    ranked = set(prods["id"].to_list())
+    for product_id in sorted(catalogue.replaced_ids & ranked):
+        notes.append(str((catalogue.describe(product_id) or {})["note_zh" if lang == "zh" else "note_en"]))
     return OpportunityResult(
         ranking=ranking, entries=entries, indicator_status=status, trade=info, lang=lang, notes=notes
     )

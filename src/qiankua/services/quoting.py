@@ -13,21 +13,24 @@ from pathlib import Path
 from typing import Any
 
 from qiankua.jsonio import finite, to_json
+from qiankua.services.products import user_catalogue
 from qiankua.services.requests import quote_request
 
 
 def quote(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
     """One quote from ``fields`` (:data:`qiankua.services.requests.QUOTE_FIELDS`) with the user's data in
-    ``db``, with the sensitivity table if ``sensitivity``."""
+    ``db`` (their products, rule rows and rates), with the sensitivity table if ``sensitivity``. ``product``
+    says whether the product is the user's (and replaces a built-in one of the same id)."""
     from qiankua.services import costing
     from qiankua.services.accounts import db_lock
 
-    request, fx_overrides = quote_request(fields, _reference())
-    with db_lock(db):  # the user's rule rows and rates are read from the file: not while it is written
+    with db_lock(db):  # the user's products, rule rows and rates are read from the file: not while it is written
+        catalogue = user_catalogue(db, _reference())
+        request, fx_overrides = quote_request(fields, catalogue.ref)
         result = costing.quote_one(
-            request, _reference(), sensitivity=bool(fields.get("sensitivity")), fx_overrides=fx_overrides, db=db
+            request, catalogue.ref, sensitivity=bool(fields.get("sensitivity")), fx_overrides=fx_overrides, db=db
         )
-    return finite(result.to_dict())  # type: ignore[no-any-return]
+    return finite(result.to_dict() | {"product": catalogue.describe(request.get("product_id"))})  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------------- micro-batching
@@ -63,7 +66,11 @@ class QuoteBatcher:
         """
         from concurrent.futures import Future
 
-        request, overrides = quote_request(fields, _reference())
+        from qiankua.services.accounts import db_lock
+
+        with db_lock(db):
+            catalogue = user_catalogue(db, _reference())
+        request, overrides = quote_request(fields, catalogue.ref)
         if overrides:
             raise ValueError("the batcher prices without FX overrides: use quote_json")
         if not self._started:
@@ -130,8 +137,12 @@ def quote_many_json(requests: list[dict[str, Any]], db: Path | None = None) -> l
     if not requests:
         return []
     with db_lock(db):
-        quoted = costing.quote_many(requests, _reference(), db=db)
-    return [to_json(q.to_dict()) for q in quoted]
+        catalogue = user_catalogue(db, _reference())
+        quoted = costing.quote_many(requests, catalogue.ref, db=db)
+    return [
+        to_json(q.to_dict() | {"product": catalogue.describe(r.get("product_id"))})
+        for q, r in zip(quoted, requests, strict=True)
+    ]
 
 
 def quote_json(fields: dict[str, Any], db: Path | None = None) -> bytes:

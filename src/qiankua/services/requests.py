@@ -9,6 +9,7 @@ database the same way for all of them: the given file, else the default one.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,27 @@ def _fill(fields: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
     return {k: fields.get(k, default) if fields.get(k) is not None else default for k, default in spec.items()}
 
 
+def _positive(value: Any, option: str, *, whole: bool = False) -> Any:
+    """``value`` when it is a finite number > 0 (a whole number >= 1 with ``whole``), ``None`` for none; else
+    :class:`InvalidInputError` naming ``option``. Every edge goes through here, so a negative price or weight
+    is refused before anything is computed (the engines would price it)."""
+    if value is None or value == "":
+        return None
+    number: float | None = None
+    if not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+    if whole:
+        if number is None or not math.isfinite(number) or number != int(number) or number < 1:
+            raise InvalidInputError(f"Expected `{option}` as a whole number of at least 1, got {value!r}.")
+        return int(number)
+    if number is None or not math.isfinite(number) or not number > 0:
+        raise InvalidInputError(f"Expected a positive number for `{option}`, got {value!r}.")
+    return number
+
+
 def volume_cm3(dims: str | None) -> float | None:
     """``"LxWxH"`` in cm -> cm3 (``None`` for no dimensions)."""
     if not dims:
@@ -117,7 +139,8 @@ def volume_cm3(dims: str | None) -> float | None:
 
 def quote_request(fields: dict[str, Any], ref: Any = None) -> tuple[dict[str, Any], dict[str, float] | None]:
     """The costing request and its FX overrides (``fx_rate``: CNY per unit of the market's currency) for
-    ``fields`` (:data:`QUOTE_FIELDS`); unknown market or product raise here."""
+    ``fields`` (:data:`QUOTE_FIELDS`); unknown market or product raise here (products of ``ref``, as in
+    :func:`route_request`). Prices, weights, quantities and declared values must be positive."""
     from qiankua.reference import load_reference
 
     f = _fill(fields, QUOTE_FIELDS)
@@ -129,6 +152,9 @@ def quote_request(fields: dict[str, Any], ref: Any = None) -> tuple[dict[str, An
         raise InvalidInputError(f"Expected `mode` in {', '.join(MODES)}, got {f['mode']!r}.")
     if f["service"] not in SERVICES:
         raise InvalidInputError(f"Expected `service` in {', '.join(SERVICES)}, got {f['service']!r}.")
+    for option in ("declared_value", "gross_kg", "price"):
+        f[option] = _positive(f[option], option)
+    f["quantity"] = _positive(f["quantity"], "quantity", whole=True)
     ref = ref or load_reference()
     market = ref.market(str(f["market"]).upper())
     req: dict[str, Any] = {
@@ -177,7 +203,9 @@ def _county(ref: Any, key: str) -> str | None:
 
 
 def route_request(fields: dict[str, Any], ref: Any = None) -> dict[str, Any]:
-    """The keyword arguments of :func:`qiankua.services.routing.route` for ``fields`` (:data:`ROUTE_FIELDS`)."""
+    """The keyword arguments of :func:`qiankua.services.routing.route` for ``fields`` (:data:`ROUTE_FIELDS`);
+    an unknown market or product raises here (products of ``ref``: pass the catalogue with the user's
+    products, :func:`qiankua.services.products.user_catalogue`, to accept theirs)."""
     from qiankua.exceptions import UnknownReferenceError
     from qiankua.reference import load_reference
     from qiankua.routing import Weights
@@ -192,15 +220,18 @@ def route_request(fields: dict[str, Any], ref: Any = None) -> dict[str, Any]:
         )
     if f["market"] is None:
         raise InvalidInputError("Expected `market` (ISO 3166 alpha-2).")
-    if f["weight_kg"] is None or not f["weight_kg"] > 0:
-        raise InvalidInputError(f"Expected a positive `weight_kg`, got {f['weight_kg']}.")
+    if f["weight_kg"] is None:
+        raise InvalidInputError("Expected a positive `weight_kg`.")
+    f["weight_kg"] = _positive(f["weight_kg"], "weight_kg")
+    f["volume_m3"] = _positive(f["volume_m3"], "volume_m3")
+    f["pieces"] = _positive(f["pieces"], "pieces", whole=True)
     return {
         "origin": origin,
         "market": ref.market(str(f["market"]).upper()).iso2,
         "weight_kg": f["weight_kg"],
         "volume_m3": f["volume_m3"],
         "pieces": f["pieces"],
-        "product_id": f["product_id"] or None,
+        "product_id": ref.product(str(f["product_id"])).id if f["product_id"] else None,
         "b2b": bool(f["b2b"]),
         "on": _date(f["date"], "date"),
         "weights": Weights(cost=f["weight_cost"], time=f["weight_time"], co2=f["weight_co2"]),
@@ -209,13 +240,14 @@ def route_request(fields: dict[str, Any], ref: Any = None) -> dict[str, Any]:
 
 def opportunities_request(fields: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of :func:`qiankua.services.opportunity.opportunities` for ``fields``
-    (:data:`OPPORTUNITY_FIELDS`; ``weights`` as ``{criterion: weight}`` or ``"name=value,…"``)."""
+    (:data:`OPPORTUNITY_FIELDS`; ``weights`` as ``{criterion: weight}`` or ``"name=value,…"``, see
+    :func:`qiankua.opportunity.scoring.parse_weights`)."""
+    from qiankua.opportunity.scoring import parse_weights
+
     f = _fill(fields, OPPORTUNITY_FIELDS)
-    weights = f["weights"]
-    if isinstance(weights, dict):
-        weights = {k: v for k, v in weights.items() if v is not None}
-        if any(not isinstance(v, (int, float)) or v < 0 for v in weights.values()):
-            raise InvalidInputError("Expected non-negative numbers in `weights`.")
+    # names and values are checked here, before anything is computed; whether each criterion has data in
+    # this run is checked where the weights are applied (qiankua.opportunity.scoring.final_weights)
+    weights = parse_weights(f["weights"])
     if f["engine"] not in TRADE_BACKENDS:
         raise InvalidInputError(f"Expected `engine` in {', '.join(TRADE_BACKENDS)}, got {f['engine']!r}.")
     return {

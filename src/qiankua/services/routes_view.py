@@ -32,17 +32,21 @@ def node_coordinates() -> dict[str, tuple[float, float]]:
 
 
 def plan_routes(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
-    """Pareto routes for ``fields`` (:data:`qiankua.services.requests.ROUTE_FIELDS`) with the user's freight
-    quotes and FX rates in ``db``; each leg carries its end points' lon/lat (``None`` when unknown)."""
-    from qiankua.reference import load_reference
+    """Pareto routes for ``fields`` (:data:`qiankua.services.requests.ROUTE_FIELDS`) with the user's products,
+    freight quotes and FX rates in ``db``; each leg carries its end points' lon/lat (``None`` when unknown).
+    ``product`` says whether the product is the user's (and replaces a built-in one of the same id)."""
     from qiankua.services import routing
     from qiankua.services.accounts import db_lock
+    from qiankua.services.products import user_catalogue
 
-    request = route_request(fields, load_reference())
     use_db = db if db is not None and Path(db).is_file() else None
     with db_lock(use_db):
-        result = routing.route(request.pop("origin"), request.pop("market"), db=use_db, **request)
+        catalogue = user_catalogue(use_db)
+        request = route_request(fields, catalogue.ref)
+        product = catalogue.describe(request["product_id"])
+        result = routing.route(request.pop("origin"), request.pop("market"), db=use_db, ref=catalogue.ref, **request)
     doc: dict[str, Any] = finite(result.to_dict())
+    doc["product"] = product
     coords = node_coordinates()
     for option in doc["routes"]:
         for leg in option["legs"]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from qiankua.domain import Product
 from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
 from qiankua.routing import Network, Profile, RouteResult, Weights, build_network, plan
 from qiankua.vocabulary import ROUTING_SERVICE
@@ -147,14 +148,19 @@ def route(
     db: Path | None = None,
     on: dt.date | None = None,
     weights: Weights = Weights(),
+    ref: Any = None,
 ) -> RouteResult:
-    """``qiankua route``: Pareto routes from a county to a market for a shipment (and product)."""
+    """``qiankua route``: Pareto routes from a county to a market for a shipment (and product).
+
+    ``product_id`` is looked up in ``ref`` when given (the catalogue with the user's products,
+    :func:`qiankua.services.products.user_catalogue`), else among the user's products in ``db`` and the
+    built-in ones."""
     if weight_kg is None or weight_kg <= 0:
         raise InvalidInputError(f"Expected a positive `--weight-kg`, got {weight_kg}.")
     if product_id:
-        from qiankua.reference import load_reference
+        from qiankua.services.products import user_catalogue
 
-        product = load_reference().product(product_id)
+        product = (ref or user_catalogue(db).ref).product(product_id)
         profile = Profile.for_product(product, weight_kg=weight_kg, volume_m3=volume_m3, pieces=pieces, b2b=b2b)
     else:
         profile = Profile(weight_kg=weight_kg, volume_m3=volume_m3 or 0.0, pieces=pieces or 1, b2b=b2b)
@@ -226,17 +232,25 @@ def logistics_for_quote(
     service: str | None,
     on: dt.date,
     b2b: bool = False,
+    product: Product | None = None,
 ) -> dict[str, Any]:
     """Door-to-door logistics of one consignment for ``costing`` (CNY for the whole consignment).
+
+    ``product``: the record of ``product_id`` when the caller has it (a user's product); else
+    ``product_id`` is looked up among the built-in products.
 
     Returns the routing columns (``first_mile_cny, line_haul_cny, last_mile_cny, logistics_cny,
     days, kg_co2e, route_label, main_mode, confidence, logistics_source, feasible``).
     Memoised: the network is fixed per date, so the same consignment always gets the same route
     (a quote server asked the same question many times plans it once).
     """
+    if product is None and product_id:
+        from qiankua.reference import load_reference
+
+        product = load_reference().product(product_id)
     return dict(
         _logistics_for_quote(
-            origin, market, round(weight_kg, 6), round(volume_m3, 9), pieces, product_id, service, on, b2b
+            origin, market, round(weight_kg, 6), round(volume_m3, 9), pieces, product, service, on, b2b
         )
     )
 
@@ -248,12 +262,11 @@ def _logistics_for_quote(
     weight_kg: float,
     volume_m3: float,
     pieces: int | None,
-    product_id: str | None,
+    product: Product | None,
     service: str | None,
     on: dt.date,
     b2b: bool,
 ) -> dict[str, Any]:
-    from qiankua.reference import load_reference
     from qiankua.routing import logistics_costs
 
     network = _cached_network(on)
@@ -266,10 +279,8 @@ def _logistics_for_quote(
         "b2b": b2b,
         "service_preference": COSTING_SERVICE_TO_PREFERENCE.get(service or "", "recommended"),
     }
-    if product_id:
-        profile = Profile.for_product(
-            load_reference().product(product_id), weight_kg=weight_kg, volume_m3=volume_m3, pieces=pieces, b2b=b2b
-        )
+    if product is not None:  # the record itself keys the cache: a user's product never takes a built-in's route
+        profile = Profile.for_product(product, weight_kg=weight_kg, volume_m3=volume_m3, pieces=pieces, b2b=b2b)
         row.update(
             value_cny=profile.value_cny,
             liquid=profile.liquid,
