@@ -20,34 +20,9 @@ import polars as pl
 
 from qiankua.costing import STATUS, decode_flags
 from qiankua.reference import load_reference
+from qiankua.services.costing import HEADLINE_MARKETS as HEADLINE
 from qiankua.services.costing import compiled_rules, fx_arrays, quote_table
 
-HEADLINE = (
-    "US",
-    "DE",
-    "FR",
-    "GB",
-    "JP",
-    "AU",
-    "SG",
-    "MY",
-    "TH",
-    "ID",
-    "MX",
-    "BR",
-    "CA",
-    "KR",
-    "VN",
-    "NL",
-    "IT",
-    "ES",
-    "PL",
-    "AE",
-    "SA",
-    "RU",
-    "NZ",
-    "PH",
-)
 DATED = dt.date(2026, 8, 1)
 
 

@@ -12,7 +12,7 @@ from qiankua.commands.common import JsonOpt, _h, out, run, state, user_db
 from qiankua.exceptions import InvalidInputError
 from qiankua.i18n import t
 from qiankua.services.requests import QUOTE_FIELDS
-from qiankua.vocabulary import MODES, SERVICES
+from qiankua.vocabulary import MODES, SERVICES, label
 
 Mode = Enum("Mode", {x: x for x in MODES}, type=str)  # type: ignore[misc]
 Service = Enum("Service", {x: x for x in SERVICES}, type=str)  # type: ignore[misc]
@@ -145,8 +145,15 @@ def register(app: typer.Typer) -> None:
             fx = doc.get("fx") or {}
             if fx.get("cny_per_unit") is not None:
                 out.print(
-                    f"FX 1 {fx['currency']} = {fx['cny_per_unit']:.6g} CNY ({fx['source']}, {fx['as_of']}, "
-                    f"{fx['confidence']})"
+                    t(
+                        "costing.quote.fx",
+                        state.lang,
+                        currency=fx["currency"],
+                        rate=f"{fx['cny_per_unit']:.6g}",
+                        source=t(f"costing.fx_source.{fx['source']}", state.lang),
+                        as_of=fx["as_of"],
+                        confidence=label("confidence", fx["confidence"], state.lang),
+                    )
                 )
             note = fx.get("note_zh" if state.lang == "zh" else "note_en")
             if note:

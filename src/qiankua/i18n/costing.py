@@ -115,4 +115,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "关税区间（按候选税号 {lines}）：{low} – {high} {currency}",
         "en": "duty range over the candidate lines ({lines}): {low} – {high} {currency}",
     },
+    "costing.quote.fx": {
+        "zh": "汇率：1 {currency} = {rate} 人民币（{source}，{as_of}，{confidence}）",
+        "en": "FX: 1 {currency} = {rate} CNY ({source}, {as_of}, {confidence})",
+    },
+    # one per qiankua.fx.SOURCES (plus the CLI's --fx-rate override)
+    "costing.fx_source.none": {"zh": "无来源", "en": "no source"},
+    "costing.fx_source.identity": {"zh": "人民币", "en": "CNY"},
+    "costing.fx_source.user": {"zh": "我的汇率", "en": "your rate"},
+    "costing.fx_source.ecb": {"zh": "欧洲央行参考汇率", "en": "ECB reference rate"},
+    "costing.fx_source.peg": {"zh": "官方联系汇率", "en": "official peg"},
+    "costing.fx_source.reference": {"zh": "官方参考汇率", "en": "official reference rate"},
+    "costing.fx_source.override": {"zh": "手动指定", "en": "your --fx-rate"},
 }

@@ -230,6 +230,19 @@ def warm_kernel(ref: ReferenceData | None = None) -> float:
     return time.perf_counter() - t0
 
 
+# the engine's columns naming the rule row applied for each part of a quote (index into the registry)
+_RULE_COLUMNS = (
+    "mode_rule",
+    "regime_rule",
+    "vat_rule",
+    "tariff_rule",
+    "excise_rule",
+    "rebate_rule",
+    "fee_rule",
+    "logistics_rule",
+)
+
+
 def describe(result: pl.DataFrame, rules: CompiledRules | None = None) -> pl.DataFrame:
     """Readable columns for a batch result: status, reason, collector, confidence, flags and the
     rules applied (``table:key [confidence] source_id`` joined by `` | ``) instead of integer codes."""
@@ -239,16 +252,7 @@ def describe(result: pl.DataFrame, rules: CompiledRules | None = None) -> pl.Dat
     reg = [f"{r['table']}:{r['key']} [{r['confidence']}] {r['source_id']}" for r in rules.registry]
     ids = {i: v for i, v in enumerate(reg)}
     ids[-1] = ""
-    rule_cols = [
-        "mode_rule",
-        "regime_rule",
-        "vat_rule",
-        "tariff_rule",
-        "excise_rule",
-        "rebate_rule",
-        "fee_rule",
-        "logistics_rule",
-    ]
+    rule_cols = list(_RULE_COLUMNS)
     layer_text = {i: " | ".join(reg[j] for j in ids_) for i, ids_ in enumerate(rules.layer_sets)}
     flag_exprs = [pl.when((pl.col("flags") & (1 << i)) != 0).then(pl.lit(f)) for i, f in enumerate(FLAGS)]
     return result.with_columns(
@@ -353,19 +357,7 @@ def _decorate(result: pl.DataFrame, rules: CompiledRules) -> list[dict[str, Any]
         r["vat_collected_by"] = COLLECTORS[r["collector"]]
         r["confidence"] = conf[r["confidence"]]
         r["flags"] = decode_flags(r["flags"])
-        ids = [
-            r[k]
-            for k in (
-                "mode_rule",
-                "regime_rule",
-                "vat_rule",
-                "tariff_rule",
-                "excise_rule",
-                "rebate_rule",
-                "fee_rule",
-                "logistics_rule",
-            )
-        ]
+        ids = [r[k] for k in _RULE_COLUMNS]
         ids += list(rules.layer_sets[r["layer_set"]])
         r["rule_list"] = [dict(rules.registry[i], id=i) for i in ids if i is not None and i >= 0]
         rows.append(r)
