@@ -131,7 +131,9 @@ def test_demo_writes_both_reports(tmp_path: Path):
     assert doc["tables"]["divisions"] == 98
     recs = doc["recommendations"]  # DESIGN.md set-up contract: the demo prints the top recommendations
     assert 1 <= len(recs) <= 5
-    assert all(" -> " in r["en"] and " → " in r["zh"] and "score" in r["en"] for r in recs)
+    # product line x market pairs: the export-potential headline first, then the weighted-score view (issue 16)
+    assert all(" -> " in r["en"] and " → " in r["zh"] for r in recs)
+    assert all("potential" in r["en"] for r in recs)
 
 
 def test_serve_says_what_it_will_serve():
@@ -314,3 +316,23 @@ def test_negative_price_is_refused_before_pricing(tmp_path: Path):
         *f"--db {tmp_path / 'q.duckdb'} quote --product duyun-maojian-250g --market DE --price -5 --json".split()
     )
     assert code == 2 and doc["ok"] is False and "`price`" in doc["message"]
+
+
+def test_validate_store_checks_the_users_rows_too(tmp_path: Path):
+    """`data validate --store`: rows stored before today's rules are named; exit 2 (issue 21)."""
+    import datetime as dt
+
+    from qiankua.schema import FREIGHT_QUOTES
+    from qiankua.store import Store
+    from qiankua.store.importer import write_rows
+
+    db = tmp_path / "q.duckdb"
+    row = {"quote_id": "q1", "provider": "x", "mode": "air", "origin": "DE", "destination": "US",
+           "currency": "USD", "per_kg": 3, "valid_from": dt.date(2026, 1, 1)}  # fmt: skip
+    with Store(db) as store:
+        write_rows(store, FREIGHT_QUOTES, FREIGHT_QUOTES.frame([row]), mode="append", file_name="old", sha256="")
+    result = runner.invoke(app, ["--db", str(db), "data", "validate", "--store", "--json"])
+    assert result.exit_code == 2, result.output
+    doc = json.loads(result.stdout)
+    assert doc["tables"]["user.freight_quotes"] == 1
+    assert [(i["file"], i["row"], i["column"]) for i in doc["issues"]] == [("user.freight_quotes", 1, "origin")]

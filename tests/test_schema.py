@@ -293,3 +293,35 @@ def test_every_market_in_the_table_resolves_by_each_of_its_names(ref, market_nam
     for row in ref.markets.iter_rows(named=True):
         for name in (row["iso2"].lower(), row["iso3"], row["name_en"].upper(), row["name_zh"]):
             assert market_names.resolve(name) == row["iso2"]
+
+
+def test_values_the_store_cannot_hold_are_refused_with_a_reason():
+    from qiankua.schema import SHIPMENTS
+
+    raw = {
+        "shipment_id": "S1",
+        "exporter": "a\x07b",
+        "origin_adcode": "522634",
+        "cartons": str(2**63),
+        "carton_l_cm": "１,０00",  # full-width digits and a thousands separator: a number
+        "carton_w_cm": "1",
+        "carton_h_cm": "1",
+        "carton_kg": "1",
+        "destination": "DE",
+        "value_cny": "1e20",
+    }
+    good, issues = SHIPMENTS.validate_rows([(2, raw)], file="f.csv")
+    assert not good
+    assert {i.column: i.reason.split(":")[0] for i in issues} == {
+        "exporter": "contains a control character (U+0007) at position 2",
+        "cartons": "number too large to store",
+        "value_cny": "number too large to store",
+    }
+
+
+def test_shown_values_are_cut_and_escaped():
+    from qiankua.schema import shown
+
+    assert shown("a\x00b") == "a\\x00b"
+    assert shown("x" * 1000).endswith("… (1,000 characters)") and len(shown("x" * 1000) or "") < 120
+    assert shown(None) is None

@@ -64,7 +64,10 @@ def main_callback(
 
 
 @data_app.command("validate", help=_h("data.validate.help"))
-def data_validate(as_json: JsonOpt = False) -> None:
+def data_validate(
+    store: Annotated[bool, typer.Option("--store", help=_h("data.validate.store"))] = False,
+    as_json: JsonOpt = False,
+) -> None:
     from qiankua.services import data
 
     def show(report: Any) -> None:
@@ -79,9 +82,9 @@ def data_validate(as_json: JsonOpt = False) -> None:
         for issue in report.issues[:50]:
             err.print(str(issue), markup=False)
 
-    report = run(as_json, data.validate, show, lambda r: r.to_dict())
+    report = run(as_json, lambda: data.validate(store=store, db=state.db), show, lambda r: r.to_dict())
     if not report.ok:
-        raise typer.Exit(2)  # invalid reference data is bad data
+        raise typer.Exit(2)  # invalid reference data (or stored rows) is bad data
 
 
 @data_app.command("import", help=_h("data.import.help"))
@@ -308,6 +311,8 @@ def demo(
 # each engine present adds its commands in ``qiankua.commands.<engine>.register(app)`` (they use the
 # plumbing in :mod:`qiankua.commands.common`, never this module)
 for _engine, _module in engine_modules("commands"):
+    _module.register(app)
+for _engine, _module in engine_modules("commands", ("scenario",)):  # saved scenarios: no engine of their own
     _module.register(app)
 
 

@@ -17,13 +17,13 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any
 
 import polars as pl
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from qiankua.domain import CONFIDENCE_LEVELS
 from qiankua.exceptions import CellIssue, InvalidInputError
@@ -117,7 +117,7 @@ def _excel_serial(value: Any) -> dt.datetime | None:
     serial = float(value)
     if not _SERIAL_MIN <= serial < _SERIAL_MAX + 1:
         raise ValueError(
-            f"the number {value} is not an Excel serial date between {_SERIAL_MIN} (1950-01-01) and "
+            f"the number {serial:g} is not an Excel serial date between {_SERIAL_MIN} (1950-01-01) and "
             f"{_SERIAL_MAX} (2099-12-31); expected {_DATE_FORMS}"
         )
     # to the nearest second: Excel stores 08:00 as 0.333…, which is not exact in binary
@@ -207,8 +207,10 @@ def _parse_datetime(value: Any) -> Any:
 def _parse_number(value: Any) -> Any:
     value = _blank_to_none(value)
     if isinstance(value, str):
-        # spreadsheets in both locales write thousands separators; full-width digits come from IMEs
-        value = value.replace(",", "").replace("，", "").translate(_FULLWIDTH)
+        # spreadsheets in both locales write thousands separators; full-width digits and commas come from IMEs
+        value = value.replace(",", "").replace("，", "").replace("､", "").translate(_FULLWIDTH).strip()
+        if len(value) > 64:
+            raise ValueError(f"not a number: {len(value):,} characters")
     return value
 
 
@@ -222,7 +224,52 @@ def _parse_text(value: Any) -> Any:
     return value
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+# ---- what the store can hold: a cell that cannot be stored is a named cell error, never an internal one
+#: Excel's own limit on the characters in one cell; a longer text cell is refused
+MAX_CELL_CHARS = 32_767
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: DECIMAL(18,4) holds at most 14 digits before the decimal point
+_DECIMAL_LIMIT = Decimal(10) ** 14
+# C0 and C1 control characters other than tab, line feed and carriage return (NUL included)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: identifiers (ids, codes): letters and digits of any script, then also . _ - : / # +; no spaces, no markup
+IDENT_PATTERN = r"[^\W_][\w.:/#+-]{0,63}"
+_IDENT_HELP = "an identifier: letters, digits and . _ - : / # + (no spaces), at most 64 characters"
+
+
+def shown(value: Any, limit: int = 80) -> str | None:
+    """A cell's value as an error message shows it: control characters escaped, long text cut."""
+    if value is None:
+        return None
+    text = str(value)
+    cut = len(text) > limit
+    text = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text[:limit])
+    return text + f"… ({len(str(value)):,} characters)" if cut else text
+
+
+def _storable_text(value: Any) -> Any:
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            raise ValueError(f"text too long to store: {len(value):,} characters (at most {MAX_CELL_CHARS:,})")
+        bad = _CONTROL_RE.search(value)
+        if bad is not None:
+            name = "NUL" if bad.group() == "\x00" else f"U+{ord(bad.group()):04X}"
+            raise ValueError(f"contains a control character ({name}) at position {bad.start() + 1}")
+    return value
+
+
+def _storable_int(value: int) -> int:
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise ValueError(f"number too large to store: integers must lie between {_INT64_MIN} and {_INT64_MAX}")
+    return value
+
+
+def _storable_decimal(value: Decimal) -> Decimal:
+    if abs(value) >= _DECIMAL_LIMIT:
+        raise ValueError("number too large to store: at most 14 digits before the decimal point")
+    return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -267,10 +314,12 @@ class ColumnSpec:
     def annotation(self) -> Any:
         base: Any
         validators: list[Any] = []
+        after: list[Any] = []
         constraints: dict[str, Any] = {}
         if self.kind == "str":
             base = str
             validators.append(BeforeValidator(_parse_text))
+            validators.append(BeforeValidator(_storable_text))
             if self.pad:
                 width = self.pad
                 validators.append(
@@ -293,6 +342,10 @@ class ColumnSpec:
         else:
             base = {"int": int, "float": float, "decimal": Decimal}[self.kind]
             validators.append(BeforeValidator(_parse_number))
+            if self.kind == "int":
+                after.append(AfterValidator(_storable_int))
+            elif self.kind == "decimal":
+                after.append(AfterValidator(_storable_decimal))
             if self.ge is not None:
                 constraints["ge"] = self.ge
             if self.le is not None:
@@ -305,7 +358,7 @@ class ColumnSpec:
             choices = self.choices
             validators.append(BeforeValidator(lambda v, c=choices: _check_choice(v, c)))
         # pydantic runs "before" validators last-to-first; keep the list in execution order here
-        annotated = Annotated[base, Field(**constraints), *reversed(validators)]
+        annotated = Annotated[base, Field(**constraints), *after, *reversed(validators)]
         # blanks become None before the union is tried, so an empty optional cell is simply unknown
         optional = annotated if self.required else annotated | None
         return Annotated[optional, BeforeValidator(_blank_to_none)]
@@ -415,7 +468,7 @@ class TableSpec:
                             sheet=sheet,
                             row=row_no,
                             column=column,
-                            value=None if value is None else str(value),
+                            value=shown(value),
                             reason=_reason(err, self.by_name.get(column or "")),
                         )
                     )
@@ -452,6 +505,7 @@ _PATTERN_HINTS = {
     r"\d{10}": "10 digits",
     r"[A-Z]{2}": "an ISO 3166 alpha-2 code in capitals, e.g. DE",
     r"[A-Z]{3}": "an ISO 4217 code in capitals, e.g. USD",
+    IDENT_PATTERN: _IDENT_HELP,
 }
 
 
@@ -749,7 +803,7 @@ FREIGHT_QUOTES = TableSpec(
     title_en="Freight quotes",
     key=("quote_id",),
     columns=(
-        C(name="quote_id", zh="报价编号", required=True),
+        C(name="quote_id", zh="报价编号", required=True, pattern=IDENT_PATTERN),
         C(name="provider", zh="承运商/货代", required=True),
         C(name="mode", zh="运输方式", required=True, choices=_MODES),
         C(name="origin", zh="起运地", required=True, help_en="hub_id or 6-digit adcode"),
@@ -777,10 +831,10 @@ SHIPMENTS = TableSpec(
     title_en="Shipments",
     key=("shipment_id",),
     columns=(
-        C(name="shipment_id", zh="货物编号", required=True),
+        C(name="shipment_id", zh="货物编号", required=True, pattern=IDENT_PATTERN),
         C(name="exporter", zh="出口企业", required=True),
         C(name="origin_adcode", zh="起运县代码", required=True, pattern=_ADCODE),
-        C(name="product_id", zh="产品编号"),
+        C(name="product_id", zh="产品编号", pattern=IDENT_PATTERN),
         C(name="cartons", zh="箱数", kind="int", required=True, ge=1),
         C(name="carton_l_cm", zh="箱长(cm)", kind="float", required=True, ge=0.1),
         C(name="carton_w_cm", zh="箱宽(cm)", kind="float", required=True, ge=0.1),
@@ -802,9 +856,9 @@ SALES = TableSpec(
     title_en="Sales",
     key=("order_id", "product_id"),
     columns=(
-        C(name="order_id", zh="订单号", required=True),
+        C(name="order_id", zh="订单号", required=True, pattern=IDENT_PATTERN),
         C(name="order_date", zh="下单日期", kind="date", required=True),
-        C(name="product_id", zh="产品编号", required=True),
+        C(name="product_id", zh="产品编号", required=True, pattern=IDENT_PATTERN),
         C(name="market", zh="市场", required=True, pattern=_ISO2),
         C(name="channel", zh="渠道/平台", required=True),
         C(name="quantity", zh="数量", kind="int", required=True, ge=1),
@@ -999,6 +1053,11 @@ RULE_TABLES: dict[str, TableSpec] = {
 }
 
 
+# scope columns of the fee table: "*" (any), one code, or codes joined by ";" (e.g. SG;MY;TH)
+_SCOPE_COLUMNS = frozenset({"market_scope", "category_group"})
+_SCOPE_PATTERN = r"\*|[A-Za-z0-9_]{1,32}(;[A-Za-z0-9_]{1,32}){0,63}"
+
+
 def _user_rule_table(name: str, rule: str, key: tuple[str, ...], title_zh: str, title_en: str) -> TableSpec:
     """A user table holding the user's own rows of the rule table ``rule``: the same columns, with
     ``valid_from`` required, a free-text ``source`` instead of a provenance id and an optional
@@ -1006,6 +1065,13 @@ def _user_rule_table(name: str, rule: str, key: tuple[str, ...], title_zh: str, 
     spec = RULE_TABLES[rule]
     cols = [c for c in spec.columns if c.name not in ("source_id", "confidence", "notes")]
     cols = [C(name=c.name, zh=c.zh, kind=c.kind, required=True) if c.name == "valid_from" else c for c in cols]
+    # codes in the key (area, agreement, platform …) are identifiers: the same safe characters as ids
+    cols = [
+        replace(c, pattern=_SCOPE_PATTERN if c.name in _SCOPE_COLUMNS else IDENT_PATTERN)
+        if c.name in key and c.kind == "str" and not (c.pattern or c.choices)
+        else c
+        for c in cols
+    ]
     cols += [
         C(name="source", zh="来源", required=True, help_en="document, schedule or contract the figure comes from"),
         C(name="confidence", zh="可信度", choices=CONFIDENCE_LEVELS),
@@ -1052,10 +1118,135 @@ FX_RATES = TableSpec(
     ),
 )
 
+REGION_PANEL = TableSpec(
+    name="region_panel",
+    title_zh="区域指标面板",
+    title_en="Regional indicator panel",
+    key=("area", "year", "indicator"),
+    columns=(
+        C(
+            name="area",
+            zh="地区",
+            required=True,
+            help_en="province, prefecture or county: code or name (zh/en/pinyin)",
+            help_zh="省、市或县：行政区划代码或名称（中文、英文、拼音）",
+        ),
+        C(name="year", zh="年份", kind="int", required=True, ge=1949, le=2100),
+        C(
+            name="indicator",
+            zh="指标",
+            required=True,
+            pattern=IDENT_PATTERN,
+            help_en="an indicator of the region indicator system (qiankua region indicators)",
+            help_zh="区域指标体系中的指标名（见 qiankua region indicators）",
+        ),
+        C(name="value", zh="数值", kind="float", required=True, ge=0),
+        C(
+            name="measure",
+            zh="计量单位",
+            required=True,
+            help_en="unit of measure, as the indicator defines it",
+            help_zh="计量单位，须与指标定义一致",
+        ),
+        C(name="source", zh="来源", help_en="where the figure comes from (yearbook, bulletin, URL)"),
+        C(name="notes", zh="备注"),
+    ),
+)
+
 REFERENCE_TABLES: dict[str, TableSpec] = {t.name: t for t in (MARKETS, DIVISIONS, HUBS, PRODUCTS)}
 USER_TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (USER_PRODUCTS, FREIGHT_QUOTES, SHIPMENTS, SALES, FX_RATES, USER_TARIFFS, USER_EXCISE, USER_FEES)
+    t.name: t
+    for t in (
+        USER_PRODUCTS,
+        FREIGHT_QUOTES,
+        SHIPMENTS,
+        SALES,
+        FX_RATES,
+        USER_TARIFFS,
+        USER_EXCISE,
+        USER_FEES,
+        REGION_PANEL,
+    )
 }
+# a region's exports by product (issue 16 item 3: product space and "what could Guizhou add"): provinces,
+# counties or countries, as provincial customs statistics (GACC) or a county bureau give them
+REGION_EXPORTS = TableSpec(
+    name="region_exports",
+    title_zh="地区分产品出口",
+    title_en="Regional exports by product",
+    key=("region", "product", "year"),
+    columns=(
+        C(
+            name="region",
+            zh="地区",
+            required=True,
+            help_en="province, county or country (e.g. Guizhou, 520123)",
+            help_zh="省、县或国家（如 贵州、520123）",
+        ),
+        C(
+            name="product",
+            zh="产品编码",
+            required=True,
+            pattern=r"[0-9A-Za-z.\-]{1,20}",
+            help_en="HS code (same digits for all rows, e.g. 4-digit) or another product code",
+            help_zh="HS 编码（全表位数一致，如 4 位）或其他产品编码",
+        ),
+        C(name="year", zh="年份", kind="int", required=True, ge=1900, le=2100),
+        C(name="export_value_usd", zh="出口额(美元)", kind="float", required=True, ge=0),
+        C(name="product_name", zh="产品名称"),
+        C(name="source", zh="来源", help_en="statistics the figure comes from (e.g. GACC provincial statistics)"),
+        C(name="notes", zh="备注"),
+    ),
+)
+USER_TABLES[REGION_EXPORTS.name] = REGION_EXPORTS
+# a third-party overseas warehouse's price list (issue 15): the warehouse plan prices the 3PL channel with it
+WAREHOUSE_RATES = TableSpec(
+    name="warehouse_rates",
+    title_zh="海外仓（第三方仓）价目表",
+    title_en="3PL warehouse price list",
+    key=("provider", "market", "fee", "age_from_days", "weight_to_kg", "valid_from"),
+    columns=(
+        C(name="provider", zh="仓库/服务商", required=True, pattern=IDENT_PATTERN),
+        C(name="market", zh="市场", required=True, pattern=_ISO2),
+        C(name="fee", zh="费用项", required=True,
+          choices=("receiving_carton", "storage_m3_day", "storage_m3_month", "pick_pack_unit", "last_mile_unit"),
+          help_en="receiving per carton, storage per m3 per day or month, pick-pack or last mile per unit",
+          help_zh="入库（每箱）、仓储（每立方米每天/每月）、拣货打包或尾程（每件）"),
+        C(name="age_from_days", zh="库龄起(天)", kind="int", ge=0),
+        C(name="weight_to_kg", zh="重量上限(kg)", kind="float", gt=0),
+        C(name="amount", zh="价格", kind="decimal", required=True, ge=0),
+        C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
+        C(name="valid_from", zh="生效日期", kind="date", required=True),
+        C(name="valid_to", zh="失效日期", kind="date"),
+        C(name="source", zh="来源", help_en="the warehouse's price list or contract"),
+        C(name="notes", zh="备注"),
+    ),
+)  # fmt: skip
+USER_TABLES[WAREHOUSE_RATES.name] = WAREHOUSE_RATES
+# the CBEC retail import positive list (issue 17): the official attachment of the eight ministries'
+# announcement 2022 No.7 (1,476 lines); once imported, `qiankua bonded check` uses it instead of the partial
+# built-in list, and a line not on it is rejected
+USER_POSITIVE_LIST = TableSpec(
+    name="positive_list",
+    title_zh="跨境电商零售进口商品清单",
+    title_en="CBEC retail import positive list",
+    key=("hs_code",),
+    columns=(
+        C(name="hs_code", zh="税则号列", required=True, pattern=r"\d{8}", pad=8,
+          help_en="8-digit tariff line as the list gives it", help_zh="清单所列 8 位税则号列"),
+        C(name="name_zh", zh="商品描述", required=True),
+        C(name="remark", zh="监管要求", help_en="the list's remark, as written", help_zh="清单备注原文"),
+        C(name="remark_type", zh="备注类型", choices=("exclusion", "bonded_only", "name_restriction", "quantity_cap")),
+        C(name="qty_cap", zh="每人每年限量", kind="float", ge=0,
+          help_en="per-person yearly quantity cap (in the order's quantity unit), when the remark sets one",
+          help_zh="备注规定的每人每年限购数量（与订单数量同单位）"),
+        C(name="qty_unit", zh="限量单位"),
+        C(name="edition", zh="版本", help_en="e.g. 2022", help_zh="如 2022"),
+        C(name="source", zh="来源", help_en="the announcement and attachment the rows come from"),
+        C(name="notes", zh="备注"),
+    ),
+)  # fmt: skip
+USER_TABLES[USER_POSITIVE_LIST.name] = USER_POSITIVE_LIST
 TABLES = {"reference": REFERENCE_TABLES, "user": USER_TABLES}
 
 

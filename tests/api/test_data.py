@@ -78,3 +78,42 @@ async def test_upload_name_cannot_escape_the_temp_dir(client, tmp_path):
     """A path in the upload's file name is reduced to its base name."""
     r = await client.post("/api/v1/data/products/validate", files={"file": ("../../etc/evil.csv", GOOD_PRODUCTS_CSV)})
     assert r.status_code == 200 and r.json()["file"] == "evil.csv"
+
+
+@pytest.mark.parametrize("name", ["..", ".", "x" * 300 + ".csv", "/", "dir/.."])
+async def test_hostile_upload_names_are_4xx(client, name):
+    r = await client.post("/api/v1/data/products/import", files={"file": (name, GOOD_PRODUCTS_CSV)})
+    assert r.status_code == 422 and "file name" in r.json()["detail"]
+    assert (await client.get("/api/v1/data/products/rows")).json()["total"] == 0
+
+
+async def test_unstorable_cells_are_422_naming_the_cell(client):
+    """A 1e20 value, a NUL byte and a markup id: 422 with every cell named, nothing written."""
+    bad = (
+        "id,name_en,name_zh,category,hs6,origin_adcode,unit,unit_value_cny,unit_gross_kg\n"
+        "x1,Tea\x00X,茶X,tea,090210,522701,tin,1e20,0.4\n"
+        "<b>x</b>,Tea Y,茶Y,tea,090210,522701,tin,12,0.4\n"
+    ).encode()
+    r = await client.post("/api/v1/data/products/import", files={"file": ("p.csv", bad)})
+    assert r.status_code == 422
+    assert {(i["row"], i["column"]) for i in r.json()["issues"]} == {(2, "name_en"), (2, "unit_value_cny"), (3, "id")}
+    assert (await client.get("/api/v1/data/products/rows")).json()["total"] == 0
+
+
+async def test_template_has_an_example_sheet_and_drop_downs(client):
+    r = await client.get("/api/v1/data/templates/freight_quotes")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames[:2] == ["freight_quotes", "示例 example"]
+    assert len(wb["freight_quotes"].data_validations.dataValidation) >= 3  # mode, currency, container type …
+
+
+async def test_a_control_character_in_the_raw_file_name_is_4xx(client):
+    """httpx would escape it, so the multipart body is written by hand."""
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a\x01b.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\n" + GOOD_PRODUCTS_CSV + b"\r\n--b--\r\n"
+    )
+    r = await client.post(
+        "/api/v1/data/products/import", content=body, headers={"content-type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 422 and "file name" in r.json()["detail"]

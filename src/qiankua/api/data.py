@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from qiankua.api import schemas as s
 from qiankua.api.auth import WorkspaceDep
 from qiankua.api.errors import ApiError, problem_responses
-from qiankua.services import workspace
+from qiankua.services import data, workspace
 
 router = APIRouter(prefix="/data", tags=["data"], responses=problem_responses(400, 401, 404, 409, 413, 422))
 
@@ -22,6 +25,23 @@ _MEDIA = {
 
 def _file_response(name: str, content: bytes, fmt: str) -> Response:
     return Response(content, media_type=_MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _filename(upload: UploadFile) -> str | None:
+    """The upload's name if it can name a file: a name with control characters, an over-long name or a
+    path such as ``..`` is refused with 422 (the file itself is stored under a safe name anyway)."""
+    name = upload.filename
+    if name is None or not name.strip():
+        return None
+    base = PurePath(name.replace("\\", "/")).name.strip()
+    if _CONTROL.search(name) or len(name.encode("utf-8", "replace")) > 255 or base in ("", ".", ".."):
+        raise ApiError(
+            422, "not a usable file name; rename the file (letters, digits, . _ -)", field="file", location="body"
+        )
+    return base
 
 
 def _read(upload: UploadFile, *, allow_empty: bool = False) -> bytes:
@@ -80,16 +100,29 @@ def export(table: s.UserTable, ws: WorkspaceDep, format: s.FileFormat = s.FileFo
 
 
 @router.post(
-    "/{table}/validate", response_model=s.ValidateOut, summary="Check a CSV/XLSX cell by cell without importing it"
+    "/{table}/validate",
+    response_model=s.ValidateOut,
+    summary="Check a CSV/XLSX cell by cell without importing it",
+    responses=problem_responses(503),
 )
-def validate(
+async def validate(
     table: s.UserTable,
     ws: WorkspaceDep,
     file: Annotated[UploadFile, File()],
     sheet: Annotated[str | None, Query(max_length=31)] = None,
 ) -> s.ValidateOut:
-    del ws  # authentication only: checking writes nothing
-    result = workspace.check_upload(table.value, _read(file, allow_empty=True), file.filename, sheet=sheet)
+    # checking writes nothing; the workspace only says which currencies its FX book converts. It parses the
+    # whole file as an import does, so it queues in the same gate (503 + Retry-After when full)
+    from qiankua.services.jobs import import_gate
+
+    name = _filename(file)
+    content = await run_in_threadpool(_read, file, allow_empty=True)
+
+    def check() -> workspace.CheckResult:
+        currencies = data.fx_currencies(ws.db)
+        return workspace.check_upload(table.value, content, name, sheet=sheet, currencies=currencies)
+
+    result = await import_gate().run(check)
     return s.ValidateOut(ok=result.ok, table=result.table, file=result.file, rows=result.rows, issues=result.issues)
 
 
@@ -97,15 +130,22 @@ def validate(
     "/{table}/import",
     response_model=s.ImportOut,
     summary="Import a CSV/XLSX into my organisation's table; any bad cell and nothing is written",
+    responses=problem_responses(503),
 )
-def import_(
+async def import_(
     table: s.UserTable,
     ws: WorkspaceDep,
     file: Annotated[UploadFile, File()],
     mode: s.ImportMode = s.ImportMode.append,
     sheet: Annotated[str | None, Query(max_length=31)] = None,
 ) -> s.ImportOut:
-    result = workspace.import_upload(ws, table.value, _read(file), file.filename, mode=mode.value, sheet=sheet)
+    # async: a queued import waits in the import gate without a worker thread; full queue -> 503 + Retry-After
+    from qiankua.services.jobs import import_gate
+
+    name = _filename(file)
+    content = await run_in_threadpool(_read, file)
+    gate = import_gate()
+    result = await gate.run(workspace.import_upload, ws, table.value, content, name, mode=mode.value, sheet=sheet)
     return s.ImportOut(**result.to_dict())
 
 

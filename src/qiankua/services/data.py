@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from qiankua.exceptions import InvalidInputError, QiankuaError
 from qiankua.reference import ReferenceData, ValidationReport, load_reference, validate_reference
 from qiankua.schema import REFERENCE_TABLES, table_spec
 from qiankua.store import ImportResult, Store, import_file
+from qiankua.store.database import default_db_path
 from qiankua.store.exporter import write_frame, write_template
 
 
-def validate() -> ValidationReport:
-    return validate_reference()
+def validate(*, store: bool = False, db: Path | None = None) -> ValidationReport:
+    """Validate the built-in reference data; with ``store`` also every row of the user's store against
+    today's import rules (:func:`qiankua.store.importer.validate_stored`), in one report."""
+    report = validate_reference()
+    if not store:
+        return report
+    from qiankua.store.importer import validate_stored
+
+    path = Path(db) if db is not None else default_db_path()
+    if not path.is_file():
+        raise InvalidInputError(f"No database at {path.name}; import some data first or give --db.")
+    currencies = fx_currencies(path)
+    with Store(path, read_only=True) as st:
+        counts, issues = validate_stored(st, load_reference(), currencies=currencies)
+    return replace(
+        report,
+        ok=report.ok and not issues,
+        row_counts={**report.row_counts, **counts},
+        issues=[*report.issues, *issues],
+    )
 
 
 def build_database(store: Store, ref: ReferenceData | None = None) -> dict[str, int]:
@@ -39,13 +59,34 @@ def import_user_file(
     """Import a user file into ``user.<table>``; for ``tariffs`` an official schedule download too
     (``as_of``: the date it applies from when the file does not say)."""
     ref = load_reference()
-    with Store(db) as store:
-        return import_file(store, path, table, ref, mode=mode, sheet=sheet, as_of=as_of)
+    currencies = fx_currencies(db)  # read before the store is opened for writing
+    with Store(db, short_writes=True) as store:  # others read on while the file is checked (store.locking)
+        return import_file(store, path, table, ref, mode=mode, sheet=sheet, as_of=as_of, currencies=currencies)
+
+
+def fx_currencies(db: Path | str | None) -> frozenset[str]:
+    """The currencies the FX book converts for this store (built-in sources and the user's own rates):
+    an imported row in any other currency could not be used by the engines, so it is refused."""
+    from qiankua.services.fx import fx_book
+
+    path = Path(db) if db is not None else default_db_path()
+    try:
+        return frozenset(fx_book(path if path.is_file() else None).currencies)
+    except QiankuaError:  # the store is busy (held for writing elsewhere): the built-in sources still say
+        return frozenset(fx_book(None).currencies)
 
 
 def template(table: str, fmt: str, out: Path | None) -> Path:
+    """A template for ``table``: bilingual headers; in XLSX drop-down lists (the built-in markets and the
+    currencies the FX book converts), an example row and plain-language notes."""
     spec = table_spec(table)
-    return write_template(spec, out or Path(f"qiankua-template-{table}.{fmt}"), fmt)
+    from qiankua.services.fx import fx_book
+
+    markets = sorted(load_reference().market_codes)
+    currencies = sorted(fx_book(None).currencies)
+    return write_template(
+        spec, out or Path(f"qiankua-template-{table}.{fmt}"), fmt, markets=markets, currencies=currencies
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +135,7 @@ __all__ = [
     "build_database",
     "catalogue",
     "export",
+    "fx_currencies",
     "import_user_file",
     "list_tables",
     "markets",

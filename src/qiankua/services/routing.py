@@ -8,6 +8,7 @@ them once with searoute 1.6.0 and they ship in ``route_links.csv`` (distance_sou
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import polars as pl
 
 from qiankua.domain import Product
 from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
-from qiankua.routing import Network, Profile, RouteResult, Weights, build_network, plan
+from qiankua.routing import Exclusion, Network, Profile, RouteResult, Weights, build_network, plan
 from qiankua.vocabulary import ROUTING_SERVICE
 
 __all__ = [
@@ -117,6 +118,52 @@ def network_on(day: dt.date) -> Network:
     return _cached_network(day)
 
 
+@cache
+def _places(data_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """(node ids of the network — divisions, hubs, route nodes —, markets it delivers to)."""
+    nodes: set[str] = set()
+    for name, column in (("divisions", "adcode"), ("hubs", "hub_id"), ("route_nodes", "node_id")):
+        nodes |= set(pl.read_csv(data_dir / f"{name}.csv", infer_schema=False)[column].to_list())
+    markets = set(pl.read_csv(data_dir / "route_markets.csv", infer_schema=False)["iso2"].to_list())
+    return frozenset(nodes), frozenset(markets)
+
+
+def screen_quotes(
+    quotes: pl.DataFrame, day: dt.date, db: Path | None = None, data_dir: Path | None = None
+) -> tuple[pl.DataFrame, tuple[Exclusion, ...]]:
+    """The user's quotes the router can use, and one :class:`Exclusion` naming each it cannot (an origin
+    or destination it does not know, a currency with no rate on ``day``), so one bad row stored before
+    the import checks existed never fails a whole request."""
+    from qiankua.services.fx import fx_book
+
+    nodes, markets = _places(Path(data_dir or DATA_DIR))
+    book = fx_book(db)
+    skipped: list[Exclusion] = []
+    keep: list[int] = []
+    for i, q in enumerate(quotes.iter_rows(named=True)):
+        origin, dest, cur = (str(q.get(c) or "").strip() for c in ("origin", "destination", "currency"))
+        problem: tuple[str, str] | None = None
+        if origin not in nodes:
+            problem = (f"unknown origin {origin!r}", f"起运地 {origin!r} 不在路网中")
+        elif dest not in nodes and dest.upper() not in markets:
+            problem = (f"unknown destination {dest!r}", f"目的地 {dest!r} 不在路网中")
+        elif cur != "CNY" and (cur not in book.currencies or book.rate(cur, day).cny_per_unit is None):
+            problem = (f"no FX rate for {cur} on {day}", f"{day} 没有 {cur} 的汇率")
+        if problem is None:
+            keep.append(i)
+            continue
+        skipped.append(
+            Exclusion(
+                service=f"quote:{q.get('quote_id')}",
+                mode=str(q.get("mode") or ""),
+                rule_id="user_quote_unusable",
+                reason_en=f"your freight quote {q.get('quote_id')} was skipped: {problem[0]}",
+                reason_zh=f"已跳过您的运价报价 {q.get('quote_id')}：{problem[1]}",
+            )
+        )
+    return (quotes if not skipped else quotes[keep]), tuple(skipped)
+
+
 def load_network(
     *,
     on: dt.date | None = None,
@@ -125,10 +172,13 @@ def load_network(
     data_dir: Path | None = None,
     validate: bool = True,
 ) -> Network:
-    """The network on ``on`` (default today) with the user's freight quotes applied."""
+    """The network on ``on`` (default today) with the user's freight quotes applied (those it cannot
+    use are left out: see :func:`screen_quotes`)."""
     day = on or dt.date.today()
     tables = load_tables(data_dir, validate=validate)
     q = quotes if quotes is not None else quotes_frame(db)
+    if q is not None:
+        q, _ = screen_quotes(q, day, db, data_dir)
     currencies = set(tables["freight_rates"]["currency"].to_list())
     if q is not None:
         currencies |= set(q["currency"].to_list())
@@ -165,8 +215,12 @@ def route(
     else:
         profile = Profile(weight_kg=weight_kg, volume_m3=volume_m3 or 0.0, pieces=pieces or 1, b2b=b2b)
     quotes = quotes_frame(db) if db is not None else None
-    network = _cached_network(on or dt.date.today()) if quotes is None else load_network(on=on, quotes=quotes)
-    return plan(network, origin, market, profile, weights=weights)
+    skipped: tuple[Exclusion, ...] = ()
+    if quotes is not None:
+        quotes, skipped = screen_quotes(quotes, on or dt.date.today(), db)
+    network = _cached_network(on or dt.date.today()) if quotes is None else load_network(on=on, db=db, quotes=quotes)
+    result = plan(network, origin, market, profile, weights=weights)
+    return replace(result, excluded=result.excluded + skipped) if skipped else result
 
 
 # ------------------------------------------------------------------------------ for other engines

@@ -3,8 +3,9 @@
 Each function takes a :class:`~qiankua.services.accounts.Workspace` (chosen by
 :class:`~qiankua.services.accounts.Accounts` from the caller's identity) and works on
 that workspace's DuckDB file only; uploads arrive as bytes and are written to a
-private temporary file for the importer. Access to one DuckDB file is serialised
-inside the process (:func:`~qiankua.services.accounts.db_lock`).
+private temporary file for the importer. One DuckDB file is shared between this process's threads
+and other processes (the CLI) by :mod:`qiankua.store.locking`: reads share it; an import checks its
+file while reads go on and holds the file alone only for its write transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from qiankua.exceptions import ImportValidationError, InvalidInputError
 from qiankua.reference import load_reference
 from qiankua.schema import USER_TABLES, table_spec
 from qiankua.services import data
-from qiankua.services.accounts import Workspace, db_lock
+from qiankua.services.accounts import Workspace
+from qiankua.services.requests import user_db
 from qiankua.store import ImportResult, Store, import_file
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -38,8 +40,8 @@ __all__ = [
 
 
 def _safe_name(name: str | None) -> str:
-    base = PurePath((name or "upload").replace("\\", "/")).name.strip() or "upload"
-    return base[:120]
+    base = PurePath((name or "upload").replace("\\", "/")).name.strip()
+    return "upload" if base in ("", ".", "..") else base[:120]  # ".." is not a file name (issue 21)
 
 
 def _spooled(content: bytes, name: str | None) -> tuple[tempfile.TemporaryDirectory[str], Path]:
@@ -55,10 +57,14 @@ def import_upload(
     ws: Workspace, table: str, content: bytes, filename: str | None, *, mode: str = "append", sheet: str | None = None
 ) -> ImportResult:
     """Validate the uploaded file completely and write it into the workspace (all or nothing)."""
-    table_spec(table)
+    spec = table_spec(table)
     tmp, path = _spooled(content, filename)
-    with tmp, db_lock(ws.db), Store(ws.db) as store:
-        return import_file(store, path, table, load_reference(), mode=mode, sheet=sheet)
+    with tmp:
+        # before the store is opened for writing; only a table with a currency column needs the FX book
+        currencies = data.fx_currencies(ws.db) if "currency" in spec.column_names else None
+        # the write turn for the whole import (two imports never interleave), the file alone only to commit
+        with Store(ws.db, short_writes=True) as store:
+            return import_file(store, path, table, load_reference(), mode=mode, sheet=sheet, currencies=currencies)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,13 +80,18 @@ class CheckResult:
         return not self.issues
 
 
-def check_upload(table: str, content: bytes, filename: str | None, *, sheet: str | None = None) -> CheckResult:
-    """Validate an upload cell by cell without touching any workspace (a scratch database)."""
+def check_upload(
+    table: str, content: bytes, filename: str | None, *, sheet: str | None = None, currencies: Any = None
+) -> CheckResult:
+    """Validate an upload cell by cell without touching any workspace (a scratch database); ``currencies``:
+    those the workspace's FX book converts (:func:`qiankua.services.data.fx_currencies`)."""
     table_spec(table)
     tmp, path = _spooled(content, filename)
     with tmp, Store(Path(tmp.name) / "scratch.duckdb") as store:
         try:
-            result = import_file(store, path, table, load_reference(), mode="append", sheet=sheet)
+            result = import_file(
+                store, path, table, load_reference(), mode="append", sheet=sheet, currencies=currencies
+            )
         except ImportValidationError as exc:
             issues = [i.to_dict() for i in exc.issues]
             return CheckResult(
@@ -124,13 +135,25 @@ def _preview(path: Path, table: str, issues: list[dict[str, Any]]) -> list[dict[
 
 
 def list_user_tables(ws: Workspace) -> list[dict[str, Any]]:
-    with db_lock(ws.db), Store(ws.db) as store:
-        return [{"table": name, "rows": store.row_count(name, "user")} for name in USER_TABLES]
+    """Each user table with its row count (0 for all when nothing was imported yet: no file is created)."""
+    path = user_db(ws.db)
+    if not path.is_file():
+        return [{"table": name, "rows": 0} for name in USER_TABLES]
+    with Store(path, read_only=True) as store:  # shared with other readers; waits out a commit in progress
+        present = {name for schema, name in store.tables() if schema == "user"}
+        return [
+            {"table": name, "rows": store.row_count(name, "user") if name in present else 0} for name in USER_TABLES
+        ]
 
 
 def user_frame(ws: Workspace, table: str) -> pl.DataFrame:
-    table_spec(table)
-    with db_lock(ws.db), Store(ws.db) as store:
+    spec = table_spec(table)
+    path = user_db(ws.db)
+    if not path.is_file():
+        return pl.DataFrame(schema=spec.polars_schema())
+    with Store(path, read_only=True) as store:
+        if ("user", table) not in store.tables():  # a file from before the table existed
+            return pl.DataFrame(schema=spec.polars_schema())
         return store.frame(table, "user")
 
 
@@ -148,8 +171,7 @@ def export_bytes(ws: Workspace | None, table: str, fmt: str, *, reference: bool 
         else:
             assert ws is not None
             table_spec(table)
-            with db_lock(ws.db):
-                result = data.export(ws.db, table, reference=False, fmt=fmt, out=out)
+            result = data.export(ws.db, table, reference=False, fmt=fmt, out=out)
         return result.path.name, result.path.read_bytes()
 
 
