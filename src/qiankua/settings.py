@@ -23,6 +23,21 @@ variable                   setting
                            (unset = ``<home>/.nicegui``)
 ``QIANKUA_HOST``           :attr:`Settings.host`: address ``qiankua serve`` binds (``127.0.0.1``)
 ``QIANKUA_PORT``           :attr:`Settings.port`: its port (8080)
+``QIANKUA_SECURE_COOKIES`` :attr:`Settings.secure_cookies`: ``1``/``true`` = cookies only over HTTPS
+                           (``Secure``), ``0``/``false`` = never; unset = ``Secure`` whenever the
+                           request came over HTTPS (directly or via a trusted proxy's
+                           ``X-Forwarded-Proto``); ``qiankua serve --secure-cookies`` sets it
+``QIANKUA_IMPORT_MAX_XLSX_MB`` :attr:`Settings.import_max_xlsx_mb`: largest uncompressed XLSX content read
+                           (1024 MiB, about two full Excel sheets)
+``QIANKUA_IMPORT_MAX_XLSX_RATIO`` :attr:`Settings.import_max_xlsx_ratio`: largest unpacked/packed ratio of a
+                           part over 16 MiB (100; spreadsheets pack 5-30x, a zip bomb hundreds of times)
+``QIANKUA_IMPORT_MAX_ROWS`` :attr:`Settings.import_max_rows`: most rows per sheet (1,048,576)
+``QIANKUA_IMPORT_MAX_COLUMNS`` :attr:`Settings.import_max_columns`: most columns per sheet (256)
+``QIANKUA_LOCK_TIMEOUT``   :attr:`Settings.lock_timeout_s`: seconds to wait for a database another process
+                           (the server, a CLI import) is using before giving up with a clear message (30)
+``QIANKUA_IMPORT_CONCURRENCY`` :attr:`Settings.import_concurrency`: imports the server runs at once (2)
+``QIANKUA_IMPORT_QUEUE``   :attr:`Settings.import_queue`: imports waiting their turn; beyond, 503 (16)
+``QIANKUA_IMPORT_WAIT``    :attr:`Settings.import_wait_s`: seconds an import may wait in line (120)
 =========================  ====================================================================
 """
 
@@ -53,6 +68,15 @@ class Settings:
     nicegui_storage_path: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8080
+    secure_cookies: bool | None = None
+    import_max_xlsx_mb: int = 1024
+    import_max_xlsx_ratio: int = 100
+    import_max_rows: int = 1_048_576
+    import_max_columns: int = 256
+    lock_timeout_s: float = 30.0
+    import_concurrency: int = 2
+    import_queue: int = 16
+    import_wait_s: float = 120.0
 
     @property
     def home_dir(self) -> Path:
@@ -82,6 +106,55 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def _import_limits(environ: Mapping[str, str]) -> dict[str, int]:
+    limits = {}
+    for name in ("import_max_xlsx_mb", "import_max_xlsx_ratio", "import_max_rows", "import_max_columns"):
+        text = environ.get(f"QIANKUA_{name.upper()}")
+        if text:
+            if not text.isdigit() or int(text) < 1:
+                raise InvalidInputError(f"Expected QIANKUA_{name.upper()} to be a positive whole number, got {text!r}.")
+            limits[name] = int(text)
+    return limits
+
+
+def _server_limits(environ: Mapping[str, str]) -> dict[str, float]:
+    """The store lock timeout and the import queue (issue 21): counts >= 1, seconds >= 0."""
+    limits: dict[str, float] = {}
+    for name, whole in (
+        ("lock_timeout_s", False),
+        ("import_concurrency", True),
+        ("import_queue", True),
+        ("import_wait_s", False),
+    ):
+        variable = "QIANKUA_" + name.removesuffix("_s").upper()
+        text = (environ.get(variable) or "").strip()
+        if not text:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if whole and not (value >= 1 and value == int(value)):
+            raise InvalidInputError(f"Expected {variable} to be a whole number >= 1, got {text!r}.")
+        if not value >= 0:
+            raise InvalidInputError(f"Expected {variable} to be a number of seconds >= 0, got {text!r}.")
+        limits[name] = int(value) if whole else value
+    return limits
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool | None:
+    value = (environ.get(name) or "").strip().lower()
+    if not value:
+        return None
+    if value not in _TRUE + _FALSE:
+        raise InvalidInputError(f"Expected {name} to be one of {', '.join(_TRUE + _FALSE)}, got {value!r}.")
+    return value in _TRUE
+
+
 def from_environ(environ: Mapping[str, str]) -> Settings:
     """Settings from ``environ`` (an empty variable counts as unset)."""
     port = environ.get("QIANKUA_PORT") or "8080"
@@ -97,6 +170,9 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         nicegui_storage_path=_path(environ.get("NICEGUI_STORAGE_PATH")),
         host=environ.get("QIANKUA_HOST") or "127.0.0.1",
         port=int(port),
+        **_import_limits(environ),
+        **_server_limits(environ),  # type: ignore[arg-type]
+        secure_cookies=_flag(environ, "QIANKUA_SECURE_COOKIES"),
     )
 
 

@@ -21,12 +21,32 @@ def test_serve_json_describes_the_server():
 
 def test_account_add_and_list(tmp_path):
     code, doc = _json(
-        "account", "add", "dora", "--org", "danzhai", "--password", "long-enough", "--home", str(tmp_path), "--json"
+        "account",
+        "add",
+        "dora",
+        "--org",
+        "danzhai",
+        "--password",
+        "Wide-river-lantern-47",
+        "--home",
+        str(tmp_path),
+        "--json",
     )
-    assert code == 0 and doc == {"ok": True, "username": "dora", "org": "danzhai"}
+    assert code == 0 and doc == {"ok": True, "username": "dora", "org": "danzhai", "role": "member"}
     code, doc = _json("account", "list", "--home", str(tmp_path), "--json")
-    assert doc["users"] == [{"username": "dora", "org": "danzhai"}]
+    assert [(u["username"], u["org"], u["role"], u["disabled"]) for u in doc["users"]] == [
+        ("dora", "danzhai", "member", False)
+    ]
     code, doc = _json(
-        "account", "add", "dora", "--org", "danzhai", "--password", "long-enough", "--home", str(tmp_path), "--json"
+        "account",
+        "add",
+        "Dora",
+        "--org",
+        "danzhai",
+        "--password",
+        "Wide-river-lantern-47",
+        "--home",
+        str(tmp_path),
+        "--json",
     )
     assert code == 2 and doc["ok"] is False  # already exists

@@ -1,4 +1,9 @@
-"""Account routes: log in/out, who am I, API tokens (multi-user mode; 409 in local mode)."""
+"""Account routes: log in/out, who am I, API tokens (multi-user mode; 409 in local mode).
+
+Logins are throttled per account and per client address (429 + ``Retry-After``) and the password
+is checked off the event loop with bounded concurrency (503 + ``Retry-After`` when saturated): see
+:meth:`qiankua.services.accounts.Accounts.login`. Cross-origin POSTs are refused by
+:mod:`qiankua.api.security` before they reach these routes (login CSRF included)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,12 @@ from qiankua.api.auth import SESSION_COOKIE, IdentityDep, accounts_of
 from qiankua.api.errors import ApiError, problem_responses
 from qiankua.services.accounts import SESSION_DAYS, AccountStore
 
-router = APIRouter(prefix="/auth", tags=["accounts"], responses=problem_responses(400, 401, 404, 409, 422))
+router = APIRouter(prefix="/auth", tags=["accounts"], responses=problem_responses(400, 401, 403, 404, 409, 422))
+
+
+def client_address(request: Request) -> str:
+    """The caller's address (uvicorn takes it from X-Forwarded-For only when the proxy is trusted)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _store(request: Request) -> AccountStore:
@@ -19,10 +29,15 @@ def _store(request: Request) -> AccountStore:
     return store
 
 
-@router.post("/login", response_model=s.LoginOut, summary="Log in; sets the session cookie")
-def login(body: s.LoginIn, request: Request, response: Response) -> s.LoginOut:
+@router.post(
+    "/login",
+    response_model=s.LoginOut,
+    summary="Log in; sets the session cookie",
+    responses=problem_responses(429, 503),
+)
+async def login(body: s.LoginIn, request: Request, response: Response) -> s.LoginOut:
     store = _store(request)
-    identity = store.verify_password(body.username, body.password)
+    identity = await accounts_of(request).login(body.username, body.password, address=client_address(request))
     session = store.create_session(identity)
     response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="lax", max_age=SESSION_DAYS * 86400)
     return s.LoginOut(username=identity.username, org=identity.org, multi_user=True, session=session)

@@ -7,16 +7,22 @@
 | ImportValidationError | 422, ``issues`` list every bad cell |
 | UnknownReferenceError | 404 |
 | AuthError | 401 |
+| LoginThrottled | 429 with ``Retry-After`` |
+| ServerBusy (password hashing saturated) | 503 with ``Retry-After`` |
 | InvalidInputError, ValueError, LookupError | 400 |
 | DataError, StoreError | 409 (data or database not usable now) |
 | starlette HTTPException | its status (404 unknown path, 405 …) |
 | anything else | 500 ``internal error`` — logged server-side, body without details |
+
+Every message is scrubbed before it leaves (:func:`scrub`): no file path, no process id, no
+traceback line (a locked store says so without naming the file or the process holding it).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -33,6 +39,7 @@ from qiankua.exceptions import (
     UnknownReferenceError,
 )
 from qiankua.services.accounts import AuthError
+from qiankua.services.throttle import LoginThrottled, ServerBusy
 
 log = logging.getLogger("qiankua.api")
 
@@ -48,8 +55,25 @@ _TITLES = {
     413: "Payload too large",
     415: "Unsupported media type",
     422: "Invalid input",
+    429: "Too many requests",
     500: "Internal error",
+    503: "Service unavailable",
 }
+
+# absolute POSIX paths of two or more parts (not the API's own /api/... routes), ~ and Windows paths;
+# "PID 1234" / "pid=1234" / "process 1234"
+_PATH = re.compile(r"""(?<![\w.])(?:[A-Za-z]:\\[^\s'"`]*|~/[^\s'"`]*|/(?!api/)[\w.@+-]+(?:/[\w.@+-]*)+)""")
+_PID = re.compile(r"\b(?:PID|pid|process(?: id)?)\s*[=:]?\s*\d+")
+_LOCK = re.compile(r"lock", re.IGNORECASE)
+
+
+def scrub(message: str | None) -> str | None:
+    """``message`` without file paths or process ids (replaced by ``<path>`` / ``<pid>``), one line."""
+    if message is None:
+        return None
+    line = message.splitlines()[0][:500] if message else ""
+    line = _PID.sub("<pid>", line)
+    return _PATH.sub("<path>", line)
 
 
 class ApiError(Exception):
@@ -76,7 +100,7 @@ def problem(
         type=type_,
         title=_TITLES.get(status, "Error"),
         status=status,
-        detail=detail,
+        detail=scrub(detail),
         errors=errors or [],
         issues=issues or [],
     )
@@ -154,7 +178,41 @@ async def _auth(_: Request, exc: AuthError) -> JSONResponse:
 
 async def _data(_: Request, exc: Exception) -> JSONResponse:
     log.warning("data/store error: %s", exc)
-    return problem(409, _first_line(str(exc)))
+    message = _first_line(str(exc))
+    if _LOCK.search(message):  # e.g. DuckDB's "Could not set lock on file … PID …": say what, not where
+        message = "the data store is locked by another process (e.g. a running import or CLI command); retry shortly"
+    return problem(409, message)
+
+
+# when refused logins come faster than TARPIT_RATE a second (server-wide), each further one is answered after
+# a pause (a tarpit: the coroutine sleeps, costing nothing), so clients that ignore Retry-After cannot turn
+# cheap refusals into hundreds of requests a second that crowd out everyone else's on the event loop (issue
+# 21 soak: 32 such clients made 445 refusals/s and took quotes from 0.25 s to 4 s). Below that rate, and so
+# for any ordinary client, refusals are answered at once.
+TARPIT_S = 1.0
+TARPIT_RATE = 50
+_recent: deque[float] = deque()
+
+
+async def _refuse(status: int, exc: LoginThrottled | ServerBusy) -> JSONResponse:
+    import asyncio
+    import time
+
+    now = time.monotonic()
+    while _recent and _recent[0] < now - 1.0:
+        _recent.popleft()
+    _recent.append(now)
+    if len(_recent) > TARPIT_RATE:
+        await asyncio.sleep(min(TARPIT_S, exc.retry_after))
+    return problem(status, str(exc), headers={"Retry-After": str(exc.retry_after)})
+
+
+async def _throttled(_: Request, exc: LoginThrottled) -> JSONResponse:
+    return await _refuse(429, exc)
+
+
+async def _busy(_: Request, exc: ServerBusy) -> JSONResponse:
+    return await _refuse(503, exc)
 
 
 async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -174,6 +232,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ImportValidationError, _import)  # type: ignore[arg-type]
     app.add_exception_handler(UnknownReferenceError, _unknown)  # type: ignore[arg-type]
     app.add_exception_handler(AuthError, _auth)  # type: ignore[arg-type]
+    app.add_exception_handler(LoginThrottled, _throttled)  # type: ignore[arg-type]
+    app.add_exception_handler(ServerBusy, _busy)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidInputError, _invalid)
     app.add_exception_handler(ValueError, _invalid)
     app.add_exception_handler(LookupError, _invalid)

@@ -1,15 +1,36 @@
-"""Per-request context for pages: language (cookie, zh default), formatting with babel."""
+"""Per-request context for pages: language (cookie, zh default), formatting with babel, and the
+process's :class:`~qiankua.services.accounts.Accounts` (set once by :func:`qiankua.web.mount`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
 from qiankua.i18n import fmt_money, fmt_number
 
+if TYPE_CHECKING:
+    from qiankua.services.accounts import Accounts
+
 LANG_COOKIE = "qk_lang"
+_ACCOUNTS: list[Accounts] = []
+
+
+def set_accounts(accounts: Accounts) -> None:
+    _ACCOUNTS[:] = [accounts]
+
+
+def accounts() -> Accounts:
+    """The server's accounts (the admin page manages them through it, so open tabs close at once)."""
+    if not _ACCOUNTS:
+        raise RuntimeError("the web pages are not mounted")
+    return _ACCOUNTS[0]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def lang_of(request: Request) -> str:
