@@ -1,7 +1,9 @@
 """Engine routes (quote, routes, opportunities, pooling), registered for the engine services that exist.
 
-Handlers are plain ``def`` (FastAPI runs them in its thread pool, off the event loop), except the
-quote, which awaits the micro-batcher (the pricing runs on the batcher's own thread) and sends the
+The CPU-heavy handlers (routes, opportunities, pooling) await their engine on a small pool of its own
+(:func:`qiankua.api.busy.run_engine`, as many threads as CPUs): a burst of them queues there instead of
+taking all of FastAPI's forty worker threads and, with the GIL, starving the event loop and the light
+requests. The quote awaits the micro-batcher (the pricing runs on the batcher's own thread) and sends the
 document the batcher already encoded: ``response_model`` documents it (OpenAPI, schemathesis checks
 the responses against it) without re-validating ~5 kB of floats on every request.
 """
@@ -14,6 +16,7 @@ from fastapi import APIRouter, Response
 
 from qiankua.api import schemas as s
 from qiankua.api.auth import WorkspaceDep
+from qiankua.api.busy import run_engine
 from qiankua.api.engines import service
 from qiankua.api.errors import problem_responses
 from qiankua.services.accounts import Workspace
@@ -52,10 +55,10 @@ if service("routing") is not None:
         tags=["routing"],
         summary="Pareto routes (cost, days, CO2e) from a county to a market, with excluded services",
     )
-    def routes(body: s.RouteIn, ws: WorkspaceDep) -> dict[str, object]:
+    async def routes(body: s.RouteIn, ws: WorkspaceDep) -> dict[str, object]:
         from qiankua.services.routes_view import plan_routes
 
-        return plan_routes(body.model_dump(), db=_store(ws))
+        return await run_engine(plan_routes, body.model_dump(), db=_store(ws))
 
 
 if service("opportunity") is not None:
@@ -66,10 +69,10 @@ if service("opportunity") is not None:
         tags=["opportunity"],
         summary="Rank product x market pairs with reasons, requirements and stability",
     )
-    def opportunities(body: s.OpportunitiesIn, ws: WorkspaceDep) -> dict[str, object]:
+    async def opportunities(body: s.OpportunitiesIn, ws: WorkspaceDep) -> dict[str, object]:
         from qiankua.services.engines_view import rank_opportunities
 
-        return rank_opportunities(body.model_dump(), db=_store(ws))
+        return await run_engine(rank_opportunities, body.model_dump(), db=_store(ws))
 
 
 if service("pooling") is not None:
@@ -83,7 +86,7 @@ if service("pooling") is not None:
         tags=["pooling"],
         summary="Pool a week's shipments (CSV/XLSX): pickup routes, loading, fair cost split, core check",
     )
-    def pooling(
+    async def pooling(
         ws: WorkspaceDep,
         file: Annotated[UploadFile, File()],
         time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 2.0,
@@ -93,7 +96,11 @@ if service("pooling") is not None:
         from qiankua.services.engines_view import pool_shipments
 
         del ws  # authentication only: pooling reads the uploaded file, writes nothing
-        return pool_shipments(_read(file), file.filename, time_limit_s=time_limit_s, seed=seed)
+
+        def run() -> dict[str, object]:
+            return pool_shipments(_read(file), file.filename, time_limit_s=time_limit_s, seed=seed)
+
+        return await run_engine(run)
 
     @router.post(
         "/pooling/demo",
@@ -101,7 +108,7 @@ if service("pooling") is not None:
         tags=["pooling"],
         summary="Pool the built-in demo week (25 exporters in Qiandongnan and Qiannan)",
     )
-    def pooling_demo(time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 1.0) -> dict[str, object]:
+    async def pooling_demo(time_limit_s: Annotated[float, Query(ge=0.2, le=10)] = 1.0) -> dict[str, object]:
         from qiankua.services.engines_view import pool_shipments
 
-        return pool_shipments(None, None, time_limit_s=time_limit_s, seed=1)
+        return await run_engine(pool_shipments, None, None, time_limit_s=time_limit_s, seed=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ import polars as pl
 from qiankua.exceptions import StoreError
 from qiankua.schema import USER_TABLES, TableSpec
 from qiankua.settings import get_settings
+from qiankua.store.locking import StoreBusyError, StoreLocks, retry_on_conflict
 
 SCHEMAS = ("ref", "user", "meta")
 
@@ -38,24 +40,107 @@ _FX_DDL = (
 
 
 class Store:
-    """An open DuckDB file. Use as a context manager or call :meth:`close`."""
+    """An open DuckDB file. Use as a context manager or call :meth:`close`.
 
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+    Opening waits for the file (:mod:`qiankua.store.locking`) instead of failing when another process
+    or thread has it: a read-only store shares it with other readers; a store that may write holds it
+    alone (and one write operation at a time) until it is closed. With ``short_writes`` a writer holds
+    the write turn for its whole life but the file itself only while :meth:`transaction` runs, reading
+    it shared in between: an import validates its file while the server goes on answering reads, and
+    its rows appear at once, on commit. ``lock_timeout``: seconds to wait (``QIANKUA_LOCK_TIMEOUT``,
+    30 s); past it :class:`~qiankua.store.locking.StoreBusyError`.
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        short_writes: bool = False,
+        lock_timeout: float | None = None,
+    ) -> None:
         self.path = Path(path) if path else default_db_path()
+        self.read_only = read_only
+        self.short_writes = short_writes and not read_only
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        exists = self.path.is_file()
+        self._locks = StoreLocks(self.path, timeout_s=lock_timeout)
+        if read_only and not exists:
+            self._locks.enabled = False  # nothing to share: the open below fails and says so
+        self._lazy = False
         try:
-            self.ibis = ibis.duckdb.connect(str(self.path), read_only=read_only)
+            if read_only:
+                self._open(exclusive=False)
+            elif self.short_writes:
+                self._locks.begin_writing()
+                if exists:
+                    self._open(exclusive=False)
+                if not exists or not self._schema_current():  # a new file, or one from before a table existed
+                    self._reopen(exclusive=True)
+                    self._ensure_schema()
+                    self._disconnect()
+                self._lazy = True  # from here on reads (re)connect read-only on first use
+            else:
+                self._locks.begin_writing()
+                self._open(exclusive=True)
+                self._ensure_schema()
+        except BaseException:
+            self.close()
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        # short_writes: the read-only connection is opened again on first use after a transaction
+        if name in ("ibis", "_db") and self.__dict__.get("_lazy"):
+            self._open(exclusive=False)
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def _schema_current(self) -> bool:
+        wanted = {("user", name) for name in USER_TABLES} | {("meta", t) for t in ("imports", "fx_ecb", "fx_updates")}
+        return wanted <= set(self.tables())
+
+    def _open(self, *, exclusive: bool) -> None:
+        """Take the data lock (shared or alone) and connect, retrying while DuckDB says it is locked."""
+        started = time.monotonic()
+        self._locks.hold(exclusive=exclusive)
+        deadline = started + self._locks.timeout_s
+        read_only = not exclusive
+
+        def connect() -> Any:
+            return ibis.duckdb.connect(str(self.path), read_only=read_only)
+
+        try:
+            self.ibis = retry_on_conflict(connect, name=self.path.name, deadline=deadline, started=started)
+        except StoreBusyError:
+            self._locks.let_go()
+            raise
         except Exception as exc:  # duckdb raises IOException / ConnectionException subclasses
+            self._locks.let_go()
             raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
         self._db = self.ibis.con
-        if not read_only:
-            self._ensure_schema()
+
+    def _disconnect(self) -> None:
+        backend = self.__dict__.pop("ibis", None)
+        self.__dict__.pop("_db", None)
+        try:
+            if backend is not None:
+                backend.disconnect()
+        finally:
+            self._locks.let_go()
+
+    def _reopen(self, *, exclusive: bool) -> None:
+        self._disconnect()
+        self._open(exclusive=exclusive)
 
     # ---- lifecycle ---------------------------------------------------------------
 
     def close(self) -> None:
-        self.ibis.disconnect()
+        self._lazy = False
+        try:
+            self._disconnect()
+        finally:
+            self._locks.release_all()
 
     def __enter__(self) -> Store:
         return self
@@ -64,7 +149,7 @@ class Store:
         self.close()
 
     def _ensure_schema(self) -> None:
-        with self.transaction():
+        with self._transaction():
             for schema in SCHEMAS:
                 self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             for name, spec in USER_TABLES.items():
@@ -75,7 +160,21 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
-        """BEGIN … COMMIT on the DuckDB connection; ROLLBACK on any exception."""
+        """BEGIN … COMMIT on the DuckDB connection; ROLLBACK on any exception. With ``short_writes`` the
+        file is held alone for just this block (readers elsewhere wait for the commit, never see less)."""
+        if self.short_writes:
+            self._reopen(exclusive=True)
+            try:
+                with self._transaction() as db:
+                    yield db
+            finally:
+                self._disconnect()  # the file is free again at once; reads reconnect when they come
+        else:
+            with self._transaction() as db:
+                yield db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
         self._db.execute("BEGIN TRANSACTION")
         try:
             yield self._db
@@ -101,7 +200,7 @@ class Store:
         return [(s, t) for s, t in rows if s in SCHEMAS]
 
     def row_count(self, name: str, schema: str = "user") -> int:
-        return int(self._db.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
+        return int(self._db.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchall()[0][0])
 
     def content_digest(self) -> str:
         """SHA-256 over every table's rows in a canonical order: equal iff the content is equal."""
@@ -176,7 +275,7 @@ class Store:
                 db.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _incoming")
             finally:
                 db.unregister("_incoming")
-            next_id = db.execute("SELECT coalesce(max(import_id), 0) + 1 FROM meta.imports").fetchone()[0]
+            next_id = db.execute("SELECT coalesce(max(import_id), 0) + 1 FROM meta.imports").fetchall()[0][0]
             db.execute(
                 "INSERT INTO meta.imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [

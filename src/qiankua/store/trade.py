@@ -358,7 +358,10 @@ def _encode(db: Any, table: pa.Table, countries: pa.Table | None) -> pa.Table:
 
 
 def ensure_table(store: Store) -> None:
-    """Create the flows and countries tables; move a store written with ISO3 text keys to codes."""
+    """Create the flows and countries tables; move a store written with ISO3 text keys to codes. A store open
+    read-only (a reader sharing the file, issue 21) is left as it is."""
+    if getattr(store, "read_only", False):
+        return
     db = store._db
     cols = dict(
         db.execute(
@@ -463,6 +466,8 @@ def countries_table(store: Store) -> ibis.Table:
 def country_codes(store: Store) -> dict[str, int]:
     """ISO3 -> the store's numeric code."""
     ensure_table(store)
+    if ("user", "trade_countries") not in store.tables():  # read-only, before the table existed
+        return {}
     return {
         iso: int(code) for code, iso in store._db.execute('SELECT code, iso3 FROM "user"."trade_countries"').fetchall()
     }
