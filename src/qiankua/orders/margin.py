@@ -1,0 +1,310 @@
+"""True margin per order line, and its variance to the quoted margin explained line by line (pure).
+
+The costing engine prices every accepted, mapped order line on the order's own date, in the order's
+destination market, at what the buyer paid per unit (goods + shipping charged − the seller's discounts,
+in the order currency, converted to the market currency on that date; taxes the file lists separately
+are the marketplace's to remit and are left out). Cost lines are the engine's, times the quantity, in
+CNY; refunds come off the revenue. A line the engine cannot price (unmapped, no price, a market or
+currency not on file, cancelled or unpaid) keeps its row with a ``margin_status`` saying why — never a 0.
+
+The *quote* is the same line priced at the quoted price and date (a remembered mapping's
+``quoted_price``/``quoted_currency``/``quoted_on``, or the order's own price on a given ``quoted_on``).
+The profit difference splits exactly into: price (the order's price vs the quoted one, at the order
+date's rate), FX (the quoted price revalued between the two dates), product cost, logistics, duty and
+excise, VAT/GST, platform fees (commission tier, payment, returns allowance), export rebate, refunds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from qiankua.costing.rules import CompiledRules
+
+__all__ = ["LINES", "MARGIN_STATUSES", "VARIANCE", "assemble", "fx_rate", "price_requests", "summary"]
+
+MARGIN_STATUSES = ("ok", "incomplete", "no_rule", "not_sold", "unmapped", "no_price", "no_fx", "market_not_on_file")
+# the cost lines of a margin (CNY, for the whole line), each a sum of the engine's per-unit columns x quantity
+LINES: dict[str, tuple[str, ...]] = {
+    "product": ("product_cost",),
+    "logistics": ("first_mile", "line_haul", "last_mile", "export_clearance"),
+    "duty": ("duty", "excise", "handling"),
+    "vat": ("import_vat",),
+    "fees": ("commission", "payment_fee", "returns"),
+    "rebate": ("export_rebate",),
+}
+VARIANCE = ("v_price", "v_fx", "v_product", "v_logistics", "v_duty", "v_vat", "v_fees", "v_rebate", "v_refund")
+ENGINE_COLUMNS = (*(c for cols in LINES.values() for c in cols), "price", "status", "flags", "confidence")
+NOT_SOLD = ("pending", "cancelled")
+
+
+def fx_rate(fx: dict[str, np.ndarray], currency: pl.Series, day: pl.Series) -> np.ndarray:
+    """CNY per unit of ``currency`` on each ``day`` (NaN where there is no rate or the day is off the table)."""
+    day0 = int(fx["_day0"][0])
+    codes = [c for c in fx if not c.startswith("_")]
+    if not codes:
+        return np.full(len(currency), np.nan)
+    span = len(fx[codes[0]])
+    table = np.vstack([np.asarray(fx[c], dtype=float) for c in codes] + [np.full(span, np.nan)])
+    idx = currency.cast(pl.String).replace_strict(
+        {c: i for i, c in enumerate(codes)}, default=len(codes), return_dtype=pl.Int64
+    )
+    off = day.cast(pl.Date).cast(pl.Int64) - day0
+    ok = (off >= 0) & (off < span)
+    out = np.full(len(currency), np.nan)
+    mask = ok.fill_null(False).to_numpy()
+    out[mask] = table[idx.to_numpy()[mask], off.to_numpy()[mask]]
+    return out
+
+
+def _line_status(lines: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]) -> pl.Series:
+    rate = fx_rate(fx, lines["currency"].fill_null(""), lines["order_date"])
+    has_rate = pl.Series(~np.isnan(rate))
+    return lines.select(
+        pl.when(pl.col("status").is_in(NOT_SOLD))
+        .then(pl.lit("not_sold"))
+        .when(pl.col("product_id").is_null())
+        .then(pl.lit("unmapped"))
+        .when(pl.col("item_price").is_null() | (pl.col("quantity") < 1))
+        .then(pl.lit("no_price"))
+        .when(~pl.col("ship_country").is_in(rules.markets))
+        .then(pl.lit("market_not_on_file"))
+        .when(~has_rate)
+        .then(pl.lit("no_fx"))
+        .otherwise(pl.lit("quote"))
+        .alias("margin_status")
+    ).to_series()
+
+
+def price_requests(
+    lines: pl.DataFrame,
+    rules: CompiledRules,
+    fx: dict[str, np.ndarray],
+    *,
+    mode: str = "9610",
+    service: str = "postal",
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(order lines with ``margin_status``, ``row_id``, ``gross``, ``fee_on_file``; the costing requests).
+
+    ``lines``: stored order lines with the product's attributes (``hs6``, ``category``, ``unit_cost_cny``,
+    ``gross_kg`` …, as :func:`qiankua.services.costing.expand_products` adds them). A line fulfilled by the
+    platform (Amazon ``AFN``) was exported into its warehouse: mode 9810.
+    """
+    lines = lines.with_row_index("row_id").with_columns(margin_status=_line_status(lines, rules, fx))
+    gross = (
+        pl.col("item_price").fill_null(0.0)
+        - pl.col("discount").fill_null(0.0)
+        + pl.col("shipping_price").fill_null(0.0)
+    )
+    fee_known = pl.col("platform").is_in(rules.platforms)
+    lines = lines.with_columns(gross=gross, fee_on_file=fee_known)
+    q = lines.filter(pl.col("margin_status") == "quote")
+    dest = pl.Series(rules.market_ccy).gather(
+        q["ship_country"].replace_strict({m: i for i, m in enumerate(rules.markets)}, return_dtype=pl.Int64)
+    )
+    unit = (q["gross"] / q["quantity"].cast(pl.Float64)).to_numpy()
+    price_dest = unit * fx_rate(fx, q["currency"], q["order_date"]) / fx_rate(fx, dest, q["order_date"])
+    afn = pl.col("fulfilment").fill_null("").str.to_uppercase().is_in(["AFN", "AMAZON", "FBA"])
+    product_cols = [
+        c
+        for c in ("hs6", "category", "unit_cost_cny", "gross_kg", "net_kg", "volume_cm3", "abv_pct", "liquid_l")
+        if c in q.columns
+    ]
+    requests = q.select(
+        "row_id",
+        "product_id",
+        *product_cols,
+        market=pl.col("ship_country"),
+        mode=pl.when(afn).then(pl.lit("9810")).otherwise(pl.lit(mode)),
+        service=pl.lit(service),
+        platform=pl.when(fee_known).then(pl.col("platform")).otherwise(pl.lit("direct")),
+        date=pl.col("order_date"),
+        quantity=pl.col("quantity").cast(pl.Float64),
+        price=pl.Series(price_dest),
+    )
+    return lines, requests
+
+
+def quote_requests(
+    lines: pl.DataFrame, requests: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
+) -> pl.DataFrame:
+    """The quoted side of ``requests``: same product, market, mode, service, platform and quantity, priced at
+    the line's ``quoted_price`` (``quoted_currency``, default the order's) on ``quoted_on``. Lines without a
+    quote are left out."""
+    qd = lines.select("row_id", "currency", "gross", "quantity", "quoted_price", "quoted_currency", "quoted_on")
+    req = requests.join(qd, on="row_id", how="left").filter(pl.col("quoted_on").is_not_null())
+    qccy = req["quoted_currency"].fill_null(req["currency"])
+    unit_order = req["gross"] / req["quantity"].cast(pl.Float64)
+    qprice = req["quoted_price"].fill_null(unit_order)
+    dest = pl.Series(rules.market_ccy).gather(
+        req["market"].replace_strict({m: i for i, m in enumerate(rules.markets)}, return_dtype=pl.Int64)
+    )
+    price_dest = qprice.to_numpy() * fx_rate(fx, qccy, req["quoted_on"]) / fx_rate(fx, dest, req["quoted_on"])
+    return req.with_columns(
+        date=pl.col("quoted_on"), price=pl.Series(price_dest), quoted_price=qprice, quoted_currency=qccy
+    ).drop(["currency", "gross", "quoted_on"])
+
+
+def _money(result: pl.DataFrame, prefix: str, fee_on_file: pl.Expr) -> list[pl.Expr]:
+    q = pl.col("quantity").cast(pl.Float64)
+    exprs = [(pl.col("price") * q).alias(f"{prefix}revenue_cny")]
+    for name, cols in LINES.items():
+        total = pl.sum_horizontal([pl.col(c) for c in cols]) * q
+        if name == "fees":
+            total = pl.when(fee_on_file).then(total).otherwise(0.0)
+        exprs.append(total.alias(f"{prefix}{name}_cny"))
+    return exprs
+
+
+def _flag_list(bits: float | None, fee_missing: bool, refund_missing: bool, names: tuple[str, ...]) -> list[str] | None:
+    flags = [f for i, f in enumerate(names) if int(bits) & (1 << i)] if names and bits is not None else None
+    if fee_missing:
+        flags = [*flags, "fee_not_on_file"] if flags is not None else None
+    if refund_missing:
+        flags = [*(flags or []), "refund_amount_missing"]
+    return flags
+
+
+def _with_flags(out: pl.DataFrame, names: tuple[str, ...]) -> pl.DataFrame:
+    """``flags``: the names of the engine's flag bits (bit i = ``names[i]``; none decoded when ``names`` is
+    empty), then ``fee_not_on_file`` (a priced line of a platform whose fees are not on file) and
+    ``refund_amount_missing`` (a refunded or returned priced line without its refund amount). The few
+    distinct combinations are decoded once and joined back to the lines."""
+    priced = pl.col("revenue_cny").is_not_null()
+    keys = out.select(
+        _bits=pl.col("flags_bits"),
+        _fee=(~pl.col("fee_on_file") & priced).fill_null(False),
+        _refund=(pl.col("status").is_in(["refunded", "returned"]) & pl.col("refund").is_null() & priced).fill_null(
+            False
+        ),
+    )
+    combos = keys.unique()
+    decoded = combos.with_columns(
+        flags=pl.Series([_flag_list(b, f, r, names) for b, f, r in combos.iter_rows()], dtype=pl.List(pl.String))
+    )
+    found = keys.join(decoded, on=["_bits", "_fee", "_refund"], how="left", nulls_equal=True, maintain_order="left")
+    return out.with_columns(found["flags"])
+
+
+def assemble(
+    lines: pl.DataFrame,
+    result: pl.DataFrame,
+    fx: dict[str, np.ndarray],
+    quoted: pl.DataFrame | None = None,
+    quoted_result: pl.DataFrame | None = None,
+    *,
+    flag_names: tuple[str, ...] = (),
+) -> pl.DataFrame:
+    """One row per order line: revenue, each cost line, refund, profit and margin (CNY), status and flags;
+    with the quote, the quoted profit/margin and the variance lines (Σ variance = profit − quoted profit)."""
+    status_names = ("ok", "incomplete", "no_rule")
+    res = result.select("row_id", *[c for c in ENGINE_COLUMNS if c in result.columns]).join(
+        lines.select("row_id", "quantity", "fee_on_file"), on="row_id"
+    )
+    res = res.with_columns(*_money(res, "", pl.col("fee_on_file"))).select(
+        "row_id",
+        "revenue_cny",
+        *(f"{n}_cny" for n in LINES),
+        pl.col("status").replace_strict(dict(enumerate(status_names)), return_dtype=pl.String).alias("_engine_status"),
+        pl.col("flags").alias("flags_bits"),
+        pl.col("confidence"),
+    )
+    # the engine's columns put next to the lines (joined on the row ids alone: the lines are not copied)
+    out = lines.hstack(lines.select("row_id").join(res, on="row_id", how="left", maintain_order="left").drop("row_id"))
+    refund_cny = out["refund"].fill_null(0.0).to_numpy() * fx_rate(fx, out["currency"].fill_null(""), out["order_date"])
+    out = out.with_columns(refund_cny=pl.when(pl.col("revenue_cny").is_not_null()).then(pl.Series(refund_cny)))
+    costs = (
+        pl.col("product_cny") + pl.col("logistics_cny") + pl.col("duty_cny") + pl.col("vat_cny") + pl.col("fees_cny")
+    )
+    out = out.with_columns(profit_cny=pl.col("revenue_cny") - costs + pl.col("rebate_cny") - pl.col("refund_cny"))
+    out = out.with_columns(
+        margin=pl.when(pl.col("revenue_cny") > 0).then(pl.col("profit_cny") / pl.col("revenue_cny")),
+        margin_status=pl.when(pl.col("margin_status") == "quote")
+        .then(
+            pl.when((pl.col("_engine_status") == "ok") & ~pl.col("fee_on_file"))
+            .then(pl.lit("incomplete"))
+            .otherwise(pl.col("_engine_status"))
+        )
+        .otherwise(pl.col("margin_status")),
+    )
+    out = _with_flags(out, flag_names)
+    if quoted is not None and quoted_result is not None and quoted.height:
+        qres = quoted_result.select("row_id", *[c for c in ENGINE_COLUMNS if c in quoted_result.columns]).join(
+            quoted.select("row_id", "quantity", "quoted_price", "quoted_currency", "date"), on="row_id"
+        )
+        qres = qres.join(lines.select("row_id", "fee_on_file"), on="row_id")
+        qres = qres.with_columns(*_money(qres, "q_", pl.col("fee_on_file"))).drop("fee_on_file")
+        qres = qres.select(
+            "row_id",
+            pl.col("date").alias("quoted_on_used"),
+            pl.col("quoted_price").alias("quoted_unit_price"),
+            pl.col("quoted_currency").alias("quoted_currency_used"),
+            "q_revenue_cny",
+            *(f"q_{n}_cny" for n in LINES),
+        )
+        out = out.join(qres, on="row_id", how="left")
+        qcost = (
+            pl.col("q_product_cny")
+            + pl.col("q_logistics_cny")
+            + pl.col("q_duty_cny")
+            + pl.col("q_vat_cny")
+            + pl.col("q_fees_cny")
+        )
+        out = out.with_columns(quoted_profit_cny=pl.col("q_revenue_cny") - qcost + pl.col("q_rebate_cny"))
+        out = out.with_columns(
+            quoted_margin=pl.when(pl.col("q_revenue_cny") > 0).then(
+                pl.col("quoted_profit_cny") / pl.col("q_revenue_cny")
+            )
+        )
+        # price vs FX: the quoted unit price in the order currency on the quote date, revalued to the order date
+        fx_o = fx_rate(fx, out["currency"].fill_null(""), out["order_date"])
+        fx_oq = fx_rate(fx, out["currency"].fill_null(""), out["quoted_on_used"].fill_null(out["order_date"]))
+        fx_qq = fx_rate(
+            fx, out["quoted_currency_used"].fill_null(""), out["quoted_on_used"].fill_null(out["order_date"])
+        )
+        qty = out["quantity"].cast(pl.Float64).to_numpy()
+        p_q_o = out["quoted_unit_price"].cast(pl.Float64).to_numpy() * fx_qq / fx_oq  # order currency
+        p_o = (out["gross"] / out["quantity"].cast(pl.Float64)).to_numpy()
+        out = out.with_columns(
+            v_price=pl.Series((p_o - p_q_o) * qty * fx_o),
+            v_fx=pl.Series(p_q_o * qty * (fx_o - fx_oq)),
+            v_product=-(pl.col("product_cny") - pl.col("q_product_cny")),
+            v_logistics=-(pl.col("logistics_cny") - pl.col("q_logistics_cny")),
+            v_duty=-(pl.col("duty_cny") - pl.col("q_duty_cny")),
+            v_vat=-(pl.col("vat_cny") - pl.col("q_vat_cny")),
+            v_fees=-(pl.col("fees_cny") - pl.col("q_fees_cny")),
+            v_rebate=pl.col("rebate_cny") - pl.col("q_rebate_cny"),
+            v_refund=-pl.col("refund_cny"),
+        )
+        out = out.with_columns(
+            [pl.when(pl.col("quoted_profit_cny").is_not_null()).then(pl.col(v)).alias(v) for v in VARIANCE]
+        )
+    else:
+        out = out.with_columns(
+            quoted_on_used=pl.lit(None, dtype=pl.Date),
+            quoted_unit_price=pl.lit(None, dtype=pl.Float64),
+            quoted_currency_used=pl.lit(None, dtype=pl.String),
+            quoted_profit_cny=pl.lit(None, dtype=pl.Float64),
+            quoted_margin=pl.lit(None, dtype=pl.Float64),
+            **{v: pl.lit(None, dtype=pl.Float64) for v in VARIANCE},
+        )
+    return out.drop([c for c in out.columns if c.startswith(("_", "q_"))])
+
+
+def summary(margins: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Revenue, profit and margin (CNY) of the priced lines grouped by ``by`` (product_id, ship_country,
+    platform or week), lines that lost money counted, worst first."""
+    priced = margins.filter(pl.col("profit_cny").is_not_null())
+    key = pl.col("order_date").dt.truncate("1w").alias("week") if by == "week" else pl.col(by)
+    out = (
+        priced.group_by(key)
+        .agg(
+            lines=pl.len(),
+            quantity=pl.col("quantity").sum(),
+            revenue_cny=pl.col("revenue_cny").sum(),
+            profit_cny=pl.col("profit_cny").sum(),
+            losing_lines=(pl.col("profit_cny") < 0).sum(),
+        )
+        .with_columns(margin=pl.when(pl.col("revenue_cny") > 0).then(pl.col("profit_cny") / pl.col("revenue_cny")))
+    )
+    return out.sort("week" if by == "week" else "profit_cny")
