@@ -1,34 +1,36 @@
-"""Opportunity pipeline at BACI scale: indicators + ranking on DuckDB (Ibis) vs plain pandas.
+"""Opportunity pipeline at BACI scale: indicators + ranking on DuckDB (Ibis) vs plain pandas and Polars.
 
 Generates one year of a BACI-shaped table (``t, i, j, k, v``: year, exporter and importer as
 numeric country codes, HS6 as a number, value), by default 11 million rows (~ one BACI year),
 and loads it into the store's ``user.trade_flows`` through the BACI loader's path
 (:func:`qiankua.store.trade.load_flows` with the country-code table, rows kept in (year,
-importer, hs6) order; done once per release, so timed separately). Both sides then start from
-those stored rows (pandas from the same rows, in the same order, as Arrow). End to end:
+importer, hs6) order; done once per release, so timed separately). Every side then starts from
+those stored rows (pandas and Polars from the same rows, in the same order, as Arrow). End to end:
 
 * DuckDB: the EPI indicators (RCA, supply share, import demand and growth, China's share, ease,
   potential) by the Ibis expressions of :mod:`qiankua.opportunity.indicators` in one group-by
-  pass over the integer keys, then
-  entropy weights + TOPSIS over all pairs by :func:`qiankua.opportunity.ranking.rank_table`
-  (Ibis on the same DuckDB) with top-20 stability from Dirichlet weight draws among the best
-  20,000 pairs, and every pair's indicators and score fetched into Python, codes mapped to ISO3 /
-  HS6 text on that ~1.1M-pair output through the small code tables;
+  pass over the integer keys, then the second view's ranking by
+  :func:`qiankua.opportunity.ranking.rank_table` (Ibis on the same DuckDB: demand by percent rank,
+  the others min-max, product-level criteria found by a group-by product and given weight 0 — rca
+  here —, entropy blended with equal weights and capped at 0.30, TOPSIS) with top-20 stability from
+  Dirichlet weight draws among the best 20,000 pairs, and every pair's indicators and score fetched
+  into Python, codes mapped to ISO3 / HS6 text on that ~1.1M-pair output through the small code tables;
 * pandas: the same indicators with groupby / merge from the same flows (as a DataFrame converted
   zero-copy from Arrow; integer keys, as a careful pandas user would keep them), the same
-  ranking in pandas (min-max, entropy, TOPSIS as column arithmetic, ``nlargest`` candidates) and
+  ranking in pandas (column arithmetic, ``rank``, ``groupby``, ``nlargest`` candidates) and
   the same stability kernel on the same candidates;
+* Polars: the same work as lazy Polars queries (all cores), collected where the ranking needs numbers;
 * DuckDB without Ibis (the floor): the same pipeline as hand-written SQL on the same connection
-  (indicators into a temp table, the same aggregates, score-column cut, candidates, stability and
-  fetch), to show how much of the DuckDB time is Ibis / Python overhead and how much is DuckDB's own
-  work. ``--threads 1`` runs DuckDB on one thread (pandas always uses one).
+  (indicators into a temp table, the normalised matrix into another, the same aggregates, score-column
+  cut, candidates, stability and fetch), to show how much of the DuckDB time is Ibis / Python overhead
+  and how much is DuckDB's own work. ``--threads 1`` runs DuckDB on one thread (pandas always uses one).
 
-First every side runs once on 20,000 rows, untimed (lazy imports and first calls); then the three
+First every side runs once on 20,000 rows, untimed (lazy imports and first calls); then the four
 sides run in turn ``--repeat`` times and each side's run with the median total is reported. All
-three must give the same numbers (asserted). Prints a table and ends with
-``rows=<N> seconds=<S> pandas_ratio=<R>`` (S = DuckDB (Ibis) end to end; R = pandas seconds / S). The
-``cpu`` row is the process CPU time of each side (all threads): on a shared machine it moves less
-than the wall-clock times.
+must give the same numbers (asserted). Prints a table and ends with
+``rows=<N> seconds=<S> pandas_ratio=<R> polars_ratio=<P>`` (S = DuckDB (Ibis) end to end; R = pandas
+seconds / S; P = Polars seconds / S). The ``cpu`` row is the process CPU time of each side (all
+threads): on a shared machine it moves less than the wall-clock times.
 
     .venv/bin/python benchmarks/opportunity_scale.py [--rows 11000000] [--samples 100] [--pandas-order store|baci]
         [--threads N] [--repeat 3]
@@ -52,14 +54,36 @@ import pyarrow as pa
 from qiankua.opportunity.indicators import pair_indicators
 from qiankua.opportunity.mcda import entropy_weights_from_sums, topk_stability
 from qiankua.opportunity.ranking import rank_table
+from qiankua.opportunity.scoring import DEFAULT_WEIGHT_CAP, DEFAULT_WEIGHTING, final_weights, method_weights
 from qiankua.store import Store, trade
 
 YEAR = 2023
 TOP = 20
 CANDIDATES = 20_000
 CHN = 156
-# (column, benefit +1 / cost -1, log1p) as in qiankua.opportunity.scoring.CRITERIA
+# (column, benefit +1 / cost -1, percent rank) as in qiankua.opportunity.scoring.CRITERIA
 RANK_CRITERIA = (("demand", 1, True), ("china_share", 1, False), ("rca", 1, False))
+NAMES = [name for name, _, _ in RANK_CRITERIA]
+
+
+def pair_weights(n: int, live: list[bool], spans: list[float], max_markets: int, sums: dict[str, tuple[float, float]]):
+    """The ranking's weights from the statistics every side computes its own way (as rank_table does):
+    product-level criteria (the same for every market of each product: rca here) weigh 0, entropy sums of
+    the others, blended with equal weights and capped (qiankua.opportunity.scoring)."""
+    product_level = [name for j, name in enumerate(NAMES) if not live[j] or spans[j] == 0.0] if max_markets > 1 else []
+    idx = [j for j, name in enumerate(NAMES) if name not in product_level]
+    data = np.zeros(len(NAMES))
+    if idx:
+        t = [sums.get(NAMES[j], (0.0, 0.0))[0] for j in idx]
+        s_ = [sums.get(NAMES[j], (0.0, 0.0))[1] for j in idx]
+        entropy = entropy_weights_from_sums(n, t, s_)
+        data[idx] = method_weights(DEFAULT_WEIGHTING, np.array([live[j] for j in idx]), entropy, None)
+    w, _ = final_weights(
+        NAMES, data, {}, weighting=DEFAULT_WEIGHTING, weight_cap=DEFAULT_WEIGHT_CAP, product_level=product_level
+    )
+    return w, product_level
+
+
 INDICATOR_COLUMNS = (
     "import_prev_usd",
     "import_growth",
@@ -190,36 +214,54 @@ def run_duckdb_sql(
     db.execute(INDICATORS_SQL.format(year=YEAR, prev=YEAR - 1, chn=chn))
     times["indicators"] = time.perf_counter() - t0
     t2 = time.perf_counter()
-    values = {name: f"LN(GREATEST({name}, 0) + 1)" if log else name for name, _, log in RANK_CRITERIA}
     stats = db.execute(
-        "SELECT COUNT(*), " + ", ".join(f"MIN({v}), MAX({v})" for v in values.values()) + " FROM bench_pairs"
+        "SELECT COUNT(*), " + ", ".join(f"MIN({k}), MAX({k})" for k in NAMES) + " FROM bench_pairs"
     ).fetchone()
     assert stats is not None
     n = int(stats[0])
-    norm = {
-        name: f"(({v}) - {float(stats[1 + 2 * j])!r}) / {float(stats[2 + 2 * j] - stats[1 + 2 * j])!r}"
-        for j, (name, v) in enumerate(values.items())
-    }  # every criterion is a benefit and varies here
-    sums = db.execute(
-        "SELECT "
-        + ", ".join(f"SUM(n_{k}), SUM(CASE WHEN n_{k} > 0 THEN n_{k} * LN(n_{k}) ELSE 0 END)" for k in norm)
-        + " FROM (SELECT "
+    norm, live = {}, []
+    for j, (name, _kind, rank) in enumerate(RANK_CRITERIA):  # every criterion is a benefit, without gaps here
+        lo, hi = float(stats[1 + 2 * j]), float(stats[2 + 2 * j])
+        live.append(hi > lo)
+        if hi > lo and rank:
+            norm[name] = f"CAST(PERCENT_RANK() OVER (ORDER BY {name}) AS DOUBLE)"
+        elif hi > lo:
+            norm[name] = f"({name} - {lo!r}) / {hi - lo!r}"
+        else:
+            norm[name] = "0.0"
+    db.execute(
+        "CREATE OR REPLACE TEMP TABLE bench_norm AS SELECT *, "
         + ", ".join(f"{e} AS n_{k}" for k, e in norm.items())
-        + " FROM bench_pairs)"
+        + " FROM bench_pairs"
+    )
+    spans = db.execute(
+        "SELECT MAX(c), "
+        + ", ".join(f"MAX(d_{k})" for k in NAMES)
+        + " FROM (SELECT product, COUNT(*) AS c, "
+        + ", ".join(f"MAX(n_{k}) - MIN(n_{k}) AS d_{k}" for k in NAMES)
+        + " FROM bench_norm GROUP BY product)"
     ).fetchone()
-    assert sums is not None
-    w = entropy_weights_from_sums(n, sums[0::2], sums[1::2])
-    dp = " + ".join(f"{float(w[j] ** 2)!r} * ((n_{k} - 1) * (n_{k} - 1))" for j, k in enumerate(norm))
-    dm = " + ".join(f"{float(w[j] ** 2)!r} * (n_{k} * n_{k})" for j, k in enumerate(norm))
+    assert spans is not None
+    level = [k for j, k in enumerate(NAMES) if not live[j] or float(spans[1 + j]) == 0.0] if spans[0] > 1 else []
+    pair_live = [k for j, k in enumerate(NAMES) if live[j] and k not in level]
+    row = (
+        db.execute(
+            "SELECT "
+            + ", ".join(f"SUM(n_{k}), SUM(CASE WHEN n_{k} > 0 THEN n_{k} * LN(n_{k}) ELSE 0 END)" for k in pair_live)
+            + " FROM bench_norm"
+        ).fetchone()
+        if pair_live
+        else ()
+    )
+    assert row is not None
+    sums = {k: (float(row[2 * i]), float(row[2 * i + 1])) for i, k in enumerate(pair_live)}
+    w, _level = pair_weights(n, live, [float(v) for v in spans[1:]], int(spans[0]), sums)
+    terms = [(j, k) for j, k in enumerate(NAMES) if w[j] > 0]
+    dp = " + ".join(f"{float(w[j] ** 2)!r} * ((n_{k} - 1) * (n_{k} - 1))" for j, k in terms)
+    dm = " + ".join(f"{float(w[j] ** 2)!r} * (n_{k} * n_{k})" for j, k in terms)
     db.execute(
         "CREATE OR REPLACE TEMP VIEW bench_scored AS SELECT *, CASE WHEN _dp + _dm > 0 THEN _dm / (_dp + _dm) "
-        "ELSE 0.5 END AS score FROM (SELECT *, SQRT("
-        + dp
-        + ") AS _dp, SQRT("
-        + dm
-        + ") AS _dm FROM (SELECT *, "
-        + ", ".join(f"{e} AS n_{k}" for k, e in norm.items())
-        + " FROM bench_pairs))"
+        "ELSE 0.5 END AS score FROM (SELECT *, SQRT(" + dp + ") AS _dp, SQRT(" + dm + ") AS _dm FROM bench_norm)"
     )
     scores = db.sql("SELECT score FROM bench_scored").to_arrow_table()["score"].to_numpy()
     cut = (
@@ -231,20 +273,20 @@ def run_duckdb_sql(
     assert isinstance(cand, pl.DataFrame)
     cand = cand.sort(["score", "product", "market"], descending=[True, False, False])
     stab = topk_stability(
-        cand.select([f"n_{k}" for k in norm]).to_numpy(),
+        cand.select([f"n_{k}" for k in NAMES]).to_numpy(),
         w,
         TOP,
         samples=samples,
         seed=0,
-        hi=np.ones(len(norm)),
-        lo=np.zeros(len(norm)),
+        hi=np.array(live, dtype=np.float64),
+        lo=np.zeros(len(NAMES)),
     )
     top = cand.with_columns(stability=pl.Series(stab)).head(TOP)
     times["ranking"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     every = pl.from_arrow(
         db.sql(
-            "SELECT * EXCLUDE (" + ", ".join(f"n_{k}" for k in norm) + ", _dp, _dm) FROM bench_scored"
+            "SELECT * EXCLUDE (" + ", ".join(f"n_{k}" for k in NAMES) + ", _dp, _dm) FROM bench_scored"
         ).to_arrow_table()
     )
     assert isinstance(every, pl.DataFrame)
@@ -252,7 +294,7 @@ def run_duckdb_sql(
     times["names+fetch"] = time.perf_counter() - t3
     times["total"] = time.perf_counter() - t0
     times["cpu"] = _cpu() - c0
-    db.execute("DROP VIEW bench_scored; DROP TABLE bench_pairs")
+    db.execute("DROP VIEW bench_scored; DROP TABLE bench_norm; DROP TABLE bench_pairs")
     return every, top, times
 
 
@@ -307,25 +349,32 @@ def pandas_rank(ind: pd.DataFrame, samples: int) -> tuple[pd.DataFrame, pd.DataF
         columns={"hs6": "product", "importer": "market", "import_value_usd": "demand", "exporter_share": "china_share"}
     )
     pairs["blockers"] = 0
-    x = pd.DataFrame(
-        {name: np.log1p(pairs[name].clip(lower=0)) if log else pairs[name] for name, _, log in RANK_CRITERIA}
-    )
+    x = pairs[NAMES].copy()
     x = x.fillna(x.median())
     lo, hi = x.min(), x.max()
-    span = (hi - lo).where(hi > lo, 1.0)
-    n = pd.DataFrame(
-        {
-            name: ((x[name] - lo[name]) if kind > 0 else (hi[name] - x[name])) / span[name]
-            for name, kind, _ in RANK_CRITERIA
-        }
-    )
-    n.loc[:, hi <= lo] = 0.0
-    p = n / n.sum()
-    with np.errstate(divide="ignore"):  # 0 ln 0 := 0
-        e = -(p * np.log(p)).fillna(0.0).sum() / np.log(len(n))
-    d = (1 - e).clip(lower=0)
-    w = d / d.sum()
-    ideal = (hi > lo).astype(float)
+    live = [bool(hi[k] > lo[k]) for k in NAMES]
+    count = len(x)
+    n = pd.DataFrame(index=x.index)
+    for j, (name, kind, rank) in enumerate(RANK_CRITERIA):
+        if not live[j]:
+            n[name] = 0.0
+        elif rank:  # PERCENT_RANK: ties at their lowest rank
+            n[name] = (x[name].rank(method="min") - 1.0) / (count - 1)
+        else:
+            n[name] = ((x[name] - lo[name]) if kind > 0 else (hi[name] - x[name])) / (hi[name] - lo[name])
+    grouped = n.groupby(pairs["product"], sort=False)
+    spans = (grouped.max() - grouped.min()).max()
+    max_markets = int(grouped.size().max())
+    level = [k for j, k in enumerate(NAMES) if not live[j] or spans[k] == 0.0] if max_markets > 1 else []
+    sums = {}
+    for j, k in enumerate(NAMES):
+        if live[j] and k not in level:
+            col = n[k].to_numpy()
+            pos = col > 0
+            sums[k] = (float(col.sum()), float((col[pos] * np.log(col[pos])).sum()))
+    w_arr, _level = pair_weights(count, live, [float(spans[k]) for k in NAMES], max_markets, sums)
+    w = pd.Series(w_arr, index=NAMES)
+    ideal = pd.Series([float(v) for v in live], index=NAMES)
     dp = np.sqrt(((n - ideal) ** 2 * w**2).sum(axis=1))
     dm = np.sqrt((n**2 * w**2).sum(axis=1))
     pairs["score"] = (dm / (dp + dm)).where(dp + dm > 0, 0.5)
@@ -368,6 +417,163 @@ def run_pandas(
     return pl.from_pandas(every), pl.from_pandas(top), times
 
 
+# ---------------------------------------------------------------------------- Polars (lazy, all cores)
+
+
+def polars_indicators(flows: pl.LazyFrame, exporter: int) -> pl.LazyFrame:
+    """The same indicators as one lazy Polars query (one group-by over (importer, hs6), then joins)."""
+    v, yr = pl.col("value_usd"), pl.col("year")
+    now, before = yr == YEAR, yr == YEAR - 1
+    base = (
+        flows.filter(yr.is_in([YEAR, YEAR - 1]))
+        .group_by("importer", "hs6")
+        .agg(
+            m_now=v.filter(now).sum(),
+            n_now=now.sum(),
+            m_prev=v.filter(before).sum(),
+            n_prev=before.sum(),
+            x_now=v.filter(now & (pl.col("exporter") == exporter)).sum(),
+        )
+        .filter(pl.col("n_now") > 0)  # a pair with this year's imports (sums of nothing are 0, not null)
+        .with_columns(m_prev=pl.when(pl.col("n_prev") > 0).then(pl.col("m_prev")))
+    )
+    by_k = base.group_by("hs6").agg(x_wk=pl.col("m_now").sum(), x_ik=pl.col("x_now").sum())
+    tot = by_k.select(x_w=pl.col("x_wk").sum(), x_i=pl.col("x_ik").sum())
+    sup = by_k.join(tot, how="cross").select(
+        "hs6",
+        rca=pl.when((pl.col("x_wk") > 0) & (pl.col("x_i") > 0))
+        .then((pl.col("x_ik") / pl.col("x_i")) / (pl.col("x_wk") / pl.col("x_w")))
+        .otherwise(0.0),
+        supply_share=pl.when(pl.col("x_wk") > 0).then(pl.col("x_ik") / pl.col("x_wk")).otherwise(0.0),
+    )
+    t = (
+        base.filter(pl.col("importer") != exporter)
+        .join(sup, on="hs6")
+        .select(
+            "importer",
+            "hs6",
+            import_value_usd=pl.col("m_now"),
+            import_prev_usd=pl.col("m_prev"),
+            exporter_value_usd=pl.col("x_now"),
+            rca="rca",
+            supply_share="supply_share",
+        )
+        .with_columns(hyp=pl.col("supply_share") * pl.col("import_value_usd"))
+    )
+    ease = t.group_by("importer").agg(actual=pl.col("exporter_value_usd").sum(), hyp=pl.col("hyp").sum())
+    ease = ease.select("importer", ease=pl.when(pl.col("hyp") > 0).then(pl.col("actual") / pl.col("hyp")))
+    t = t.join(ease, on="importer").with_columns(
+        import_growth=pl.when(pl.col("import_prev_usd") > 0).then(
+            pl.col("import_value_usd") / pl.col("import_prev_usd") - 1.0
+        ),
+        exporter_share=pl.when(pl.col("import_value_usd") > 0).then(
+            pl.col("exporter_value_usd") / pl.col("import_value_usd")
+        ),
+        potential_usd=pl.col("supply_share") * pl.col("import_value_usd") * pl.col("ease"),
+    )
+    return t.with_columns(
+        untapped_usd=pl.max_horizontal(pl.col("potential_usd") - pl.col("exporter_value_usd"), pl.lit(0.0))
+    ).drop("hyp")
+
+
+def polars_rank(ind: pl.LazyFrame, samples: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Percent rank / min-max, product-level criteria, entropy sums, blend + cap, TOPSIS, candidates, stability."""
+    pairs = ind.rename(
+        {"hs6": "product", "importer": "market", "import_value_usd": "demand", "exporter_share": "china_share"}
+    ).with_columns(blockers=pl.lit(0, dtype=pl.Int32))
+    pairs = pairs.with_columns(pl.col(k).fill_null(pl.col(k).median()) for k in NAMES).collect()
+    count = pairs.height
+    stats = pairs.select(
+        *(pl.col(k).min().alias(f"lo_{k}") for k in NAMES), *(pl.col(k).max().alias(f"hi_{k}") for k in NAMES)
+    ).row(0, named=True)
+    live = [stats[f"hi_{k}"] > stats[f"lo_{k}"] for k in NAMES]
+    exprs = []
+    for j, (name, kind, rank) in enumerate(RANK_CRITERIA):
+        lo, hi = stats[f"lo_{name}"], stats[f"hi_{name}"]
+        if not live[j]:
+            e = pl.lit(0.0)
+        elif rank:  # PERCENT_RANK: ties at their lowest rank
+            e = (pl.col(name).rank("min").cast(pl.Float64) - 1.0) / (count - 1)
+        else:
+            e = ((pl.col(name) - lo) if kind > 0 else (hi - pl.col(name))) / (hi - lo)
+        exprs.append(e.alias(f"n_{name}"))
+    pairs = pairs.with_columns(exprs)
+    spans = (
+        pairs.lazy()
+        .group_by("product")
+        .agg(pl.len().alias("_m"), *((pl.col(f"n_{k}").max() - pl.col(f"n_{k}").min()).alias(k) for k in NAMES))
+        .select(pl.col("_m").max(), *(pl.col(k).max() for k in NAMES))
+        .collect()
+        .row(0, named=True)
+    )
+    level = [k for j, k in enumerate(NAMES) if not live[j] or spans[k] == 0.0] if spans["_m"] > 1 else []
+    pair_live = [k for j, k in enumerate(NAMES) if live[j] and k not in level]
+    row = pairs.select(
+        *(pl.col(f"n_{k}").sum().alias(f"t_{k}") for k in pair_live),
+        *(
+            pl.when(pl.col(f"n_{k}") > 0)
+            .then(pl.col(f"n_{k}") * pl.col(f"n_{k}").log())
+            .otherwise(0.0)
+            .sum()
+            .alias(f"s_{k}")
+            for k in pair_live
+        ),
+    ).row(0, named=True)
+    sums = {k: (float(row[f"t_{k}"]), float(row[f"s_{k}"])) for k in pair_live}
+    w, _level = pair_weights(count, live, [float(spans[k]) for k in NAMES], int(spans["_m"]), sums)
+    dp = pl.lit(0.0)
+    dm = pl.lit(0.0)
+    for j, k in enumerate(NAMES):
+        if w[j] > 0:
+            gap = pl.col(f"n_{k}") - float(live[j])
+            dp = dp + float(w[j] ** 2) * (gap * gap)
+            dm = dm + float(w[j] ** 2) * (pl.col(f"n_{k}") * pl.col(f"n_{k}"))
+    pairs = pairs.with_columns(_dp=dp.sqrt(), _dm=dm.sqrt()).with_columns(
+        score=pl.when(pl.col("_dp") + pl.col("_dm") > 0)
+        .then(pl.col("_dm") / (pl.col("_dp") + pl.col("_dm")))
+        .otherwise(0.5)
+    )
+    cand = pairs.filter(pl.col("blockers") == 0)
+    if cand.height > CANDIDATES:
+        cut = cand["score"].top_k(CANDIDATES).min()
+        cand = cand.filter(pl.col("score") >= cut)
+    cand = cand.sort(["score", "product", "market"], descending=[True, False, False])
+    stab = topk_stability(
+        cand.select([f"n_{k}" for k in NAMES]).to_numpy(),
+        w,
+        TOP,
+        samples=samples,
+        seed=0,
+        hi=np.array(live, dtype=np.float64),
+        lo=np.zeros(len(NAMES)),
+    )
+    top = cand.with_columns(stability=pl.Series(stab)).head(TOP)
+    return pairs.drop([f"n_{k}" for k in NAMES] + ["_dp", "_dm"]), top
+
+
+def run_polars(
+    flows: pa.Table, countries: pa.Table, samples: int
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]:
+    times = {}
+    c0 = _cpu()
+    t0 = time.perf_counter()
+    frame = pl.from_arrow(flows.select(["year", "exporter", "importer", "hs6", "value_usd"]))  # zero-copy
+    assert isinstance(frame, pl.DataFrame)
+    times["load"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    ind = polars_indicators(frame.lazy(), CHN).collect()
+    times["indicators"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    every, top = polars_rank(ind.lazy(), samples)
+    times["ranking"] = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    every, top = (_polars_names(f, countries) for f in (every, top))
+    times["names+fetch"] = time.perf_counter() - t3
+    times["total"] = time.perf_counter() - t0
+    times["cpu"] = _cpu() - c0
+    return every, top, times
+
+
 WARM_ROWS = 20_000
 
 
@@ -379,7 +585,9 @@ def warm_up(samples: int) -> None:
         trade.load_flows(store, flows, source="baci", file="generated", countries=countries)
         run_duckdb(store, samples)
         run_duckdb_sql(store, samples, countries)
-        run_pandas(trade.flows_table(store).drop("source").to_pyarrow(), countries, samples)
+        stored = trade.flows_table(store).drop("source").to_pyarrow()
+        run_pandas(stored, countries, samples)
+        run_polars(stored, countries, samples)
 
 
 def main() -> None:
@@ -399,7 +607,12 @@ def main() -> None:
     t = time.perf_counter()
     flows, countries = generate(args.rows)
     gen = time.perf_counter() - t
-    runs: dict[str, list[tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]]] = {"ibis": [], "sql": [], "pandas": []}
+    runs: dict[str, list[tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]]] = {
+        "ibis": [],
+        "sql": [],
+        "pandas": [],
+        "polars": [],
+    }
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
         if args.threads:
             store._db.execute(f"SET threads = {int(args.threads)}")
@@ -422,19 +635,25 @@ def main() -> None:
             runs["sql"].append(run_duckdb_sql(store, args.samples, countries))
             gc.collect()
             runs["pandas"].append(run_pandas(stored_flows, countries, args.samples))
+            gc.collect()
+            runs["polars"].append(run_polars(stored_flows, countries, args.samples))
     # each side's run with the median total
-    (d_all, d_top, d_t), (s_all, s_top, s_t), (p_all, p_top, p_t) = (
-        sorted(runs[side], key=lambda r: r[2]["total"])[len(runs[side]) // 2] for side in ("ibis", "sql", "pandas")
+    (d_all, d_top, d_t), (s_all, s_top, s_t), (p_all, p_top, p_t), (q_all, q_top, q_t) = (
+        sorted(runs[side], key=lambda r: r[2]["total"])[len(runs[side]) // 2]
+        for side in ("ibis", "sql", "pandas", "polars")
     )
     # the same numbers all three ways
     b = p_all.sort("market", "product")
-    for other, other_top in ((d_all, d_top), (s_all, s_top)):
+    for other, other_top in ((d_all, d_top), (s_all, s_top), (q_all, q_top)):
         a = other.sort("market", "product")
         assert a.height == b.height, (a.height, b.height)
         assert a["product"].to_list()[:1000] == b["product"].to_list()[:1000]
         for col in ("rca", "demand", "import_growth", "china_share", "ease", "potential_usd", "untapped_usd", "score"):
             x, y = a[col].fill_null(np.nan).to_numpy(), b[col].fill_null(np.nan).to_numpy()
-            assert np.allclose(x, y, rtol=1e-9, equal_nan=True), col
+            # demand enters by percent rank: two demands equal in exact arithmetic can differ in the last bit
+            # when summed in another order, and their tie then breaks differently: at most one rank step
+            atol = 1.0 / (b.height - 1) if col == "score" else 0.0
+            assert np.allclose(x, y, rtol=1e-9, atol=atol, equal_nan=True), col
         assert other_top["product"].to_list() == p_top["product"].to_list()
         assert other_top["market"].to_list() == p_top["market"].to_list()
         assert np.allclose(other_top["stability"].to_numpy(), p_top["stability"].to_numpy())
@@ -446,23 +665,28 @@ def main() -> None:
         f"after a warm-up on {WARM_ROWS:,} rows"
     )
     print(
-        f"| {'stage':<12} | {'DuckDB (Ibis) s':>16} | {'DuckDB SQL s':>13} | {'pandas s':>10} | {'ratio':>6} |"
-        f" {'SQL ratio':>9} |"
+        f"| {'stage':<12} | {'DuckDB (Ibis) s':>16} | {'DuckDB SQL s':>13} | {'pandas s':>10} | {'Polars s':>9} |"
+        f" {'pandas/Ibis':>11} | {'Polars/Ibis':>11} | {'Ibis/SQL':>8} |"
     )
-    print(f"|{'-' * 14}|{'-' * 17}:|{'-' * 14}:|{'-' * 11}:|{'-' * 7}:|{'-' * 10}:|")
+    print(f"|{'-' * 14}|{'-' * 17}:|{'-' * 14}:|{'-' * 11}:|{'-' * 10}:|{'-' * 12}:|{'-' * 12}:|{'-' * 9}:|")
+
+    def ratio(a: float, b: float, width: int) -> str:
+        return f"{a / b:>{width}.2f}" if a > 0 and b > 0 else " " * width
+
     for stage in ("load", "indicators", "ranking", "names+fetch", "total", "cpu"):
-        cells = []
-        for side in (d_t, s_t):
-            cells.append(
-                f"{p_t[stage] / side[stage]:>{6 if side is d_t else 9}.1f}"
-                if side[stage] > 0 and p_t[stage] > 0
-                else " " * (6 if side is d_t else 9)
-            )
         print(
-            f"| {stage:<12} | {d_t[stage]:>16.2f} | {s_t[stage]:>13.2f} | {p_t[stage]:>10.2f} | {cells[0]} |"
-            f" {cells[1]} |"
+            f"| {stage:<12} | {d_t[stage]:>16.2f} | {s_t[stage]:>13.2f} | {p_t[stage]:>10.2f} | {q_t[stage]:>9.2f} |"
+            f" {ratio(p_t[stage], d_t[stage], 11)} | {ratio(q_t[stage], d_t[stage], 11)} |"
+            f" {ratio(d_t[stage], s_t[stage], 8)} |"
         )
-    print(f"rows={args.rows} seconds={d_t['total']:.2f} pandas_ratio={p_t['total'] / d_t['total']:.2f}")
+    print(
+        f"Ibis within {d_t['total'] / s_t['total']:.2f}x of the hand-written DuckDB SQL (target <= 1.3); "
+        "the machine is shared with other jobs while this runs"
+    )
+    print(
+        f"rows={args.rows} seconds={d_t['total']:.2f} pandas_ratio={p_t['total'] / d_t['total']:.2f} "
+        f"polars_ratio={q_t['total'] / d_t['total']:.2f}"
+    )
 
 
 if __name__ == "__main__":

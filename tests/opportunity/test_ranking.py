@@ -115,3 +115,13 @@ def test_weight_for_a_missing_criterion_is_refused_on_the_backend_too(con):
     frame = _pairs(30, 3)
     with pytest.raises(InvalidInputError, match=r"'margin'.*Usable criteria: demand, growth"):
         rank_table(con.create_table("w", frame.to_arrow()), user_weights={"margin": 1.0}, top_k=3, samples=10)
+
+
+@pytest.mark.parametrize("weighting", ["critic", "equal", "entropy"])
+def test_every_weighting_same_on_the_backend(con, weighting):
+    """CRITIC from the backend's cross sums equals CRITIC of the in-memory matrix; product-level criteria
+    (constant across each product's markets) are found by a group-by on the backend as in memory."""
+    frame = _pairs(500, 7).with_columns(rca=pl.col("product").str.slice(1).cast(pl.Float64))  # per product
+    db, mem = _check(con, frame, top_k=8, samples=40, weighting=weighting, weight_cap=0.4)
+    assert db.product_level == mem.product_level == ["rca", "culture"]
+    assert max(db.weights.values()) <= 0.4 + 1e-12

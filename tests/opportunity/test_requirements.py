@@ -1,6 +1,7 @@
 """Market-entry requirements: scope matching, customs unions, thresholds; a blocker makes a pair infeasible."""
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
@@ -101,3 +102,40 @@ def test_blocker_makes_pair_infeasible_not_lower_scored(ref):
     by2 = {e["market"]: e for e in res2.entries}
     assert by2["AU"]["feasible"] is True
     assert res2.ranking.table.filter(pl.col("market") == "AU")["score"][0] == pytest.approx(blocked)
+
+
+# ---- Chinese texts (issue 20 item 3: Chinese everywhere on a Chinese page)
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_UNIT_POWER = re.compile(r"(?<=[a-z])\d\b")  # the 2 of cm2: a unit's exponent, written 平方厘米 in Chinese
+
+
+def test_every_requirement_has_a_chinese_text_that_keeps_its_numbers():
+    """A translation, not a new figure: every number of the English text (regulation numbers, limits, dates)
+    is in the Chinese text; the row keeps its source and confidence (the same row)."""
+    _fig, reqs = opportunity_tables()
+    for row in reqs.iter_rows(named=True):
+        for column in ("authority_zh", "requirement_zh"):
+            assert re.search(r"[\u4e00-\u9fff]", row[column] or ""), (row["req_id"], column)
+        english = set(_NUMBER.findall(_UNIT_POWER.sub("", row["requirement"])))
+        chinese = set(_NUMBER.findall(row["requirement_zh"]))
+        assert english <= chinese, (row["req_id"], english - chinese)
+
+
+def test_applicable_requirements_carry_the_chinese_text(ref):
+    app = _app(ref, ["duyun-maojian-250g", "xiuwen-kiwifruit-fresh-5kg"], ["DE", "GB"])
+    mrl = app.filter(pl.col("req_id") == "mer-009").row(0, named=True)
+    assert mrl["authority_zh"] == "欧盟委员会" and "0.01 mg/kg" in mrl["requirement_zh"]
+    phyto = app.filter(pl.col("req_id") == "phyto-unverified").row(0, named=True)
+    assert "植物检疫" in phyto["requirement_zh"] and phyto["confidence"] == "unconfirmed"
+
+
+def test_a_requirement_table_without_chinese_columns_falls_back_to_english(ref):
+    _fig, reqs = opportunity_tables()
+    app = applicable_requirements(
+        ref.products.filter(pl.col("id") == "duyun-maojian-250g"),
+        ref.markets.filter(pl.col("iso2") == "DE"),
+        reqs.drop("authority_zh", "requirement_zh"),
+        on=DAY,
+    )
+    assert (app["requirement_zh"] == app["requirement"]).all()

@@ -6,7 +6,7 @@ import pytest
 
 from qiankua.exceptions import InvalidInputError
 from qiankua.opportunity import mcda
-from qiankua.opportunity.scoring import explain, parse_weights, rank_pairs
+from qiankua.opportunity.scoring import explain, parse_weights, product_view, rank_pairs
 
 
 def _pairs():
@@ -27,24 +27,36 @@ def _pairs():
 
 
 def test_scores_equal_topsis_of_the_normalised_matrix():
+    """demand by percent rank (gap filled with the median first), compliance min-max (a cost); culture is
+    the same for both markets of each product: product-level, weight 0; two criteria left, so the 0.30
+    cap is raised to 1/2 and the blend of entropy and equal weights ends equal."""
     r = rank_pairs(_pairs(), top_k=2, samples=50)
-    demand = np.log1p(np.array([1e9, 1e6, 5e8, np.median([1e9, 1e6, 5e8])]))
+    demand = mcda.rank_normalise([1e9, 1e6, 5e8, np.median([1e9, 1e6, 5e8])])
+    np.testing.assert_allclose(demand, [1.0, 0.0, 1 / 3, 1 / 3])
     x = np.column_stack([demand, [1, 1, 0, 0], [5, 1, 3, 2]])
     types = [1, 1, -1]
-    w = mcda.entropy_weights(mcda.minmax_normalise(x, types))
+    w = np.array([0.5, 0.0, 0.5])
     expect = mcda.topsis(x, w, types)
     got = r.table.sort("_row")["score"].to_numpy()
     np.testing.assert_allclose(got, expect, rtol=1e-12)
-    assert r.weights == pytest.approx(dict(zip(["demand", "culture", "compliance"], w, strict=True)))
+    assert r.product_level == ["culture"]
+    assert r.weights == pytest.approx({"demand": 0.5, "culture": 0.0, "compliance": 0.5})
+    assert r.weight_source == {"demand": "blend", "culture": "product-level", "compliance": "blend"}
     # the blocked pair comes last whatever its score
     assert r.table["feasible"].to_list() == [True, True, True, False]
     assert r.table.filter(~pl.col("feasible"))["stability"][0] == 0.0
 
 
 def test_user_weight_overrides_one_criterion():
-    r = rank_pairs(_pairs(), user_weights={"culture": 0.0}, top_k=1, samples=20)
-    assert r.weights["culture"] == 0.0 and r.weight_source["culture"] == "user"
-    assert r.weight_source["demand"] == "entropy"
+    r = rank_pairs(_pairs(), user_weights={"compliance": 0.0}, top_k=1, samples=20)
+    assert r.weights["compliance"] == 0.0 and r.weight_source["compliance"] == "user"
+    assert r.weight_source["demand"] == "blend" and r.weights["demand"] == pytest.approx(1.0)
+    # a user weight on a product-level criterion goes to the product view, not to the market choice
+    r2 = rank_pairs(_pairs(), user_weights={"culture": 1.0}, top_k=1, samples=20)
+    assert r2.weights["culture"] == 0.0
+    view, weights = product_view(_pairs(), r2, user_weights={"culture": 1.0})
+    assert weights == {"culture": 1.0}
+    assert view["product"].to_list() == ["a", "b"] and view["product_rank"].to_list() == [1, 2]
 
 
 def test_explanations_name_numbers_and_confidence():

@@ -104,19 +104,48 @@ def test_cli_bad_input_exits_2(cli, args, tmp_path, monkeypatch):
     assert res.exit_code == 2, res.output
 
 
-def test_user_weights_override_entropy(ref):
+def test_user_weights_override_and_culture_ranks_products_only(ref):
+    """Issue 16: culture is the same for every market of a product, so it cannot choose the market; a user
+    weight on it applies to the product view, and weighting culture alone leaves no market criterion."""
+    from qiankua.exceptions import InvalidInputError
+
     base = svc.opportunities(ref=ref, top=5, samples=20)
-    only_culture = svc.opportunities(
-        ref=ref,
-        top=5,
-        samples=20,
-        weights="demand=0,china_share=0,ecommerce_rank=0,compliance=0,tariff=0,route_cost=0,route_days=0,culture=1",
-    )
-    assert only_culture.ranking.weights["culture"] == pytest.approx(1.0)
-    assert only_culture.ranking.weight_source["culture"] == "user"
-    assert base.ranking.weight_source["culture"] == "entropy"
-    top = only_culture.ranking.table.filter(pl.col("feasible")).head(5)
+    assert base.ranking.weight_source["culture"] == "product-level" and base.ranking.weights["culture"] == 0.0
+    assert max(base.ranking.weights.values()) <= 0.30 + 1e-12
+    assert base.ranking.weighting == "blend"
+    with pytest.raises(InvalidInputError, match="culture: the same for every market of a product"):
+        svc.opportunities(
+            ref=ref,
+            top=5,
+            samples=20,
+            weights="demand=0,china_share=0,ecommerce_rank=0,compliance=0,tariff=0,route_cost=0,route_days=0,culture=1",
+        )
+    only = svc.opportunities(ref=ref, top=5, samples=20, weights="demand=1,culture=1", weight_cap=1.0)
+    assert only.ranking.weight_source["demand"] == "user" and only.product_weights == {"culture": 1.0}
+    top = only.products.head(5)
     assert top["culture"].min() == 1.0
+    doc = only.to_dict()
+    assert doc["product_view"][0]["rank"] == 1 and doc["product_level"] == ["culture"]
+
+
+def test_headline_is_export_potential_in_usd(ref):
+    """The headline: potential per HS line x market, measured demand first, realised and unrealised beside it;
+    lines without a supply share are listed with the reason, never shown as zero."""
+    res = svc.opportunities(ref=ref, top=10, samples=20)
+    doc = res.to_dict()["headline"]
+    lines = doc["lines"]
+    assert lines and doc["pairs_estimated"] > 0
+    assert all(not line["demand_proxy"] for line in lines[:5])
+    potentials = [line["potential_usd"] for line in lines if not line["demand_proxy"]]
+    assert potentials == sorted(potentials, reverse=True)
+    us = next(line for line in lines if line["market"] == "US")
+    # tea 0902: China's cited world exports / world imports x US imports; China's Jan-Sep exports to the US
+    assert us["line"] == "0902" and us["realised_usd"] == 43_400_000
+    assert us["potential_usd"] == pytest.approx(1_420_000_000 / 7_330_000_000 * 578_600_000, abs=1)
+    assert us["unrealised_usd"] == pytest.approx(us["potential_usd"] - 43_400_000, abs=1)
+    assert "duyun-maojian-250g" in us["products"]
+    missing = {m["hs6"]: m for m in doc["not_estimated"]}
+    assert missing["220890"]["reason"] == "supply" and "moutai-feitian-53-500ml" in missing["220890"]["products"]
 
 
 def test_weighting_a_criterion_without_trade_data_says_so(ref):
@@ -132,9 +161,11 @@ def test_weighting_a_criterion_without_trade_data_says_so(ref):
 
 
 def test_readme_weights_example_runs(ref):
-    """The README's `--weights culture=0.3,tariff=0.2`: both criteria are used as the user's."""
+    """The README's `--weights culture=0.3,tariff=0.2`: both weights are the user's, each in its view."""
     res = svc.opportunities(ref=ref, weights="culture=0.3,tariff=0.2", top=3, samples=20)
-    assert res.ranking.weight_source["culture"] == res.ranking.weight_source["tariff"] == "user"
+    assert res.ranking.weight_source["tariff"] == "user"
+    # culture is product-level (issue 16): the user's weight ranks products, not markets
+    assert res.ranking.weight_source["culture"] == "product-level" and res.product_weights == {"culture": 1.0}
 
 
 def test_extra_columns_enter_the_ranking(ref):

@@ -16,7 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from qiankua.schema import PROVENANCE, REFERENCE_TABLES, USER_TABLES, TableSpec
 from qiankua.services.requests import OPPORTUNITY_FIELDS, QUOTE_FIELDS, ROUTE_FIELDS
-from qiankua.vocabulary import FILE_FORMATS, IMPORT_MODES, IMPORT_TABLES, MODES, PLATFORMS, SERVICES, TRADE_BACKENDS
+from qiankua.vocabulary import (
+    FILE_FORMATS,
+    IMPORT_MODES,
+    IMPORT_TABLES,
+    MODES,
+    OPPORTUNITY_WEIGHTINGS,
+    PLATFORMS,
+    SERVICES,
+    TRADE_BACKENDS,
+)
 
 _KIND_TYPES: dict[str, Any] = {
     "str": str,
@@ -63,6 +72,7 @@ ImportMode = _enum("ImportMode", IMPORT_MODES)
 Mode = Literal[MODES]  # type: ignore[valid-type]
 Service = Literal[SERVICES]  # type: ignore[valid-type]
 TradeBackend = Literal[TRADE_BACKENDS]  # type: ignore[valid-type]
+Weighting = Literal[OPPORTUNITY_WEIGHTINGS]  # type: ignore[valid-type]
 
 
 class RefTable(StrEnum):
@@ -468,7 +478,8 @@ CriterionWeights = create_model(
 
 
 class OpportunitiesIn(BaseModel):
-    """Rank product x market pairs; weights override the entropy weights per criterion."""
+    """Export potential per product line x market, and the capped-weight ranking of the pairs (second view);
+    weights override the data-driven weights per criterion."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -476,7 +487,7 @@ class OpportunitiesIn(BaseModel):
     markets: list[str] | None = Field(default=None, max_length=100)
     weights: CriterionWeights | None = Field(
         default=None,
-        description="weight >= 0 per criterion; a criterion given overrides its entropy weight, the others keep "
+        description="weight >= 0 per criterion; a criterion given overrides its data-driven weight, the others keep "
         "theirs, and all are rescaled to sum to 1. Weighting a criterion that has no value in this run (e.g. "
         "growth or rca without trade data) is an error that says why and lists the usable criteria",
     )
@@ -491,6 +502,13 @@ class OpportunitiesIn(BaseModel):
     )
     seed: int = Field(
         default=OPPORTUNITY_FIELDS["seed"], ge=0, le=2**31 - 1, strict=True, description="stability sampling seed"
+    )
+    weighting: Weighting = Field(
+        default=OPPORTUNITY_FIELDS["weighting"],
+        description="how the second view weighs its criteria: blend (half entropy, half equal), entropy, critic, equal",
+    )
+    weight_cap: float = Field(
+        default=OPPORTUNITY_FIELDS["weight_cap"], gt=0, le=1, description="no criterion weighs more than this"
     )
     samples: int = Field(
         default=OPPORTUNITY_FIELDS["samples"], ge=10, le=2000, strict=True, description="samples of the stability check"
@@ -508,7 +526,14 @@ class OpportunitiesOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     ok: bool
+    headline: dict[str, Any] = Field(
+        description="the headline: export potential in USD per HS line x market (ITC EPI: supply x demand x ease) "
+        "with realised and unrealised parts (`lines`), and the lines not estimated with the reason"
+    )
     weights: dict[str, float]
+    weighting: str = Field(description="how the second view's weights were set: blend, entropy, critic or equal")
+    weight_cap: float = Field(description="no criterion above this share of the weight")
+    product_level: list[str] = Field(description="criteria the same for every market of a product: weight 0")
     unavailable: list[str]
     indicator_status: dict[str, str]
     pairs: int

@@ -11,10 +11,12 @@ import typer
 from qiankua.commands.common import JsonOpt, _h, out, run, state, user_db
 from qiankua.i18n import t
 from qiankua.services.requests import OPPORTUNITY_FIELDS
-from qiankua.vocabulary import TRADE_BACKENDS
+from qiankua.vocabulary import OPPORTUNITY_WEIGHTINGS, TRADE_BACKENDS
 
 Engine = Enum("Engine", {x: x for x in TRADE_BACKENDS}, type=str)  # type: ignore[misc]
 _ENGINE = Engine(OPPORTUNITY_FIELDS["engine"])
+Weighting = Enum("Weighting", {x: x for x in OPPORTUNITY_WEIGHTINGS}, type=str)  # type: ignore[misc]
+_WEIGHTING = Weighting(OPPORTUNITY_FIELDS["weighting"])
 
 
 def _data_app(app: typer.Typer) -> typer.Typer:
@@ -45,12 +47,52 @@ def register(app: typer.Typer) -> None:
         samples: Annotated[int, typer.Option("--samples", min=10, max=2000, help=_h("opportunity.opt.samples"))] = (
             OPPORTUNITY_FIELDS["samples"]
         ),
+        weighting: Annotated[Weighting, typer.Option("--weighting", help=_h("opportunity.opt.weighting"))] = _WEIGHTING,
+        weight_cap: Annotated[
+            float, typer.Option("--weight-cap", min=0.01, max=1.0, help=_h("opportunity.opt.weight_cap"))
+        ] = OPPORTUNITY_FIELDS["weight_cap"],
         as_json: JsonOpt = False,
     ) -> None:
         from qiankua.services.engines_view import rank_opportunities
 
         def show(doc: dict[str, Any]) -> None:
             lang = state.lang
+            head = doc.get("headline") or {}
+            potential = RichTable(
+                "HS",
+                "market",
+                "potential USD",
+                "realised USD",
+                "unrealised USD",
+                "demand",
+                "products",
+                title=t("opportunity.headline.title", lang),
+            )
+            for line in head.get("lines", []):
+                potential.add_row(
+                    line["line"],
+                    line["market"],
+                    f"{line['potential_usd']:,.0f}",
+                    "" if line["realised_usd"] is None else f"{line['realised_usd']:,.0f}",
+                    "" if line["unrealised_usd"] is None else f"{line['unrealised_usd']:,.0f}",
+                    "proxy" if line["demand_proxy"] else "cited",
+                    ", ".join(line["products"]),
+                )
+            if head.get("lines"):
+                out.print(potential)
+            else:
+                out.print(t("opportunity.headline.none", lang))
+            for miss in head.get("not_estimated", []):
+                why = t(f"opportunity.headline.why.{miss['reason']}", lang)
+                out.print(
+                    t(
+                        "opportunity.headline.not_estimated",
+                        lang,
+                        hs6=miss["hs6"],
+                        products=", ".join(miss["products"]),
+                        why=why,
+                    )
+                )
             table = RichTable(
                 "#",
                 "product",
@@ -79,7 +121,10 @@ def register(app: typer.Typer) -> None:
                     "; ".join(r["text"] for r in e["reasons"]),
                 )
             out.print(table)
-            out.print("weights: " + ", ".join(f"{k}={v:.3f}" for k, v in doc["weights"].items()))
+            out.print(
+                f"weights ({doc['weighting']}, cap {doc['weight_cap']:.2f}): "
+                + ", ".join(f"{k}={v:.3f}" for k, v in doc["weights"].items())
+            )
             for note in doc["notes"]:
                 out.print(note)
 
@@ -93,6 +138,8 @@ def register(app: typer.Typer) -> None:
             "met": met,
             "seed": seed,
             "samples": samples,
+            "weighting": weighting.value,
+            "weight_cap": weight_cap,
         }
         run(as_json, lambda: rank_opportunities(fields, user_db()), show, lambda doc: doc)
 

@@ -3,9 +3,11 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.demo.step": {"zh": "产品×市场机会排序…", "en": "Ranking product x market opportunities…"},
     "opportunity.help": {
-        "zh": "产品×市场机会排序：熵权+TOPSIS、出口潜力、准入要求与稳定性，并给出中英文理由。",
-        "en": "Rank product x market opportunities: entropy weights + TOPSIS, export potential, "
-        "market-entry requirements and rank stability, with reasons in zh and en.",
+        "zh": "产品×市场机会：首要看出口潜力（美元，ITC EPI：供给×需求×便利，附已实现与未实现部分）；"
+        "多指标评分（限权 TOPSIS）为第二视角，附准入要求、稳定性与中英文理由。",
+        "en": "Product x market opportunities: export potential in USD first (ITC EPI: supply x demand x ease, "
+        "with realised and unrealised parts); a capped-weight TOPSIS score as the second view, with "
+        "market-entry requirements, rank stability and reasons in zh and en.",
     },
     "opportunity.opt.product": {"zh": "产品编号（可重复）", "en": "product id (repeatable)"},
     "opportunity.opt.market": {"zh": "市场 ISO 两位代码（可重复）", "en": "market ISO alpha-2 (repeatable)"},
@@ -116,10 +118,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "full picture: demand, growth, China's share and RCA.",
     },
     "opportunity.report.intro": {
-        "zh": "按熵权 TOPSIS 对产品×市场组合打分（0–1），出口潜力按 ITC EPI 思路（供给×需求×便利）估计；"
+        "zh": "首要视角为出口潜力（美元，ITC EPI：供给×需求×便利），并列已实现出口与未实现部分；第二视角按限权 "
+        "TOPSIS 对产品×市场打分（0–1，任一指标权重不超过上限，对同一产品各市场取值相同的指标不参与选市场）；"
         "阻断性准入要求使组合“暂不可行”而不是降低得分；稳定性为权重按 Dirichlet 扰动后仍在前 20 名的概率。",
-        "en": "Pairs are scored 0-1 by entropy-weighted TOPSIS; export potential follows ITC's EPI (supply x "
-        "demand x ease); a blocking entry requirement marks a pair not currently feasible instead of "
+        "en": "The headline is the export potential in USD (ITC EPI: supply x demand x ease) with realised "
+        "exports and the unrealised part beside it; the second view scores pairs 0-1 by TOPSIS with capped "
+        "weights (no criterion above the cap; criteria that are the same for every market of a product do "
+        "not choose the market); a blocking entry requirement marks a pair not currently feasible instead of "
         "lowering its score; stability is the probability of staying in the top 20 when the weights are "
         "perturbed (Dirichlet).",
     },
@@ -127,6 +132,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "热力表：每格为得分，▁░▒▓█ 由低到高，✗ 表示被准入要求阻断；列为可行得分最高的 12 个市场。",
         "en": "Heat table: each cell is the score, shaded ░▒▓█ from low to high, ✗ = blocked by an entry "
         "requirement; columns are the 12 markets with the best feasible score.",
+    },
+    "opportunity.note.product_level": {
+        "zh": "以下指标对同一产品的所有市场取值相同，不能决定市场，只用于产品排序：{names}。",
+        "en": "These criteria are the same for every market of a product, so they cannot decide the market; "
+        "they rank products only: {names}.",
+    },
+    "opportunity.headline.title": {
+        "zh": "出口潜力（美元）：HS 品目 × 市场",
+        "en": "Export potential (USD): HS line x market",
+    },
+    "opportunity.headline.none": {
+        "zh": "没有任何组合能估计出口潜力（缺少供给份额或需求数据）；请导入 BACI 贸易数据。",
+        "en": "No pair has an export potential estimate (supply share or demand missing); import BACI trade data.",
+    },
+    "opportunity.headline.not_estimated": {
+        "zh": "未估计潜力：HS {hs6}（{products}）— {why}",
+        "en": "potential not estimated: HS {hs6} ({products}) — {why}",
+    },
+    "opportunity.headline.why.supply": {
+        "zh": "无中国在该品目世界出口中的份额数据（需贸易数据）",
+        "en": "no China share of world supply of this line (needs trade data)",
+    },
+    "opportunity.headline.why.demand": {
+        "zh": "这些市场无需求数据（无引用进口额，亦无人口代理）",
+        "en": "no demand figure for these markets (no cited imports, no population proxy)",
+    },
+    "opportunity.headline.line": {
+        "zh": "HS {line} → {market}：潜力 {potential}，已实现 {realised}，未实现 {unrealised}；本省产品：{products}",
+        "en": "HS {line} -> {market}: potential {potential}, realised {realised}, unrealised {unrealised}; "
+        "products: {products}",
+    },
+    "opportunity.headline.unknown": {"zh": "未知", "en": "unknown"},
+    "opportunity.opt.weighting": {
+        "zh": "权重方法：blend（默认，熵权与等权各半）、entropy、critic、equal",
+        "en": "weighting: blend (default: half entropy, half equal), entropy, critic, equal",
+    },
+    "opportunity.opt.weight_cap": {
+        "zh": "任一指标权重上限（默认 0.30）",
+        "en": "no criterion above this share of the weight (default 0.30)",
     },
     "opportunity.fetch.help": {"zh": "下载贸易数据（需联网）", "en": "download trade data (needs the internet)"},
     "opportunity.fetch.baci.help": {

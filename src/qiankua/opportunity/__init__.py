@@ -1,9 +1,11 @@
-"""Product x market opportunities: trade indicators (Ibis), MCDA ranking, market-entry requirements.
+"""Product x market opportunities: export potential in USD (the headline, ITC EPI), the multi-criteria second
+view, market-entry requirements (method: docs/methods/opportunity.en.md).
 
-Pure modules (no ibis, no database): :mod:`.mcda` (entropy weights, TOPSIS, Dirichlet stability,
-coupling degree, RCA), :mod:`.requirements`, :mod:`.defaults`, :mod:`.scoring`, :mod:`.retail`
-(typical retail prices for the margin criterion). :mod:`.indicators` (trade indicators) and
-:mod:`.ranking` (the same entropy + TOPSIS ranking over a whole pair table) hold Ibis expressions
+Pure modules (no ibis, no database): :mod:`.potential` (the headline table), :mod:`.mcda` (entropy and
+CRITIC weights, the weight cap, percent rank, TOPSIS, Dirichlet stability, coupling degree, RCA),
+:mod:`.requirements`, :mod:`.defaults`, :mod:`.scoring`, :mod:`.retail` (typical retail prices for the
+margin criterion). :mod:`.indicators` (trade indicators) and
+:mod:`.ranking` (the same capped-weight TOPSIS ranking over a whole pair table) hold Ibis expressions
 (DuckDB or PySpark backend); they are not imported here.
 """
 

@@ -13,7 +13,10 @@ for HS 0902 tea), so:
 * ``china_share`` = China's cited exports to the market / the market's cited imports (tea only;
   the export figures are Jan-Sep, so it is a lower bound, flagged unconfirmed).
 * ``supply_share`` = China's cited world exports of the line / cited world imports (tea only);
-  ``potential_usd`` = supply_share x demand (EPI supply x demand, ease assumed 1 — flagged).
+  ``potential_usd`` = supply_share x demand (EPI supply x demand, ease assumed 1 — flagged), for the
+  HS line of the figures (``line``); ``realised_usd`` = China's cited exports of the line to the market
+  (Jan-Sep figures: a lower bound, flagged) and ``unrealised_usd`` = max(potential - realised, 0), only
+  where the realised value is cited (an uncited export is unknown, not zero).
 * ``rca`` and ``growth`` need a full trade table: unavailable until BACI or Comtrade is imported.
 * ``ecommerce_rank`` = UNCTAD B2C index rank (cost criterion: lower is better).
 * ``culture`` = (ICH: national 1, provincial 0.5, none 0 + GI: 1 or 0) / 2 (project convention).
@@ -107,6 +110,10 @@ def default_indicators(products: pl.DataFrame, markets: pl.DataFrame, figures: p
                 share = exp["value"] / fig["value"]
                 share_conf = "unconfirmed" if exp["period"] != "year" else worst(exp["confidence"], fig["confidence"])
             potential = demand * supply_share if (demand is not None and supply_share is not None) else None
+            # realised: China's cited exports of the line to the market (Jan-Sep figures: a lower bound)
+            realised = exp["value"] if exp is not None and potential is not None else None
+            partial = exp is not None and exp["period"] != "year"
+            line = (world_m or {}).get("hs_prefixes") if potential is not None else None
             rows.append(
                 {
                     "product": p["id"],
@@ -126,6 +133,18 @@ def default_indicators(products: pl.DataFrame, markets: pl.DataFrame, figures: p
                         if potential is not None
                         else None
                     ),
+                    "line": line,
+                    "realised_usd": realised,
+                    "realised_conf": "unconfirmed"
+                    if realised is not None and partial
+                    else (exp["confidence"] if realised is not None and exp is not None else None),
+                    "realised_basis": (
+                        None
+                        if realised is None
+                        else "China's cited exports to the market, "
+                        + ("Jan-Sep only: a lower bound" if partial else "full year")
+                    ),
+                    "unrealised_usd": None if realised is None or potential is None else max(potential - realised, 0.0),
                     "ecommerce_rank": float(m["unctad_b2c_rank"]) if m["unctad_b2c_rank"] is not None else None,
                     "ecommerce_rank_conf": m["confidence"] if m["unctad_b2c_rank"] is not None else None,
                     "ecommerce_rank_proxy": False,
@@ -146,5 +165,10 @@ def default_indicators(products: pl.DataFrame, markets: pl.DataFrame, figures: p
         "potential_conf": pl.String,
         "potential_basis": pl.String,
         "ecommerce_rank_conf": pl.String,
+        "line": pl.String,
+        "realised_usd": pl.Float64,
+        "realised_conf": pl.String,
+        "realised_basis": pl.String,
+        "unrealised_usd": pl.Float64,
     }
     return pl.DataFrame(rows, schema_overrides=schema_over, infer_schema_length=None)

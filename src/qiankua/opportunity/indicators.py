@@ -170,3 +170,79 @@ def named_pairs(pairs: ir.Table, countries: ir.Table) -> ir.Table:
         hs6=t.hs6.cast("string").lpad(6, "0"),
         **{col: t[col] for col in pairs.columns if col not in ("importer", "hs6")},
     )
+
+
+PANEL_COLUMNS = ("year", *PAIR_COLUMNS, "realised_avg_usd")
+
+
+def panel_indicators(
+    flows: ir.Table,
+    exporter: str | int,
+    years: Sequence[int],
+    *,
+    materialise: bool = False,
+) -> ir.Table:
+    """:func:`pair_indicators` for every year of ``years`` at once, plus the pair's average realised exports.
+
+    One group-by (year, importer, hs6) over the flows of ``years`` and the year before the first (for the
+    growth of the first year); world and exporter totals, RCA, supply share and ease per year from that
+    aggregate; last year's imports by a join of the aggregate on itself shifted by one year.
+    ``realised_avg_usd`` is the exporter's mean yearly exports of the pair over ``years`` (a year without
+    a flow counts as 0): ITC's "actual exports" are such an average over five years. Each year's rows
+    equal ``pair_indicators(flows, exporter, year)`` (tests/opportunity/test_panel.py). Nothing here
+    executes unless ``materialise`` caches the aggregate on the backend.
+    """
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        raise ValueError("panel_indicators needs at least one year")
+    f = flows.filter(flows.year.isin([ys[0] - 1, *ys]))
+    base = f.group_by("year", "importer", "hs6").aggregate(
+        m=f.value_usd.sum(), x=f.value_usd.sum(where=f.exporter == exporter)
+    )
+    if materialise:
+        base = base.cache()
+    prev = base.select(year=(base.year + 1).cast("int32"), importer=base.importer, hs6=base.hs6, m_prev=base.m)
+    cur = base.filter(base.year.isin(ys))
+    by_k = cur.group_by("year", "hs6").aggregate(x_wk=cur.m.sum(), x_ik=cur.x.sum().fill_null(0.0))
+    totals = by_k.group_by("year").aggregate(x_w=by_k.x_wk.sum(), x_i=by_k.x_ik.sum())
+    sup = by_k.inner_join(totals, "year")
+    sup = sup.select(
+        "year",
+        "hs6",
+        rca=ibis.ifelse((sup.x_wk > 0) & (sup.x_i > 0), (sup.x_ik / sup.x_i) / (sup.x_wk / sup.x_w), 0.0),
+        supply_share=ibis.ifelse(sup.x_wk > 0, sup.x_ik / sup.x_wk, 0.0),
+    )
+    pairs = cur.filter(cur.importer != exporter)
+    t = pairs.inner_join(sup, ["year", "hs6"]).left_join(prev, ["year", "importer", "hs6"])
+    t = t.select(
+        year=pairs.year.cast("int32"),
+        importer=pairs.importer,
+        hs6=pairs.hs6,
+        import_value_usd=pairs.m,
+        import_prev_usd=prev.m_prev,
+        exporter_value_usd=pairs.x.fill_null(0.0),
+        rca=sup.rca,
+        supply_share=sup.supply_share,
+    )
+    t = t.mutate(
+        import_growth=ibis.ifelse(
+            t.import_prev_usd > 0, t.import_value_usd / t.import_prev_usd - 1.0, ibis.null("float64")
+        ),
+        hypothetical=t.supply_share * t.import_value_usd,
+    )
+    ease = t.group_by("year", "importer").aggregate(actual=t.exporter_value_usd.sum(), hyp=t.hypothetical.sum())
+    ease = ease.select("year", "importer", ease=ibis.ifelse(ease.hyp > 0, ease.actual / ease.hyp, ibis.null("float64")))
+    avg = t.group_by("importer", "hs6").aggregate(realised_avg_usd=t.exporter_value_usd.sum() / float(len(ys)))
+    t = t.inner_join(ease, ["year", "importer"]).inner_join(avg, ["importer", "hs6"])
+    t = t.select(
+        *[t[c] for c in ("year", "importer", "hs6", "import_value_usd", "import_prev_usd", "exporter_value_usd")],
+        t.rca,
+        t.supply_share,
+        t.import_growth,
+        t.ease,
+        t.realised_avg_usd,
+    )
+    share = ibis.ifelse(t.import_value_usd > 0, t.exporter_value_usd / t.import_value_usd, ibis.null("float64"))
+    t = t.mutate(exporter_share=share, potential_usd=t.supply_share * t.import_value_usd * t.ease)
+    t = t.mutate(untapped_usd=ibis.greatest(t.potential_usd - t.exporter_value_usd, 0.0))
+    return t.select(*PANEL_COLUMNS)

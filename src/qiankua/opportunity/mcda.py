@@ -107,6 +107,97 @@ def entropy_weights_from_sums(n: int, totals: ArrayLike, xlogx: ArrayLike) -> F:
     return out
 
 
+def rank_normalise(x: ArrayLike) -> F:
+    """Percent rank ``(r - 1) / (n - 1)`` with ``r`` the minimum rank among ties (SQL ``PERCENT_RANK``).
+
+    Invariant under every strictly increasing transform of ``x`` (rescaling, shifting, a change of unit or
+    a log): used for heavy-tailed money criteria instead of a log, which is not shift-invariant. One value
+    (or all tied): zeros.
+    """
+    v = np.asarray(x, dtype=np.float64)
+    n = v.size
+    if n <= 1:
+        return np.zeros(n)
+    order = np.argsort(v, kind="stable")
+    s = v[order]
+    first = np.empty(n, dtype=np.int64)  # position of the first of each tie run, for every sorted position
+    new = np.ones(n, dtype=bool)
+    new[1:] = s[1:] != s[:-1]
+    starts = np.flatnonzero(new)
+    first = starts[np.cumsum(new) - 1]
+    out = np.empty(n)
+    out[order] = first / (n - 1)
+    return out
+
+
+def critic_weights(normalised: ArrayLike) -> F:
+    """CRITIC weights (Diakoulaki et al. 1995): ``c_j = sd_j * sum_k (1 - r_jk)`` on the normalised matrix.
+
+    ``sd_j`` the (population) standard deviation of column j, ``r_jk`` Pearson correlation (0 against a
+    constant column). A constant column weighs 0; equal weights if no column varies. Invariant under a
+    positive affine change of any criterion, like the min-max matrix it reads.
+    """
+    m = _matrix(normalised)
+    return critic_from_moments(m.shape[0], m.sum(axis=0), m.T @ m)
+
+
+def critic_from_moments(n: int, totals: ArrayLike, cross: ArrayLike) -> F:
+    """CRITIC weights from column sums ``totals[j] = sum_i x_ij`` and cross sums ``cross[a, b] = sum_i x_ia
+    x_ib`` over ``n`` rows (for a matrix kept on a database); same conventions as :func:`critic_weights`."""
+    t = np.asarray(totals, dtype=np.float64)
+    q = np.asarray(cross, dtype=np.float64)
+    k = t.size
+    if n < 2:
+        return np.full(k, 1.0 / k)
+    mean = t / n
+    cov = q / n - np.outer(mean, mean)
+    var = np.clip(np.diag(cov), 0.0, None)
+    sd = np.sqrt(var)
+    live = sd > 1e-12
+    if not live.any():
+        return np.full(k, 1.0 / k)
+    r = np.zeros((k, k))
+    idx = np.flatnonzero(live)
+    r[np.ix_(idx, idx)] = np.clip(cov[np.ix_(idx, idx)] / np.outer(sd[idx], sd[idx]), -1.0, 1.0)
+    c = np.where(live, sd * (1.0 - r).sum(axis=1), 0.0)
+    c = np.clip(c, 0.0, None)
+    if c.sum() <= 1e-15:
+        return np.where(live, 1.0 / live.sum(), 0.0)
+    out: F = c / c.sum()
+    return out
+
+
+def cap_weights(w: ArrayLike, cap: float) -> F:
+    """Weights summing to 1 with none above ``cap``: the excess of each capped weight is handed to the
+    others in proportion to their weights (to all others equally when they are all 0), until none is over.
+
+    ``cap`` below ``1 / k`` cannot hold for ``k`` criteria: it is raised to ``1 / k`` (equal weights).
+    Only positive weights can be raised: a criterion the data or the user set to 0 (or below 1e-12 of the
+    total) stays 0, so with too few
+    positive weights the cap is raised to ``1 / (number of positive weights)``.
+    """
+    arr = np.asarray(w, dtype=np.float64)
+    if arr.ndim != 1 or arr.size == 0 or np.any(arr < 0) or arr.sum() <= 0:
+        raise InvalidInputError(f"Expected non-negative weights with a positive sum, got {arr.tolist()}.")
+    if not 0 < cap <= 1:
+        raise InvalidInputError(f"Expected a weight cap in (0, 1], got {cap!r}.")
+    out = arr / arr.sum()
+    out[out < 1e-12] = 0.0  # a vanishing weight (below 1e-12 of the total) is a zero weight
+    pos = out > 0
+    limit = max(cap, 1.0 / int(pos.sum()))
+    for _ in range(out.size + 1):
+        over = out > limit + 1e-15
+        if not over.any():
+            break
+        excess = float((out[over] - limit).sum())
+        out[over] = limit
+        free = pos & (out < limit - 1e-15)
+        base = out[free]
+        out[free] += excess * (base / base.sum() if base.sum() > 0 else 1.0 / free.sum())
+    result: F = out / out.sum()
+    return result
+
+
 def _check_weights(w: ArrayLike, k: int) -> F:
     arr = np.asarray(w, dtype=np.float64)
     if arr.shape != (k,) or np.any(arr < 0) or not np.all(np.isfinite(arr)) or arr.sum() <= 0:

@@ -37,6 +37,8 @@ REQUIREMENTS_SPEC = TableSpec(
         ColumnSpec(name="market", zh="市场", required=True, pattern=r"[A-Z]{2}|EU|EAEU"),
         ColumnSpec(name="authority", zh="主管机构", required=True),
         ColumnSpec(name="requirement", zh="要求", required=True),
+        ColumnSpec(name="authority_zh", zh="主管机构（中文）", required=True),
+        ColumnSpec(name="requirement_zh", zh="要求（中文）", required=True),
         ColumnSpec(
             name="hs_scope",
             zh="HS范围",
@@ -84,10 +86,25 @@ REQUIREMENT_COLUMNS = (
     "severity",
     "authority",
     "requirement",
+    "authority_zh",
+    "requirement_zh",
     "url",
     "confidence",
     "met",
 )
+
+#: the row generated for fresh produce without a phytosanitary-access row (see :func:`applicable_requirements`)
+PHYTO_UNVERIFIED = {
+    "req_id": "phyto-unverified",
+    "severity": "certification",
+    "authority": "NPPO",
+    "requirement": "Phytosanitary market access for this fresh product from China not verified in the built-in "
+    "data; check the importing country's plant-protection rules",
+    "authority_zh": "进口国国家植物保护机构（NPPO）",
+    "requirement_zh": "内置数据未核实这一中国产鲜品的植物检疫市场准入；请查询进口国的植物保护规定",
+    "url": None,
+    "confidence": "unconfirmed",
+}
 
 
 def _scope_matches(tokens: list[str], hs6: str, category: str, fresh: bool) -> bool:
@@ -109,7 +126,9 @@ def applicable_requirements(
     on: dt.date | None = None,
     met: frozenset[str] | set[str] = frozenset(),
 ) -> pl.DataFrame:
-    """One row per (product, market, requirement) that applies on ``on`` (default: today).
+    """One row per (product, market, requirement) that applies on ``on`` (default: today), its text in English
+    (``authority``, ``requirement``) and Chinese (``authority_zh``, ``requirement_zh``: translations of the same
+    row, with its source and confidence).
 
     ``products`` needs id, hs6, category, fresh, unit_net_kg; ``markets`` iso2, customs_union.
     Fresh produce in a market with no phytosanitary-access row for its HS line gets a generated
@@ -149,6 +168,8 @@ def applicable_requirements(
                         "severity": r["severity"],
                         "authority": r["authority"],
                         "requirement": r["requirement"],
+                        "authority_zh": r.get("authority_zh") or r["authority"],
+                        "requirement_zh": r.get("requirement_zh") or r["requirement"],
                         "url": r["url"],
                         "confidence": r["confidence"],
                         "met": r["req_id"] in met,
@@ -158,19 +179,7 @@ def applicable_requirements(
             for iso2 in markets["iso2"].to_list():
                 if iso2 not in covered:
                     rows.append(
-                        {
-                            "product": p["id"],
-                            "market": iso2,
-                            "req_id": "phyto-unverified",
-                            "severity": "certification",
-                            "authority": "NPPO",
-                            "requirement": "Phytosanitary market access for this fresh product from China not "
-                            "verified in the built-in data; check the importing country's plant-"
-                            "protection rules",
-                            "url": None,
-                            "confidence": "unconfirmed",
-                            "met": "phyto-unverified" in met,
-                        }
+                        {"product": p["id"], "market": iso2, **PHYTO_UNVERIFIED, "met": "phyto-unverified" in met}
                     )
     schema = {
         "product": pl.String,
@@ -179,6 +188,8 @@ def applicable_requirements(
         "severity": pl.String,
         "authority": pl.String,
         "requirement": pl.String,
+        "authority_zh": pl.String,
+        "requirement_zh": pl.String,
         "url": pl.String,
         "confidence": pl.String,
         "met": pl.Boolean,

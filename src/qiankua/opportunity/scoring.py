@@ -1,4 +1,17 @@
-"""Rank product x market pairs: entropy (or user) weights, TOPSIS, feasibility, stability, reasons.
+"""Rank product x market pairs (the second view, beside the export potential in USD): TOPSIS with capped
+weights, feasibility, stability, reasons.
+
+Method (docs/methods/opportunity.en.md, section 3):
+
+* a criterion whose value is the same for every market of each product (``culture``, an exporter's
+  ``rca``) cannot decide the market: it is *product-level*, weighs 0 in the pair score and ranks the
+  products in a separate product view (:func:`product_view`);
+* the other criteria are min-max normalised, except heavy-tailed money values (``demand``), which take
+  their percent rank: both are unchanged by a rescaling or a shift of the criterion, so is the ranking;
+* weights (``weighting``): ``blend`` (default) = half the entropy weights, half equal weights over the
+  criteria that vary; ``entropy``; ``critic``; ``equal``; a user weight overrides a criterion's weight;
+  then no criterion takes more than ``weight_cap`` (default 0.30) of the total
+  (:func:`~qiankua.opportunity.mcda.cap_weights`).
 
 Input is one polars row per pair with indicator columns named as in :data:`CRITERIA`; each
 criterion may also carry ``<name>_conf`` (confirmed / likely / unconfirmed) and ``<name>_proxy``
@@ -19,19 +32,34 @@ import polars as pl
 
 from qiankua.exceptions import InvalidInputError
 from qiankua.i18n import t
-from qiankua.opportunity.mcda import entropy_weights, minmax_normalise, topk_stability, topsis_normalised
+from qiankua.opportunity.mcda import (
+    cap_weights,
+    critic_weights,
+    entropy_weights,
+    minmax_normalise,
+    rank_normalise,
+    topk_stability,
+    topsis_normalised,
+)
+from qiankua.vocabulary import DEFAULT_WEIGHTING as DEFAULT_WEIGHTING
+from qiankua.vocabulary import OPPORTUNITY_WEIGHTINGS
+
+WEIGHTINGS = OPPORTUNITY_WEIGHTINGS
+DEFAULT_WEIGHT_CAP = 0.30
+BLEND_DATA_SHARE = 0.5  # blend = 0.5 x data-driven (entropy) + 0.5 x equal weights
+PRODUCT_LEVEL = "product-level"  # weight_source of a criterion that cannot decide the market
 
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
     name: str
     kind: int  # +1 benefit, -1 cost
-    log: bool = False  # log1p before normalising (heavy-tailed money values)
+    rank: bool = False  # percent rank instead of min-max (heavy-tailed money values)
     unit: str = ""
 
 
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("demand", +1, log=True, unit="usd"),
+    Criterion("demand", +1, rank=True, unit="usd"),
     Criterion("growth", +1, unit="pct"),
     Criterion("china_share", +1, unit="pct"),
     Criterion("rca", +1),
@@ -77,11 +105,14 @@ class Ranking:
 
     table: pl.DataFrame  # product, market, score, rank, feasible, stability, potential_usd, + indicators
     weights: dict[str, float]
-    weight_source: dict[str, str]  # criterion -> "entropy" | "user"
+    weight_source: dict[str, str]  # criterion -> the weighting, "user" or "product-level"
     unavailable: list[str]
     normalised: np.ndarray = field(repr=False)
     criteria: list[str] = field(default_factory=list)
     stability_scope: str = "all pairs"
+    product_level: list[str] = field(default_factory=list)
+    weighting: str = DEFAULT_WEIGHTING
+    weight_cap: float = DEFAULT_WEIGHT_CAP
 
 
 def parse_weights(spec: str | Mapping[str, object] | None) -> dict[str, float]:
@@ -118,17 +149,47 @@ def parse_weights(spec: str | Mapping[str, object] | None) -> dict[str, float]:
     return out
 
 
+def check_weighting(weighting: str, weight_cap: float) -> None:
+    if weighting not in WEIGHTINGS:
+        raise InvalidInputError(f"Expected `weighting` in {', '.join(WEIGHTINGS)}, got {weighting!r}.")
+    if not (isinstance(weight_cap, (int, float)) and 0 < weight_cap <= 1):
+        raise InvalidInputError(f"Expected `weight_cap` in (0, 1], got {weight_cap!r}.")
+
+
+def method_weights(weighting: str, live: np.ndarray, entropy: np.ndarray, critic: np.ndarray | None) -> np.ndarray:
+    """Data weights of the criteria that decide the market by ``weighting``; ``live`` marks those that vary
+    (a constant criterion weighs 0 whatever the method: it adds nothing to either TOPSIS distance)."""
+    k = live.size
+    equal = np.where(live, 1.0 / max(int(live.sum()), 1), 0.0) if live.any() else np.full(k, 1.0 / k)
+    if weighting == "equal":
+        return equal
+    if weighting == "critic":
+        assert critic is not None
+        return critic
+    if weighting == "entropy":
+        return entropy
+    return BLEND_DATA_SHARE * entropy + (1.0 - BLEND_DATA_SHARE) * equal
+
+
 def final_weights(
     names: list[str],
-    entropy: np.ndarray,
+    data: np.ndarray,
     user_weights: Mapping[str, float],
     why_unavailable: Mapping[str, str] | None = None,
+    *,
+    weighting: str = DEFAULT_WEIGHTING,
+    weight_cap: float = 1.0,
+    product_level: list[str] | tuple[str, ...] = (),
+    given: Mapping[str, float] | None = None,
 ) -> tuple[np.ndarray, dict[str, str]]:
-    """Entropy weights with any criterion named in ``user_weights`` overridden, renormalised to 1.
+    """Data weights with any criterion named in ``user_weights`` overridden, renormalised, then capped.
 
     ``names`` are the criteria usable in this run (with a value for some pair); a user weight for any
     other criterion is an error that says why it is unavailable (``why_unavailable``: criterion -> the
     data status, e.g. "needs trade data") and lists the usable ones, never a weight silently dropped.
+    ``product_level`` criteria weigh 0 here (a user weight for one goes to the product view; ``given`` = every
+    user weight, for the error message). No weight
+    ends above ``weight_cap`` (:func:`~qiankua.opportunity.mcda.cap_weights`; zeros stay zero).
     """
     unusable = [name for name in user_weights if name not in names]
     if unusable:
@@ -139,15 +200,51 @@ def final_weights(
             f"{which} {', '.join(repr(n) for n in unusable)} in `weights` cannot be used in this run ({detail}). "
             f"Usable criteria: {', '.join(names)}."
         )
-    w = np.array(entropy, dtype=np.float64)
-    source = dict.fromkeys(names, "entropy")
+    w = np.array(data, dtype=np.float64)
+    source = dict.fromkeys(names, weighting)
     for i, name in enumerate(names):
-        if name in user_weights:
+        if name in product_level:
+            w[i] = 0.0
+            source[name] = PRODUCT_LEVEL
+        elif name in user_weights:
             w[i] = user_weights[name]
             source[name] = "user"
     if w.sum() <= 0:
-        raise InvalidInputError("The weights sum to zero; give at least one criterion a positive weight.")
-    return w / w.sum(), source
+        pl_given = [n for n in product_level if n in (given or ())]
+        extra = (
+            f" ({', '.join(pl_given)}: the same for every market of a product, so it ranks products in the "
+            "product view, not markets)"
+            if pl_given
+            else ""
+        )
+        raise InvalidInputError(
+            "The weights of the criteria that decide the market sum to zero; give at least one of "
+            f"{', '.join(n for n in names if n not in product_level)} a positive weight{extra}."
+        )
+    return cap_weights(w / w.sum(), weight_cap), source
+
+
+def product_level_criteria(normalised: np.ndarray, products: np.ndarray, names: list[str]) -> list[str]:
+    """The criteria whose (normalised) value is the same for every market of each product.
+
+    Only meaningful when some product has two or more markets; otherwise there is no market to choose
+    and every criterion stays in the pair score.
+    """
+    if normalised.shape[0] == 0:
+        return []
+    codes, inverse = np.unique(products, return_inverse=True)
+    if codes.size == normalised.shape[0]:
+        return []
+    out = []
+    for j, name in enumerate(names):
+        col = normalised[:, j]
+        hi = np.full(codes.size, -np.inf)
+        lo = np.full(codes.size, np.inf)
+        np.maximum.at(hi, inverse, col)
+        np.minimum.at(lo, inverse, col)
+        if np.all(hi - lo == 0):
+            out.append(name)
+    return out
 
 
 def rank_pairs(
@@ -160,13 +257,16 @@ def rank_pairs(
     seed: int = 0,
     max_candidates: int = 20_000,
     why_unavailable: Mapping[str, str] | None = None,
+    weighting: str = DEFAULT_WEIGHTING,
+    weight_cap: float = DEFAULT_WEIGHT_CAP,
 ) -> Ranking:
     """Score every pair with TOPSIS, mark blocked pairs infeasible, and measure top-k stability.
 
-    ``pairs`` must have ``product``, ``market`` and ``blockers`` (open blocker count). Weights:
-    entropy weights of the normalised matrix, with any criterion named in ``user_weights``
-    overriding its entropy weight (same fraction scale), then renormalised; a user weight for a
-    criterion without values here is an error (:func:`final_weights`, with ``why_unavailable``). Stability is exact
+    ``pairs`` must have ``product``, ``market`` and ``blockers`` (open blocker count). Weights (module
+    docstring): ``weighting`` over the criteria that vary across markets, any criterion named in
+    ``user_weights`` overriding its weight (same fraction scale), renormalised, capped at ``weight_cap``; a
+    user weight for a criterion without values here is an error (:func:`final_weights`, with
+    ``why_unavailable``). Stability is exact
     for tables up to ``max_candidates`` pairs; on larger tables (a whole BACI year) only the
     ``max_candidates`` best-scored feasible pairs compete for the top k in each weight draw, and
     ``stability_scope`` says so.
@@ -190,15 +290,14 @@ def rank_pairs(
     x = np.empty((pairs.height, len(used)), order="F")
     for j, c in enumerate(used):
         s = pairs[c.name].cast(pl.Float64)
-        if c.log:
-            s = s.clip(lower_bound=0.0).log1p()
         if s.null_count():
             s = s.fill_null(s.median())
-        x[:, j] = s.to_numpy()
+        x[:, j] = rank_normalise(s.to_numpy()) if c.rank else s.to_numpy()
     types = np.array([c.kind for c in used])
     normalised = minmax_normalise(x, types)
-    entropy = entropy_weights(normalised)
-    w, source = final_weights([c.name for c in used], entropy, user_weights, why_unavailable)
+    names = [c.name for c in used]
+    product_level = product_level_criteria(normalised, pairs["product"].to_numpy(), names)
+    w, source = pair_weights(normalised, names, product_level, weighting, user_weights, why_unavailable, weight_cap)
     score = topsis_normalised(normalised, w)
     feasible = (pairs["blockers"].fill_null(0) == 0).to_numpy()
     eligible = feasible.copy()
@@ -225,9 +324,78 @@ def rank_pairs(
         weight_source=source,
         unavailable=unavailable,
         normalised=normalised,
-        criteria=[c.name for c in used],
+        criteria=names,
         stability_scope=scope,
+        product_level=product_level,
+        weighting=weighting,
+        weight_cap=weight_cap,
     )
+
+
+def pair_weights(
+    normalised: np.ndarray,
+    names: list[str],
+    product_level: list[str],
+    weighting: str,
+    user_weights: Mapping[str, float],
+    why_unavailable: Mapping[str, str] | None,
+    weight_cap: float,
+) -> tuple[np.ndarray, dict[str, str]]:
+    """The pair (market-deciding) weights of the in-memory ranking: data weights by ``weighting`` over the
+    criteria that are not product-level, user overrides, cap."""
+    check_weighting(weighting, weight_cap)
+    pair = [j for j, n in enumerate(names) if n not in product_level]
+    data = np.zeros(len(names))
+    if pair:
+        sub = normalised[:, pair]
+        live = sub.max(axis=0) > sub.min(axis=0)
+        critic = critic_weights(sub) if weighting == "critic" else None
+        data[pair] = method_weights(weighting, live, entropy_weights(sub), critic)
+    user = {k: v for k, v in user_weights.items() if k not in product_level}
+    return final_weights(
+        names,
+        data,
+        user,
+        why_unavailable,
+        weighting=weighting,
+        weight_cap=weight_cap,
+        product_level=product_level,
+        given=user_weights,
+    )
+
+
+def product_view(
+    pairs: pl.DataFrame,
+    ranking: Ranking,
+    *,
+    user_weights: Mapping[str, float] | None = None,
+) -> tuple[pl.DataFrame, dict[str, float]]:
+    """The products ranked by the product-level criteria (one row per product: ``product``,
+    ``product_score``, ``product_rank`` and the criteria) and their weights, with the ranking's weighting and
+    cap; empty when no criterion is product-level. A user weight on a product-level criterion applies here."""
+    names = ranking.product_level
+    if not names:
+        return pl.DataFrame(schema={"product": pl.String, "product_score": pl.Float64, "product_rank": pl.Int64}), {}
+    idx = [ranking.criteria.index(n) for n in names]
+    per = (
+        pl.DataFrame(
+            {"product": pairs["product"], **{n: ranking.normalised[:, j] for n, j in zip(names, idx, strict=True)}}
+        )
+        .group_by("product", maintain_order=True)
+        .first()
+    )
+    m = per.select(names).to_numpy().astype(np.float64).reshape(per.height, len(names))
+    live = m.max(axis=0) > m.min(axis=0) if per.height else np.zeros(len(names), dtype=bool)
+    critic = critic_weights(m) if ranking.weighting == "critic" and per.height else None
+    data = method_weights(ranking.weighting, live, entropy_weights(m) if per.height else live * 0.0, critic)
+    user = {k: v for k, v in parse_weights(user_weights).items() if k in names}
+    w, _source = final_weights(names, data, user, weighting=ranking.weighting, weight_cap=ranking.weight_cap)
+    score = topsis_normalised(m, w) if per.height else np.zeros(0)
+    raw = pairs.group_by("product", maintain_order=True).first().select("product", *names)
+    out = per.select("product").with_columns(product_score=pl.Series(score, dtype=pl.Float64)).join(raw, on="product")
+    out = out.sort(["product_score", "product"], descending=[True, False])
+    weights = {n: float(v) for n, v in zip(names, w, strict=True)}
+    return out.with_columns(product_rank=pl.int_range(1, pl.len() + 1)), weights
 
 
 def _best_first(table: pl.DataFrame) -> pl.DataFrame:

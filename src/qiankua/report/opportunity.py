@@ -1,4 +1,5 @@
-"""The report's opportunity section: score heatmap (SVG and table), top pairs, weights, recommendations.
+"""The report's opportunity section: export potential in USD (the headline), then the second view: score
+heatmap (SVG and table), top pairs, weights, recommendations.
 
 Presentation only: it takes a finished ranking (:class:`qiankua.services.opportunity.OpportunityResult`
 or anything shaped like :class:`RankedPairs`) and the reference data, and computes nothing new.
@@ -131,6 +132,9 @@ def opportunity_sections(ref: ReferenceData, result: RankedPairs, *, top: int = 
             "status": [result.indicator_status.get(c, "unavailable") for c in result.ranking.unavailable],
         }
     )
+    potential = getattr(result, "potential", None)
+    headline_frame, headline_lines = _headline(potential, ref, n=top)
+    estimated = int(table["potential_usd"].is_not_null().sum()) if "potential_usd" in table.columns else 0
     return [
         Section(
             key="opportunity",
@@ -139,6 +143,7 @@ def opportunity_sections(ref: ReferenceData, result: RankedPairs, *, top: int = 
             intro=t("opportunity.report.intro", "zh") + " " + t("opportunity.report.intro", "en"),
             figures=[
                 ("产品×市场组合 pairs", str(table.height)),
+                ("有出口潜力估计 pairs with a potential estimate", str(estimated)),
                 ("当前可行 feasible now", str(feasible_n)),
                 ("被准入要求阻断 blocked by a requirement", str(table.height - feasible_n)),
                 ("需求为代理值 demand is a proxy", f"{proxy_share * 100:.0f}%"),
@@ -146,6 +151,21 @@ def opportunity_sections(ref: ReferenceData, result: RankedPairs, *, top: int = 
             ],
             svgs=[heatmap_svg(table, products, top_markets)],
             tables=[
+                Table(
+                    name="opportunity_potential",
+                    frame=headline_frame,
+                    confidence_column="confidence",
+                    headers={
+                        "line": "HS 品目 line",
+                        "market": "市场 market",
+                        "potential_usd": "出口潜力(美元) potential USD",
+                        "realised_usd": "已实现(美元) realised USD",
+                        "unrealised_usd": "未实现(美元) unrealised USD",
+                        "demand": "需求 demand",
+                        "products": "本省产品 products",
+                        "confidence": "可信度 confidence",
+                    },
+                ),
                 Table(name="opportunity_heatmap", frame=heat, headers={"product": "产品 product"}),
                 Table(
                     name="opportunity_top20",
@@ -185,9 +205,56 @@ def opportunity_sections(ref: ReferenceData, result: RankedPairs, *, top: int = 
                 t("opportunity.report.heat_note", "zh") + " " + t("opportunity.report.heat_note", "en"),
                 t("opportunity.note.baci", "zh") + " " + t("opportunity.note.baci", "en"),
             ],
-            recommendations=recommendations(result.entries, ref, k=top),
+            recommendations=headline_lines + recommendations(result.entries, ref, k=top, n=3),
         )
     ]
+
+
+def _usd(value: float | None, lang: str) -> str:
+    return t("opportunity.headline.unknown", lang) if value is None else format_value(value, "usd", lang)
+
+
+def _headline(potential: pl.DataFrame | None, ref: ReferenceData, n: int) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
+    """The headline table (``n`` lines x markets, measured demand first) and the five first as (zh, en) lines."""
+    cols = ["line", "market", "potential_usd", "realised_usd", "unrealised_usd", "demand", "products", "confidence"]
+    if potential is None or potential.height == 0:
+        text = (t("opportunity.headline.none", "zh"), t("opportunity.headline.none", "en"))
+        return pl.DataFrame(schema=dict.fromkeys(cols, pl.String)), [text]
+    names = {r["id"]: r for r in ref.products.iter_rows(named=True)}
+    markets = {r["iso2"]: r for r in ref.markets.iter_rows(named=True)}
+    rows, lines = [], []
+    for i, r in enumerate(potential.head(n).iter_rows(named=True)):
+        rows.append(
+            {
+                "line": r["line"],
+                "market": r["market"],
+                "potential_usd": round(float(r["potential_usd"]), 0),
+                "realised_usd": None if r["realised_usd"] is None else round(float(r["realised_usd"]), 0),
+                "unrealised_usd": None if r["unrealised_usd"] is None else round(float(r["unrealised_usd"]), 0),
+                "demand": "代理 proxy" if r["demand_proxy"] else "引用 cited",
+                "products": ", ".join(names.get(p, {}).get("name_zh", p) for p in r["products"]),
+                "confidence": r["potential_conf"],
+            }
+        )
+        if i < 5:
+            pair = []
+            for lang in ("zh", "en"):
+                open_products = [p for p in r["products"] if p not in (r["blocked_products"] or [])]
+                sep = "、" if lang == "zh" else ", "
+                pair.append(
+                    t(
+                        "opportunity.headline.line",
+                        lang,
+                        line=r["line"],
+                        market=markets.get(r["market"], {}).get(f"name_{lang}", r["market"]),
+                        potential=_usd(r["potential_usd"], lang),
+                        realised=_usd(r["realised_usd"], lang),
+                        unrealised=_usd(r["unrealised_usd"], lang),
+                        products=sep.join(names.get(p, {}).get(f"name_{lang}", p) for p in open_products) or "—",
+                    )
+                )
+            lines.append((pair[0], pair[1]))
+    return pl.DataFrame(rows, infer_schema_length=None), lines
 
 
 def recommendations(entries: list[dict[str, Any]], ref: ReferenceData, k: int, n: int = 5) -> list[tuple[str, str]]:

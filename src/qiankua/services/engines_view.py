@@ -49,6 +49,42 @@ def pool_shipments(
         tmp, path = _spooled(content, filename)
         with tmp:
             result = pooling.plan_file(path, ref, time_limit_s=time_limit_s, seed=seed)
+    return _pool_doc(result, ref, placements)
+
+
+def stored_shipment_count(db: Path | None) -> int:
+    """How many shipments the user has imported (``user.shipments`` in ``db``; 0 without a database)."""
+    from qiankua.services.accounts import db_lock
+    from qiankua.store import Store
+
+    if db is None or not Path(db).is_file():
+        return 0
+    with db_lock(db), Store(db, read_only=True) as store:
+        if ("user", "shipments") not in store.tables():
+            return 0
+        return int(store.frame("shipments").height)
+
+
+def pool_stored(
+    db: Path | None, *, time_limit_s: float = 2.0, seed: int = 0, placements: bool = False
+) -> dict[str, Any]:
+    """Plan the pool of the shipments imported into the user's database ``db`` (the data page's shipments
+    table), as :func:`pool_shipments` plans an uploaded sheet; none imported is a clear error."""
+    from qiankua.exceptions import InvalidInputError
+    from qiankua.i18n import default_lang, t
+    from qiankua.reference import load_reference
+    from qiankua.services import pooling
+    from qiankua.services.accounts import db_lock
+
+    if db is None or not Path(db).is_file():
+        raise InvalidInputError(t("web.pool.stored.empty", default_lang()))
+    ref = load_reference()
+    with db_lock(db):
+        result = pooling.plan_file(None, ref, time_limit_s=time_limit_s, seed=seed, db=db)
+    return _pool_doc(result, ref, placements)
+
+
+def _pool_doc(result: Any, ref: Any, placements: bool) -> dict[str, Any]:
     doc: dict[str, Any] = finite(result.to_dict(placements=placements))
     if placements:
         for load, decision in zip(doc.get("loads", []), result.decisions, strict=True):
@@ -67,4 +103,4 @@ def pool_shipments(
     return doc
 
 
-__all__ = ["pool_shipments", "rank_opportunities"]
+__all__ = ["pool_shipments", "pool_stored", "rank_opportunities", "stored_shipment_count"]

@@ -42,13 +42,23 @@ from qiankua.exceptions import DataError, InvalidInputError, QiankuaError
 from qiankua.i18n import t
 from qiankua.opportunity.defaults import default_indicators, worst
 from qiankua.opportunity.indicators import named_pairs, pair_indicators
+from qiankua.opportunity.potential import headline, not_estimated
 from qiankua.opportunity.requirements import (
     DEMAND_SPEC,
     REQUIREMENTS_SPEC,
     applicable_requirements,
     pair_compliance,
 )
-from qiankua.opportunity.scoring import Ranking, explain, parse_weights, rank_pairs
+from qiankua.opportunity.scoring import (
+    DEFAULT_WEIGHT_CAP,
+    DEFAULT_WEIGHTING,
+    Ranking,
+    check_weighting,
+    explain,
+    parse_weights,
+    product_view,
+    rank_pairs,
+)
 from qiankua.reference import ReferenceData
 from qiankua.reference.loader import DATA_DIR, parse_table
 from qiankua.services.costing import compiled_rules, pair_margins
@@ -225,6 +235,9 @@ def _apply_trade(base: pl.DataFrame, trade_frame: pl.DataFrame, info: dict[str, 
         pl.col("exporter_share").alias("t_share"),
         pl.col("rca").alias("t_rca"),
         pl.col("potential_usd").alias("t_potential"),
+        pl.col("exporter_value_usd").alias("t_realised"),
+        pl.col("untapped_usd").alias("t_unrealised"),
+        pl.col("supply_share").alias("t_supply"),
     )
     out = base.join(tf, on=["market", "hs6"], how="left")
     has = pl.col("t_demand").is_not_null()
@@ -242,7 +255,15 @@ def _apply_trade(base: pl.DataFrame, trade_frame: pl.DataFrame, info: dict[str, 
         potential_usd=pl.when(has).then(pl.col("t_potential")).otherwise(pl.col("potential_usd")),
         potential_basis=pl.when(has).then(pl.lit(basis)).otherwise(pl.col("potential_basis")),
         potential_conf=pl.when(has).then(pl.lit("likely")).otherwise(pl.col("potential_conf")),
-    ).drop("t_demand", "t_growth", "t_share", "t_rca", "t_potential")
+        supply_share=pl.when(has).then(pl.col("t_supply")).otherwise(pl.col("supply_share")),
+        line=pl.when(has).then(pl.col("hs6")).otherwise(pl.col("line")),
+        realised_usd=pl.when(has).then(pl.col("t_realised")).otherwise(pl.col("realised_usd")),
+        realised_conf=pl.when(has).then(pl.lit("likely")).otherwise(pl.col("realised_conf")),
+        realised_basis=pl.when(has)
+        .then(pl.lit(f"China's exports to the market in trade data {info.get('year')}"))
+        .otherwise(pl.col("realised_basis")),
+        unrealised_usd=pl.when(has).then(pl.col("t_unrealised")).otherwise(pl.col("unrealised_usd")),
+    ).drop("t_demand", "t_growth", "t_share", "t_rca", "t_potential", "t_realised", "t_unrealised", "t_supply")
 
 
 # ---------------------------------------------------------------------------- use case
@@ -250,22 +271,59 @@ def _apply_trade(base: pl.DataFrame, trade_frame: pl.DataFrame, info: dict[str, 
 
 @dataclass(frozen=True, kw_only=True)
 class OpportunityResult:
+    """The headline (export potential in USD per line x market, :mod:`qiankua.opportunity.potential`) and
+    the multi-criteria second view (``ranking`` / ``entries``, with the product view of product-level
+    criteria)."""
+
     ranking: Ranking
     entries: list[dict[str, Any]]
     indicator_status: dict[str, str]
     trade: dict[str, Any]
     lang: str = "en"
     notes: list[str] = field(default_factory=list)
+    potential: pl.DataFrame = field(default_factory=pl.DataFrame)
+    not_estimated: pl.DataFrame = field(default_factory=pl.DataFrame)
+    products: pl.DataFrame = field(default_factory=pl.DataFrame)
+    product_weights: dict[str, float] = field(default_factory=dict)
+    top: int = 20
+
+    def headline_rows(self) -> list[dict[str, Any]]:
+        """The ``top`` lines x markets of largest potential, money rounded to whole USD."""
+        rows = []
+        for r in self.potential.head(self.top).iter_rows(named=True):
+            row = dict(r)
+            for key in ("potential_usd", "realised_usd", "unrealised_usd"):
+                row[key] = None if row[key] is None else round(float(row[key]), 0)
+            row["realised_share"] = None if row["realised_share"] is None else round(float(row["realised_share"]), 4)
+            rows.append(row)
+        return rows
 
     def to_dict(self) -> dict[str, Any]:
+        pairs = self.ranking.table.height
+        estimated = int(self.ranking.table["potential_usd"].is_not_null().sum()) if pairs else 0
         return {
             "ok": True,
+            "headline": {
+                "method": "ITC Export Potential Indicator: supply x demand x ease (docs/methods/opportunity.en.md)",
+                "pairs_estimated": estimated,
+                "pairs": pairs,
+                "lines": self.headline_rows(),
+                "not_estimated": self.not_estimated.to_dicts(),
+            },
             "weights": self.ranking.weights,
             "weight_source": self.ranking.weight_source,
+            "weighting": self.ranking.weighting,
+            "weight_cap": self.ranking.weight_cap,
+            "product_level": self.ranking.product_level,
+            "product_weights": self.product_weights,
+            "product_view": [
+                {"product": r["product"], "score": round(float(r["product_score"]), 6), "rank": r["product_rank"]}
+                for r in self.products.iter_rows(named=True)
+            ],
             "unavailable": self.ranking.unavailable,
             "indicator_status": self.indicator_status,
             "trade_data": self.trade,
-            "pairs": self.ranking.table.height,
+            "pairs": pairs,
             "stability_scope": self.ranking.stability_scope,
             "ranking": self.entries,
             "notes": self.notes,
@@ -367,6 +425,8 @@ def opportunities(
     ref: ReferenceData | None = None,
     store: Store | None = None,
     session: Any = None,
+    weighting: str = DEFAULT_WEIGHTING,
+    weight_cap: float = DEFAULT_WEIGHT_CAP,
 ) -> OpportunityResult:
     """Rank product x market pairs (see the module docstring). ``top`` = entries returned and the k of stability.
 
@@ -377,6 +437,7 @@ def opportunities(
         raise InvalidInputError(f"Expected --engine duckdb or spark, got {engine!r}.")
     if top < 1:
         raise InvalidInputError(f"--top must be at least 1, got {top}.")
+    check_weighting(weighting, weight_cap)
     user_w = parse_weights(weights)
     path = Path(db) if db is not None else default_db_path()
     catalogue = Catalogue(ref=ref) if ref is not None else user_catalogue(path)
@@ -384,7 +445,7 @@ def opportunities(
     prods, mkts = _select(ref, products, markets)
     own_store = None
     if store is None and path.is_file():  # rank from trade data if the user's database holds some; never create one
-        own_store = store = Store(path)
+        own_store = store = Store(path, read_only=True)  # a reader: shares the file (store.locking)
     try:
         pairs, status, info = build_pairs(
             ref, prods, mkts, store=store, engine=engine, met=frozenset(met or ()), on=on, extra=extra, session=session
@@ -394,7 +455,17 @@ def opportunities(
             own_store.close()
     applicable: pl.DataFrame = info.pop("applicable")
     why = {name: text for name, text in status.items() if not text.startswith("ok")}  # ok: ran, no value here
-    ranking = rank_pairs(pairs, user_weights=user_w, top_k=top, samples=samples, seed=seed, why_unavailable=why)
+    ranking = rank_pairs(
+        pairs,
+        user_weights=user_w,
+        top_k=top,
+        samples=samples,
+        seed=seed,
+        why_unavailable=why,
+        weighting=weighting,
+        weight_cap=weight_cap,
+    )
+    view, product_weights = product_view(pairs, ranking, user_weights=user_w)
     entries = _entries(ranking, applicable, top, lang)
     for entry in entries:
         entry["product_source"] = "user" if entry["product"] in catalogue.user_ids else "built-in"
@@ -402,8 +473,21 @@ def opportunities(
     ranked = set(prods["id"].to_list())
     for product_id in sorted(catalogue.replaced_ids & ranked):
         notes.append(str((catalogue.describe(product_id) or {})["note_zh" if lang == "zh" else "note_en"]))
+    if ranking.product_level:
+        names = ", ".join(t(f"opportunity.crit.{c}", lang) for c in ranking.product_level)
+        notes.append(t("opportunity.note.product_level", lang, names=names))
     return OpportunityResult(
-        ranking=ranking, entries=entries, indicator_status=status, trade=info, lang=lang, notes=notes
+        ranking=ranking,
+        entries=entries,
+        indicator_status=status,
+        trade=info,
+        lang=lang,
+        notes=notes,
+        potential=headline(pairs),
+        not_estimated=not_estimated(pairs),
+        products=view,
+        product_weights=product_weights,
+        top=top,
     )
 
 
@@ -452,6 +536,8 @@ def _entries(ranking: Ranking, applicable: pl.DataFrame, top: int, lang: str) ->
                 "score": round(float(row["score"]), 6),
                 "potential_usd": None if row.get("potential_usd") is None else round(float(row["potential_usd"]), 0),
                 "potential_basis": row.get("potential_basis"),
+                "realised_usd": None if row.get("realised_usd") is None else round(float(row["realised_usd"]), 0),
+                "unrealised_usd": None if row.get("unrealised_usd") is None else round(float(row["unrealised_usd"]), 0),
                 "feasible": bool(row["feasible"]),
                 "stability": round(float(row["stability"]), 4),
                 "confidence": worst(*confs),

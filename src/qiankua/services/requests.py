@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from qiankua.exceptions import InvalidInputError
-from qiankua.vocabulary import DEFAULT_MODE, DEFAULT_PLATFORM, DEFAULT_SERVICE, MODES, SERVICES, TRADE_BACKENDS
+from qiankua.opportunity.scoring import DEFAULT_WEIGHT_CAP
+from qiankua.vocabulary import (
+    DEFAULT_MODE,
+    DEFAULT_PLATFORM,
+    DEFAULT_SERVICE,
+    DEFAULT_WEIGHTING,
+    MODES,
+    SERVICES,
+    TRADE_BACKENDS,
+)
 
 __all__ = [
     "OPPORTUNITY_FIELDS",
@@ -70,6 +79,8 @@ OPPORTUNITY_FIELDS: dict[str, Any] = {
     "met": None,
     "seed": 0,
     "samples": 200,
+    "weighting": DEFAULT_WEIGHTING,
+    "weight_cap": DEFAULT_WEIGHT_CAP,
 }
 
 
@@ -242,12 +253,13 @@ def opportunities_request(fields: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of :func:`qiankua.services.opportunity.opportunities` for ``fields``
     (:data:`OPPORTUNITY_FIELDS`; ``weights`` as ``{criterion: weight}`` or ``"name=value,…"``, see
     :func:`qiankua.opportunity.scoring.parse_weights`)."""
-    from qiankua.opportunity.scoring import parse_weights
+    from qiankua.opportunity.scoring import check_weighting, parse_weights
 
     f = _fill(fields, OPPORTUNITY_FIELDS)
     # names and values are checked here, before anything is computed; whether each criterion has data in
     # this run is checked where the weights are applied (qiankua.opportunity.scoring.final_weights)
     weights = parse_weights(f["weights"])
+    check_weighting(f["weighting"], f["weight_cap"])
     if f["engine"] not in TRADE_BACKENDS:
         raise InvalidInputError(f"Expected `engine` in {', '.join(TRADE_BACKENDS)}, got {f['engine']!r}.")
     return {
@@ -260,4 +272,6 @@ def opportunities_request(fields: dict[str, Any]) -> dict[str, Any]:
         "met": f["met"] or None,
         "seed": f["seed"],
         "samples": f["samples"],
+        "weighting": f["weighting"],
+        "weight_cap": f["weight_cap"],
     }
