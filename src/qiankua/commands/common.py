@@ -26,7 +26,25 @@ from qiankua.jsonio import dumps
 
 T = TypeVar("T")
 
-_LANG = default_lang()
+
+def _argv_lang(argv: list[str]) -> str | None:
+    """``zh`` / ``en`` when the command line says ``--lang zh`` (or ``--lang=zh``): the help texts are built
+    when the commands are defined, before Typer parses anything, so ``qiankua --lang zh --help`` is
+    Chinese only if the language is read from the command line first."""
+    for i, arg in enumerate(argv):
+        value = (
+            arg.split("=", 1)[1]
+            if arg.startswith("--lang=")
+            else argv[i + 1]
+            if arg == "--lang" and i + 1 < len(argv)
+            else None
+        )
+        if value is not None:
+            return "zh" if value.lower().startswith("zh") else "en" if value.lower().startswith("en") else None
+    return None
+
+
+_LANG = _argv_lang(sys.argv[1:]) or default_lang()
 
 
 def _h(key: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from qiankua.commands.common import JsonOpt, _h, out, run, state, user_db
 from qiankua.exceptions import InvalidInputError
@@ -83,7 +84,13 @@ def register(app: typer.Typer) -> None:
                 from qiankua.services.products import user_catalogue
 
                 db = user_db()  # the user's products, rule rows and rates
-                result = svc.describe(svc.quote_table(_read(batch), user_catalogue(db).ref, db=db))
+                from qiankua.services.quoting import check_batch
+
+                frame = _read(batch)
+                check_batch(frame, batch.name)  # the same positive checks as a single quote
+                ref = user_catalogue(db).ref
+                # the rule ids of the result index the rules compiled for the user's database: name them from those
+                result = svc.describe(svc.quote_table(frame, ref, db=db), svc.compiled_rules(ref, db))
                 _write(result, out_path)
                 return {"ok": True, "rows": result.height, "out": str(out_path)}
 
@@ -122,23 +129,35 @@ def register(app: typer.Typer) -> None:
         def show(doc: dict[str, Any]) -> None:
             from rich.table import Table
 
+            lang = "zh" if state.lang == "zh" else "en"
             table = Table(
-                "line", doc["currency"], "CNY", title=t("costing.quote.title", state.lang, currency=doc["currency"])
+                t("costing.quote.line", lang),
+                doc["currency"],
+                "CNY",
+                title=t("costing.quote.title", lang, currency=doc["currency"]),
             )
             for key, val in doc["per_unit"].items():
                 cny = doc["per_unit_cny"].get(key)
                 table.add_row(
-                    key,
+                    _line_name(key, lang),
                     "" if val is None else f"{val:,.2f}" if key != "margin" else f"{val:.1%}",
                     "" if cny is None else f"{cny:,.2f}",
                 )
             out.print(table)
             out.print(
-                f"status={doc['status']} vat_collected_by={doc['vat_collected_by']} confidence={doc['confidence']}"
-                f" flags={','.join(doc['flags']) or '-'}"
+                t(
+                    "costing.quote.status",
+                    lang,
+                    status=label("quote_status", doc["status"], lang),
+                    collector=t(f"costing.collector.{doc['vat_collected_by']}", lang)
+                    if doc["vat_collected_by"]
+                    else "-",
+                    confidence=label("confidence", doc["confidence"], lang),
+                )
             )
             if doc["reason"]:
-                out.print(f"reason: {doc['reason']}")
+                reason = doc.get("reason_zh") if lang == "zh" and doc.get("reason_zh") else doc["reason"]
+                out.print(t("costing.quote.reason", lang, reason=reason))
             product = doc.get("product") or {}
             if product.get("replaces_builtin"):
                 out.print(f"[yellow]{product['note_zh' if state.lang == 'zh' else 'note_en']}[/yellow]")
@@ -159,7 +178,9 @@ def register(app: typer.Typer) -> None:
             if note:
                 out.print(f"[yellow]{note}[/yellow]")
             for item in doc.get("missing") or []:
-                out.print(f"[yellow]! {item[state.lang if state.lang in ('zh', 'en') else 'en']}[/yellow]")
+                detail = item.get(f"detail_{lang}")
+                sep = _colon(lang) if detail else ""
+                out.print(f"[yellow]! {escape(item[lang])}{sep}{escape(detail or '')}[/yellow]")
             rng = doc.get("duty_range")
             if rng and rng.get("low") is not None:
                 lines = ", ".join(f"{x['line']} {x['rate']:.1%}" for x in rng["lines"])
@@ -175,10 +196,75 @@ def register(app: typer.Typer) -> None:
                 )
             for key in ("break_even_price", "target_price"):
                 if doc.get(key) is not None:
-                    out.print(f"{key}={doc[key]:,.2f} {doc['currency']}")
+                    out.print(f"{t(f'web.quote.{key}', lang)}{_colon(lang)}{doc[key]:,.2f} {doc['currency']}")
+            _show_route(doc, lang)
+            _show_requirements(doc, lang)
             rules = Table("table", "key", "source_id", "as_of", "confidence", title="rules")
             for r in doc["rules"]:
                 rules.add_row(r["table"], r["key"], r["source_id"], str(r["as_of"] or ""), r["confidence"])
             out.print(rules)
 
         run(as_json, action, show, lambda doc: doc)
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+def _line_name(key: str, lang: str) -> str:
+    """A quote line's name in ``lang`` (the web page's names), the key itself when it has none."""
+    name = t(f"web.quote.{key}" if key in ("margin", "price") else f"web.quote.line.{key}", lang)
+    return key if name.startswith("web.quote.") else name
+
+
+def _show_route(doc: dict[str, Any], lang: str) -> None:
+    """The route the quote priced its logistics with (label, days, CO2e), or why there is none: the router
+    excludes the chosen service for this product (each service and the router's reason), or no route was planned."""
+    route = doc.get("route") or {}
+    advice = doc.get("advice") or {}
+    if route.get("feasible"):
+        out.print(
+            t(
+                "costing.quote.route",
+                lang,
+                label=route.get(f"label_{lang}") or route.get("route_label") or "",
+                days=f"{route['days']:.1f}" if route.get("days") is not None else "-",
+                co2=f"{route['kg_co2e']:.2f}" if route.get("kg_co2e") is not None else "-",
+                confidence=label("confidence", str(route.get("confidence") or "unconfirmed"), lang),
+            )
+        )
+    elif not advice.get("shippable", True):
+        service = label("service", str(advice.get("service") or ""), lang)
+        out.print(f"[red]{t('costing.quote.excluded', lang, service=service)}[/red]")
+        for item in route.get("excluded") or []:
+            reason = escape(str(item[f"reason_{lang}"]))
+            out.print(f"[red]  - {label('route_service', item['service'], lang)}{_colon(lang)}{reason}[/red]")
+    else:
+        out.print(t("costing.quote.route_fallback", lang))
+
+
+def _show_requirements(doc: dict[str, Any], lang: str) -> None:
+    """The market-entry requirements the opportunity ranking applies to this product and market, blockers first
+    (as the quote document lists them), in the page's language; nothing for a bare HS quote (no product)."""
+    from qiankua.services.quoting import requirement_text
+
+    if not doc.get("product"):
+        return
+    reqs = doc.get("requirements") or []
+    out.print(t("costing.quote.requirements", lang, n=len(reqs)))
+    if (doc.get("advice") or {}).get("blocked"):
+        out.print(f"[red]{t('costing.quote.blocked', lang)}[/red]")
+    if not reqs:
+        out.print(t("costing.quote.requirements_none", lang))
+    for req in reqs:
+        authority, text = requirement_text(req, lang)
+        severity = escape(f"[{label('severity', req['severity'], lang)}]")
+        if req["severity"] == "blocker":
+            severity = f"[bold red]{severity}[/bold red]"
+        out.print(
+            f"  {severity} {escape(authority)} · {escape(text)}"
+            + t("costing.quote.confidence", lang, confidence=label("confidence", req["confidence"], lang)),
+            soft_wrap=True,
+        )
+        if req.get("url"):
+            out.print(f"    {req['url']}", soft_wrap=True, highlight=False)

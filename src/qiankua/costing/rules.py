@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -142,8 +143,27 @@ def candidate_rates(note: str) -> list[tuple[str, float]]:
     return out
 
 
-def _in_window(row: dict[str, Any], day: int) -> bool:
-    return _days(row.get("valid_from"), -_FAR) <= day < _days(row.get("valid_to"), _FAR)
+def _prefix_matcher(rows: list[dict[str, Any]]) -> Any:
+    """``match(hs)``: the rows whose ``hs_prefix`` (empty = every line) the HS line starts with, in table order
+    (an index by prefix: a compile for hundreds of HS lines does not scan every row for each)."""
+    by: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for i, r in enumerate(rows):
+        by.setdefault(r["hs_prefix"] or "", []).append((i, r))
+    cache: dict[str, list[dict[str, Any]]] = {}
+
+    def match(hs: str) -> list[dict[str, Any]]:
+        if hs not in cache:
+            hits = sorted((x for k in range(len(hs) + 1) for x in by.get(hs[:k], ())), key=lambda x: x[0])
+            cache[hs] = [r for _, r in hits]
+        return cache[hs]
+
+    return match
+
+
+def _copy_cell(A: dict[str, np.ndarray], names: list[str], to: tuple[int, int], src: tuple[int, int]) -> None:
+    """Copy the [market, hs] cell ``src`` of each array in ``names`` (all epochs) to ``to``."""
+    for name in names:
+        A[name][to] = A[name][src]
 
 
 def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
@@ -167,7 +187,27 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
             bps.update(_days(v, 0) for v in t[name][col].to_list() if v is not None)
     breakpoints = np.array(sorted(bps), dtype=np.int64)
     n_e = len(breakpoints) + 1
-    reps = [int(breakpoints[0]) - 1] + [int(b) for b in breakpoints]  # a day inside each epoch
+    reps = np.array([int(breakpoints[0]) - 1, *breakpoints.tolist()], dtype=np.int64)  # a day inside each epoch
+    masks: dict[int, np.ndarray] = {}
+
+    def runs(cand: list[dict[str, Any]]) -> list[tuple[slice, list[dict[str, Any]]]]:
+        """The epochs as runs over which the rows of ``cand`` in force stay the same, each with those rows (in
+        ``cand``'s order): a cell is resolved once per run, not once per epoch (rules change rarely)."""
+        if not cand:
+            return [(slice(0, n_e), [])]
+        on = []
+        for r in cand:
+            mask = masks.get(id(r))
+            if mask is None:
+                lo, hi = _days(r.get("valid_from"), -_FAR), _days(r.get("valid_to"), _FAR)
+                mask = masks[id(r)] = (lo <= reps) & (reps < hi)
+            on.append(mask)
+        live = np.stack(on)
+        bounds = [0, *(np.flatnonzero((live[:, 1:] != live[:, :-1]).any(axis=0)) + 1).tolist(), n_e]
+        return [
+            (slice(a, b), [r for r, here in zip(cand, live[:, a].tolist(), strict=True) if here])
+            for a, b in pairwise(bounds)
+        ]
 
     currencies = sorted(
         set(m_ccy)
@@ -217,8 +257,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     regimes = t["tax_regimes"].to_dicts()
     for mi, m in enumerate(markets):
         rows = [r for r in regimes if r["regime"] == regime_key(m)]
-        for e, day in enumerate(reps):
-            live = [r for r in rows if _in_window(r, day)]
+        for e, live in runs(rows):
             for ch, chan in enumerate(("any", "postal")):
                 pick = [r for r in live if r["channel"] == chan] or [r for r in live if r["channel"] == "any"]
                 if not pick:
@@ -245,8 +284,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     vat = t["vat_rates"].to_dicts()
     for mi, m in enumerate(markets):
         rows = [r for r in vat if r["market"] == m]
-        for e, day in enumerate(reps):
-            live = [r for r in rows if _in_window(r, day)]
+        for e, live in runs(rows):
             if live:
                 r = live[0]
                 A["v_std"][mi, e] = r["standard_rate"]
@@ -270,15 +308,22 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     by_area: dict[str, list[dict[str, Any]]] = {}
     for r in t["tariffs"].to_dicts():
         by_area.setdefault(r["area"], []).append(r)
+    t_names = [k for k in A if k.startswith("t_")]
+    t_done: dict[tuple[Any, ...], tuple[int, int]] = {}
     for mi, m in enumerate(markets):
-        rows = by_area.get(tariff_area(m), [])
+        match = _prefix_matcher(by_area.get(tariff_area(m), []))
         for hi, hs in enumerate(hs_codes):
-            cand = [r for r in rows if hs.startswith(r["hs_prefix"])]
-            for e, day in enumerate(reps):
+            cand = match(hs)
+            # the cells depend only on the area's matching rows and the market's agreements: compute each
+            # distinct combination once (the EU's members, HS lines under the same prefixes) and copy it
+            sig = (tariff_area(m), frozenset(fta[m]), tuple(id(r) for r in cand))
+            if sig in t_done:
+                _copy_cell(A, t_names, (mi, hi), t_done[sig])
+                continue
+            t_done[sig] = (mi, hi)
+            for e, live in runs(cand):
                 # the longest HS prefix first; for the same prefix the user's own row before the built-in one
-                live = sorted(
-                    (r for r in cand if _in_window(r, day)), key=lambda r: (-len(r["hs_prefix"]), not r.get("user"))
-                )
+                live = sorted(live, key=lambda r: (-len(r["hs_prefix"]), not r.get("user")))
                 mine = {(r["agreement"], r["hs_prefix"]) for r in live if r.get("user")}
                 live = [r for r in live if r.get("user") or (r["agreement"], r["hs_prefix"]) not in mine]
                 mfn = [r for r in live if r["agreement"] == "MFN"]
@@ -320,14 +365,21 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     layer_sets: list[tuple[int, ...]] = [()]
     set_ids: dict[tuple[int, ...], int] = {(): 0}
     layers = t["tariff_layers"].to_dicts()
+    l_names = [k for k in A if k.startswith("l_")]
+    l_done: dict[tuple[int, ...], tuple[int, int]] = {}
     for mi, m in enumerate(markets):
         rows = [r for r in layers if r["area"] == tariff_area(m)]
         if not rows:
             continue
+        match = _prefix_matcher(rows)
         for hi, hs in enumerate(hs_codes):
-            cand = [r for r in rows if hs.startswith(r["hs_prefix"] or "")]
-            for e, day in enumerate(reps):
-                live = [r for r in cand if _in_window(r, day)]
+            cand = match(hs)
+            l_sig = tuple(id(r) for r in cand)
+            if l_sig in l_done:
+                _copy_cell(A, l_names, (mi, hi), l_done[l_sig])
+                continue
+            l_done[l_sig] = (mi, hi)
+            for e, live in runs(cand):
                 ids = tuple(
                     _register(
                         reg,
@@ -354,16 +406,22 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
     A["x_rule"] = np.full((n_m, n_h, n_e), -1, dtype=np.int32)
     A["x_conf"] = np.full((n_m, n_h, n_e), 2, dtype=np.int8)
     excise = t["excise"].to_dicts()
+    x_names = [k for k in A if k.startswith("x_")]
+    x_done: dict[tuple[tuple[int, bool], ...], tuple[int, int]] = {}
     for mi, m in enumerate(markets):
-        rows = [r for r in excise if r["area"] in (m, tariff_area(m))]
+        match = _prefix_matcher([r for r in excise if r["area"] in (m, tariff_area(m))])
         for hi, hs in enumerate(hs_codes):
             # the market's own row before its customs union's, then the longest HS prefix
             cand = sorted(
-                (r for r in rows if hs.startswith(r["hs_prefix"])),
+                match(hs),
                 key=lambda r: (r["area"] != m, -len(r["hs_prefix"]), not r.get("user")),
             )
-            for e, day in enumerate(reps):
-                live = [r for r in cand if _in_window(r, day)]
+            x_sig = tuple((id(r), r["area"] == m) for r in cand)
+            if x_sig in x_done:
+                _copy_cell(A, x_names, (mi, hi), x_done[x_sig])
+                continue
+            x_done[x_sig] = (mi, hi)
+            for e, live in runs(cand):
                 if not live:
                     continue
                 r = live[0]
@@ -421,8 +479,7 @@ def compile_rules(tables: CostingTables, hs_codes: list[str]) -> CompiledRules:
             for gi, g in enumerate(GROUPS):
                 grow = [r for r in mrow if r["category_group"] in (g, "*")]
                 grow.sort(key=lambda r: (r["category_group"] == "*", r["market_scope"] == "*", not r.get("user")))
-                for e, day in enumerate(reps):
-                    live = [r for r in grow if _in_window(r, day)]
+                for e, live in runs(grow):
                     if not live:
                         continue
                     r = live[0]

@@ -22,6 +22,9 @@ def messages() -> dict[str, dict[str, str]]:
     merged = dict(_CORE)
     for _engine, module in engine_modules("i18n"):
         merged.update(module.MESSAGES)
+    from qiankua.i18n.scenario import MESSAGES as scenario_messages  # saved scenarios: no engine of their own
+
+    merged.update(scenario_messages)
     return merged
 
 

@@ -38,6 +38,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "校验内置参考数据（结构、引用完整性、来源覆盖）",
         "en": "Validate the built-in reference data (schemas, references, provenance)",
     },
+    "data.validate.store": {
+        "zh": "同时按当前导入规则检查数据库中的用户数据（--db 指定）",
+        "en": "Also check the user's data in the store (--db) against today's import rules",
+    },
     "data.validate.ok": {"zh": "参考数据校验通过", "en": "Reference data are valid"},
     "data.validate.bad": {"zh": "参考数据有 {n} 个问题", "en": "Reference data have {n} issue(s)"},
     "data.import.help": {

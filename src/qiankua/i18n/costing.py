@@ -52,6 +52,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     "costing.opt.batch": {"zh": "批量输入文件（CSV/Parquet）", "en": "Batch input file (CSV/Parquet)"},
     "costing.opt.out": {"zh": "批量输出文件（CSV/Parquet）", "en": "Batch output file (CSV/Parquet)"},
     "costing.quote.title": {"zh": "每件成本明细（{currency}）", "en": "Per-unit breakdown ({currency})"},
+    "costing.quote.status": {
+        "zh": "状态：{status} · 进口增值税代收方：{collector} · 可信度：{confidence}",
+        "en": "Status: {status} · import VAT collected by: {collector} · confidence: {confidence}",
+    },
+    "costing.quote.line": {"zh": "项目", "en": "Line"},
+    "costing.quote.confidence": {"zh": "（{confidence}）", "en": " ({confidence})"},
+    "costing.quote.reason": {"zh": "原因：{reason}", "en": "Reason: {reason}"},
+    "costing.collector.border": {"zh": "海关（入境时）", "en": "customs (at the border)"},
+    "costing.collector.platform": {"zh": "平台", "en": "the platform"},
+    "costing.collector.seller": {"zh": "卖家（已登记）", "en": "the seller (registered)"},
+    "costing.quote.route": {
+        "zh": "所用线路：{label}（{days} 天，{co2} kg CO₂e，{confidence}）",
+        "en": "Route used: {label} ({days} days, {co2} kg CO₂e, {confidence})",
+    },
+    "costing.quote.route_fallback": {
+        "zh": "未走线路规划：运费按参考运价表估算。",
+        "en": "No planned route: logistics priced from the fallback rate table.",
+    },
+    "costing.quote.excluded": {
+        "zh": "所选物流服务（{service}）不能运送此产品，运费仅为参考估算，请改选其他服务。线路规划排除的服务：",
+        "en": "The chosen service ({service}) cannot carry this product; the logistics figure is only an estimate. "
+        "Choose another service. Services the route planner excludes:",
+    },
+    "costing.quote.requirements": {
+        "zh": "市场准入要求（{n} 项，阻断项在前）：",
+        "en": "Market-entry requirements ({n}, blockers first):",
+    },
+    "costing.quote.requirements_none": {
+        "zh": "  内置数据中没有适用于此产品和市场的准入要求。",
+        "en": "  No market-entry requirement in the built-in data applies to this product and market.",
+    },
+    "costing.quote.blocked": {
+        "zh": "有未满足的准入阻断项：满足之前不能合法销售（机会页同样标为被阻断）。",
+        "en": "An open market-entry blocker: the product cannot be sold there until it is met "
+        "(the opportunities page marks the pair blocked too).",
+    },
     "costing.quote.batch_done": {"zh": "已报价 {n} 行，写入 {out}", "en": "Quoted {n} rows, wrote {out}"},
     # ---- flags on a quote (one per qiankua.costing.FLAGS)
     "costing.flag.tariff_rate_missing": {
@@ -110,6 +146,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "costing.flag.indonesia_mfn_list_not_checked": {
         "zh": "印尼低值包裹：未核对是否在 MFN 特定商品清单内",
         "en": "Indonesia low-value parcel: the MFN special-goods list was not checked",
+    },
+    "costing.missing.no_tariff_row": {
+        "zh": "HS {hs} 在{market}没有任何关税规则：关税按 0 计入并标出；可在“数据”页导入自己的税率",
+        "en": "no tariff row covers HS {hs} in {market}: duty is counted as 0 and flagged; "
+        "you can import your own rate on the Data page",
+    },
+    "costing.missing.tariff": {"zh": "关税税率缺失", "en": "tariff rate not on file"},
+    "costing.missing.hs_not_on_file": {
+        "zh": "HS {hs} 不在内置数据、您的产品或您的税率中，未报价：请核对编码，或在“数据”页导入使用该编码的产品或税率",
+        "en": "HS {hs} is not on file (built-in data, your products or your tariff rows), so nothing was priced: "
+        "check the code, or import a product or tariff rows with it on the Data page",
     },
     "costing.duty_range": {
         "zh": "关税区间（按候选税号 {lines}）：{low} – {high} {currency}",

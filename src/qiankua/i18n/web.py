@@ -14,6 +14,61 @@ MESSAGES: dict[str, dict[str, str]] = {
     "web.login.password": {"zh": "密码", "en": "Password"},
     "web.login.submit": {"zh": "登录", "en": "Log in"},
     "web.login.failed": {"zh": "用户名或密码错误", "en": "Wrong user name or password"},
+    "web.login.throttled": {
+        "zh": "登录失败次数过多，请 {seconds} 秒后再试",
+        "en": "Too many failed logins; try again in {seconds} s",
+    },
+    "web.login.busy": {"zh": "服务器繁忙，请稍后再试", "en": "The server is busy; try again shortly"},
+    "web.logout.confirm": {"zh": "确定要退出登录吗？", "en": "Log out of qiankua?"},
+    "web.nav.admin": {"zh": "账户管理", "en": "Accounts"},
+    "web.admin.forbidden": {
+        "zh": "只有本组织的管理员可以管理账户",
+        "en": "Only your organisation's administrators manage accounts",
+    },
+    "web.admin.title": {"zh": "组织 {org} 的账户", "en": "Accounts of organisation {org}"},
+    "web.admin.username": {"zh": "用户名", "en": "User name"},
+    "web.admin.role": {"zh": "角色", "en": "Role"},
+    "web.admin.role.member": {"zh": "成员", "en": "Member"},
+    "web.admin.role.admin": {"zh": "管理员", "en": "Administrator"},
+    "web.admin.status": {"zh": "状态", "en": "Status"},
+    "web.admin.enabled": {"zh": "启用", "en": "Enabled"},
+    "web.admin.disabled": {"zh": "已停用", "en": "Disabled"},
+    "web.admin.created": {"zh": "创建时间", "en": "Created"},
+    "web.admin.disable": {"zh": "停用", "en": "Disable"},
+    "web.admin.enable": {"zh": "启用", "en": "Enable"},
+    "web.admin.reset": {"zh": "重置密码", "en": "Reset password"},
+    "web.admin.revoke": {"zh": "结束登录会话", "en": "End sessions"},
+    "web.admin.remove": {"zh": "删除账户", "en": "Remove"},
+    "web.admin.add": {"zh": "添加账户", "en": "Add account"},
+    "web.admin.password": {"zh": "新密码（至少 12 个字符）", "en": "New password (12 characters or more)"},
+    "web.admin.confirm_remove": {"zh": "确定删除账户 {username}？", "en": "Remove account {username}?"},
+    "web.admin.done": {"zh": "{username}：已完成", "en": "{username}: done"},
+    "web.admin.self": {"zh": "不能停用或删除自己的账户", "en": "You cannot disable or remove your own account"},
+    "account.disable.help": {
+        "zh": "停用账户（结束其会话，API 令牌失效）",
+        "en": "Disable an account (ends its sessions; its API tokens stop working)",
+    },
+    "account.enable.help": {
+        "zh": "重新启用账户（并解除登录锁定）",
+        "en": "Enable an account again (and lift a login lock)",
+    },
+    "account.reset_password.help": {
+        "zh": "重置账户密码并结束其会话",
+        "en": "Reset an account's password and end its sessions",
+    },
+    "account.revoke_sessions.help": {
+        "zh": "结束账户的全部登录会话（打开的网页随之关闭）",
+        "en": "End all sessions of an account (its open web pages close)",
+    },
+    "account.remove.help": {
+        "zh": "删除账户及其会话和 API 令牌",
+        "en": "Remove an account with its sessions and API tokens",
+    },
+    "account.done": {"zh": "{username}：{action} 完成", "en": "{username}: {action} done"},
+    "serve.secure_cookies": {
+        "zh": "Cookie 仅经 HTTPS 发送（Secure）；默认：请求经 HTTPS 到达时",
+        "en": "Send cookies over HTTPS only (Secure); default: when the request came over HTTPS",
+    },
     "web.org": {"zh": "机构", "en": "Organisation"},
     "web.unavailable.title": {"zh": "模块尚未就绪", "en": "Module not available yet"},
     "web.unavailable.body": {
@@ -233,5 +288,122 @@ MESSAGES.update(
         "web.pool.allocation": {"zh": "成本分摊与节省", "en": "Cost split and savings"},
         "web.pool.exporter": {"zh": "出口企业", "en": "Exporter"},
         "web.pool.cartons": {"zh": "箱数", "en": "Cartons"},
+    }
+)
+
+# ---- issue 20: a start page, one answer across engines, jargon in plain words, the user's own data
+MESSAGES.update(
+    {
+        "web.start.title": {"zh": "今天想做什么？", "en": "What would you like to do?"},
+        "web.start.quote.title": {"zh": "算一算卖到国外能赚多少", "en": "Work out what you keep on a sale abroad"},
+        "web.start.quote.body": {
+            "zh": "选产品和国家，看到运费、关税、平台费和到手利润，以及走哪条线路、要几天。",
+            "en": "Pick a product and a country: freight, duty, platform fees and your profit, with the route and its days.",
+        },
+        "web.start.routes.title": {"zh": "找一条合适的运输线路", "en": "Find a way to ship"},
+        "web.start.routes.body": {
+            "zh": "从您的县到目标国家：比较最便宜、最快和最低碳的走法。",
+            "en": "From your county to the market: compare the cheapest, the fastest and the lowest-carbon ways.",
+        },
+        "web.start.opportunities.title": {"zh": "看看什么产品卖到哪里好", "en": "See which products sell where"},
+        "web.start.opportunities.body": {
+            "zh": "按需求、电商成熟度、文化价值和准入要求给“产品 × 国家”打分，并说明理由。",
+            "en": "Scores each product and country on demand, online retail, cultural value and entry rules, with reasons.",
+        },
+        "web.start.pooling.title": {"zh": "和别的企业拼一车货", "en": "Share a truck with other exporters"},
+        "web.start.pooling.body": {
+            "zh": "把几家企业这周要发的货合起来：提货路线、装箱，以及每家公平分摊多少、省多少。",
+            "en": "Put this week's shipments of several exporters together: pickups, loading, and each one's fair share and saving.",
+        },
+        "web.start.go": {"zh": "开始", "en": "Start"},
+        "web.start.data": {
+            "zh": "也可以先在“数据”页导入自己的产品、运价和待发货物，各页会一并使用。",
+            "en": "You can first import your own products, freight quotes and shipments on the Data page; every page uses them.",
+        },
+        "web.jargon.pareto": {
+            "zh": "帕累托线路：没有别的线路能同时更便宜、更快且更低碳的线路；其余线路不必考虑。",
+            "en": "Pareto routes: no other route is cheaper, faster and lower-carbon all at once; the rest need not be considered.",
+        },
+        "web.jargon.entropy": {
+            "zh": "熵权：各指标在产品之间差别越大，权重越高；差别小的指标几乎不影响排名。",
+            "en": "Entropy weights: a criterion that differs more between pairs weighs more; one that barely differs hardly counts.",
+        },
+        "web.jargon.core": {
+            "zh": "核心检验：检查是否有几家企业自己单独拼货会比现在分摊的更省；没有，分摊就是稳定公平的。",
+            "en": "Core check: could some exporters do better pooling on their own than with this split? If none can, the split is stable and fair.",
+        },
+        "web.jargon.stability": {
+            "zh": "排名稳定性：随机改变权重很多次，这一组合仍排在前列的比例；越高越可靠。",
+            "en": "Ranking stability: how often the pair stays near the top when the weights are varied at random; higher is sturdier.",
+        },
+        "web.quote.mine": {"zh": "我的", "en": "mine"},
+        "web.quote.route": {"zh": "所用线路", "en": "Route used"},
+        "web.quote.route.days": {"zh": "{days} 天", "en": "{days} days"},
+        "web.quote.route.co2": {"zh": "{kg} kg CO₂e", "en": "{kg} kg CO₂e"},
+        "web.quote.route.open": {"zh": "在线路页比较其他走法", "en": "Compare other ways on the routes page"},
+        "web.quote.route.fallback": {
+            "zh": "未走线路规划：运费按参考运价表估算。",
+            "en": "No planned route: logistics priced from the fallback rate table.",
+        },
+        "web.quote.excluded": {
+            "zh": "所选物流服务（{service}）不能运送此产品，运费仅为参考估算，请改选其他服务：",
+            "en": "The chosen service ({service}) cannot carry this product; the logistics figure is only an estimate. Choose another service:",
+        },
+        "web.quote.requirements": {"zh": "市场准入要求", "en": "Market-entry requirements"},
+        "web.quote.requirements.none": {
+            "zh": "内置数据中没有适用于此产品和市场的准入要求。",
+            "en": "No market-entry requirement in the built-in data applies to this product and market.",
+        },
+        "web.quote.blocked": {
+            "zh": "有未满足的准入阻断项：满足之前不能合法销售（机会页同样标为被阻断）。",
+            "en": "An open market-entry blocker: the product cannot be sold there until it is met (the opportunities page marks the pair blocked too).",
+        },
+        "web.quote.no_rules": {
+            "zh": "该产品的 HS 编码 {hs} 在 {market} 缺少计税规则，缺项按 0 计并在下方标出；可在“数据”页导入自己的税率。",
+            "en": "Product HS {hs} has no duty or tax rule for {market}; missing figures count as 0 and are flagged below. "
+            "You can import your own rates on the Data page.",
+        },
+        "web.quote.reason.regime": {
+            "zh": "该市场在此日期没有进口税制记录",
+            "en": "no import regime on file for this market and date",
+        },
+        "web.quote.reason.vat": {
+            "zh": "该市场在此日期没有增值税/消费税率记录",
+            "en": "no VAT/GST rate on file for this market and date",
+        },
+        "web.quote.reason.fx": {
+            "zh": "此日期没有目的国币种的汇率",
+            "en": "no FX rate for the destination currency on this date",
+        },
+        "web.opp.links": {"zh": "查看：", "en": "Open:"},
+        "web.opp.to_quote": {"zh": "报价", "en": "quote"},
+        "web.opp.to_route": {"zh": "线路", "en": "routes"},
+        "web.pool.stored": {"zh": "用“数据”页已导入的货物", "en": "Use the shipments imported on the Data page"},
+        "web.pool.stored.empty": {
+            "zh": "尚未导入待发货物：请在“数据”页导入“待发货物”表，或上传表格、使用演示数据。",
+            "en": "No shipments imported yet: import the shipments table on the Data page, upload a sheet, or use the demo week.",
+        },
+        "web.notes.title": {"zh": "提示", "en": "Notes"},
+    }
+)
+
+# the rule tables a quote cites (costing's tables, named on the quote page's "rules used")
+MESSAGES.update(
+    {
+        f"web.quote.table.{k}": {"zh": zh, "en": en}
+        for k, zh, en in (
+            ("export_modes", "出口监管方式", "Export customs modes"),
+            ("tax_regimes", "进口税制（起征点）", "Import tax regimes (de minimis)"),
+            ("vat_rates", "增值税/消费税率", "VAT / GST rates"),
+            ("export_rebates", "出口退税率", "Export rebate rates"),
+            ("channel_fees", "平台费用", "Platform fees"),
+            ("tariffs", "关税税率", "Tariff rates"),
+            ("tariff_layers", "附加关税", "Additional duties"),
+            ("excise", "消费税", "Excise"),
+            ("fees", "我的平台费用", "My platform fees"),
+            ("fx_rates", "汇率", "FX rates"),
+            ("logistics_rates_fallback", "参考运价表", "Fallback freight rates"),
+            ("freight_rates", "运价", "Freight rates"),
+        )
     }
 )

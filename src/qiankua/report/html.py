@@ -1,4 +1,10 @@
-"""Render sections to one self-contained HTML file (no external assets)."""
+"""Render sections to one self-contained HTML file (no external assets).
+
+Layout: the summary section (key ``summary``, see :mod:`qiankua.report.summary`) first, then each
+section's figures, recommendations, charts and notes, then an appendix holding every table. The
+print stylesheet turns every scroll box into plain flow (all rows, all columns), scales a wide
+table down instead of clipping it and prints the appendix in landscape.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from qiankua.report.model import BarChart, Section
+from qiankua.report.model import BarChart, Section, Table
 
 _CONFIDENCE_LABEL = {
     "confirmed": "已证实 confirmed",
@@ -35,14 +41,29 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# columns that fit an A4 landscape page at the print font size; a wider table is scaled down
+_PRINT_COLUMNS = 14
+
+
+def print_zoom(table: Table) -> str:
+    """The print scale of ``table`` (CSS ``zoom``): 1 up to :data:`_PRINT_COLUMNS` columns, then smaller."""
+    cols = max(1, table.frame.width)
+    return f"{max(0.4, min(1.0, _PRINT_COLUMNS / cols)):.2f}"
+
+
 def render_html(sections: list[Section], *, title: str, generated: dt.datetime, footer: str = "") -> str:
     env = Environment(loader=PackageLoader("qiankua.report", "templates"), autoescape=select_autoescape())
     env.filters["cell"] = _cell
     template = env.get_template("report.html.j2")
+    summary = next((s for s in sections if s.key == "summary"), None)
+    body = [s for s in sections if s is not summary]
     return template.render(
         title=title,
         generated=generated.strftime("%Y-%m-%d %H:%M UTC"),
-        sections=sections,
+        summary=summary,
+        sections=body,
+        appendix=[s for s in body if s.tables],
+        print_zoom=print_zoom,
         bar_svg=_bar_svg,
         confidence_label=_CONFIDENCE_LABEL,
         footer=footer,

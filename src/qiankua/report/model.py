@@ -34,6 +34,15 @@ class BarChart:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Block:
+    """A headed group of plain-language lines (and optionally a small table) in the report's summary."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    table: Table | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Section:
     key: str
     title_zh: str
@@ -47,3 +56,5 @@ class Section:
     notes: list[str] = field(default_factory=list)
     # the section's top recommendations, one (zh, en) line each, best first: `qiankua demo` prints them
     recommendations: list[tuple[str, str]] = field(default_factory=list)
+    # plain-language blocks (the summary); drawn before the figures, never moved to the appendix
+    blocks: list[Block] = field(default_factory=list)

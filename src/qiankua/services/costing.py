@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,17 +96,69 @@ def known_hs(tables: CostingTables, ref: ReferenceData) -> list[str]:
 
 
 @cache
-def _compiled(data_dir: str, db: str | None = None, stamp: int = 0) -> CompiledRules:
+def _compiled(data_dir: str) -> CompiledRules:
     ref = load_reference(data_dir)
-    tables = _tables(data_dir) if db is None else _tables_with_user(data_dir, db, stamp)
+    tables = _tables(data_dir)
     return compile_rules(tables, known_hs(tables, ref))
 
 
+@cache
+def _user_inputs(db: str, stamp: int) -> tuple[str, tuple[str, ...]] | None:
+    """What the user's database adds to the compiled rules: a digest of their own rule rows and the HS lines of
+    their products; None when it adds nothing (the built-in compile applies). Read once per file version."""
+    import hashlib
+
+    from qiankua.services.products import user_hs_at
+
+    rules = _user_rules(db, stamp)
+    hs = user_hs_at(db, stamp)
+    if not rules and not hs:
+        return None
+    digest = hashlib.sha256()
+    for name in sorted(rules):
+        digest.update(name.encode() + b"\0" + rules[name].write_csv().encode() + b"\0")
+    return digest.hexdigest(), hs
+
+
+_USER_COMPILED: dict[tuple[str, str, tuple[str, ...]], CompiledRules] = {}
+_USER_COMPILED_MAX = 16  # compiled rule sets kept for users' databases (a web server serves several)
+_USER_COMPILED_LOCK = threading.Lock()
+
+
+def _compiled_for_user(data_dir: str, db: str, stamp: int) -> CompiledRules:
+    """The rules compiled with the user's rule rows on top and for their products' HS lines as well. Cached by
+    content, not by file version: an import that changes neither (shipments, sales, FX) reuses the compile."""
+    inputs = _user_inputs(db, stamp)
+    if inputs is None:
+        return _compiled(data_dir)
+    digest, hs = inputs
+    key = (data_dir, digest, hs)
+    with _USER_COMPILED_LOCK:
+        found = _USER_COMPILED.get(key)
+    if found is not None:
+        return found
+    ref = load_reference(data_dir)
+    tables = _tables_with_user(data_dir, db, stamp) if _user_rules(db, stamp) else _tables(data_dir)
+    if not _user_rules(db, stamp) and set(hs) <= set(_compiled(data_dir).hs_codes):
+        compiled = _compiled(data_dir)  # the user's products are all on built-in HS lines
+    else:
+        compiled = compile_rules(tables, sorted(set(known_hs(tables, ref)) | set(hs)))
+    with _USER_COMPILED_LOCK:
+        while len(_USER_COMPILED) >= _USER_COMPILED_MAX:  # the oldest first
+            _USER_COMPILED.pop(next(iter(_USER_COMPILED)))
+        _USER_COMPILED[key] = compiled
+    return compiled
+
+
 def compiled_rules(ref: ReferenceData | None = None, db: Path | str | None = None) -> CompiledRules:
-    """The compiled rules, with the user's own rule rows in ``db`` (if any) overriding the built-in ones."""
+    """The compiled rules, with the user's own rule rows in ``db`` (if any) overriding the built-in ones, for
+    every HS line of the built-in catalogue and the user's products: a user product on an HS line no
+    built-in product uses is priced by the rows that cover it by HS prefix (a line no row covers is
+    priced with that figure missing and flagged, as for a built-in product)."""
     ref = ref or load_reference()
-    stamp = _db_stamp(db)
-    return _compiled(str(ref.data_dir)) if stamp is None else _compiled(str(ref.data_dir), *stamp)
+    if db is None or not Path(db).is_file():
+        return _compiled(str(ref.data_dir))
+    return _compiled_for_user(str(ref.data_dir), str(db), Path(db).stat().st_mtime_ns)
 
 
 # ------------------------------------------------------------------------------- FX
@@ -603,14 +656,17 @@ def _route_logistics(base: dict[str, Any], ref: ReferenceData) -> dict[str, Any]
 # ------------------------------------------------------------------------------- for other engines
 
 
-def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None = None) -> pl.DataFrame:
+def pair_margins(
+    ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None = None, db: Path | str | None = None
+) -> pl.DataFrame:
     """Tariff indicator for ``opportunity``: duty / customs value per (product, market).
 
     Quoted as a B2B consignment (mode 9710, sea LCL) so preferential rates apply where the market
     has an agreement with China; pairs with no rule on the date are left out (the opportunity
     engine then shows the indicator as unavailable for them). No ``margin`` column: a margin
     needs a typical retail price per market, which the reference data do not hold.
-    Columns: ``product, market, tariff, confidence``.
+    Columns: ``product, market, tariff, confidence``. ``db``: the user's database (their rule rows, and the HS
+    lines of their products, which ``ref`` then holds: :func:`qiankua.services.products.user_catalogue`).
     """
     day = (on or dt.date.today()).isoformat()
     requests = pairs.select(
@@ -621,7 +677,7 @@ def pair_margins(ref: ReferenceData, pairs: pl.DataFrame, *, on: dt.date | None 
         pl.lit("b2b").alias("platform"),
         pl.lit(day).alias("date"),
     )
-    result = quote_table(requests, ref, columns=("status", "duty", "customs_value", "confidence"))
+    result = quote_table(requests, ref, columns=("status", "duty", "customs_value", "confidence"), db=db)
     codes = dict(enumerate(CONFIDENCE_LEVELS))
     out = pl.DataFrame(
         {

@@ -18,7 +18,7 @@ import polars as pl
 
 from qiankua.reference import ReferenceData, load_reference
 
-__all__ = ["Catalogue", "user_catalogue"]
+__all__ = ["Catalogue", "user_catalogue", "user_hs", "user_hs_at"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +50,24 @@ def user_catalogue(db: Path | str | None, ref: ReferenceData | None = None) -> C
     if db is None or not Path(db).is_file():
         return Catalogue(ref=ref)
     return _merged(str(ref.data_dir), str(db), Path(db).stat().st_mtime_ns)
+
+
+def user_hs(db: Path | str | None) -> tuple[str, ...]:
+    """The HS lines (6 digits) of the user's products in ``db``, sorted; empty without a database or products.
+    The costing rules are compiled for these too (:func:`qiankua.services.costing.compiled_rules`)."""
+    if db is None or not Path(db).is_file():
+        return ()
+    return user_hs_at(str(db), Path(db).stat().st_mtime_ns)
+
+
+@cache
+def user_hs_at(db: str, stamp: int) -> tuple[str, ...]:
+    """:func:`user_hs` for the version of ``db`` modified at ``stamp`` (ns), cached per version."""
+    rows = _user_rows(db, stamp)
+    if rows is None or "hs6" not in rows.columns:
+        return ()
+    codes = rows["hs6"].drop_nulls().cast(pl.String).str.replace_all(r"[.\s]", "").str.slice(0, 6)
+    return tuple(sorted({c for c in codes.to_list() if len(c) == 6 and c.isdigit()}))
 
 
 @cache

@@ -31,6 +31,62 @@ def node_coordinates() -> dict[str, tuple[float, float]]:
     return coords
 
 
+@cache
+def node_names() -> dict[str, tuple[str, str]]:
+    """``(name_zh, name_en)`` of every routing node: divisions (adcode), hubs and the routing node table."""
+    from qiankua.reference import load_reference
+
+    ref = load_reference()
+    names: dict[str, tuple[str, str]] = {}
+    frames = [(ref.divisions, "adcode"), (ref.hubs, "hub_id")]
+    nodes = ref.tables.get("route_nodes")
+    if nodes is not None:
+        frames.append((nodes, "node_id"))
+    for frame, key in frames:
+        for node, zh, en in frame.select(key, "name_zh", "name_en").iter_rows():
+            names[str(node)] = (str(zh or en or node), str(en or zh or node))
+    return names
+
+
+def node_name(node: str, lang: str) -> str:
+    """A routing node's name in ``lang`` (a delivery node ``DLV-XX`` is its market's; else the id itself)."""
+    pair = node_names().get(node)
+    if pair is not None:
+        return pair[0] if lang == "zh" else pair[1]
+    return node
+
+
+def localise_label(label: str, lang: str) -> str:
+    """A route's label (``truck_container > rail_cer_lcl > dest_ltl via CN-CQ-TJC``, see
+    :attr:`qiankua.routing.records.Route.label`) with each service and the gateway named in ``lang``."""
+    from qiankua.vocabulary import label as vocab_label
+
+    services, sep, via = label.partition(" via ")
+    names = " > ".join(vocab_label("route_service", s.strip(), lang) for s in services.split(" > ") if s.strip())
+    if not sep:
+        return names
+    return (
+        f"{names}（经 {node_name(via.strip(), 'zh')}）"
+        if lang == "zh"
+        else f"{names} via {node_name(via.strip(), 'en')}"
+    )
+
+
+@cache
+def _rule_reasons(day: str) -> dict[str, str]:
+    import datetime as dt
+
+    from qiankua.services.routing import network_on
+
+    on = dt.date.fromisoformat(day) if day else dt.date.today()
+    return {en: zh for _, en, zh in network_on(on).rule_texts}
+
+
+def rule_reasons(day: str = "") -> dict[str, str]:
+    """The router's exclusion reasons, English text -> Chinese text (``route_service_rules``) on ``day``."""
+    return _rule_reasons(day[:10])
+
+
 def plan_routes(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
     """Pareto routes for ``fields`` (:data:`qiankua.services.requests.ROUTE_FIELDS`) with the user's products,
     freight quotes and FX rates in ``db``; each leg carries its end points' lon/lat (``None`` when unknown).
@@ -49,8 +105,12 @@ def plan_routes(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any
     doc["product"] = product
     coords = node_coordinates()
     for option in doc["routes"]:
+        option["label_zh"] = localise_label(option["label"], "zh")
+        option["label_en"] = localise_label(option["label"], "en")
         for leg in option["legs"]:
             a, b = coords.get(leg["from"]), coords.get(leg["to"])
             leg["from_lonlat"] = list(a) if a else None
             leg["to_lonlat"] = list(b) if b else None
+            leg["from_name_zh"] = node_name(leg["from"], "zh")
+            leg["to_name_zh"] = node_name(leg["to"], "zh")
     return doc

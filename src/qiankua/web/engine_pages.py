@@ -15,9 +15,9 @@ from nicegui import run, ui
 
 from qiankua.services.registry import service
 from qiankua.services.requests import QUOTE_FIELDS, ROUTE_FIELDS
-from qiankua.vocabulary import ENGINES
+from qiankua.vocabulary import ENGINES, SERVICES, SEVERITIES
 from qiankua.web.context import money, number
-from qiankua.web.layout import CONF_COLORS, Page, busy, issue_view, unavailable
+from qiankua.web.layout import CONF_COLORS, Page, busy, explain, issue_view, unavailable
 
 WATERFALL = (
     "product_cost",
@@ -128,6 +128,28 @@ def tornado_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _query(name: str) -> str | None:
+    """A query parameter of the page's request (``/quote?product=…&market=…``: links from other pages)."""
+    try:
+        value = ui.context.client.request.query_params.get(name)
+    except Exception:
+        return None
+    return value or None
+
+
+def product_options(page: Page) -> dict[str, str]:
+    """``{id: label}`` of the products a quote can use: the user's own first (marked 我的 / mine), then the
+    built-in catalogue (:func:`qiankua.services.products.user_catalogue`, the catalogue every engine reads)."""
+    from qiankua.services.products import user_catalogue
+
+    catalogue = user_catalogue(page.db)
+    rows = catalogue.ref.products.to_dicts()
+    mine = page.t("web.quote.mine")
+    options = {p["id"]: f"★ {page.name(p)} ({p['id']}) · {mine}" for p in rows if p["id"] in catalogue.user_ids}
+    options.update({p["id"]: f"{page.name(p)} ({p['id']})" for p in rows if p["id"] not in catalogue.user_ids})
+    return options
+
+
 def quote_page(page: Page) -> None:
     if service("costing") is None:
         unavailable(page, "costing")
@@ -135,13 +157,14 @@ def quote_page(page: Page) -> None:
     from qiankua.services import data
     from qiankua.services.quoting import quote
 
-    products = {p["id"]: f"{page.name(p)} ({p['id']})" for p in data.catalogue().to_dicts()}
+    products = product_options(page)
     markets = {m["iso2"]: f"{page.name(m)} {m['iso2']}" for m in data.markets().to_dicts()}
+    wanted = _query("product")
     form: dict[str, Any] = {
-        "product_id": "duyun-maojian-250g",
-        "market": "DE",
+        "product_id": wanted if wanted in products else "duyun-maojian-250g",
+        "market": (_query("market") or "DE").upper() if (_query("market") or "DE").upper() in markets else "DE",
         "mode": QUOTE_FIELDS["mode"],
-        "service": QUOTE_FIELDS["service"],
+        "service": _query("service") if _query("service") in SERVICES else QUOTE_FIELDS["service"],
         "platform": QUOTE_FIELDS["platform"],
         "date": dt.date.today().isoformat(),
         "quantity": QUOTE_FIELDS["quantity"],
@@ -156,29 +179,41 @@ def quote_page(page: Page) -> None:
     with ui.row().classes("items-end q-gutter-md"):
         ui.select(products, label=page.t("web.quote.product"), with_input=True).bind_value(form, "product_id").props(
             'id="quote-product"'
-        ).classes("min-w-[320px]")
+        ).classes("qk-field").style("min-width: 320px")
         ui.select(markets, label=page.t("web.quote.market"), with_input=True).bind_value(form, "market").props(
             'id="quote-market"'
-        ).classes("min-w-[200px]")
+        ).classes("qk-field").style("min-width: 200px")
         ui.select(page.options("mode"), label=page.t("web.quote.mode")).bind_value(form, "mode").props(
             'id="quote-mode"'
-        )
+        ).classes("qk-field").style("min-width: 240px")
         ui.select(page.options("service"), label=page.t("web.quote.service")).bind_value(form, "service").props(
             'id="quote-service"'
-        )
+        ).classes("qk-field")
         ui.select(page.options("platform"), label=page.t("web.quote.platform")).bind_value(form, "platform").props(
             'id="quote-platform"'
+        ).classes("qk-field")
+        ui.input(page.t("web.quote.date")).bind_value(form, "date").props('type=date id="quote-date"').classes(
+            "qk-field"
         )
-        ui.input(page.t("web.quote.date")).bind_value(form, "date").props('type=date id="quote-date"')
-        ui.number(page.t("web.quote.price_in"), min=0).bind_value(form, "price").props('id="quote-price"')
-        ui.number(page.t("web.quote.target_margin"), min=0, max=95, suffix="%").bind_value(form, "target_margin")
+        ui.number(page.t("web.quote.price_in"), min=0).bind_value(form, "price").props('for="quote-price"').classes(
+            "qk-field"
+        ).style("min-width: 240px")
+        ui.number(page.t("web.quote.target_margin"), min=0, max=95, suffix="%").bind_value(
+            form, "target_margin"
+        ).classes("qk-field")
     with ui.row().classes("items-end q-gutter-md"):
         ui.number(page.t("web.quote.quantity"), min=1, step=1, format="%d").bind_value(form, "quantity").props(
             'id="quote-quantity"'
-        )
-        ui.number(page.t("web.quote.gross_kg"), min=0).bind_value(form, "gross_kg").props('id="quote-gross-kg"')
-        ui.input(page.t("web.quote.dims"), placeholder="30x20x10").bind_value(form, "dims").props('for="quote-dims"')
-        ui.number(page.t("web.quote.fx_rate"), min=0).bind_value(form, "fx_rate").props('for="quote-fx-rate"')
+        ).classes("qk-field")
+        ui.number(page.t("web.quote.gross_kg"), min=0).bind_value(form, "gross_kg").props(
+            'id="quote-gross-kg"'
+        ).classes("qk-field").style("min-width: 260px")
+        ui.input(page.t("web.quote.dims"), placeholder="30x20x10").bind_value(form, "dims").props(
+            'for="quote-dims"'
+        ).classes("qk-field").style("min-width: 260px")
+        ui.number(page.t("web.quote.fx_rate"), min=0).bind_value(form, "fx_rate").props('for="quote-fx-rate"').classes(
+            "qk-field"
+        ).style("min-width: 280px")
         ui.select(
             {
                 "auto": page.t("web.quote.invoices.auto"),
@@ -186,12 +221,18 @@ def quote_page(page: Page) -> None:
                 "no": page.t("web.quote.invoices.no"),
             },
             label=page.t("web.quote.invoices"),
-        ).bind_value(form, "invoices").props('id="quote-invoices"').classes("min-w-[160px]")
-        button = ui.button(page.t("web.quote.run")).props('id="quote-run" color="red-9"')
+        ).bind_value(form, "invoices").props('id="quote-invoices"').classes("qk-field").style("min-width: 160px")
+        button = ui.button(page.t("web.quote.run"), icon="calculate").props('id="quote-run" color="red-9"')
     out = ui.column().classes("w-full")
 
     async def calculate() -> None:
         def fields() -> dict[str, Any]:
+            # numbers go to the shared request builder as typed: a negative price or weight is refused there
+            # (services.requests), never silently dropped to "none" here
+            def given(key: str) -> Any:
+                return None if form[key] is None or form[key] == "" else form[key]
+
+            margin = given("target_margin")
             return {
                 "product_id": form["product_id"],
                 "market": form["market"],
@@ -200,21 +241,34 @@ def quote_page(page: Page) -> None:
                 "platform": form["platform"],
                 "sensitivity": True,
                 "date": dt.date.fromisoformat(form["date"]) if form["date"] else None,
-                "quantity": int(form["quantity"] or 1),
-                "gross_kg": float(form["gross_kg"]) if form["gross_kg"] else None,
+                "quantity": given("quantity"),
+                "gross_kg": given("gross_kg"),
                 "dims": form["dims"] or None,
-                "fx_rate": float(form["fx_rate"]) if form["fx_rate"] else None,
+                "fx_rate": given("fx_rate"),
                 "invoices": {"yes": True, "no": False}.get(form["invoices"]),
-                "price": float(form["price"]) if form["price"] else None,
-                "target_margin": float(form["target_margin"]) / 100 if form["target_margin"] else None,
+                "price": given("price"),
+                "target_margin": float(margin) / 100 if margin is not None else None,
             }
 
         async def work() -> Any:
             return await run.io_bound(quote, fields(), page.db)
 
-        await busy(page, out, work, lambda doc: _quote_result(page, doc), button=button, error_id="quote-error")
+        await busy(page, out, work, lambda doc: _quote_result(page, doc, form), button=button, error_id="quote-error")
 
     button.on_click(calculate)
+
+
+def _note(text: str, key: str, *, color: str = "text-warning", icon: str = "warning") -> None:
+    with ui.row().classes(f"items-center no-wrap q-gutter-xs {color}").props(f'data-note="{key}"'):
+        ui.icon(icon, size="xs")
+        ui.label(text).style("white-space: normal")
+
+
+_REASON_KEYS = {
+    "no import regime on file for this market and date": "web.quote.reason.regime",
+    "no VAT/GST rate on file for this market and date": "web.quote.reason.vat",
+    "no FX rate for the destination currency on this date": "web.quote.reason.fx",
+}
 
 
 def _quote_notes(page: Page, doc: dict[str, Any]) -> None:
@@ -225,7 +279,11 @@ def _quote_notes(page: Page, doc: dict[str, Any]) -> None:
     notes = []
     if fx.get(f"note_{lang}"):
         notes.append(("fx", fx[f"note_{lang}"]))
-    notes += [(m["flag"], m[lang]) for m in doc.get("missing") or []]
+    sep = "：" if lang == "zh" else ": "
+    notes += [
+        (m["flag"], m[lang] + (sep + m[f"detail_{lang}"] if m.get(f"detail_{lang}") else ""))
+        for m in doc.get("missing") or []
+    ]
     rng = doc.get("duty_range")
     if rng and rng.get("low") is not None:
         lines = ", ".join(f"{x['line']} {number(x['rate'] * 100, page.lang, 1)}%" for x in rng["lines"])
@@ -245,17 +303,110 @@ def _quote_notes(page: Page, doc: dict[str, Any]) -> None:
         return
     with ui.column().classes("q-gutter-xs").props('id="quote-notes"'):
         for key, text in notes:
-            ui.label("⚠ " + text).classes("text-warning").props(f'data-note="{key}"')
+            _note(text, key)
 
 
-def _quote_result(page: Page, doc: dict[str, Any]) -> None:
+def _quote_route(page: Page, doc: dict[str, Any], form: dict[str, Any]) -> None:
+    """The route the quote priced its logistics with (the router's pick for the chosen service), its days and
+    CO2e, and — when the router excludes that service for this product — a red warning with the router's reasons."""
+    route = doc.get("route") or {}
+    advice = doc.get("advice") or {}
+    lang = "zh" if page.lang == "zh" else "en"
+    link = f"/routes?product={form.get('product_id') or ''}&market={form.get('market') or ''}"
+    with ui.card().classes("w-full q-pa-sm").props('id="quote-route"'):
+        with ui.row().classes("items-center q-gutter-sm"):
+            ui.icon("route").classes("text-red-9")
+            ui.label(page.t("web.quote.route")).classes("text-subtitle1")
+        if route.get("feasible"):
+            ui.label(route.get(f"label_{lang}") or "").classes("qk-wide-label").props('id="quote-route-label"')
+            with ui.row().classes("items-center q-gutter-md"):
+                with ui.row().classes("items-center no-wrap q-gutter-xs"):
+                    ui.icon("schedule", size="xs")
+                    ui.label(page.t("web.quote.route.days", days=number(route.get("days"), page.lang, 1))).props(
+                        'id="quote-route-days"'
+                    )
+                with ui.row().classes("items-center no-wrap q-gutter-xs"):
+                    ui.icon("co2", size="xs")
+                    ui.label(page.t("web.quote.route.co2", kg=number(route.get("kg_co2e"), page.lang, 2))).props(
+                        'id="quote-route-co2"'
+                    )
+                page.conf_badge(route.get("confidence"))
+        elif not advice.get("shippable", True):
+            with ui.column().classes("q-gutter-xs").props('id="quote-excluded"'):
+                _note(
+                    page.t("web.quote.excluded", service=page.label("service", str(advice.get("service") or ""))),
+                    "excluded",
+                    color="text-negative",
+                    icon="block",
+                )
+                for item in route.get("excluded") or []:
+                    ui.label(f"{page.label('route_service', item['service'])}: {item[f'reason_{lang}']}").classes(
+                        "text-negative text-caption q-ml-lg"
+                    )
+        else:
+            ui.label(page.t("web.quote.route.fallback")).classes("text-caption")
+        ui.link(page.t("web.quote.route.open"), link).props('id="quote-route-link"')
+
+
+def _quote_requirements(page: Page, doc: dict[str, Any]) -> None:
+    """The market-entry requirements the opportunity ranking applies to this pair, blockers first."""
+    reqs = doc.get("requirements") or []
+    with ui.card().classes("w-full q-pa-sm").props('id="quote-requirements"'):
+        with ui.row().classes("items-center q-gutter-sm"):
+            ui.icon("gavel").classes("text-red-9")
+            ui.label(page.t("web.quote.requirements")).classes("text-subtitle1")
+        if (doc.get("advice") or {}).get("blocked"):
+            _note(page.t("web.quote.blocked"), "blocked", color="text-negative", icon="block")
+        if not reqs:
+            ui.label(page.t("web.quote.requirements.none")).classes("text-caption")
+        for req in reqs:
+            blocker = req["severity"] == "blocker"
+            with ui.row().classes("items-center q-gutter-sm").props(f'data-severity="{req["severity"]}"'):
+                ui.badge(page.label("severity", req["severity"]), color="negative" if blocker else "grey-7")
+                from qiankua.services.quoting import requirement_text
+
+                authority, text = requirement_text(req, page.lang)  # the row's Chinese text on a Chinese page
+                ui.label(f"{authority} · {text}").classes("qk-wide-label").style("white-space: normal")
+                if req.get("url"):
+                    ui.link(page.t("web.col.source"), req["url"], new_tab=True).classes("text-caption")
+
+
+def _table_title(page: Page, name: str) -> str:
+    """A rule table's title (``vat_rates`` -> 增值税率 / VAT rates) from its spec, the user's tables first."""
+    from qiankua.schema import table_spec
+
+    key = f"web.quote.table.{name}"
+    if page.t(key) != key:
+        return page.t(key)
+    for user in (True, False):
+        try:
+            spec = table_spec(name, user=user)
+        except Exception:
+            continue
+        return spec.title_zh if page.lang == "zh" else spec.title_en
+    return name
+
+
+def _product_hs(page: Page, product_id: str | None) -> str:
+    from qiankua.services.products import user_catalogue
+
+    try:
+        return str(user_catalogue(page.db).ref.product(product_id or "").hs6)
+    except LookupError:
+        return ""
+
+
+def _quote_result(page: Page, doc: dict[str, Any], form: dict[str, Any] | None = None) -> None:
     cur = doc["currency"]
+    form = form or {}
     with ui.row().classes("items-center q-gutter-md").props('id="quote-result"'):
         ui.label(page.t("web.quote.status", status=page.t(f"web.quote.status.{doc['status']}"))).classes(
             "text-subtitle1"
         ).props(f'data-status="{doc["status"]}"')
         if doc.get("reason"):
-            ui.label(doc["reason"]).classes("text-warning")
+            key = _REASON_KEYS.get(doc["reason"])
+            reason = str(doc.get("reason_zh") if page.lang == "zh" and doc.get("reason_zh") else doc["reason"])
+            ui.label(page.t(key) if key else reason).classes("text-warning")
         if doc.get("unconfirmed"):
             ui.badge(page.t("web.quote.unconfirmed"), color="warning").props('id="quote-unconfirmed"')
         for label, key in (
@@ -278,11 +429,24 @@ def _quote_result(page: Page, doc: dict[str, Any]) -> None:
                 with ui.card().classes("q-pa-sm"):
                     ui.label(page.t(f"web.quote.{key}")).classes("text-caption")
                     ui.label(money(doc[key], cur, page.lang)).classes("text-h6").props(f'data-quote="{key}"')
+    product = doc.get("product") or {}
+    if product.get("source") == "user" and any(f in (doc.get("flags") or []) for f in ("tariff_rate_missing",)):
+        _note(
+            page.t("web.quote.no_rules", hs=_product_hs(page, product.get("id")), market=form.get("market") or ""),
+            "no_rules",
+        )
+    if product.get("replaces_builtin"):
+        _note(product.get("note_zh" if page.lang == "zh" else "note_en") or "", "replaces", icon="info")
     _quote_notes(page, doc)
-    with ui.row().classes("w-full no-wrap q-gutter-md"):
-        with ui.card().classes("w-1/2"):
+    with ui.element("div").classes("qk-pair q-mt-sm"):
+        with ui.element("div").classes("qk-half"):
+            _quote_route(page, doc, form)
+        with ui.element("div").classes("qk-half"):
+            _quote_requirements(page, doc)
+    with ui.element("div").classes("qk-pair q-mt-sm"):
+        with ui.card().classes("qk-half"):
             ui.echart(waterfall_options(page, doc)).classes("w-full h-96").props('id="quote-waterfall"')
-        with ui.card().classes("w-1/2"):
+        with ui.card().classes("qk-half"):
             if doc.get("sensitivity"):
                 ui.echart(tornado_options(page, doc)).classes("w-full h-96").props('id="quote-tornado"')
     urls = _source_urls()
@@ -293,7 +457,7 @@ def _quote_result(page: Page, doc: dict[str, Any]) -> None:
         rows.append(
             {
                 "n": i,
-                "table": rule.get("table") or "",
+                "table": _table_title(page, rule.get("table") or ""),
                 "key": rule.get("key") or "",
                 "note": rule.get("note") or "",
                 "as_of": rule.get("as_of") or "",
@@ -307,7 +471,13 @@ def _quote_result(page: Page, doc: dict[str, Any]) -> None:
         ui.table(
             columns=[
                 {"name": "table", "label": page.t("web.quote.rule_table"), "field": "table", "align": "left"},
-                {"name": "key", "label": page.t("web.quote.rule_key"), "field": "key", "align": "left"},
+                {
+                    "name": "key",
+                    "label": page.t("web.quote.rule_key"),
+                    "field": "key",
+                    "align": "left",
+                    "classes": "qk-verbatim",
+                },
                 {"name": "confidence", "label": page.t("web.col.confidence"), "field": "confidence", "align": "left"},
                 {"name": "links", "label": page.t("web.col.source"), "field": "links", "align": "left"},
                 {"name": "as_of", "label": page.t("web.col.as_of"), "field": "as_of"},
@@ -317,6 +487,7 @@ def _quote_result(page: Page, doc: dict[str, Any]) -> None:
                     "field": "note",
                     "align": "left",
                     "style": "white-space: normal; max-width: 480px",
+                    "classes": "qk-verbatim",
                 },
             ],
             rows=rows,
@@ -336,7 +507,7 @@ def _quote_result(page: Page, doc: dict[str, Any]) -> None:
     table.add_slot(
         "body-cell-links",
         """
-        <q-td :props="props"><span v-for="l in props.row.links" :key="l.id" class="q-mr-sm">
+        <q-td :props="props" class="qk-verbatim"><span v-for="l in props.row.links" :key="l.id" class="q-mr-sm">
           <a v-if="l.url" :href="l.url" target="_blank" rel="noopener" class="qk-source">{{ l.id }}</a>
           <span v-else>{{ l.id }}</span></span></q-td>""",
     )
@@ -355,13 +526,14 @@ def route_map_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
         for leg in option["legs"]:
             if leg.get("from_lonlat") and leg.get("to_lonlat"):
                 data.append([leg["from_lonlat"], leg["to_lonlat"]])
-                points[leg.get("from_name") or leg["from"]] = leg["from_lonlat"]
-                points[leg.get("to_name") or leg["to"]] = leg["to_lonlat"]
+                names = ("from_name_zh", "to_name_zh") if page.lang == "zh" else ("from_name", "to_name")
+                points[leg.get(names[0]) or leg["from"]] = leg["from_lonlat"]
+                points[leg.get(names[1]) or leg["to"]] = leg["to_lonlat"]
         series.append(
             {
                 "type": "lines",
                 "coordinateSystem": "cartesian2d",
-                "name": f"{i + 1}. {option['main_mode']}",
+                "name": f"{i + 1}. {page.label('freight_mode', option['main_mode'])}",
                 "data": [{"coords": [a, b]} for a, b in data],
                 "polyline": False,
                 "lineStyle": {
@@ -413,7 +585,7 @@ def pareto_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
     top = max(co2) or 1.0
     data = [
         {
-            "value": [r["days"], r["cost_cny"], r["kg_co2e"], r["label"]],
+            "value": [r["days"], r["cost_cny"], r["kg_co2e"], r.get(f"label_{page.lang}") or r["label"]],
             "symbolSize": 8 + 32 * (r["kg_co2e"] / top),
             "itemStyle": {"color": "#b71c1c" if r["recommended"] else "#1565c0"},
         }
@@ -422,7 +594,9 @@ def pareto_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": {"text": page.t("web.routes.pareto"), "textStyle": {"fontSize": 13}},
         "tooltip": {
-            ":formatter": "p => p.data.value[3] + '<br>' + p.data.value[1] + ' CNY, ' + "
+            # the label is user text (quote ids): escaped, since ECharts renders a formatter's string as HTML
+            ":formatter": "p => String(p.data.value[3]).replace(/[&<>\"']/g, c => '&#' + c.charCodeAt(0) + ';') "
+            "+ '<br>' + p.data.value[1] + ' CNY, ' + "
             "p.data.value[0] + ' d, ' + p.data.value[2] + ' kg CO2e'"
         },
         "grid": {"left": 70, "right": 20, "top": 40, "bottom": 40},
@@ -441,11 +615,20 @@ def routes_page(page: Page) -> None:
 
     counties = {d["adcode"]: f"{page.name(d)} {d['adcode']}" for d in overview.divisions("county")}
     markets = {m["iso2"]: f"{page.name(m)} {m['iso2']}" for m in data.markets().to_dicts()}
-    products = {"": "—", **{p["id"]: f"{page.name(p)}" for p in data.catalogue().to_dicts()}}
+    products = {"": "—", **product_options(page)}
+    wanted, market = _query("product"), (_query("market") or "DE").upper()
+    origin = _query("origin")
+    if wanted in products and origin is None:
+        from qiankua.services.products import user_catalogue
+
+        try:  # from the product's own county, as the quote routes it
+            origin = str(user_catalogue(page.db).ref.product(wanted or "").origin_adcode)
+        except LookupError:
+            origin = None
     form: dict[str, Any] = {
-        "origin": "522636",
-        "market": "DE",
-        "product_id": "duyun-maojian-250g",
+        "origin": origin if origin in counties else "522636",
+        "market": market if market in markets else "DE",
+        "product_id": wanted if wanted in products else "duyun-maojian-250g",
         "weight_kg": 100.0,
         "volume_m3": None,
         "pieces": None,
@@ -456,21 +639,28 @@ def routes_page(page: Page) -> None:
     with ui.row().classes("items-end q-gutter-md"):
         ui.select(counties, label=page.t("web.routes.origin"), with_input=True).bind_value(form, "origin").props(
             'id="route-origin"'
-        ).classes("min-w-[220px]")
+        ).classes("qk-field").style("min-width: 220px")
         ui.select(markets, label=page.t("web.quote.market"), with_input=True).bind_value(form, "market").classes(
-            "min-w-[200px]"
-        )
+            "qk-field"
+        ).style("min-width: 200px").props('id="route-market"')
         ui.select(products, label=page.t("web.quote.product"), with_input=True).bind_value(form, "product_id").classes(
-            "min-w-[260px]"
+            "qk-field"
+        ).style("min-width: 260px").props('id="route-product"')
+        ui.number(page.t("web.routes.weight"), min=0.1).bind_value(form, "weight_kg").classes("qk-field").props(
+            'id="route-weight"'
         )
-        ui.number(page.t("web.routes.weight"), min=0.1).bind_value(form, "weight_kg")
-        ui.number(page.t("web.routes.volume"), min=0).bind_value(form, "volume_m3").props('id="route-volume"')
+        ui.number(page.t("web.routes.volume"), min=0).bind_value(form, "volume_m3").props('id="route-volume"').classes(
+            "qk-field"
+        )
         ui.number(page.t("web.routes.pieces"), min=1, step=1, format="%d").bind_value(form, "pieces").props(
             'id="route-pieces"'
+        ).classes("qk-field")
+        ui.input(page.t("web.quote.date")).bind_value(form, "date").props('type=date id="route-date"').classes(
+            "qk-field"
         )
-        ui.input(page.t("web.quote.date")).bind_value(form, "date").props('type=date id="route-date"')
         ui.switch("B2B").bind_value(form, "b2b").props('id="route-b2b"')
-        button = ui.button(page.t("web.routes.run")).props('id="route-run" color="red-9"')
+        button = ui.button(page.t("web.routes.run"), icon="alt_route").props('id="route-run" color="red-9"')
+    explain(page, "pareto")
     out = ui.column().classes("w-full")
 
     async def plan() -> None:
@@ -479,9 +669,9 @@ def routes_page(page: Page) -> None:
                 "origin": form["origin"],
                 "market": form["market"],
                 "product_id": form["product_id"] or None,
-                "weight_kg": float(form["weight_kg"] or 0),
-                "volume_m3": float(form["volume_m3"]) if form["volume_m3"] else None,
-                "pieces": int(form["pieces"]) if form["pieces"] else None,
+                "weight_kg": form["weight_kg"],
+                "volume_m3": None if form["volume_m3"] in (None, "") else form["volume_m3"],
+                "pieces": None if form["pieces"] in (None, "") else form["pieces"],
                 "b2b": bool(form["b2b"]),
                 "date": form["date"] or None,
             }
@@ -497,19 +687,20 @@ def routes_page(page: Page) -> None:
 def _routes_result(page: Page, doc: dict[str, Any]) -> None:
     if not doc["routes"]:
         ui.label(page.t("web.routes.none")).classes("text-warning").props('id="route-none"')
-    with ui.row().classes("w-full no-wrap q-gutter-md").props('id="route-result"'):
-        with ui.card().classes("w-1/2"):
+    lang = "zh" if page.lang == "zh" else "en"
+    with ui.element("div").classes("qk-pair").props('id="route-result"'):
+        with ui.card().classes("qk-half"):
             ui.echart(route_map_options(page, doc)).classes("w-full h-96").props('id="route-map"')
-        with ui.card().classes("w-1/2"):
+        with ui.card().classes("qk-half"):
             ui.echart(pareto_options(page, doc)).classes("w-full h-96").props('id="route-pareto"')
     rows = [
         {
             "n": i,
-            "label": r["label"],
+            "label": r.get(f"label_{lang}") or r["label"],
             "cost": money(r["cost_cny"], "CNY", page.lang),
             "days": number(r["days"], page.lang, 1),
             "co2": number(r["kg_co2e"], page.lang, 1),
-            "recommended": "★" if r["recommended"] else "",
+            "recommended": r["recommended"],
             "confidence": r["confidence"],
             "confidence_label": page.label("confidence", r["confidence"]),
         }
@@ -519,7 +710,13 @@ def _routes_result(page: Page, doc: dict[str, Any]) -> None:
         ui.table(
             columns=[
                 {"name": "recommended", "label": "", "field": "recommended"},
-                {"name": "label", "label": page.t("web.routes.route"), "field": "label", "align": "left"},
+                {
+                    "name": "label",
+                    "label": page.t("web.routes.route"),
+                    "field": "label",
+                    "align": "left",
+                    "style": "white-space: normal; min-width: 240px",
+                },
                 {"name": "cost", "label": page.t("web.routes.cost"), "field": "cost", "align": "right"},
                 {"name": "days", "label": page.t("web.routes.days"), "field": "days", "align": "right"},
                 {"name": "co2", "label": "kg CO2e", "field": "co2", "align": "right"},
@@ -539,6 +736,10 @@ def _routes_result(page: Page, doc: dict[str, Any]) -> None:
         <q-td :props="props"><q-badge outline class="qk-conf" :color="{colors}[props.row.confidence]"
           :label="props.row.confidence_label" /></q-td>""",
     )
+    table.add_slot(
+        "body-cell-recommended",
+        """<q-td :props="props"><q-icon v-if="props.row.recommended" name="star" color="red-9" /></q-td>""",
+    )
     if doc["excluded"]:
         ui.label(page.t("web.routes.excluded")).classes("text-h6 q-mt-md")
         ui.table(
@@ -550,8 +751,8 @@ def _routes_result(page: Page, doc: dict[str, Any]) -> None:
             rows=[
                 {
                     "n": i,
-                    "service": e["service"],
-                    "mode": e["mode"],
+                    "service": page.label("route_service", e["service"]),
+                    "mode": page.label("freight_mode", e["mode"]),
                     "reason": e["reason_zh"] if page.lang == "zh" else e["reason"],
                 }
                 for i, e in enumerate(doc["excluded"])
@@ -561,6 +762,12 @@ def _routes_result(page: Page, doc: dict[str, Any]) -> None:
 
 
 CRITERIA = ("demand", "china_share", "ecommerce_rank", "culture", "compliance")
+
+
+def criterion_name(page: Page, key: str) -> str:
+    """A ranking criterion's name (``web.opp.c.<key>``); never its raw key on a page."""
+    name = page.t(f"web.opp.c.{key}")
+    return name if name != f"web.opp.c.{key}" else key.replace("_", " ")
 
 
 def heatmap_options(page: Page, doc: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -590,8 +797,12 @@ def heatmap_options(page: Page, doc: dict[str, Any], names: dict[str, str]) -> d
     return {
         "title": {"text": page.t("web.opp.heatmap"), "textStyle": {"fontSize": 13}},
         "tooltip": {"position": "top"},
-        "grid": {"left": 180, "right": 20, "top": 40, "bottom": 80},
-        "xAxis": {"type": "category", "data": markets, "axisLabel": {"fontSize": 10}},
+        "grid": {"left": 8, "right": 20, "top": 40, "bottom": 80, "containLabel": True},
+        "xAxis": {
+            "type": "category",
+            "data": [names.get(f"market:{m}", m) for m in markets],
+            "axisLabel": {"fontSize": 10, "rotate": 45},
+        },
         "yAxis": {
             "type": "category",
             "data": [names.get(p, p) for p in products],
@@ -619,16 +830,18 @@ def opportunities_page(page: Page) -> None:
     from qiankua.services.engines_view import rank_opportunities
 
     names = {p["id"]: page.name(p) for p in data.catalogue().to_dicts()}
+    names.update({f"market:{m['iso2']}": page.name(m) for m in data.markets().to_dicts()})
     weights = {c: 1.0 for c in CRITERIA}
     state: dict[str, Any] = {"custom": False}
     ui.label(page.t("web.opp.title")).classes("text-h5")
     with ui.row().classes("items-center q-gutter-md"):
         ui.switch(page.t("web.opp.custom")).bind_value(state, "custom").props('id="opp-custom"')
         for criterion in CRITERIA:
-            with ui.column().classes("min-w-[140px]"):
+            with ui.column().style("min-width: 140px"):
                 ui.label(page.t(f"web.opp.c.{criterion}")).classes("text-caption")
                 ui.slider(min=0, max=5, step=0.5).bind_value(weights, criterion).props("label")
-        button = ui.button(page.t("web.opp.run")).props('id="opp-run" color="red-9"')
+        button = ui.button(page.t("web.opp.run"), icon="leaderboard").props('id="opp-run" color="red-9"')
+    explain(page, "entropy")
     out = ui.column().classes("w-full")
 
     async def rank() -> None:
@@ -648,19 +861,58 @@ def opportunities_page(page: Page) -> None:
 
 
 def _opportunities_result(page: Page, doc: dict[str, Any], names: dict[str, str]) -> None:
+    # the headline first (issue 16): export potential in USD per HS line x market, realised and unrealised beside it
+    head = doc.get("headline") or {}
+    ui.label(page.t("opportunity.headline.title")).classes("text-h6")
+    zh = page.lang == "zh"
+
+    def usd(v: float | None) -> str:
+        return "—" if v is None else money(v, "USD", page.lang)
+
+    ui.table(
+        columns=[
+            {"name": c, "label": label, "field": c, "align": "left"}
+            for c, label in (
+                ("line", "HS"),
+                ("market", "市场" if zh else "market"),
+                ("potential", "出口潜力" if zh else "potential"),
+                ("realised", "已实现" if zh else "realised"),
+                ("unrealised", "未实现" if zh else "unrealised"),
+                ("products", "产品" if zh else "products"),
+            )
+        ],
+        rows=[
+            {
+                "n": i,
+                "line": r["line"],
+                "market": names.get(f"market:{r['market']}", r["market"]),
+                "potential": usd(r["potential_usd"]) + (" *" if r.get("demand_proxy") else ""),
+                "realised": usd(r["realised_usd"]),
+                "unrealised": usd(r["unrealised_usd"]),
+                "products": ", ".join(names.get(p, p) for p in r["products"]),
+            }
+            for i, r in enumerate(head.get("lines", []))
+        ],
+        row_key="n",
+    ).classes("w-full").props('id="opp-potential" dense')
+    if not head.get("lines"):
+        ui.label(page.t("opportunity.headline.none")).classes("text-warning")
     ui.echart(heatmap_options(page, doc, names)).classes("w-full").style("height: 640px").props('id="opp-heatmap"')
     weights = ", ".join(
-        f"{page.t(f'web.opp.c.{k}') if k in CRITERIA else k} {number(v * 100, page.lang, 0)}%"
-        for k, v in doc["weights"].items()
+        f"{criterion_name(page, k)} {number(v * 100, page.lang, 0)}%" for k, v in doc["weights"].items()
     )
-    ui.label(f"{page.t('web.opp.weights')}: {weights}").classes("text-caption")
+    ui.label(f"{page.t('web.opp.weights')}: {weights}").classes("text-caption").style("white-space: normal")
     if doc.get("unavailable"):
-        ui.label(page.t("web.opp.unavailable", names=", ".join(doc["unavailable"]))).classes("text-caption text-grey-7")
+        ui.label(
+            page.t("web.opp.unavailable", names=", ".join(criterion_name(page, str(k)) for k in doc["unavailable"]))
+        ).classes("text-caption text-grey-7").style("white-space: normal")
+    explain(page, "stability")
     ui.label(page.t("web.opp.top")).classes("text-h6 q-mt-md")
     with ui.column().classes("w-full").props('id="opp-ranking"'):
         for entry in doc["ranking"]:
+            market_name = names.get(f"market:{entry['market']}", entry["market"])
             title = (
-                f"#{entry['rank']} {names.get(entry['product'], entry['product'])} → {entry['market']}  "
+                f"#{entry['rank']} {names.get(entry['product'], entry['product'])} → {market_name}  "
                 f"{page.t('web.opp.score')} {number(entry['score'], page.lang, 3)}  "
                 f"{page.t('web.opp.stability')} {number((entry.get('stability') or 0) * 100, page.lang, 0)}%"
             )
@@ -670,16 +922,34 @@ def _opportunities_result(page: Page, doc: dict[str, Any], names: dict[str, str]
                     ui.badge(page.label("confidence", level), color=CONF_COLORS.get(level, "grey")).props("outline")
                     if not entry.get("feasible", True):
                         ui.badge(page.t("web.opp.blocked"), color="negative")
+                    # the same pair on the quote and route pages (one answer across engines)
+                    query = f"product={entry['product']}&market={entry['market']}"
+                    ui.label(page.t("web.opp.links")).classes("text-caption q-ml-md")
+                    ui.link(page.t("web.opp.to_quote"), f"/quote?{query}").classes("qk-opp-quote")
+                    ui.link(page.t("web.opp.to_route"), f"/routes?{query}").classes("qk-opp-route")
                 ui.label(page.t("web.opp.reasons")).classes("text-subtitle2")
                 for reason in entry.get("reasons", []):
                     text = reason.get("text_zh") if page.lang == "zh" else reason.get("text_en")
-                    icon = "👍" if reason.get("direction") == "for" else "⚠️"
-                    ui.label(f"{icon} {text or reason.get('text')}")
+                    good = reason.get("direction") == "for"
+                    with ui.row().classes("items-center no-wrap q-gutter-xs"):
+                        ui.icon("thumb_up" if good else "warning", size="xs").classes(
+                            "text-positive" if good else "text-warning"
+                        )
+                        ui.label(str(text or reason.get("text") or "")).style("white-space: normal")
                 if entry.get("requirements"):
                     ui.label(page.t("web.opp.requirements")).classes("text-subtitle2")
-                    for req in entry["requirements"]:
-                        parts = [str(req.get(k)) for k in ("requirement", "authority", "severity") if req.get(k)]
-                        ui.label("• " + " · ".join(parts))
+                    order = {s: i for i, s in enumerate(SEVERITIES)}
+                    for req in sorted(entry["requirements"], key=lambda r: order.get(str(r.get("severity")), 9)):
+                        severity = str(req.get("severity") or "")
+                        with ui.row().classes("items-center no-wrap q-gutter-xs"):
+                            ui.badge(
+                                page.label("severity", severity),
+                                color="negative" if severity == "blocker" else "grey-7",
+                            )
+                            from qiankua.services.quoting import requirement_text
+
+                            authority, text = requirement_text(req, page.lang)  # Chinese text on a Chinese page
+                            ui.label(" · ".join(p for p in (text, authority) if p)).style("white-space: normal")
 
 
 def pool_map_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
@@ -722,15 +992,18 @@ def pooling_page(page: Page) -> None:
     if service("pooling") is None:
         unavailable(page, "pooling")
         return
-    from qiankua.services.engines_view import pool_shipments
+    from qiankua.services.engines_view import pool_shipments, pool_stored, stored_shipment_count
 
     ui.label(page.t("web.pool.title")).classes("text-h5")
     out = ui.column().classes("w-full")
 
-    async def plan(content: bytes | None, name: str | None) -> None:
+    async def plan(content: bytes | None, name: str | None, stored: bool = False) -> None:
         from qiankua.services import workspace
 
         async def work() -> tuple[str, Any] | None:
+            if stored:  # the shipments imported on the data page, in the user's own database
+                doc = await run.io_bound(pool_stored, page.db, time_limit_s=1.0, seed=1, placements=True)
+                return None if doc is None else ("pool", doc)
             if content is not None:
                 # the same cell-by-cell check as the data page: show the sheet with each bad cell marked
                 check = await run.io_bound(workspace.check_upload, "shipments", content, name)
@@ -743,7 +1016,7 @@ def pooling_page(page: Page) -> None:
             kind, value = outcome
             if kind == "issues":
                 ui.label(page.t("web.pool.bad", n=len(value.issues))).classes("text-negative").props('id="pool-error"')
-                issue_view(page, value.file, value.issues, value.preview)
+                issue_view(page, value.file, value.issues, value.preview, table="shipments")
             else:
                 _pool_result(page, value)
 
@@ -756,9 +1029,29 @@ def pooling_page(page: Page) -> None:
         ui.upload(label=page.t("web.pool.upload"), auto_upload=True, on_upload=on_upload).props(
             'accept=".csv,.xlsx" id="pool-upload"'
         ).classes("max-w-md")
-        ui.button(page.t("web.pool.demo"), on_click=lambda: plan(None, None)).props('id="pool-demo" color="red-9"')
+        stored = stored_shipment_count(page.db)
+        mine = ui.button(
+            f"{page.t('web.pool.stored')} ({number(stored, page.lang)})",
+            icon="inventory_2",
+            on_click=lambda: plan(None, None, stored=True),
+        ).props('id="pool-stored" color="red-9"')
+        if not stored:
+            mine.disable()
+            mine.tooltip(page.t("web.pool.stored.empty"))
+        ui.button(page.t("web.pool.demo"), icon="science", on_click=lambda: plan(None, None)).props(
+            'id="pool-demo" color="red-9" outline'
+        )
         ui.link(page.t("web.data.template"), "/api/v1/data/templates/shipments?format=xlsx")
+    explain(page, "core")
     out.move(target_index=-1)
+
+
+def _market(page: Page, iso2: str) -> str:
+    """A market's name in the page's language (its code when it is not in the markets table)."""
+    from qiankua.services import data
+
+    names = {m["iso2"]: page.name(m) for m in data.markets().to_dicts()}
+    return names.get(iso2, iso2)
 
 
 def _loading_view(page: Page, loads: list[dict[str, Any]]) -> None:
@@ -798,7 +1091,7 @@ def _loading_view(page: Page, loads: list[dict[str, Any]]) -> None:
             cartons = sum(1 for p in load["placements"] if int(p.get("unit", 0)) == unit)
             ui.html(
                 isometric_svg(load["placements"], load["unit_cm"], unit=unit, width=640, height=420), sanitize=False
-            ).props('id="pool-view-svg"')
+            ).props('id="pool-view-svg"').classes("qk-svg w-full")
             ui.label(
                 page.t(
                     "web.pool.view.caption",
@@ -825,16 +1118,17 @@ def _loading_view(page: Page, loads: list[dict[str, Any]]) -> None:
         with ui.row().classes("q-gutter-md items-end"):
             ui.select(
                 {
-                    i: f"{loads[i]['destination']} · {loads[i]['mode']} · {loads[i].get('load_unit') or ''}"
+                    i: f"{_market(page, loads[i]['destination'])} · {page.label('freight_mode', loads[i]['mode'])}"
+                    f" · {loads[i].get('load_unit') or ''}"
                     for i in viewable
                 },
                 value=first,
                 label=page.t("web.pool.view.load"),
                 on_change=pick_load,
-            ).classes("min-w-[220px]").props('id="pool-view-load"')
+            ).style("min-width: 220px").props('id="pool-view-load"')
             unit_select = (
                 ui.select(units_of(first), value=first_unit, label=page.t("web.pool.view.unit"), on_change=pick_unit)
-                .classes("min-w-[140px]")
+                .style("min-width: 140px")
                 .props('id="pool-view-unit"')
             )
         view()
@@ -852,25 +1146,28 @@ def _pool_result(page: Page, doc: dict[str, Any]) -> None:
                 ui.label(money(doc[key], "CNY", page.lang)).classes("text-h6")
         with ui.card().classes("q-pa-sm"):
             ui.label(page.t("web.pool.core")).classes("text-caption")
+            ui.tooltip(page.t("web.jargon.core"))
             ui.label(page.t("web.pool.in_core") if doc["in_core"] else page.t("web.pool.not_in_core")).classes(
                 "text-h6"
             ).props('id="pool-core"')
         level = doc.get("confidence") or "unconfirmed"
         ui.badge(page.label("confidence", level), color=CONF_COLORS.get(level, "grey")).props("outline")
-    with ui.row().classes("w-full no-wrap q-gutter-md"):
-        with ui.card().classes("w-1/2"):
+    with ui.element("div").classes("qk-pair"):
+        with ui.card().classes("qk-half"):
             ui.echart(pool_map_options(page, doc)).classes("w-full h-96").props('id="pool-map"')
-        with ui.card().classes("w-1/2"):
+        with ui.card().classes("qk-half"):
             loads = doc.get("loads", [])
             ui.echart(
                 {
                     "title": {"text": page.t("web.pool.loading"), "textStyle": {"fontSize": 13}},
                     "tooltip": {},
-                    "grid": {"left": 90, "right": 20, "top": 40, "bottom": 30},
+                    "grid": {"left": 8, "right": 20, "top": 40, "bottom": 30, "containLabel": True},
                     "xAxis": {"type": "value", "max": 1, "name": page.t("web.pool.utilisation")},
                     "yAxis": {
                         "type": "category",
-                        "data": [f"{x['destination']} {x['mode']} {x.get('load_unit') or ''}" for x in loads],
+                        "data": [
+                            f"{_market(page, x['destination'])} {page.label('freight_mode', x['mode'])}" for x in loads
+                        ],
                     },
                     "series": [
                         {
@@ -916,4 +1213,17 @@ _BUILDERS: dict[str, Callable[[Page], Any]] = {
     "opportunity": opportunities_page,
     "pooling": pooling_page,
 }
-PAGES: dict[str, Callable[[Page], Any]] = {e.page: _BUILDERS[e.name] for e in ENGINES if e.page is not None}
+
+
+def _builder(engine: str) -> Callable[[Page], Any]:
+    """The page of ``engine``: one of the above, or ``build`` in the engine's own ``qiankua.web.<engine>_page``."""
+    if engine in _BUILDERS:
+        return _BUILDERS[engine]
+    import importlib
+
+    module = importlib.import_module(f"qiankua.web.{engine}_page")
+    build: Callable[[Page], Any] = module.build
+    return build
+
+
+PAGES: dict[str, Callable[[Page], Any]] = {e.page: _builder(e.name) for e in ENGINES if e.page is not None}

@@ -23,6 +23,7 @@ NAV: tuple[tuple[str, str | None, str | None], ...] = (
     ("/", None, "web.nav.overview"),
     *((e.page, e.name, None) for e in ENGINES if e.page is not None),
     ("/data", None, "web.nav.data"),
+    ("/admin", None, "web.nav.admin"),
 )
 
 CONF_COLORS = {"confirmed": "positive", "likely": "primary", "unconfirmed": "warning"}
@@ -35,6 +36,24 @@ body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Noto Sans", sans-serif;
 .qk-grid th { background: #eceff1; }
 .qk-grid td.qk-bad { background: #ffcdd2; outline: 2px solid #c62828; outline-offset: -2px; }
 .qk-grid td.qk-rowno { color: #777; text-align: right; }
+/* two charts or cards side by side on a desktop, stacked below 600 px (issue 20 item 7) */
+.qk-pair { display: flex; flex-wrap: nowrap; gap: 16px; width: 100%; }
+.qk-pair > .qk-half { flex: 1 1 0; min-width: 0; }
+/* a form's labels are never cut (监…, 物流…): the field grows with its label */
+.q-field__label { overflow: visible; text-overflow: clip; }
+.qk-field { min-width: 11em; }
+.qk-header-nav { flex-wrap: wrap; row-gap: 0; }
+.q-table__container { max-width: 100%; }
+.qk-svg svg { max-width: 100%; height: auto; }
+@media (max-width: 599px) {
+  .qk-pair { flex-wrap: wrap; }
+  .qk-pair > .qk-half { flex: 1 1 100%; }
+  .qk-field, .q-field { min-width: 0 !important; max-width: 100%; }
+  .nicegui-row > .q-field, .nicegui-row > .qk-field { flex: 1 1 100%; }
+  .q-header .text-h6 { font-size: 1rem; }
+  .nicegui-content, .q-page { overflow-x: hidden; }
+  .qk-wide-label { white-space: normal; }
+}
 </style>
 """
 
@@ -83,12 +102,52 @@ def nav_title(page: Page, path: str) -> str:
     raise KeyError(path)
 
 
+_QUASAR_EN_JS = """
+const L = window.Quasar && (Quasar.Lang || Quasar.lang);
+if (L && !L.enUS) {
+  await new Promise((resolve) => {
+    const script = document.createElement("script");
+    script.src = "/_nicegui/%s/static/lang/en-US.umd.prod.js";
+    script.onload = resolve;
+    script.onerror = resolve;
+    document.head.appendChild(script);
+  });
+}
+if (L && L.enUS) L.set(L.enUS);
+"""
+
+
+def _quasar_language(page: Page) -> None:
+    """Quasar's own strings (a table's "rows per page", a date picker's months) in the page's language: the
+    app starts Quasar in zh-CN; an English page loads Quasar's en-US pack (a same-origin script file, so a
+    strict Content-Security-Policy allows it) and switches to it once the browser is connected."""
+    if page.lang != "en":
+        return
+    import nicegui
+
+    client = ui.context.client
+    client.on_connect(lambda: client.run_javascript(_QUASAR_EN_JS % nicegui.__version__))
+
+
+def explain(page: Page, term: str) -> None:
+    """A short plain-words explanation of a jargon term (帕累托, 熵权, 核心检验, 排名稳定性) where it appears:
+    an icon from the bundled icon font and the sentence (``web.jargon.<term>``)."""
+    with ui.row().classes("items-center no-wrap q-gutter-xs").props(f'data-jargon="{term}"'):
+        ui.icon("help_outline", size="xs").classes("text-grey-7")
+        ui.label(page.t(f"web.jargon.{term}")).classes("text-caption text-grey-8 qk-wide-label").style(
+            "white-space: normal"
+        )
+
+
 def frame(page: Page) -> None:
     ui.add_head_html(_CSS)
+    _quasar_language(page)
     other = "en" if page.lang == "zh" else "zh"
-    with ui.header().classes("items-center bg-red-9 text-white q-px-md q-py-xs"):
+    with ui.header().classes("items-center bg-red-9 text-white q-px-md q-py-xs qk-header-nav"):
         ui.label(page.t("web.brand")).classes("text-h6 q-mr-lg")
         for path, _engine, _key in NAV:
+            if path == "/admin" and not page.identity.is_admin:  # admins only (issue 21)
+                continue
             link = ui.link(nav_title(page, path), path).classes("text-white q-mx-sm text-subtitle1 no-underline")
             link.props(f'data-nav="{path}"')
             if path == page.path:
@@ -111,12 +170,16 @@ def unavailable(page: Page, engine: str) -> None:
 
 def error_line(page: Page, exc: BaseException, element_id: str | None = None) -> None:
     """The first line of an error's message, in red (and up to 50 of its cell issues, if any)."""
-    line = ui.label(page.t("web.error", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
-    line.classes("text-negative")
+    from qiankua.i18n.validation import describe_issue, translate
+
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    line = ui.label(page.t("web.error", message=translate(first, page.lang)))
+    line.classes("text-negative").style("white-space: normal")
     if element_id:
         line.props(f'id="{element_id}"')
     for issue in list(getattr(exc, "issues", None) or [])[:50]:
-        ui.label(str(issue)).classes("text-caption")
+        text = describe_issue(issue.to_dict(), page.lang) if hasattr(issue, "to_dict") else str(issue)
+        ui.label(text).classes("text-caption")
 
 
 async def busy(
@@ -155,11 +218,13 @@ async def busy(
             button.enable()
 
 
-def issue_grid_html(preview: list[dict[str, Any]], issues: list[dict[str, Any]]) -> str:
-    """The uploaded sheets as an HTML grid, each bad cell marked (class ``qk-bad``, reason on hover)."""
+def issue_grid_html(preview: list[dict[str, Any]], issues: list[dict[str, Any]], lang: str = "en") -> str:
+    """The uploaded sheets as an HTML grid, each bad cell marked (class ``qk-bad``, reason on hover, in ``lang``)."""
+    from qiankua.i18n.validation import translate
+
     bad: dict[tuple[Any, Any, Any], list[str]] = {}
     for issue in issues:
-        bad.setdefault((issue["sheet"], issue["row"], issue["column"]), []).append(issue["reason"])
+        bad.setdefault((issue["sheet"], issue["row"], issue["column"]), []).append(translate(issue["reason"], lang))
     parts: list[str] = []
     for sheet in preview:
         if sheet["sheet"]:
@@ -190,21 +255,32 @@ def issue_grid_html(preview: list[dict[str, Any]], issues: list[dict[str, Any]])
     return "".join(parts)
 
 
-def issue_view(page: Page, file: str, issues: list[dict[str, Any]], preview: list[dict[str, Any]]) -> None:
+def issue_view(
+    page: Page, file: str, issues: list[dict[str, Any]], preview: list[dict[str, Any]], table: str | None = None
+) -> None:
+    """The problems of an upload: the sheet with each bad cell marked, and the list (reasons in the page's
+    language, each column by its header in the template: ``箱数`` rather than ``cartons`` on a Chinese page)."""
+    from qiankua.i18n.validation import translate
+
+    headers: dict[str, str] = {}
+    if table and page.lang == "zh":
+        from qiankua.schema import table_spec
+
+        headers = {c.name: c.zh for c in table_spec(table).columns if getattr(c, "zh", None)}
     ui.label(page.t("web.data.bad", file=file, n=len(issues))).classes("text-negative text-subtitle1").props(
         'id="import-bad"'
     )
     if preview:
         ui.label(page.t("web.data.preview")).classes("text-subtitle2")
-        ui.html(issue_grid_html(preview, issues), sanitize=False).classes("w-full").props('id="issue-grid"')
+        ui.html(issue_grid_html(preview, issues, page.lang), sanitize=False).classes("w-full").props('id="issue-grid"')
     ui.label(page.t("web.data.issues")).classes("text-subtitle2 q-mt-md")
     rows = [
         {
             "n": i,
             "row": issue["row"] or "",
-            "column": issue["column"] or "",
+            "column": headers.get(issue["column"] or "", issue["column"] or ""),
             "value": issue["value"] or "",
-            "reason": issue["reason"],
+            "reason": translate(issue["reason"], page.lang),
         }
         for i, issue in enumerate(issues)
     ]

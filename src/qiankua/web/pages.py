@@ -9,7 +9,7 @@ from nicegui import run, ui
 from qiankua.exceptions import ImportValidationError
 from qiankua.vocabulary import FILE_FORMATS, IMPORT_MODES, IMPORT_TABLES
 from qiankua.web.context import money, number
-from qiankua.web.layout import Page, busy, issue_view
+from qiankua.web.layout import Page, busy, issue_view, nav_title
 
 # ---------------------------------------------------------------------------- overview
 
@@ -114,39 +114,81 @@ async def _draw_county_map(page: Page, slot: ui.element, highlight: set[str]) ->
         )
 
 
+# the four tasks of the start page: (engine, page path, icon from the bundled Material icon font)
+TASKS: tuple[tuple[str, str, str], ...] = (
+    ("quote", "/quote", "calculate"),
+    ("routes", "/routes", "alt_route"),
+    ("opportunities", "/opportunities", "travel_explore"),
+    ("pooling", "/pooling", "local_shipping"),
+)
+
+
+def start_tasks(page: Page) -> None:
+    """The start page: the four tasks in plain words, each a card that opens its page."""
+    from qiankua.web.layout import NAV
+
+    present = {path for path, _, _ in NAV}
+    ui.label(page.t("web.start.title")).classes("text-h5")
+    with ui.element("div").classes("qk-tasks w-full").props('id="start-tasks"'):
+        for key, path, icon in TASKS:
+            if path not in present:
+                continue
+            link = ui.link(target=path).classes("qk-task no-underline text-dark").props(f'data-task="{key}"')
+            with link, ui.card().classes("q-pa-md full-height"):
+                with ui.row().classes("items-center no-wrap q-gutter-sm"):
+                    ui.icon(icon, size="md").classes("text-red-9")
+                    ui.label(page.t(f"web.start.{key}.title")).classes("text-subtitle1 text-weight-medium")
+                ui.label(page.t(f"web.start.{key}.body")).classes("text-body2 text-grey-8")
+                ui.label(f"{page.t('web.start.go')} · {nav_title(page, path)}").classes("text-red-9 text-caption")
+    with ui.row().classes("items-center no-wrap q-gutter-xs"):
+        ui.icon("upload_file", size="xs").classes("text-grey-7")
+        ui.link(page.t("web.start.data"), "/data").classes("text-caption")
+
+
+_TASKS_CSS = """
+<style>
+.qk-tasks { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 12px; }
+.qk-task .q-card { transition: box-shadow .15s; } .qk-task:hover .q-card { box-shadow: 0 2px 8px #0003; }
+</style>
+"""
+
+
 async def overview_page(page: Page) -> None:
     from qiankua.services import data, overview
 
+    ui.add_head_html(_TASKS_CSS)
+    start_tasks(page)
     ov = overview.overview()
     with ui.row().classes("w-full q-gutter-md"):
         for fig in ov["figures"]:
-            with ui.card().classes("q-pa-sm min-w-[140px]").props(f'data-figure="{fig["key"]}"'):
+            with ui.card().classes("q-pa-sm").style("min-width: 140px").props(f'data-figure="{fig["key"]}"'):
                 ui.label(fig["label_zh"] if page.lang == "zh" else fig["label_en"]).classes("text-caption")
                 ui.label(number(fig["value"], page.lang)).classes("text-h5")
-    with ui.row().classes("w-full no-wrap q-gutter-md"):
-        with ui.card().classes("w-1/2"):
+    with ui.element("div").classes("qk-pair"):
+        with ui.card().classes("qk-half"):
             map_slot = ui.column().classes("w-full")  # filled once the browser has the county polygons
-        with ui.card().classes("w-1/2"):
+        with ui.card().classes("qk-half"):
             cats = ov["products_by_category"]
             ui.echart(
                 {
                     "title": {"text": page.t("web.overview.categories"), "textStyle": {"fontSize": 13}},
                     "tooltip": {},
-                    "grid": {"left": 120, "right": 20, "top": 40, "bottom": 30},
+                    "grid": {"left": 8, "right": 20, "top": 40, "bottom": 30, "containLabel": True},
                     "xAxis": {"type": "value"},
-                    "yAxis": {"type": "category", "data": list(cats)},
+                    "yAxis": {"type": "category", "data": [page.label("category", c) for c in cats]},
                     "series": [{"type": "bar", "data": list(cats.values()), "itemStyle": {"color": "#b71c1c"}}],
                 }
             ).classes("w-full h-96")
     ui.label(page.t("web.overview.catalogue")).classes("text-h6 q-mt-md")
     products = data.catalogue().to_dicts()
+    origins = {d["adcode"]: page.name(d) for d in overview.divisions()}
     rows = [
         {
             "id": p["id"],
             "name": page.name(p),
-            "category": p["category"],
+            "category": page.label("category", p["category"]),
             "hs6": p["hs6"],
-            "origin": p["origin_adcode"],
+            "origin": origins.get(p["origin_adcode"], p["origin_adcode"]),
             "value": money(p["unit_value_cny"], "CNY", page.lang),
             "confidence": p["value_confidence"] or "unconfirmed",
             "confidence_label": page.label("confidence", p["value_confidence"] or "unconfirmed"),
@@ -174,7 +216,7 @@ async def overview_page(page: Page) -> None:
                 "id": s["source_id"],
                 "source": s["source"],
                 "url": s["url"] or "",
-                "table": s["table"],
+                "table": s["table"],  # not shown: a table's name is an identifier
                 "as_of": str(s["as_of"]),
                 "confidence": page.label("confidence", s["confidence"]),
             }
@@ -184,7 +226,7 @@ async def overview_page(page: Page) -> None:
         src = (
             ui.table(
                 columns=[
-                    {"name": "id", "label": "ID", "field": "id", "align": "left"},
+                    {"name": "id", "label": "ID", "field": "id", "align": "left", "classes": "qk-verbatim"},
                     {"name": "source", "label": page.t("web.col.source"), "field": "source", "align": "left"},
                     {"name": "as_of", "label": page.t("web.col.as_of"), "field": "as_of"},
                     {"name": "confidence", "label": page.t("web.col.confidence"), "field": "confidence"},
@@ -242,13 +284,13 @@ async def data_page(page: Page) -> None:
             value=IMPORT_TABLES[0],
             label=page.t("web.data.table"),
             on_change=lambda e: (state.update(table=e.value), templates.refresh()),
-        ).props('id="table-select"').classes("min-w-[180px]")
+        ).props('id="table-select"').classes("qk-field").style("min-width: 180px")
         ui.select(
             page.options("import_mode"),
             value=IMPORT_MODES[0],
             label=page.t("web.data.mode"),
             on_change=lambda e: state.update(mode=e.value),
-        ).classes("min-w-[140px]")
+        ).classes("qk-field").style("min-width: 260px")
 
         @ui.refreshable
         def templates() -> None:
@@ -262,7 +304,7 @@ async def data_page(page: Page) -> None:
 
     upload = (
         ui.upload(label=page.t("web.data.upload"), auto_upload=True, max_file_size=workspace.MAX_UPLOAD_BYTES)
-        .props('accept=".csv,.xlsx,.txt" id="data-upload"')
+        .props('accept=".csv,.xlsx,.xls,.et,.txt" id="data-upload"')
         .classes("w-full max-w-xl")
     )
     result = ui.column().classes("w-full")
@@ -288,9 +330,12 @@ async def data_page(page: Page) -> None:
         def draw(outcome: tuple[str, Any]) -> None:
             kind, value = outcome
             if kind == "issues":
-                issue_view(page, *value)
+                file, issues, preview = value
+                issue_view(page, file, issues, preview, table=state["table"])
                 return
-            ui.label(page.t("web.data.ok", rows=number(value.rows_written, page.lang), table=value.table)).classes(
+            spec = table_spec(value.table)
+            title = spec.title_zh if page.lang == "zh" else spec.title_en
+            ui.label(page.t("web.data.ok", rows=number(value.rows_written, page.lang), table=title)).classes(
                 "text-positive text-h6"
             ).props('id="import-ok"')
             counts.refresh()
