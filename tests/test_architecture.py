@@ -18,6 +18,10 @@ PURE = [
     "qiankua.opportunity",
     "qiankua.routing",
     "qiankua.routing.tables",
+    "qiankua.region",
+    "qiankua.orders",
+    "qiankua.bonded",
+    "qiankua.warehouse",
 ]
 EDGE = ["duckdb", "fastapi", "nicegui", "typer", "ibis"]
 

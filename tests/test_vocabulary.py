@@ -28,6 +28,7 @@ _CLI_VOCABULARY = {
     "engine": v.TRADE_BACKENDS,
     "lang": LANGS,
     "data import --mode": v.IMPORT_MODES,
+    "weighting": v.OPPORTUNITY_WEIGHTINGS,
 }
 # choices that belong to one engine's algorithm, not to a shared vocabulary (pooling's cost split and fidelity)
 _CLI_OWN = {"method", "fidelity"}

@@ -31,7 +31,11 @@ __all__ = [
     "IMPORT_TABLES",
     "LABELS",
     "MODES",
+    "OPPORTUNITY_WEIGHTINGS",
     "PLATFORMS",
+    "REGION_IMPUTATION",
+    "REGION_LEVELS",
+    "REGION_METHODS",
     "ROUTING_SERVICE",
     "SERVICES",
     "SPECIFIC_UNITS",
@@ -64,6 +68,13 @@ PLATFORMS: tuple[str, ...] = ("aliexpress", "amazon", "b2b", "direct", "lazada",
 DEFAULT_PLATFORM = "aliexpress"
 # units a specific (per-quantity) tariff is charged on: net kg, litre of product, litre of pure alcohol, item
 SPECIFIC_UNITS: tuple[str, ...] = ("kg", "liter", "lpa", "item")
+# how the opportunity ranking's second view weighs its criteria (qiankua.opportunity.scoring)
+OPPORTUNITY_WEIGHTINGS: tuple[str, ...] = ("blend", "entropy", "critic", "equal")
+DEFAULT_WEIGHTING = "blend"
+# regional evaluation (qiankua.region): the level of the areas, the subsystem score, imputation on request
+REGION_LEVELS: tuple[str, ...] = ("province", "county")
+REGION_METHODS: tuple[str, ...] = ("entropy", "topsis")
+REGION_IMPUTATION: tuple[str, ...] = ("none", "linear", "nearest")
 # product category -> (platform fee category group, is food for a reduced VAT rate)
 CATEGORY_GROUPS: dict[str, tuple[str, bool]] = {
     "tea": ("grocery", True),
@@ -92,6 +103,10 @@ IMPORT_TABLES: tuple[str, ...] = (
     "tariffs",
     "excise",
     "fees",
+    "region_panel",
+    "region_exports",
+    "warehouse_rates",
+    "positive_list",
 )
 # append: duplicate keys are errors; upsert: replace rows by key; replace: the whole table
 IMPORT_MODES: tuple[str, ...] = ("append", "upsert", "replace")
@@ -116,7 +131,11 @@ ENGINES: tuple[Engine, ...] = (
     Engine(name="routing", zh="线路", en="Routes", page="/routes"),
     Engine(name="opportunity", zh="机会", en="Opportunities", page="/opportunities"),
     Engine(name="pooling", zh="拼货", en="Pooling", page="/pooling"),
-    Engine(name="warehouse", zh="海外仓", en="Overseas warehouse"),
+    Engine(name="region", zh="区域评价", en="Regional evaluation", page="/region"),
+    Engine(name="warehouse", zh="海外仓", en="Overseas warehouse", page="/warehouse"),
+    Engine(name="bonded", zh="保税进口", en="Bonded import", page="/bonded"),
+    Engine(name="trade", zh="产品空间", en="Product space"),
+    Engine(name="orders", zh="订单", en="Orders", page="/orders"),
 )
 
 
@@ -191,6 +210,19 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "file_format": {"xlsx": ("Excel (XLSX)", "Excel (XLSX)"), "csv": ("CSV (UTF-8)", "CSV (UTF-8)")},
     "trade_backend": {"duckdb": ("内嵌 DuckDB", "embedded DuckDB"), "spark": ("Apache Spark 集群", "Apache Spark")},
     "engine": {e.name: (e.zh, e.en) for e in ENGINES},
+    "weighting": {
+        "blend": ("熵权与等权各半（默认）", "half entropy, half equal (default)"),
+        "entropy": ("熵权", "entropy"),
+        "critic": ("CRITIC 权重", "CRITIC"),
+        "equal": ("等权", "equal"),
+    },
+    "region_level": {"province": ("省级", "provinces"), "county": ("县级", "counties")},
+    "region_method": {"entropy": ("熵权指数", "entropy-weighted index"), "topsis": ("熵权-TOPSIS", "entropy-TOPSIS")},
+    "region_imputation": {
+        "none": ("不填补", "no imputation"),
+        "linear": ("线性插值", "linear interpolation"),
+        "nearest": ("最近年份", "nearest year"),
+    },
 }
 
 # which vocabulary each label kind names (the test checks both directions); the import tables' titles
@@ -207,6 +239,10 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "file_format": FILE_FORMATS,
     "trade_backend": TRADE_BACKENDS,
     "engine": tuple(e.name for e in ENGINES),
+    "weighting": OPPORTUNITY_WEIGHTINGS,
+    "region_level": REGION_LEVELS,
+    "region_method": REGION_METHODS,
+    "region_imputation": REGION_IMPUTATION,
 }
 
 
@@ -219,3 +255,87 @@ def label(kind: str, value: str, lang: str) -> str:
 def options(kind: str, lang: str) -> dict[str, str]:
     """``{value: label}`` of a vocabulary in its order, for a form's select."""
     return {value: label(kind, value, lang) for value in VOCABULARIES[kind]}
+
+
+# ---- names shown on pages that are not choices of a form (issue 20 item 3: no raw code on a page)
+# the routing engine's services (``service_id`` of route_links / freight_rates) and legs' modes
+ROUTE_SERVICES: tuple[str, ...] = (
+    "parcel_pickup",
+    "truck_ltl",
+    "truck_container",
+    "truck_ltl_xb",
+    "truck_container_xb",
+    "rail_cn_fcl",
+    "rail_cn_lcl",
+    "rail_cer_fcl",
+    "rail_cer_lcl",
+    "rail_laos_fcl",
+    "rail_laos_lcl",
+    "sea_fcl_20",
+    "sea_fcl_40",
+    "sea_lcl",
+    "air_general",
+    "post_tracked",
+    "express",
+    "dest_ltl",
+    "dest_container",
+)
+# a quote's status and a market-entry requirement's severity (costing.STATUS, opportunity.requirements.SEVERITIES)
+QUOTE_STATUSES: tuple[str, ...] = ("ok", "incomplete", "no_rule")
+SEVERITIES: tuple[str, ...] = ("blocker", "registration", "certification", "labelling")
+LABELS.update(
+    {
+        # zh names as reference/data/freight_rates.csv names them (name_zh), without the lane
+        "route_service": {
+            "parcel_pickup": ("县域快递揽收", "county parcel pickup"),
+            "truck_ltl": ("国内零担汽运", "truck LTL"),
+            "truck_container": ("国内整车汽运", "container truck"),
+            "truck_ltl_xb": ("跨境零担汽运", "cross-border truck LTL"),
+            "truck_container_xb": ("跨境整车汽运", "cross-border container truck"),
+            "rail_cn_fcl": ("国内铁路整箱", "domestic rail FCL"),
+            "rail_cn_lcl": ("国内铁路拼箱", "domestic rail LCL"),
+            "rail_cer_fcl": ("中欧班列整箱", "China-Europe rail FCL"),
+            "rail_cer_lcl": ("中欧班列拼箱", "China-Europe rail LCL"),
+            "rail_laos_fcl": ("中老铁路整箱", "China-Laos rail FCL"),
+            "rail_laos_lcl": ("中老铁路拼箱", "China-Laos rail LCL"),
+            "sea_fcl_20": ("海运整箱20尺", "sea FCL 20 ft"),
+            "sea_fcl_40": ("海运整箱40尺", "sea FCL 40 ft"),
+            "sea_lcl": ("海运拼箱", "sea LCL"),
+            "air_general": ("空运", "air freight"),
+            "post_tracked": ("邮政/电商小包", "tracked postal parcel"),
+            "express": ("国际快递", "international express"),
+            "dest_ltl": ("目的地零担派送", "destination LTL delivery"),
+            "dest_container": ("目的地整柜派送", "destination container delivery"),
+        },
+        "freight_mode": {
+            "truck": ("公路", "truck"),
+            "rail": ("铁路", "rail"),
+            "sea_fcl": ("海运整箱", "sea FCL"),
+            "sea_lcl": ("海运拼箱", "sea LCL"),
+            "air": ("空运", "air"),
+            "post": ("邮政小包", "post"),
+            "express": ("国际快递", "express"),
+            "last_mile": ("尾程派送", "last mile"),
+            "other": ("其他", "other"),
+        },
+        "quote_status": {
+            "ok": ("数据完整", "complete"),
+            "incomplete": ("数据不全", "incomplete"),
+            "no_rule": ("无法报价", "cannot quote"),
+        },
+        "severity": {
+            "blocker": ("禁止/须许可（阻断）", "blocker"),
+            "registration": ("须注册", "registration"),
+            "certification": ("须认证", "certification"),
+            "labelling": ("标签要求", "labelling"),
+        },
+    }
+)
+VOCABULARIES.update(
+    {
+        "route_service": ROUTE_SERVICES,
+        "freight_mode": FREIGHT_MODES,
+        "quote_status": QUOTE_STATUSES,
+        "severity": SEVERITIES,
+    }
+)

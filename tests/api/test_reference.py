@@ -82,8 +82,14 @@ async def test_reference_export_csv(client):
 
 
 async def test_modules_lists_every_engine(client):
-    names = {m["name"] for m in (await client.get("/api/v1/modules")).json()["modules"]}
-    assert names == {"costing", "routing", "opportunity", "pooling"}
+    from qiankua.vocabulary import ENGINES
+
+    modules = (await client.get("/api/v1/modules")).json()["modules"]
+    names = {m["name"] for m in modules}
+    # every engine with a page is listed, the four of the first release and the later ones alike
+    assert names == {e.name for e in ENGINES if e.page is not None}
+    assert {"costing", "routing", "opportunity", "pooling", "region"} <= names
+    assert all(m["available"] for m in modules if m["name"] in ("costing", "routing", "region"))
 
 
 async def test_openapi_is_served_under_the_prefix(client):

@@ -35,6 +35,8 @@ class Settings:
     db: Path | None = None
     ui: bool = True
     storage_secret: str | None = None
+    # cookies marked Secure: True/False, or None = whenever the request came over HTTPS
+    secure_cookies: bool | None = None
 
 
 def _problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +136,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.accounts = Accounts(multi_user=settings.multi_user, home=settings.home, db=settings.db)
     errors.install(app)
+    from qiankua.api import busy  # 503 + Retry-After: import queue full, store not free in time
+
+    busy.install(app)
+    from qiankua.api.limits import BodyLimitMiddleware  # inside the security layer: bodies refused unread
+
+    app.add_middleware(BodyLimitMiddleware)
+    from qiankua.api.security import SecurityMiddleware
+
+    app.add_middleware(SecurityMiddleware, secure_cookies=settings.secure_cookies)
     if assets is not None:
         _install_docs(app, assets)
 
@@ -143,6 +154,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(data.router)
     api.include_router(accounts.router)
     api.include_router(engine_routes.router)
+    from qiankua.api import region as region_routes
+
+    api.include_router(region_routes.router)
+    from qiankua.api import bonded as bonded_routes
+
+    api.include_router(bonded_routes.router)
+    from qiankua.api import scenarios as scenario_routes
+
+    api.include_router(scenario_routes.router)
+    from qiankua.api import complexity as complexity_routes
+
+    api.include_router(complexity_routes.router)
+    from qiankua.api import orders as orders_routes
+
+    api.include_router(orders_routes.router)
+    from qiankua.api import warehouse as warehouse_routes
+
+    api.include_router(warehouse_routes.router)
 
     @api.api_route(
         "/{rest:path}",
@@ -174,6 +203,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             schema = _problem_media_types(schema)
+            from qiankua.api.busy import declare_answers  # 403/413/503 the middleware and busy handlers give
+
+            schema = declare_answers(schema)
             if not settings.multi_user:
                 _drop_security(schema)
             app.openapi_schema = schema
@@ -198,6 +230,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080) -> None
     from qiankua.settings import use_nicegui_storage
 
     use_nicegui_storage((settings.home or qiankua_home()) / ".nicegui")
+    if settings.secure_cookies is None:  # QIANKUA_SECURE_COOKIES, when the caller did not say
+        from dataclasses import replace
+
+        from qiankua.settings import get_settings
+
+        settings = replace(settings, secure_cookies=get_settings().secure_cookies)
     configure_logging()
     warm_in_background()  # the costing kernel loads while the server starts; quotes work meanwhile
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)

@@ -24,8 +24,10 @@ from qiankua.report import Section, write_html, write_xlsx
 from qiankua.report.costing import costing_sections
 from qiankua.report.opportunity import DEMO_SAMPLES, DEMO_TOP, opportunity_sections
 from qiankua.report.pooling import pooling_sections
+from qiankua.report.region import region_sections
 from qiankua.report.routing import routing_sections
 from qiankua.report.sections import sources_section, spine_sections
+from qiankua.report.summary import SUMMARY_KEY
 from qiankua.routing import Network, Profile, RouteResult, plan
 from qiankua.services import costing, opportunity, pooling, routing
 from qiankua.services.data import build_database
@@ -143,11 +145,39 @@ class DemoEngine:
     sections: Callable[[ReferenceData, Any], list[Section]]
 
 
+def evaluate_regions(ref: ReferenceData, store: Store | None = None) -> dict[str, Any] | None:
+    """The provinces of the built-in panel, evaluated (None when the panel holds nothing to evaluate)."""
+    from qiankua.exceptions import InvalidInputError
+    from qiankua.services.region import evaluate_region
+
+    try:
+        return evaluate_region({"level": "province"}, None)
+    except InvalidInputError as exc:  # the built-in panel is too thin to evaluate: say what it holds
+        from qiankua.services.region import panel_coverage
+
+        return {"unavailable": str(exc).splitlines()[0], "coverage": panel_coverage(ref)}
+
+
+def plan_warehouse(ref: ReferenceData, store: Store | None = None) -> dict[str, Any]:
+    """Every SKU x market of the bundled SYNTHETIC sample sales (9610 / 9810 / 9710 and the plan)."""
+    from qiankua.services.warehouse import demo_plan
+
+    return demo_plan()
+
+
+def warehouse_report(ref: ReferenceData, doc: dict[str, Any]) -> list[Section]:
+    from qiankua.report.warehouse import warehouse_sections
+
+    return warehouse_sections(ref, doc)
+
+
 DEMO_ENGINES = (
     DemoEngine(key="costing", run=quote_catalogue, sections=costing_sections),
     DemoEngine(key="routing", run=plan_routes, sections=routing_sections),
     DemoEngine(key="opportunity", run=rank_opportunities, sections=opportunity_sections),
     DemoEngine(key="pooling", run=plan_pool, sections=pooling_sections),
+    DemoEngine(key="region", run=evaluate_regions, sections=region_sections),
+    DemoEngine(key="warehouse", run=plan_warehouse, sections=warehouse_report),
 )
 
 
@@ -188,6 +218,28 @@ class DemoResult:
         }
 
 
+TOP_RECOMMENDATIONS = 5
+
+
+def top_recommendations(sections: list[Section], limit: int = TOP_RECOMMENDATIONS) -> list[tuple[str, str]]:
+    """The demo's top lines: the opportunity ranking's best pairs; without any, each engine's best
+    recommendation in report order, then its next ones (the summary section restates the others, so it is
+    skipped); at most ``limit`` in all."""
+    pairs = [line for s in sections if s.key == "opportunity" for line in s.recommendations]
+    if pairs:  # the best feasible product x market pairs (README, DESIGN.md set-up contract)
+        return pairs[:limit]
+    queues = [list(s.recommendations) for s in sections if s.key != SUMMARY_KEY and s.recommendations]
+    out: list[tuple[str, str]] = []
+    while queues and len(out) < limit:
+        for queue in list(queues):
+            if len(out) == limit:
+                break
+            out.append(queue.pop(0))
+            if not queue:
+                queues.remove(queue)
+    return out
+
+
 def run_demo(db: Path | None, out_dir: Path, step: Step = lambda _key: None) -> DemoResult:
     step("demo.step.validate")
     ref = load_reference()
@@ -199,12 +251,15 @@ def run_demo(db: Path | None, out_dir: Path, step: Step = lambda _key: None) -> 
         sections.extend(engine_sections(ref, store, step))
     step("demo.step.report")
     sections.append(sources_section(ref))
+    from qiankua.report.summary import summary_section  # the one-page summary first (issue 20 item 9)
+
+    sections.insert(0, summary_section(ref, sections))
     title = both("report.title")
     footer = both("report.footer")
     html = write_html(sections, out_dir / "report.html", title=title, footer=footer)
     xlsx = write_xlsx(sections, out_dir / "report.xlsx", title=title)
     headlines = [fig for s in sections for fig in s.figures]
-    recommendations = [line for s in sections for line in s.recommendations]
+    recommendations = top_recommendations(sections)
     return DemoResult(
         html=html,
         xlsx=xlsx,
