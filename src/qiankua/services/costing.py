@@ -23,6 +23,27 @@ from qiankua.vocabulary import CONFIDENCE_LEVELS
 
 COLLECTORS = ("border", "platform", "seller")
 
+# the lines of a quote's cost breakdown, in order (the quote document, the CLI and the web read these)
+COST_LINES: tuple[str, ...] = (
+    "product_cost",
+    "first_mile",
+    "export_clearance",
+    "line_haul",
+    "duty",
+    "import_vat",
+    "excise",
+    "handling",
+    "last_mile",
+    "commission",
+    "payment_fee",
+    "returns",
+    "export_rebate",
+    "landed_cost",
+    "total_cost",
+    "price",
+    "profit",
+)
+
 
 @cache
 def _tables(data_dir: str) -> CostingTables:
@@ -344,25 +365,7 @@ class QuoteResult:
     def to_dict(self) -> dict[str, Any]:
         r = self.row
         fx = r["fx_dest"]
-        lines = (
-            "product_cost",
-            "first_mile",
-            "export_clearance",
-            "line_haul",
-            "duty",
-            "import_vat",
-            "excise",
-            "handling",
-            "last_mile",
-            "commission",
-            "payment_fee",
-            "returns",
-            "export_rebate",
-            "landed_cost",
-            "total_cost",
-            "price",
-            "profit",
-        )
+        lines = COST_LINES
 
         def cur(v: float | None) -> float | None:
             return None if v is None or not np.isfinite(v) or not np.isfinite(fx) else round(v / fx, 4)

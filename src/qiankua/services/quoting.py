@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qiankua.jsonio import finite, to_json
+from qiankua.services.costing import COST_LINES
 from qiankua.services.products import user_catalogue
 from qiankua.services.requests import quote_request
 
@@ -45,25 +46,7 @@ def _hs_of(request: dict[str, Any], ref: Any) -> str | None:
     return str(ref.product(product_id).hs6) if product_id else None
 
 
-_LINES = (
-    "product_cost",
-    "first_mile",
-    "export_clearance",
-    "line_haul",
-    "duty",
-    "import_vat",
-    "excise",
-    "handling",
-    "last_mile",
-    "commission",
-    "payment_fee",
-    "returns",
-    "export_rebate",
-    "landed_cost",
-    "total_cost",
-    "price",
-    "profit",
-)
+_LINES = COST_LINES
 
 
 def _no_rule(request: dict[str, Any], hs6: str, ref: Any, costing: Any) -> dict[str, Any]:
