@@ -142,8 +142,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "demo.step.report": {"zh": "生成报告", "en": "Writing the reports"},
     "demo.done": {"zh": "完成：{html} 与 {xlsx}", "en": "Done: {html} and {xlsx}"},
     "demo.recommendations": {
-        "zh": "首要建议（可行的产品 × 市场组合，按得分）",
-        "en": "Top recommendations (feasible product x market pairs, by score)",
+        "zh": "首要建议（产品线 × 市场：先按出口潜力，再按得分）",
+        "en": "Top recommendations (product line x market: by export potential, then by score)",
     },
     "serve.help": {
         "zh": "启动网页应用与 REST API（http://127.0.0.1:8080）",
