@@ -149,7 +149,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bonded.page.check": {"zh": "校验", "en": "Check"},
     "bonded.page.need_orders": {"zh": "请先上传订单文件", "en": "Upload the orders file first"},
     "bonded.page.received": {"zh": "已收到 {name}", "en": "received {name}"},
-    "bonded.page.issue": {"zh": "{file} 第 {row} 行 {column}：{reason}", "en": "{file} row {row} {column}: {reason}"},
     "bonded.page.summary": {"zh": "当日汇总", "en": "Day's summary"},
     "bonded.page.rejections": {"zh": "退单原因", "en": "Reasons for rejection"},
     "bonded.page.results": {"zh": "逐单结果", "en": "Orders"},

@@ -158,9 +158,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     "orders.page.losing": {"zh": "亏损订单（在前）", "en": "Orders that lost money (first)"},
     "orders.page.downloads": {"zh": "下载 9610 清单与运单数据", "en": "Download 9610 list and waybill data"},
     "orders.page.declare": {"zh": "生成文件", "en": "Generate files"},
-    "orders.page.issue": {
-        "zh": "{file} 第 {row} 行 · {column}：{reason}",
-        "en": "{file} row {row} · {column}: {reason}",
-    },
     "orders.page.none": {"zh": "还没有订单：拖入文件或载入示例", "en": "No orders yet: drop files or load the sample"},
 }

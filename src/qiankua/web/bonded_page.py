@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 from nicegui import run, ui
 
-from qiankua.web.layout import Page
+from qiankua.web.layout import Page, error_line
 
 MAX_ROWS = 500
 _KINDS = ("orders", "payments", "waybills")
@@ -116,17 +116,7 @@ def build(page: Page) -> None:
             )
         except Exception as exc:  # the service's errors name file, row, column and reason
             with status:
-                ui.label(str(exc).splitlines()[0]).classes("text-negative").props('id="bonded-error"')
-                for issue in getattr(exc, "issues", [])[:50]:
-                    ui.label(
-                        page.t(
-                            "bonded.page.issue",
-                            file=issue.file,
-                            row=issue.row,
-                            column=issue.column,
-                            reason=issue.reason,
-                        )
-                    ).classes("text-negative text-caption")
+                error_line(page, exc, "bonded-error")  # reasons in the page's language, each cell named
             return
         if result is None:
             return

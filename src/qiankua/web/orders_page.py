@@ -13,7 +13,7 @@ from typing import Any
 
 from nicegui import run, ui
 
-from qiankua.web.layout import Page
+from qiankua.web.layout import Page, error_line
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "orders" / "samples"
 SAMPLE_FILES = ("amazon_all_orders.txt", "aliexpress_zh.csv")
@@ -75,17 +75,7 @@ def build(page: Page) -> Any:
             doc = await run.io_bound(svc.import_orders, sources, page.db, currency=currency["value"])
         except Exception as exc:  # the service's errors name file, row, column and reason
             with status:
-                ui.label(str(exc).splitlines()[0]).classes("text-negative").props('id="orders-error"')
-                for issue in getattr(exc, "issues", [])[:50]:
-                    ui.label(
-                        page.t(
-                            "orders.page.issue",
-                            file=issue.file,
-                            row=issue.row,
-                            column=issue.column,
-                            reason=issue.reason,
-                        )
-                    ).classes("text-negative text-caption")
+                error_line(page, exc, "orders-error")  # reasons in the page's language, each cell named
             return
         if doc is None:
             return
