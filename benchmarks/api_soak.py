@@ -12,6 +12,9 @@ An error is a transport failure or an unexpected status: wrong logins may answer
 health p99 < 100 ms). After the soak a burst of ``--burst`` (50) concurrent uploads is sent while
 ``/catalogue`` and ``/data/tables`` are read every 50 ms (item 8: target ``/catalogue`` p99 < 200 ms;
 uploads beyond the import queue are answered 503 + Retry-After); its line comes before the last.
+The table is headed by the machine's load average and the server's CPU seconds and memory during the
+soak (Linux), so runs on a shared machine can be compared; every kind of request, wrong logins included,
+counts in the last line's p99.
 
     .venv/bin/python benchmarks/api_soak.py [--seconds 60]
 """
@@ -22,6 +25,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +33,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -44,6 +49,26 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds the process ``pid`` used so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _memory_mb(pid: int) -> tuple[float, float] | None:
+    """(resident, peak resident) MiB of the process ``pid`` (Linux ``/proc``; None elsewhere)."""
+    try:
+        status = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+        )
+        return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -64,81 +89,113 @@ class Stats:
             self.errors[kind] += 1
 
 
-async def _timed(client: httpx.AsyncClient, method: str, url: str, **kw: object) -> tuple[float, int]:
+def _session(base: str, *, timeout: float, cookie: str | None = None, limit: int = 100) -> Any:
+    """An aiohttp session on ``base`` (as in api_load.py: lighter than httpx, so the generator takes less of the
+    cores it shares with the server), sending the session cookie as a header when given."""
+    import aiohttp
+
+    headers = {"Cookie": cookie} if cookie else None
+    return aiohttp.ClientSession(
+        base_url=base,
+        timeout=aiohttp.ClientTimeout(total=timeout),
+        headers=headers,
+        connector=aiohttp.TCPConnector(limit=limit),
+    )
+
+
+async def _timed(session: Any, method: str, url: str, **kw: Any) -> tuple[float, int]:
+    import aiohttp
+
     started = time.perf_counter()
     try:
-        r = await client.request(method, url, **kw)  # type: ignore[arg-type]
-        status = r.status_code
-    except httpx.HTTPError:
+        async with session.request(method, url, **kw) as r:
+            await r.read()
+            status = r.status
+    except (aiohttp.ClientError, TimeoutError):
         status = 0
     return (time.perf_counter() - started) * 1000, status
 
 
+def _upload(n: str) -> Any:
+    import aiohttp
+
+    form = aiohttp.FormData()
+    form.add_field("file", PRODUCTS_CSV.format(n=n).encode(), filename="soak.csv", content_type="text/csv")
+    return form
+
+
 async def _health_probe(base: str, until: float, out: list[float]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+    async with _session(base, timeout=10) as session:
         while time.perf_counter() < until:
-            ms, status = await _timed(client, "GET", "/api/v1/health")
+            ms, status = await _timed(session, "GET", "/api/v1/health")
             out.append(ms if status == 200 else 10_000.0)
             await asyncio.sleep(0.05)
 
 
-async def _user_worker(base: str, cookies: httpx.Cookies, until: float, stats: Stats, seed: int) -> None:
+async def _user_worker(base: str, cookie: str, until: float, stats: Stats, seed: int) -> None:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=30, cookies=cookies) as client:
+    async with _session(base, timeout=30, cookie=cookie) as session:
         n = 0
         while time.perf_counter() < until:
             n += 1
             market = rng.choice(MARKETS)
             pick = rng.random()
             if pick < 0.4:
-                kind, args = "quote", {"json": {"market": market, "product_id": "duyun-maojian-250g"}}
-                ms, status = await _timed(client, "POST", "/api/v1/quote", **args)
+                kind = "quote"
+                quote = {"market": market, "product_id": "duyun-maojian-250g"}
+                ms, status = await _timed(session, "POST", "/api/v1/quote", json=quote)
             elif pick < 0.6:
-                body = {"origin": "522701", "market": market, "weight_kg": 20}
                 kind = "routes"
-                ms, status = await _timed(client, "POST", "/api/v1/routes", json=body)
+                route = {"origin": "522701", "market": market, "weight_kg": 20}
+                ms, status = await _timed(session, "POST", "/api/v1/routes", json=route)
             elif pick < 0.7:
                 kind = "opportunities"
-                ms, status = await _timed(client, "POST", "/api/v1/opportunities", json={"markets": [market]})
+                ms, status = await _timed(session, "POST", "/api/v1/opportunities", json={"markets": [market]})
             elif pick < 0.8:
                 kind = "import"
-                files = {"file": ("soak.csv", PRODUCTS_CSV.format(n=f"{seed}-{n}").encode())}
-                ms, status = await _timed(client, "POST", "/api/v1/data/products/import", files=files)
+                form = _upload(f"{seed}-{n}")
+                ms, status = await _timed(session, "POST", "/api/v1/data/products/import", data=form)
             else:
                 kind = "rows"
-                ms, status = await _timed(client, "GET", "/api/v1/data/products/rows")
+                ms, status = await _timed(session, "GET", "/api/v1/data/products/rows")
             stats.record(kind, ms, status == 200)
 
 
 async def _attacker(base: str, until: float, stats: Stats, seed: int) -> None:
     headers = {"X-Forwarded-For": f"10.66.0.{seed}"}
-    async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as client:
+    async with _session(base, timeout=30) as session:
         i = 0
         while time.perf_counter() < until:
             i += 1
             body = {"username": "alice" if i % 2 else f"nobody{seed}", "password": f"wrong-guess-{i}"}
-            ms, status = await _timed(client, "POST", "/api/v1/auth/login", json=body)
+            ms, status = await _timed(session, "POST", "/api/v1/auth/login", json=body, headers=headers)
             stats.record("wrong_login", ms, status in WRONG_LOGIN_CODES)
 
 
-async def _soak(base: str, seconds: float, users: int, attackers: int) -> tuple[Stats, list[float], list[float]]:
+def _login_cookie(base: str) -> str:
+    """The ``Cookie`` header of a fresh session of the soak user."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        r = client.post("/api/v1/auth/login", json={"username": "soak-user", "password": "soak-password-2026"})
+        r.raise_for_status()
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+async def _soak(
+    base: str, seconds: float, users: int, attackers: int, cookie: str
+) -> tuple[Stats, list[float], list[float]]:
     baseline: list[float] = []
     await _health_probe(base, time.perf_counter() + min(5.0, seconds / 4), baseline)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        r = await client.post("/api/v1/auth/login", json={"username": "soak-user", "password": "soak-password-2026"})
-        r.raise_for_status()
-        cookies = client.cookies
     stats = Stats()
     health: list[float] = []
     until = time.perf_counter() + seconds
     tasks = [_health_probe(base, until, health)]
-    tasks += [_user_worker(base, cookies, until, stats, s) for s in range(users)]
+    tasks += [_user_worker(base, cookie, until, stats, s) for s in range(users)]
     tasks += [_attacker(base, until, stats, s) for s in range(attackers)]
     await asyncio.gather(*tasks)
     return stats, health, baseline
 
 
-async def _burst(base: str, cookies: httpx.Cookies, uploads: int) -> tuple[list[int], list[float], list[float]]:
+async def _burst(base: str, cookie: str, uploads: int) -> tuple[list[int], list[float], list[float]]:
     """``uploads`` concurrent imports at once while ``/catalogue`` and ``/data/tables`` are read every 50 ms
     (issue 21 item 8: reads never wait behind an import; a full queue answers 503 + Retry-After)."""
     stop = asyncio.Event()
@@ -146,26 +203,32 @@ async def _burst(base: str, cookies: httpx.Cookies, uploads: int) -> tuple[list[
     tables: list[float] = []
 
     async def reader(path: str, out: list[float]) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=60, cookies=cookies) as client:
+        async with _session(base, timeout=60, cookie=cookie) as session:
             while not stop.is_set():
-                ms, status = await _timed(client, "GET", path)
+                ms, status = await _timed(session, "GET", path)
                 out.append(ms if status == 200 else 60_000.0)
                 await asyncio.sleep(0.05)
 
-    async def upload(client: httpx.AsyncClient, n: int) -> int:
-        files = {"file": (f"burst-{n}.csv", PRODUCTS_CSV.format(n=f"burst-{n}").encode())}
-        _, status = await _timed(client, "POST", "/api/v1/data/products/import", files=files)
+    async def upload(session: Any, n: int) -> int:
+        _, status = await _timed(session, "POST", "/api/v1/data/products/import", data=_upload(f"burst-{n}"))
         return status
 
     readers = [asyncio.create_task(reader("/api/v1/catalogue", catalogue))]
     readers.append(asyncio.create_task(reader("/api/v1/data/tables", tables)))
     await asyncio.sleep(0.3)
-    limits = httpx.Limits(max_connections=uploads + 4)
-    async with httpx.AsyncClient(base_url=base, timeout=300, cookies=cookies, limits=limits) as client:
-        codes = await asyncio.gather(*(upload(client, n) for n in range(uploads)))
+    async with _session(base, timeout=300, cookie=cookie, limit=uploads + 4) as session:
+        codes = await asyncio.gather(*(upload(session, n) for n in range(uploads)))
     stop.set()
     await asyncio.gather(*readers)
     return list(codes), catalogue, tables
+
+
+def _run(coro: Any) -> Any:
+    try:
+        import uvloop  # the faster loop when present, as in api_load.py
+    except ImportError:  # pragma: no cover
+        return asyncio.run(coro)
+    return uvloop.run(coro)
 
 
 def main() -> None:
@@ -176,6 +239,7 @@ def main() -> None:
     parser.add_argument(
         "--burst", type=int, default=50, help="concurrent uploads in the burst after the soak (0: none)"
     )
+    parser.add_argument("--keep-home", action="store_true", help="keep the server's home (its log) afterwards")
     args = parser.parse_args()
 
     from qiankua.services.accounts import AccountStore
@@ -200,19 +264,39 @@ def main() -> None:
             except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.5)
-        stats, health, baseline = asyncio.run(_soak(base, args.seconds, args.users, args.attackers))
+        load_before = os.getloadavg()
+        cpu_before = _cpu_seconds(server.pid)
+        cookie = _login_cookie(base)
+        stats, health, baseline = _run(_soak(base, args.seconds, args.users, args.attackers, cookie))
+        cpu_soak = _cpu_seconds(server.pid)
+        memory = _memory_mb(server.pid)
+        load_after = os.getloadavg()
         burst = None
         if args.burst:
-            with httpx.Client(base_url=base, timeout=30) as client:
-                client.post("/api/v1/auth/login", json={"username": "soak-user", "password": "soak-password-2026"})
-                cookies = client.cookies
-            burst = asyncio.run(_burst(base, cookies, args.burst))
+            burst = _run(_burst(base, _login_cookie(base), args.burst))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a hung server (e.g. a deadlock): say where its log is, then kill it
+            print(f"server did not stop; its log: {home / 'server.log'}", file=sys.stderr)
+            server.kill()
+            server.wait(timeout=30)
+            args.keep_home = True
         log.close()
+        if not args.keep_home:
+            shutil.rmtree(home, ignore_errors=True)
 
     print(f"soak {args.seconds:.0f} s on loopback, {args.users} users + {args.attackers} wrong-login clients")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.2f} before / {load_after[0]:.2f} after; "
+        + (
+            f"server CPU {cpu_soak - cpu_before:.1f} s during the soak (incl. the 5 s /health baseline)"
+            if cpu_before is not None and cpu_soak is not None
+            else "server CPU n/a"
+        )
+        + (f"; server memory {memory[0]:.0f} MiB (peak {memory[1]:.0f} MiB)" if memory else "")
+    )
     print(f"{'kind':<16}{'requests':>10}{'errors':>8}{'p50_ms':>10}{'p99_ms':>10}")
     everything: list[float] = []
     for kind, values in sorted(stats.latency.items()):

@@ -331,3 +331,26 @@ def test_margin_at_typical_retail_from_imported_sales(ref, tmp_path):
     # a margin reason reads "margin 31.0% at typical retail" when it counts for or against a pair
     texts = [r["text_en"] for e in res.entries for r in e["reasons"] if r["criterion"] == "margin"]
     assert all("at typical retail" in x for x in texts)
+
+
+def test_the_ranking_does_not_hold_the_store_while_it_computes(ref, tmp_path, monkeypatch):
+    """Issue 21 soak: the user's store is read (trade indicators, sales) and released before the margins,
+    routes and ranking are computed, so an import waiting to write does not wait for the whole ranking."""
+    db = tmp_path / "db.duckdb"
+    with Store(db) as store:
+        trade.load_flows(store, FLOWS.drop(["source"]), source="baci", file="hand")
+    took: list[float] = []
+    routes = svc.pair_routes
+
+    def routes_while_writing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        import time
+
+        started = time.monotonic()
+        with Store(db, lock_timeout=2):  # a writer: needs the file alone (StoreBusyError if a reader has it)
+            took.append(time.monotonic() - started)
+        return routes(*args, **kwargs)
+
+    monkeypatch.setattr(svc, "pair_routes", routes_while_writing)
+    res = svc.opportunities(db, products=["duyun-maojian-250g"], markets=["US", "GB"], top=2, samples=20)
+    assert took and took[0] < 1.0
+    assert res.trade["year"] == 2023  # the trade data were read all the same

@@ -148,24 +148,29 @@ class SecurityMiddleware:
             return
         # NiceGUI's pages are gzipped inside (its own sub-app): ask pages uncompressed, add nonces, gzip here
         wants_gzip = False
-        if "text/html" in headers.get("accept", ""):
+        wants_html = "text/html" in headers.get("accept", "")
+        if wants_html:
             wants_gzip = "gzip" in headers.get("accept-encoding", "")
             scope["headers"] = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]
-        new_csrf = None if cookies.get(CSRF_COOKIE) else secrets.token_urlsafe(24)
-        nonce = secrets.token_urlsafe(18)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
+        # the nonce and a new CSRF cookie only for pages: an API request makes no os.urandom call, which (like
+        # any system call on the event loop's thread) would give up the GIL and wait to get it back
+        nonce = secrets.token_urlsafe(18) if wants_html else ""
+        if nonce:
+            scope.setdefault("state", {})["csp_nonce"] = nonce
         start: Message | None = None
         chunks: list[bytes] = []
 
         async def wrapped(message: Message) -> None:
-            nonlocal start
+            nonlocal start, nonce
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 is_html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in raw)
+                if is_html and not nonce:
+                    nonce = secrets.token_urlsafe(18)
                 raw = self._decorate(raw, secure=secure, https=https, nonce=nonce if is_html else None)
-                if new_csrf is not None and is_html:
+                if is_html and not cookies.get(CSRF_COOKIE):
                     flags = "; Path=/; SameSite=Strict" + ("; Secure" if secure else "")
-                    raw.append((b"set-cookie", f"{CSRF_COOKIE}={new_csrf}{flags}".encode()))
+                    raw.append((b"set-cookie", f"{CSRF_COOKIE}={secrets.token_urlsafe(24)}{flags}".encode()))
                 message["headers"] = raw
                 if is_html:
                     start = message  # hold it: the body gets nonces, so its length changes

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qiankua.exceptions import InvalidInputError, QiankuaError, UnknownReferenceError
-from qiankua.services.passwords import check_password, check_username, username_key
+from qiankua.services.passwords import check_password, check_username, password_hasher, username_key
 from qiankua.services.throttle import HashGate, LoginThrottle, ServerBusy
 from qiankua.settings import current
 
@@ -172,12 +172,10 @@ class AccountStore:
     """Users, sessions and API tokens in one sqlite file (mode 0600)."""
 
     def __init__(self, path: Path) -> None:
-        from argon2 import PasswordHasher
-
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _private_file(self.path)
-        self._hasher = PasswordHasher()
+        self._hasher = password_hasher()  # argon2id, OWASP parameters (services.passwords)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(8))
         self.listeners: list[SessionListener] = []
         with self._connect() as con:
@@ -273,6 +271,12 @@ class AccountStore:
             raise AuthError("Wrong user name or password.") from None
         if row[4]:
             raise AuthError("This account is disabled; ask an administrator.")
+        if self._hasher.check_needs_rehash(row[2]):  # made with older parameters: store it with today's
+            digest = self._hasher.hash(password)
+            with self._connect() as con:
+                sql = "UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ?"  # not if reset meanwhile
+                con.execute(sql, (digest, row[0], row[2]))
+            log.info("password rehashed with current parameters: %r", row[0])
         return Identity(username=row[0], org=row[1], role=row[3])
 
     def set_disabled(self, username: str, disabled: bool) -> UserInfo:

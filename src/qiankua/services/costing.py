@@ -4,7 +4,6 @@ ECB history, expand products into quote rows, quote a batch or one item, demo se
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -61,6 +60,10 @@ def _tables(data_dir: str) -> CostingTables:
     return CostingTables(tables=frames, markets=ref.markets, provenance=ref.provenance)
 
 
+#: the user's tables the caches below read (their rule rows and products): they key on these tables' version
+_USER_READS = ("user.products", "user.tariffs", "user.excise", "user.fees")
+
+
 @cache
 def _user_rules(db: str, stamp: int) -> dict[str, pl.DataFrame]:
     """The user's own rule rows (``user.tariffs``, ``user.excise``, ``user.fees``) as rows of the rule tables
@@ -97,9 +100,11 @@ def _tables_with_user(data_dir: str, db: str, stamp: int) -> CostingTables:
 def _db_stamp(db: Path | str | None) -> tuple[str, int] | None:
     """(path, modification time) of the user's database when it holds rule rows of its own, so caches
     see every import; None when there is no database or it has none (the built-in rules apply)."""
+    from qiankua.store.database import table_version
+
     if db is None or not Path(db).is_file():
         return None
-    stamp = (str(db), Path(db).stat().st_mtime_ns)
+    stamp = (str(db), table_version(db, *_USER_READS))  # an import of other tables keeps the cached rules
     return stamp if _user_rules(*stamp) else None
 
 
@@ -176,10 +181,12 @@ def compiled_rules(ref: ReferenceData | None = None, db: Path | str | None = Non
     every HS line of the built-in catalogue and the user's products: a user product on an HS line no
     built-in product uses is priced by the rows that cover it by HS prefix (a line no row covers is
     priced with that figure missing and flagged, as for a built-in product)."""
+    from qiankua.store.database import table_version
+
     ref = ref or load_reference()
     if db is None or not Path(db).is_file():
         return _compiled(str(ref.data_dir))
-    return _compiled_for_user(str(ref.data_dir), str(db), Path(db).stat().st_mtime_ns)
+    return _compiled_for_user(str(ref.data_dir), str(db), table_version(db, *_USER_READS))
 
 
 # ------------------------------------------------------------------------------- FX
@@ -204,9 +211,10 @@ def fx_arrays(
 # ------------------------------------------------------------------------------- rows
 
 
-def _litres(unit: str | None) -> float | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*ml", unit or "")
-    return float(m.group(1)) / 1000 if m else None
+#: the volume in a unit's name ("500ml" -> 0.5 L); read with a native expression, not a Python callback:
+#: a Python UDF (``map_elements``) runs on Polars' thread pool and takes the GIL there, which deadlocks
+#: the server when another thread holds the GIL while waiting for that pool (pola-rs/polars#26821)
+_LITRES = pl.col("unit").str.extract(r"(\d+(?:\.\d+)?)\s*ml", 1).cast(pl.Float64) / 1000
 
 
 def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
@@ -227,7 +235,7 @@ def expand_products(requests: pl.DataFrame, ref: ReferenceData) -> pl.DataFrame:
         (pl.col("carton_l_cm") * pl.col("carton_w_cm") * pl.col("carton_h_cm") / pl.col("units_per_carton")).alias(
             "_volume_cm3"
         ),
-        pl.col("unit").map_elements(_litres, return_dtype=pl.Float64).alias("_liquid_l"),
+        _LITRES.alias("_liquid_l"),
     )
     ids = requests["product_id"].drop_nulls().unique()
     bad = ids.filter(~ids.is_in(prods["product_id"]))

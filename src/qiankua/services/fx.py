@@ -85,12 +85,15 @@ def _book(data_dir: str, db: str | None, stamp: int) -> FxBook:
 def fx_book(db: Path | str | None = None, data_dir: Path | str | None = None) -> FxBook:
     """The FX book: built-in sources, plus the ECB history and the user's rates in ``db`` if it exists.
 
-    Cached per database file and its modification time, so an import or an update is seen at once.
+    Cached per database file and the version of the tables it reads (the user's rates, the fetched ECB
+    history), so an import of rates or an update is seen at once, and an import of other tables keeps it.
     """
+    from qiankua.store.database import table_version
+
     path = Path(db) if db is not None else None
     if path is not None and not path.is_file():
         path = None
-    stamp = path.stat().st_mtime_ns if path is not None else 0
+    stamp = table_version(path, "user.fx_rates", "meta.fx_ecb") if path is not None else 0
     return _book(str(Path(data_dir or DATA_DIR)), str(path) if path else None, stamp)
 
 

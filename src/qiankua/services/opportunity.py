@@ -113,7 +113,7 @@ def _with_extra(
     extra: pl.DataFrame | None,
     status: dict[str, str],
     ref: ReferenceData,
-    store: Store | None = None,
+    sales: pl.DataFrame | None = None,
     on: dt.date | None = None,
 ) -> pl.DataFrame:
     pairs = base.select("product", "market", "hs6")
@@ -126,7 +126,7 @@ def _with_extra(
     if margins is not None:
         frames.append((margins.rename({"tariff": "tariff_rate"}, strict=False).drop("margin", strict=False), "costing"))
     figures, _ = opportunity_tables()
-    retail, status["margin"] = retail_margins(ref, pairs, figures, store=store, on=on)
+    retail, status["margin"] = retail_margins(ref, pairs, figures, sales=sales, on=on)
     base = base.join(
         retail.select("product", "market", "retail_price", "retail_currency", "price_basis", "margin_flag"),
         on=["product", "market"],
@@ -349,6 +349,26 @@ def _covered_markets(requirements: pl.DataFrame, markets: pl.DataFrame) -> list[
     return [r["iso2"] for r in markets.iter_rows(named=True) if r["iso2"] in codes or r["customs_union"] in codes]
 
 
+@dataclass(frozen=True, slots=True)
+class StoreReads:
+    """What a ranking needs from the user's store, read in one short visit (:func:`read_store`): the trade
+    indicators (None without trade data) with their info, and the user's sales rows (None without any)."""
+
+    trade: pl.DataFrame | None
+    trade_info: dict[str, Any]
+    sales: pl.DataFrame | None
+
+
+def read_store(
+    store: Store, products: pl.DataFrame, markets: pl.DataFrame, *, engine: str = "duckdb", session: Any = None
+) -> StoreReads:
+    """Everything :func:`build_pairs` reads from ``store``; the store can be closed once this returns, so
+    the computing (margins, routes, ranking: seconds) does not hold the file (imports wait for readers)."""
+    frame, info = trade_indicators(store, markets, products, engine=engine, session=session)
+    sales = store.frame("sales") if ("user", "sales") in store.tables() else None
+    return StoreReads(trade=frame, trade_info=info, sales=sales)
+
+
 def build_pairs(
     ref: ReferenceData,
     products: pl.DataFrame,
@@ -360,7 +380,12 @@ def build_pairs(
     on: dt.date | None = None,
     extra: pl.DataFrame | None = None,
     session: Any = None,
+    reads: StoreReads | None = None,
 ) -> tuple[pl.DataFrame, dict[str, str], dict[str, Any]]:
+    """The pairs with every indicator. ``reads``: what was read from the user's store (:func:`read_store`),
+    else it is read from ``store`` here (None for neither: built-in figures only)."""
+    if reads is None and store is not None:
+        reads = read_store(store, products, markets, engine=engine, session=session)
     figures, requirements = opportunity_tables()
     base = default_indicators(products, markets, figures)
     status = {
@@ -374,13 +399,13 @@ def build_pairs(
         "compliance": "market_entry_requirements table",
     }
     trade_info: dict[str, Any] = {"engine": "none (no store)"}
-    if store is not None:
-        frame, trade_info = trade_indicators(store, markets, products, engine=engine, session=session)
-        if frame is not None:
-            base = _apply_trade(base, frame, trade_info)
+    if reads is not None:
+        trade_info = reads.trade_info
+        if reads.trade is not None:
+            base = _apply_trade(base, reads.trade, trade_info)
             for k in ("demand", "growth", "china_share", "rca"):
                 status[k] = f"trade data {trade_info.get('year')} ({trade_info['engine']})"
-    base = _with_extra(base, extra, status, ref, store=store, on=on)
+    base = _with_extra(base, extra, status, ref, sales=reads.sales if reads else None, on=on)
     applicable = applicable_requirements(products, markets, requirements, on=on, met=met)
     comp = pair_compliance(applicable)
     blockers = (
@@ -443,16 +468,17 @@ def opportunities(
     catalogue = Catalogue(ref=ref) if ref is not None else user_catalogue(path)
     ref = catalogue.ref
     prods, mkts = _select(ref, products, markets)
-    own_store = None
-    if store is None and path.is_file():  # rank from trade data if the user's database holds some; never create one
-        own_store = store = Store(path, read_only=True)  # a reader: shares the file (store.locking)
-    try:
-        pairs, status, info = build_pairs(
-            ref, prods, mkts, store=store, engine=engine, met=frozenset(met or ()), on=on, extra=extra, session=session
-        )
-    finally:
-        if own_store is not None:
-            own_store.close()
+    reads = None
+    if store is not None:
+        reads = read_store(store, prods, mkts, engine=engine, session=session)
+    elif path.is_file():  # rank from trade data if the user's database holds some; never create one
+        # a reader shares the file (store.locking), and only while it reads: an import waiting to write
+        # (and the readers queued behind it) wait for this visit, not for the whole ranking
+        with Store(path, read_only=True) as own:
+            reads = read_store(own, prods, mkts, engine=engine, session=session)
+    pairs, status, info = build_pairs(
+        ref, prods, mkts, engine=engine, met=frozenset(met or ()), on=on, extra=extra, session=session, reads=reads
+    )
     applicable: pl.DataFrame = info.pop("applicable")
     why = {name: text for name, text in status.items() if not text.startswith("ok")}  # ok: ran, no value here
     ranking = rank_pairs(
@@ -557,8 +583,10 @@ __all__ = [
     "ENGINES",
     "NO_PRICE",
     "OpportunityResult",
+    "StoreReads",
     "build_pairs",
     "opportunities",
     "opportunity_tables",
+    "read_store",
     "trade_indicators",
 ]

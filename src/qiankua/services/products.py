@@ -45,24 +45,29 @@ class Catalogue:
 
 def user_catalogue(db: Path | str | None, ref: ReferenceData | None = None) -> Catalogue:
     """The catalogue for the user's database ``db``: the built-in products alone when ``db`` is ``None``,
-    missing or holds no products; otherwise theirs on top (re-read whenever the file changes)."""
+    missing or holds no products; otherwise theirs on top (re-read whenever their products change)."""
+    from qiankua.store.database import table_version
+
     ref = ref or load_reference()
     if db is None or not Path(db).is_file():
         return Catalogue(ref=ref)
-    return _merged(str(ref.data_dir), str(db), Path(db).stat().st_mtime_ns)
+    return _merged(str(ref.data_dir), str(db), table_version(db, "user.products"))
 
 
 def user_hs(db: Path | str | None) -> tuple[str, ...]:
     """The HS lines (6 digits) of the user's products in ``db``, sorted; empty without a database or products.
     The costing rules are compiled for these too (:func:`qiankua.services.costing.compiled_rules`)."""
+    from qiankua.store.database import table_version
+
     if db is None or not Path(db).is_file():
         return ()
-    return user_hs_at(str(db), Path(db).stat().st_mtime_ns)
+    return user_hs_at(str(db), table_version(db, "user.products"))
 
 
 @cache
 def user_hs_at(db: str, stamp: int) -> tuple[str, ...]:
-    """:func:`user_hs` for the version of ``db`` modified at ``stamp`` (ns), cached per version."""
+    """:func:`user_hs` for the version ``stamp`` of ``db``'s products (:func:`qiankua.store.database.table_version`),
+    cached per version."""
     rows = _user_rows(db, stamp)
     if rows is None or "hs6" not in rows.columns:
         return ()

@@ -49,16 +49,18 @@ def retail_margins(
     *,
     store: Store | None = None,
     on: dt.date | None = None,
+    sales: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, str]:
     """Margin at the typical retail price per pair, quoted by ``costing.quote_many``.
 
     ``pairs``: ``product, market, hs6``; ``figures``: the ``trade_demand_figures`` table (cited
     retail prices). Returns one row per pair (``margin_pct`` null where no typical price or no
     quote) with ``margin_conf``, ``retail_price``, ``retail_currency``, ``price_basis`` and
-    ``margin_flag`` (why a margin is missing), and the criterion's status.
+    ``margin_flag`` (why a margin is missing), and the criterion's status. ``sales``: the user's sales rows
+    already read (the store need not stay open while the margins are quoted), else read from ``store``.
     """
     day = on or dt.date.today()
-    sales = _user_sales(store)
+    sales = _user_sales(store) if sales is None else sales
     products = pairs.select(pl.col("product").alias("id"), "hs6").unique()
     markets = pairs.select(pl.col("market").alias("iso2")).unique()
     prices = combine(typical_prices(sales), cited_prices(figures, products, markets))

@@ -8,9 +8,11 @@ the key is locked for :attr:`Policy.lock_seconds`. An attempt is counted when it
 parallel guesses cannot all slip in before the first failure is known) and forgotten on success.
 Every delay and lock is logged (logger ``qiankua.auth``). State is in memory: a restart forgets it.
 
-:class:`HashGate` runs argon2 (64 MiB and ~50 ms of CPU per hash) in worker threads, at most
-``concurrency`` at once, with at most ``queue`` callers waiting; beyond that a caller is refused at
-once (:class:`ServerBusy`, ``503`` + ``Retry-After``) rather than piling up memory and threads.
+:class:`HashGate` runs argon2 (19 MiB and ~85 ms of CPU per hash, :func:`qiankua.services.passwords.password_hasher`)
+in worker threads, at most ``concurrency`` at once. A caller who would wait in line longer than ``max_wait_s``
+(estimated from the recent hash times) — or find ``queue`` callers already waiting — is refused at once
+(:class:`ServerBusy`, ``503`` + ``Retry-After``) rather than piling up memory, threads and latency: under a
+flood a login answers quickly, either checked or "busy, retry after".
 """
 
 from __future__ import annotations
@@ -186,25 +188,33 @@ _POOLS_GUARD = threading.Lock()
 
 
 class HashGate:
-    """Run blocking password hashing in threads, ``concurrency`` at a time, ``queue`` waiting at most."""
+    """Run blocking password hashing in threads, ``concurrency`` at a time; a caller who would wait longer
+    than ``max_wait_s`` in line, or find ``queue`` callers waiting, gets :class:`ServerBusy` at once."""
 
-    def __init__(self, concurrency: int = 2, queue: int = 16) -> None:
+    def __init__(self, concurrency: int = 2, queue: int = 16, max_wait_s: float = 0.25) -> None:
         self.concurrency = concurrency
         self.queue = queue
-        self.waiting = 0
+        self.max_wait_s = max_wait_s
+        self.waiting = 0  # callers inside run(): running or in line
         self.running = 0
         self.peak = 0
+        self.mean_s = 0.1  # moving average of one check's duration (wall clock, in its thread)
         self._limiter: Any = None
         self._count_lock = threading.Lock()
+
+    def expected_wait(self) -> float:
+        """Seconds a newcomer would wait in line before its check starts (0 while a thread is free)."""
+        return (self.waiting // max(1, self.concurrency)) * self.mean_s
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         import asyncio
 
         if self._limiter is None:
             self._limiter = _hash_pool(self.concurrency)
-        if self.waiting >= self.concurrency + self.queue:
-            log.warning("password hashing busy: %d callers waiting; refused one", self.waiting)
-            raise ServerBusy()
+        wait = self.expected_wait()
+        if self.waiting >= self.concurrency + self.queue or wait > self.max_wait_s:
+            log.warning("password hashing busy: %d callers waiting (~%.2f s); refused one", self.waiting, wait)
+            raise ServerBusy(max(1, math.ceil(wait)))
         self.waiting += 1
         try:
             loop = asyncio.get_running_loop()
@@ -216,8 +226,11 @@ class HashGate:
         with self._count_lock:
             self.running += 1
             self.peak = max(self.peak, self.running)
+        started = time.monotonic()
         try:
             return fn(*args)
         finally:
+            took = time.monotonic() - started
             with self._count_lock:
                 self.running -= 1
+                self.mean_s = 0.8 * self.mean_s + 0.2 * took

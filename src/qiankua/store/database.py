@@ -1,11 +1,25 @@
-"""Opening the DuckDB file, its schemas, and transactional writes."""
+"""Opening the DuckDB file, its schemas, transactional writes, and per-table versions for caches.
+
+Table versions (:func:`table_version`): every committed write records a fresh random token for the
+tables it wrote in a small file beside the database (``<db>.versions``, one ``<schema>.<table> <token>``
+a line, replaced atomically while the writer holds the write turn). Caches of data read from a user's
+store (their catalogue, compiled costing rules, FX book) key on the version of the tables they read,
+so an import of shipments does not throw away the catalogue or the compiled rules, as keying on the
+file's modification time did. A write that does not say which tables it touched (or any session of a
+store opened for writing without ``short_writes``) renews the token ``*`` that every version includes.
+A store without the file (written before it existed) is versioned by the database file's mtime.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
+import secrets
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,6 +51,52 @@ _FX_DDL = (
     "CREATE TABLE IF NOT EXISTS meta.fx_updates (source VARCHAR, url VARCHAR, rows BIGINT, newest DATE,"
     " fetched_at TIMESTAMP)",
 )
+
+
+def _versions_file(db: Path) -> Path:
+    return db.with_name(f"{db.name}.versions")
+
+
+def _read_versions(db: Path) -> dict[str, str] | None:
+    try:
+        text = _versions_file(db).read_text(encoding="utf-8")
+    except OSError:  # none yet (or unreadable): versioned by the file's mtime
+        return None
+    pairs = (line.split(" ", 1) for line in text.splitlines())
+    return {p[0]: p[1] for p in pairs if len(p) == 2}
+
+
+def bump_versions(db: Path | str, tables: Iterable[str] | None = None) -> None:
+    """Record that ``tables`` (``"user.products"``…; None: possibly every table) changed in ``db``. Called by
+    :class:`Store` after each commit, by the holder of the write turn; the file is replaced atomically."""
+    path = Path(db)
+    file = _versions_file(path)
+    token = secrets.token_hex(8)
+    current = _read_versions(path) or {}
+    if tables is None or "*" not in current:
+        current = {"*": token}  # everything may have changed: the per-table tokens are moot
+    for name in tables or ():
+        current[name] = token
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text("".join(f"{k} {v}\n" for k, v in sorted(current.items())), encoding="utf-8")
+        os.replace(tmp, file)
+    except OSError:  # cannot record it (read-only directory …): drop the file, caches fall back to the mtime
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+            file.unlink(missing_ok=True)
+
+
+def table_version(db: Path | str, *tables: str) -> int:
+    """A number that changes whenever any of ``tables`` (``"user.products"``, ``"meta.fx_ecb"``…) of the
+    store ``db`` (an existing file) is written, for cache keys; the file's mtime for a store without versions."""
+    path = Path(db)
+    stat = path.stat()
+    versions = _read_versions(path)
+    if versions is None or "*" not in versions:
+        return stat.st_mtime_ns
+    parts = [str(stat.st_ino), versions["*"], *(versions.get(name, "") for name in tables)]
+    return int.from_bytes(hashlib.blake2b("|".join(parts).encode(), digest_size=8).digest(), "big")
 
 
 class Store:
@@ -79,11 +139,13 @@ class Store:
                 if not exists or not self._schema_current():  # a new file, or one from before a table existed
                     self._reopen(exclusive=True)
                     self._ensure_schema()
+                    bump_versions(self.path)  # a new file (perhaps where another was): no cached version holds
                     self._disconnect()
                 self._lazy = True  # from here on reads (re)connect read-only on first use
             else:
                 self._locks.begin_writing()
                 self._open(exclusive=True)
+                self._opened_rw = True
                 self._ensure_schema()
         except BaseException:
             self.close()
@@ -139,6 +201,9 @@ class Store:
         self._lazy = False
         try:
             self._disconnect()
+            # a session that could write outside transaction(): every cached version of this store is stale
+            if not self.read_only and not self.short_writes and self.__dict__.get("_opened_rw"):
+                bump_versions(self.path)
         finally:
             self._locks.release_all()
 
@@ -159,19 +224,23 @@ class Store:
                 self._db.execute(ddl)
 
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
+    def transaction(self, tables: Iterable[str] | None = None) -> Iterator[Any]:
         """BEGIN … COMMIT on the DuckDB connection; ROLLBACK on any exception. With ``short_writes`` the
-        file is held alone for just this block (readers elsewhere wait for the commit, never see less)."""
+        file is held alone for just this block (readers elsewhere wait for the commit, never see less).
+        ``tables``: the tables the block writes (``"user.shipments"``…), whose versions are renewed on
+        commit (:func:`table_version`); None renews every table's."""
         if self.short_writes:
             self._reopen(exclusive=True)
             try:
                 with self._transaction() as db:
                     yield db
+                bump_versions(self.path, tables)  # still holding the file: no reader sees new rows, old version
             finally:
                 self._disconnect()  # the file is free again at once; reads reconnect when they come
         else:
             with self._transaction() as db:
                 yield db
+            bump_versions(self.path, tables)
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -228,7 +297,7 @@ class Store:
 
     def replace_fx_history(self, frame: pl.DataFrame, *, source: str, url: str) -> None:
         """Replace the stored ECB history (``date, currency, per_eur``) in one transaction and log it."""
-        with self.transaction() as db:
+        with self.transaction(("meta.fx_ecb", "meta.fx_updates")) as db:
             db.execute("DELETE FROM meta.fx_ecb")
             db.register("_incoming", frame.select("date", "currency", "per_eur").to_arrow())
             try:
@@ -263,7 +332,7 @@ class Store:
     ) -> int:
         """Write validated rows into ``user.<table>`` in one transaction and log the import."""
         target = f'"user"."{spec.name}"'
-        with self.transaction() as db:
+        with self.transaction((f"user.{spec.name}", "meta.imports")) as db:
             if mode == "replace":
                 db.execute(f"DELETE FROM {target}")
             elif mode == "upsert" and replace_keys:

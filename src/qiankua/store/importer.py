@@ -638,7 +638,7 @@ def write_rows(store: Store, spec: TableSpec, frame: pl.DataFrame, *, mode: str,
     only inserts."""
     target = f'"user"."{spec.name}"'
     cols = ", ".join(f'"{c}"' for c in spec.column_names)
-    with store.transaction() as db:
+    with store.transaction((f"user.{spec.name}", "meta.imports")) as db:  # caches of other tables stay valid
         db.register("_incoming", frame.to_arrow())
         try:
             if mode == "replace":
