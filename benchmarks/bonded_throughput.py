@@ -8,6 +8,7 @@ on a sample, extrapolated. Usage: ``python benchmarks/bonded_throughput.py [n_or
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -76,6 +77,7 @@ def main() -> None:
         f"tax_cny={summary['tax_cny']:,.2f} rejections={summary['rejections']}"
     )
     print(f"orders={n} seconds={seconds:.2f} orders_per_s={n / seconds:.0f}")
+    shutil.rmtree(tmp, ignore_errors=True)  # ~200 MB of CSV files and ledger
 
 
 if __name__ == "__main__":

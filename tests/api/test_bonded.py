@@ -91,8 +91,9 @@ async def test_check_equals_cli_and_is_idempotent(client: httpx.AsyncClient, tmp
         assert number not in first.text and number not in again.text
 
     buyer = orders["buyer_id_number"][0]
-    q = await client.get(f"/api/v1/bonded/quota/{buyer}", params={"year": 2026})
+    q = await client.post("/api/v1/bonded/quota", json={"buyer": buyer, "year": 2026})
     assert q.status_code == 200, q.text
+    assert q.headers["cache-control"] == "no-store"
     mine = [o for o in first.json()["orders"] if o["buyer_hash"] == first.json()["orders"][0]["buyer_hash"]]
     assert q.json()["used"] == pytest.approx(sum(o["counted_cny"] for o in mine))
     assert q.json()["left"] == pytest.approx(26000 - q.json()["used"], abs=0.01)
@@ -100,10 +101,26 @@ async def test_check_equals_cli_and_is_idempotent(client: httpx.AsyncClient, tmp
 
 
 async def test_quota_refuses_a_malformed_number(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/api/v1/bonded/quota/12345")).status_code == 422
-    bad = "11010519491231002" + "1"  # wrong check character (GB 11643: X)
-    r = await client.get(f"/api/v1/bonded/quota/{bad}")
+    assert (await client.post("/api/v1/bonded/quota", json={"buyer": "12345"})).status_code == 422
+    assert (await client.post("/api/v1/bonded/quota", json={"buyer": "11010519491231002X", "x": 1})).status_code == 422
+    bad = "11010519491231002" + "1"  # wrong check character (GB 11643-1999's example ends in X)
+    r = await client.post("/api/v1/bonded/quota", json={"buyer": bad})
     assert r.status_code == 400 and "check digit" in r.text and bad not in r.text
+
+
+async def test_quota_keeps_the_identity_number_out_of_urls(client: httpx.AsyncClient) -> None:
+    """The number travels in a JSON body only: no route takes it in the path or the query, and the
+    OpenAPI document declares the 400 of a failed check digit."""
+    number = "11010519491231002X"  # GB 11643-1999's own example number, not a person
+    assert (await client.get(f"/api/v1/bonded/quota/{number}")).status_code in (404, 405)
+    assert (await client.get("/api/v1/bonded/quota", params={"buyer": number})).status_code == 405
+    spec = (await client.get("/api/v1/openapi.json")).json()
+    op = spec["paths"]["/api/v1/bonded/quota"]
+    assert set(op) == {"post"} and not op["post"].get("parameters")
+    assert "400" in op["post"]["responses"] and "422" in op["post"]["responses"]
+    assert not [p for p in spec["paths"] if "/bonded/" in p and "{buyer" in p]
+    ok = await client.post("/api/v1/bonded/quota", json={"buyer": number.lower()})
+    assert ok.status_code == 200 and ok.json()["used"] == 0 and number not in ok.text
 
 
 async def test_bad_upload_is_named_and_writes_nothing(client: httpx.AsyncClient, local_app) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,8 @@ the day's summary, the declaration table downloadable."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
@@ -35,6 +37,23 @@ def test_check_a_day_of_orders(server, page, tmp_path):  # type: ignore[no-untyp
     assert page.inner_text("#bonded-sum-rejected").strip() == "1"
     assert "支付人与订购人不一致" in page.inner_text("#bonded-results")
     assert "放行" in page.inner_text("#bonded-results")
+    # the day's summary chart is drawn, and the Chinese page shows no raw identifier: no reason, status or
+    # channel code, no identity number, no salted digest, no language code on the template buttons
+    page.wait_for_selector("#bonded-chart canvas, #bonded-chart svg")
+    text = page.inner_text("body")
+    for code in (
+        "payer_not_buyer",
+        "within_limits",
+        "list_unverified",
+        "accepted",
+        "rejected",
+        "cbec",
+        "general_trade",
+    ):
+        assert code not in text, code
+    assert not [n for n in o["buyer_id_number"].to_list() + p["payer_id_number"].to_list() if n in text]
+    assert not re.search(r"\b[0-9a-f]{32}\b", text)
+    assert "中文表头" in page.inner_text("#bonded-template-orders-zh")
     with page.expect_download() as download:
         page.click("#bonded-download")
     assert download.value.suggested_filename == "bonded-declaration.xlsx"

@@ -1,10 +1,11 @@
 """Bonded retail import (1210) routes: ``POST /bonded/tax``, ``POST /bonded/check`` (multipart: orders,
-payments, waybills), ``GET /bonded/quota/{buyer}``, ``POST /bonded/returns``, ``GET /bonded/templates/{kind}``.
+payments, waybills), ``POST /bonded/quota``, ``POST /bonded/returns``, ``GET /bonded/templates/{kind}``.
 
 Thin: parse, call :mod:`qiankua.services.bonded`, return its document — the same bytes as
 ``qiankua bonded … --json`` (:func:`qiankua.jsonio.to_json`). A bad upload is a 422 listing every bad cell
 with file, row, column and reason, and nothing is written. Identity numbers are hashed with the store's
-salt and never returned in clear (``quota`` shows a masked number).
+salt and never returned in clear (``quota`` shows a masked number). An identity number is only ever
+sent in a request body, never in a URL (URLs end up in access logs, proxies and browser history).
 """
 
 from __future__ import annotations
@@ -115,16 +116,37 @@ def check(
     return _doc(bonded.document(result))
 
 
-@router.get("/quota/{buyer}", summary="A buyer's annual quota used and left (the number is hashed, never shown)",
-            responses=_JSON)  # fmt: skip
-def quota(
-    ws: WorkspaceDep,
-    buyer: Annotated[str, Path(pattern=r"^\d{17}[\dXx]$", description="the buyer's identity number (18 characters)")],
-    year: Annotated[int | None, Query(ge=2016, le=2100)] = None,
-) -> Response:
+class QuotaIn(BaseModel):
+    """A buyer whose annual quota is asked for: the identity number travels in the body, not the URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    buyer: str = Field(
+        pattern=r"^\d{17}[\dXx]$",
+        description="the buyer's identity number (18 characters, GB 11643); hashed, never stored or returned",
+    )
+    year: int | None = Field(default=None, ge=2016, le=2100, description="calendar year (default this year)")
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _not_bool(cls, v: Any) -> Any:
+        if isinstance(v, bool):  # JSON true/false is not a number
+            raise ValueError("expected a number")
+        return v
+
+
+@router.post(
+    "/quota",
+    summary="A buyer's annual quota used and left (the number is hashed, never shown)",
+    description="400 when the identity number fails its GB 11643 check digit; 422 when it is not 18 characters.",
+    responses=_JSON,
+)
+def quota(body: QuotaIn, ws: WorkspaceDep) -> Response:
     from qiankua.services import bonded
 
-    return _doc(bonded.quota(buyer.upper(), user_db(ws.db), year))
+    response = _doc(bonded.quota(body.buyer.upper(), user_db(ws.db), body.year))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/returns", summary="Record cancellations and returns; those within the rules restore the quota",

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from qiankua.bonded.identity import hash_ids
+from qiankua.bonded.keys import all_distinct, group_index, lex_order
 from qiankua.bonded.quota import ANNUAL, CAP, CHECK, FULL, REASONS, SINGLE, WITHIN, allocate, allocate_caps
 from qiankua.bonded.rules import BondedRules, Limits
 from qiankua.bonded.tax import composite_rate, round_fen, tax_parts
@@ -44,8 +45,9 @@ ORDER_COLUMNS = (
 
 @dataclass(frozen=True, kw_only=True)
 class CheckResult:
-    """Per order (``orders``), per buyer and year (``usage``: quota before, after, left), the counts, and
-    the capped quantities of accepted orders (``capped``: order_id, buyer_hash, year, hs8, quantity)."""
+    """Per order (``orders``), per buyer and year (``usage``: quota before, after, left; buyers in the
+    order they first appear in the upload), the counts, and the capped quantities of accepted orders
+    (``capped``: order_id, buyer_hash, year, hs8, quantity)."""
 
     orders: pl.DataFrame
     usage: pl.DataFrame
@@ -234,7 +236,7 @@ def check_batch(
         pl.col("order_date").dt.year().alias("year"),
     )
     # the rules of each distinct (code, day): rates and the positive list, joined back once
-    keys = lines.select("hs_code", "order_date").unique()
+    code, keys = group_index(lines.select("hs_code", "order_date"))
     rates = rules.rates(keys["hs_code"], keys["order_date"])
     plist = rules.positive_status(keys["hs_code"])
     looked = keys.with_columns(
@@ -245,7 +247,7 @@ def check_batch(
         plist["remark_type"],
         plist["qty_cap"],
     )
-    lines = lines.join(looked, on=["hs_code", "order_date"], how="left", maintain_order="left")
+    lines = lines.hstack(looked.drop("hs_code", "order_date")[code])
     # consumption tax only for high-end goods where the table sets a price threshold
     per_ml = pl.col("unit_price") / pl.col("net_ml_g")
     lines = lines.with_columns(
@@ -259,7 +261,7 @@ def check_batch(
             "ct_assumed"
         ),
     )
-    single = lines["order_id"].n_unique() == lines.height
+    single = all_distinct(lines.select("order_id"))
     agg = _per_order(lines, single)
     if payments is not None:
         if "buyer_id_number" in agg.columns and "payer_id_number" in payments.columns:
@@ -296,9 +298,8 @@ def check_batch(
     ).drop(fail_cols + warn_cols)
 
     # ---- quota: per buyer and year (group g), orders in time order (ties: order id)
-    keys_g = agg.select("buyer_hash", "year")
-    groups = keys_g.unique().with_row_index("g")
-    g = keys_g.join(groups, on=["buyer_hash", "year"], how="left", maintain_order="left")["g"].to_numpy()
+    g, groups = group_index(agg.select("buyer_hash", "year"))
+    groups = groups.with_row_index("g")
     prior = groups.with_columns(pl.lit(0, dtype=pl.Int64).alias("used_fen"))
     if prior_usage is not None and prior_usage.height:
         prior = groups.join(
@@ -308,7 +309,7 @@ def check_batch(
             maintain_order="left",
         ).with_columns(pl.col("used_fen").fill_null(0))
     prior_fen = prior["used_fen"].to_numpy().astype(np.int64)
-    order = agg.select(pl.arg_sort_by(["order_time", "order_id"])).to_series().to_numpy()
+    order = lex_order(agg, ["order_time", "order_id"])
     value_fen = agg.select(_fen(pl.col("dutiable_value"))).to_series().to_numpy()
     caps, capped = _cap_arrays(lines, agg, order, prior_quantity)
     code_sorted, counted_sorted, used_after, _cap_used = allocate_caps(
@@ -388,20 +389,18 @@ def check_batch(
         .alias("total_tax")
     ).select(ORDER_COLUMNS)
 
-    annual_by_g = (
-        pl.DataFrame({"g": g, "annual_fen": agg["annual_fen"]})
-        .group_by("g")
-        .agg(pl.col("annual_fen").max())
-        .with_columns(pl.col("g").cast(pl.UInt32))
+    # each group's annual limit: the largest of its orders' (null when no rule is in force for any)
+    annual_max = np.full(groups.height, -1, dtype=np.int64)
+    np.maximum.at(annual_max, g, agg["annual_fen"].fill_null(-1).to_numpy())
+    annual_by_g = pl.DataFrame({"g": np.arange(groups.height, dtype=np.uint32), "annual_fen": annual_max}).with_columns(
+        pl.when(pl.col("annual_fen") >= 0).then(pl.col("annual_fen")).alias("annual_fen")
     )
     usage = prior.with_columns(
         (pl.col("used_fen") / 100.0).alias("used_before"),
         pl.Series("used_after", used_after / 100.0),
     ).join(annual_by_g, on="g", how="left")
-    usage = (
-        usage.with_columns(((pl.col("annual_fen") / 100.0) - pl.col("used_after")).alias("left"))
-        .select("buyer_hash", "year", "used_before", "used_after", "left")
-        .sort("buyer_hash", "year")
+    usage = usage.with_columns(((pl.col("annual_fen") / 100.0) - pl.col("used_after")).alias("left")).select(
+        "buyer_hash", "year", "used_before", "used_after", "left"
     )
     if capped is not None:
         ok = np.isin(code, [WITHIN, FULL])

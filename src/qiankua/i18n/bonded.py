@@ -150,6 +150,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bonded.page.need_orders": {"zh": "请先上传订单文件", "en": "Upload the orders file first"},
     "bonded.page.received": {"zh": "已收到 {name}", "en": "received {name}"},
     "bonded.page.summary": {"zh": "当日汇总", "en": "Day's summary"},
+    "bonded.page.chart": {"zh": "按结果与原因的订单数", "en": "Orders by outcome and reason"},
+    "bonded.page.lang_zh": {"zh": "中文表头", "en": "Chinese headers"},
+    "bonded.page.lang_en": {"zh": "英文表头", "en": "English headers"},
     "bonded.page.rejections": {"zh": "退单原因", "en": "Reasons for rejection"},
     "bonded.page.results": {"zh": "逐单结果", "en": "Orders"},
     "bonded.page.shown": {"zh": "显示前 {n} 单（共 {total} 单）", "en": "first {n} of {total} orders shown"},
@@ -167,4 +170,75 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bonded.sum.value": {"zh": "申报货值（元）", "en": "declared value (CNY)"},
     "bonded.sum.tax": {"zh": "代扣税款（元）", "en": "tax withheld (CNY)"},
     "bonded.sum.buyers": {"zh": "订购人", "en": "buyers"},
+    # the report section (qiankua.report.bonded) and the demo step
+    "bonded.demo.step": {
+        "zh": "保税进口（1210）：校验内置示例订单（当日汇总）…",
+        "en": "Bonded import (1210): checking the built-in sample orders (the day's summary)…",
+    },
+    "bonded.report.title": {"zh": "保税进口（1210）当日汇总", "en": "Bonded retail import (1210): the day's summary"},
+    "bonded.report.intro": {
+        "zh": "当天订单逐单校验（三单比对、单次与年度限值、正面清单）后的放行与退单及原因、应代扣的关税、增值税和消费税、"
+        "订购人年度额度使用情况，以及正面清单的载入范围。订购人只计数，不列出。",
+        "en": "The day's orders after their checks (order/payment/waybill match, single and annual limits, the "
+        "positive list): accepted and rejected with the reasons, the duty, VAT and consumption tax to withhold, "
+        "how much of their annual quota the buyers have used, and how much of the positive list is loaded. "
+        "Buyers are counted, never listed.",
+    },
+    "bonded.report.tax.duty": {"zh": "关税", "en": "duty"},
+    "bonded.report.tax.vat": {"zh": "增值税", "en": "VAT"},
+    "bonded.report.tax.consumption_tax": {"zh": "消费税", "en": "consumption tax"},
+    "bonded.report.tax.total_tax": {"zh": "合计", "en": "total"},
+    "bonded.report.band.none": {"zh": "尚未使用", "en": "none used yet"},
+    "bonded.report.band.under_25": {"zh": "不足 25%", "en": "under 25%"},
+    "bonded.report.band.25_50": {"zh": "25%–50%", "en": "25%–50%"},
+    "bonded.report.band.50_75": {"zh": "50%–75%", "en": "50%–75%"},
+    "bonded.report.band.75_100": {"zh": "75% 以上（未用满）", "en": "75% or more (not full)"},
+    "bonded.report.band.full": {"zh": "已用满", "en": "full"},
+    "bonded.report.cover.lines": {
+        "zh": "已载入的清单行数（2022 版总行数）",
+        "en": "lines loaded (2022 edition: all lines)",
+    },
+    "bonded.report.cover.share": {"zh": "占 2022 版比例", "en": "share of the 2022 edition"},
+    "bonded.report.cover.editions": {"zh": "所载入行的版本", "en": "editions of the lines loaded"},
+    "bonded.report.cover.complete": {"zh": "是否为完整的官方清单", "en": "complete official list"},
+    "bonded.report.cover.unverified": {
+        "zh": "未能核实是否在清单内的订单",
+        "en": "orders whose goods could not be checked against the list",
+    },
+    "bonded.report.yes": {"zh": "是", "en": "yes"},
+    "bonded.report.no": {"zh": "否", "en": "no"},
+    "bonded.report.note.rules": {
+        "zh": "限值内关税为 0，增值税和消费税按法定应纳税额的 70% 征收，计税价格为实际交易价格（含运费、保费）；"
+        "单件不可分割商品超过单次限值而年度额度仍有余量的，按货物税率全额征税并计入年度交易总额；其余超限订单按一般贸易处理。",
+        "en": "Within the limits duty is 0 and VAT and consumption tax are 70% of the statutory amount, on the "
+        "transaction price incl. freight and insurance; a single indivisible item above the single limit with "
+        "room in the annual limit pays full goods-rate tax and counts toward the annual total; other orders over "
+        "a limit go to general trade.",
+    },
+    "bonded.report.note.privacy": {
+        "zh": "订购人证件号只以加盐哈希保存，本报告不列出任何订购人。",
+        "en": "Buyers' identity numbers are only kept as salted hashes; this report lists no buyer.",
+    },
+    "bonded.report.note.unknown_tax": {
+        "zh": "{n} 单放行订单的税额未知（如单件超限全额征税而未给出该商品的关税税率），未计入合计。",
+        "en": "Accepted orders with an unknown tax: {n} (e.g. one item above the limit taxed in full without the "
+        "goods' duty rate); they are left out of the totals.",
+    },
+    "bonded.report.rec.top": {
+        "zh": "最常见的退单原因：{reason}（{n} 单）",
+        "en": "Most frequent reason for rejection: {reason} (orders: {n})",
+    },
+    "bonded.report.rec.spread": {
+        "zh": "退单 {n} 单，分属 {k} 种原因，见“按原因”表",
+        "en": "Rejected orders: {n}, for {k} different reasons (see the table by reason)",
+    },
+    "bonded.report.rec.annual": {
+        "zh": "{n} 位订购人当天因超过年度限值被退单，其后续订单须按一般贸易处理",
+        "en": "Buyers refused an order today for the annual limit: {n}; their further orders go to general trade",
+    },
+    "bonded.report.rec.list": {
+        "zh": "内置正面清单不完整：请用 `qiankua data import --table positive_list` 导入官方附件，以便逐单核对",
+        "en": "The built-in positive list is partial: import the official attachment with "
+        "`qiankua data import --table positive_list` so that every order is checked against it",
+    },
 }

@@ -10,6 +10,7 @@ anything is stored or shown.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -20,6 +21,9 @@ from typing import Any
 import polars as pl
 
 from qiankua.bonded import BondedRules, check_batch, hash_ids, order_tax, valid_mask
+from qiankua.bonded.identity import hash_index
+from qiankua.bonded.keys import all_distinct
+from qiankua.bonded.remarks import classify as classify_remark
 from qiankua.bonded.tables import ORDERS, PAYMENTS, WAYBILLS
 from qiankua.exceptions import CellIssue, ImportValidationError, InvalidInputError
 from qiankua.schema import TableSpec
@@ -51,6 +55,29 @@ def _builtin_tables() -> dict[str, pl.DataFrame]:
     return {n: pl.read_csv(DATA_DIR / f"{n}.csv", infer_schema=False) for n in _TABLES}
 
 
+def _read_remarks(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows imported straight from the official attachment carry the remark as written and no kind or cap:
+    read them from the remark (:func:`qiankua.bonded.remarks.classify`). A kind or cap the user gave wins."""
+    read = [classify_remark(r) for r in frame["remark"].to_list()]
+    derived = pl.DataFrame(
+        {
+            "_kind": [r.kind or None for r in read],
+            "_cap": [r.qty_cap for r in read],
+            "_unit": [r.qty_unit for r in read],
+        },
+        schema={"_kind": pl.String, "_cap": pl.Float64, "_unit": pl.String},
+    )
+    return (
+        pl.concat([frame, derived], how="horizontal")
+        .with_columns(
+            pl.coalesce(pl.col("remark_type").cast(pl.String), "_kind").alias("remark_type"),
+            pl.coalesce(pl.col("qty_cap").cast(pl.Float64), "_cap").alias("qty_cap"),
+            pl.coalesce(pl.col("qty_unit").cast(pl.String), "_unit").alias("qty_unit"),
+        )
+        .drop("_kind", "_cap", "_unit")
+    )
+
+
 def _user_positive(store: Any) -> pl.DataFrame | None:
     """The user's imported positive list (``user.positive_list``) in the built-in list's columns, or None."""
     if ("user", "positive_list") not in store.tables():
@@ -58,6 +85,7 @@ def _user_positive(store: Any) -> pl.DataFrame | None:
     frame: pl.DataFrame = store.frame("positive_list")
     if not frame.height:
         return None
+    frame = _read_remarks(frame)
     return frame.select(
         "hs_code",
         "name_zh",
@@ -87,6 +115,16 @@ def load_rules(db: Path | str | None = None) -> BondedRules:
 # ---------------------------------------------------------------------------- reading an upload
 
 
+def _utf8_header(data: bytes) -> bool:
+    """Whether the first line of ``data`` is UTF-8 text."""
+    end = data.find(b"\n")
+    try:
+        data[: end if end >= 0 else len(data)].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _raw_frame(path: Path) -> pl.DataFrame:
     from qiankua.store.files import _file_error, detect_encoding
 
@@ -112,6 +150,12 @@ def _raw_frame(path: Path) -> pl.DataFrame:
             {h: [cell(r[i]) if i < len(r) else None for r in rows[1:]] for i, h in enumerate(header)},
             schema={h: pl.String for h in header},
         )
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and _utf8_header(data):
+        # the usual case, UTF-8 without a byte-order mark: Polars checks the cells' text as it reads them
+        # (the header line is checked above), so the file is not decoded twice; anything else (GBK or
+        # GB18030, a broken file) takes the path below
+        with contextlib.suppress(pl.exceptions.ComputeError):
+            return pl.read_csv(data, infer_schema=False, truncate_ragged_lines=True)
     try:
         encoding = detect_encoding(data)
     except ValueError as exc:
@@ -148,8 +192,7 @@ def _distinct(src: pl.Series) -> pl.Series:
 
 def _stripped(c: pl.Expr) -> pl.Expr:
     """Text stripped of surrounding spaces; blank -> null."""
-    t = c.str.strip_chars()
-    return pl.when(t == "").then(None).otherwise(t)
+    return c.str.strip_chars().replace("", None)
 
 
 def _parse_datetime(src: pl.Series) -> pl.Series:
@@ -199,7 +242,7 @@ def read_upload(path: Path | str, spec: TableSpec) -> tuple[pl.DataFrame, list[C
     typed: list[pl.Series] = []
     for col in spec.columns:
         if col.name not in frame.columns:
-            typed.append(pl.Series(col.name, [None] * frame.height, dtype=col.polars_type))
+            typed.append(pl.repeat(None, frame.height, dtype=col.polars_type, eager=True).alias(col.name))
             continue
         src = frame[col.name]
         c = pl.col(col.name)
@@ -292,11 +335,14 @@ def read_upload(path: Path | str, spec: TableSpec) -> tuple[pl.DataFrame, list[C
     key = [k for k in spec.key if k in out.columns]
     if key:
         if "line_no" in key:
-            out = out.with_columns(pl.col("line_no").fill_null(1))
+            if out["line_no"].null_count() == out.height:  # no line numbers: every order is one line
+                out = out.with_columns(pl.repeat(1, out.height, dtype=pl.Int64, eager=True).alias("line_no"))
+            else:
+                out = out.with_columns(pl.col("line_no").fill_null(1))
             if out["line_no"].n_unique() <= 1:  # one line per order: the order id alone is the key
                 key = [k for k in key if k != "line_no"]
-        keycol = out[key[0]] if len(key) == 1 else out.select(pl.struct(key).alias("k"))["k"]
-        if keycol.n_unique() != keycol.len():
+        if not all_distinct(out.select(key)):
+            keycol = out[key[0]] if len(key) == 1 else out.select(pl.struct(key).alias("k"))["k"]
             dup = keycol.is_duplicated()
             first = out.with_row_index("_i").filter(dup).group_by(key, maintain_order=True).agg(pl.col("_i"))
             for row in first.head(MAX_ISSUES).iter_rows(named=True):
@@ -353,8 +399,13 @@ def check_frames(
         ledger = BondedLedger(store)
         salt = ledger.salt()
         # hash every distinct buyer number once; the payers' numbers are only compared with the buyers'
-        orders = orders.with_columns(hash_ids(orders["buyer_id_number"], salt).alias("buyer_hash"))
-        buyers = orders.select("buyer_hash", pl.col("order_time").dt.year().cast(pl.Int32).alias("year"))
+        digests, distinct = hash_index(orders["buyer_id_number"], salt)
+        orders = orders.with_columns(digests.alias("buyer_hash"))
+        # the buyers' (digest, year) pairs whose stored usage the ledger reads: every distinct digest in
+        # every year of the upload (a superset of the pairs when an upload spans years; usage of a pair
+        # with no order is read and not used)
+        years = orders["order_time"].dt.year().cast(pl.Int32).unique().drop_nulls()
+        buyers = distinct.rename("buyer_hash").to_frame().join(years.rename("year").to_frame(), how="cross")
 
         def decide(decided: pl.Series, prior: pl.DataFrame, quantity: pl.DataFrame) -> Any:
             return check_batch(
@@ -685,3 +736,108 @@ def declaration_table(orders: pl.DataFrame) -> pl.DataFrame:
         "reason",
         "rule_id",
     )
+
+
+# ---------------------------------------------------------------------------- the demo's sample day
+
+SAMPLE_DAY = dt.date(2026, 12, 1)
+
+
+def _sample_id(seq: int) -> str:
+    """A SAMPLE identity number with a valid GB 11643 check character and no real region: 999999 is not
+    an administrative division code, so the number cannot be a person's."""
+    from qiankua.bonded import check_char
+
+    first17 = f"99999920000101{seq:03d}"
+    return first17 + check_char(first17)
+
+
+# (order id, buyer, HS code, goods, quantity, unit price, freight, net ml/g) — made up for the demo
+_SAMPLE_ORDERS: tuple[tuple[str, int, str, str, int, float, float, float | None], ...] = (
+    ("SAMPLE-001", 0, "04021000", "奶粉（示例） milk powder (sample)", 2, 168.0, 12.0, None),
+    ("SAMPLE-002", 1, "33049900", "面霜（示例） face cream (sample)", 1, 680.0, 0.0, 50.0),
+    ("SAMPLE-003", 1, "33049900", "精华（示例） serum (sample)", 2, 45.0, 8.0, 30.0),
+    ("SAMPLE-004", 2, "09021090", "绿茶（示例） green tea (sample)", 3, 88.0, 10.0, None),
+    ("SAMPLE-005", 2, "21069090", "营养品（示例） food supplement (sample)", 4, 129.0, 15.0, None),
+    ("SAMPLE-006", 3, "19011010", "婴儿配方奶粉（示例） infant formula (sample)", 6, 265.0, 20.0, None),
+    ("SAMPLE-007", 3, "91021100", "手表（示例） wrist watch (sample)", 1, 5980.0, 20.0, None),
+    ("SAMPLE-008", 4, "33049900", "彩妆套装（示例） make-up set (sample)", 2, 2980.0, 40.0, 100.0),
+    ("SAMPLE-009", 4, "04021000", "奶粉（示例） milk powder (sample)", 10, 495.0, 50.0, None),
+    ("SAMPLE-010", 5, "21069090", "营养品（示例） food supplement (sample)", 8, 560.0, 20.0, None),
+    ("SAMPLE-011", 5, "21069090", "营养品（示例） food supplement (sample)", 8, 560.0, 20.0, None),
+    ("SAMPLE-012", 5, "21069090", "营养品（示例） food supplement (sample)", 8, 560.0, 20.0, None),
+    ("SAMPLE-013", 5, "21069090", "营养品（示例） food supplement (sample)", 8, 560.0, 20.0, None),
+    ("SAMPLE-014", 5, "21069090", "营养品（示例） food supplement (sample)", 8, 560.0, 20.0, None),
+    ("SAMPLE-015", 5, "21069090", "营养品（示例） food supplement (sample)", 8, 560.0, 20.0, None),
+    ("SAMPLE-016", 6, "04021000", "奶粉（示例） milk powder (sample)", 2, 168.0, 12.0, None),
+    ("SAMPLE-017", 7, "09021090", "乌龙茶（示例） oolong tea (sample)", 2, 120.0, 10.0, None),
+    ("SAMPLE-018", 8, "33049900", "面膜（示例） face masks (sample)", 3, 99.0, 10.0, 25.0),
+    ("SAMPLE-019", 9, "19011010", "婴儿配方奶粉（示例） infant formula (sample)", 2, 265.0, 15.0, None),
+)
+# what the demo shows besides clean orders: the payer of 016 is someone else, 017 paid the wrong amount,
+# 018 has no waybill, 019's waybill counts 3 items for 2
+_SAMPLE_OTHER_PAYER = {"SAMPLE-016"}
+_SAMPLE_PAID_DIFF = {"SAMPLE-017": -20.0}
+_SAMPLE_NO_WAYBILL = {"SAMPLE-018"}
+_SAMPLE_WAYBILL_ITEMS = {"SAMPLE-019": 3}
+
+
+def sample_frames() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The demo's SAMPLE day (made up, not real orders or people): orders, payments and waybills with
+    Chinese headers as the zone's systems export them. Clean orders, a cosmetic with consumption tax, a
+    single item above the single limit (full tax), two items above it, a buyer crossing the annual limit,
+    a payer who is not the buyer, a wrong amount, a missing waybill and a wrong item count."""
+    orders, payments, waybills = [], [], []
+    for k, (oid, buyer, hs, goods, qty, price, freight, net) in enumerate(_SAMPLE_ORDERS):
+        when = f"{SAMPLE_DAY.isoformat()} {9 + k // 4:02d}:{(k % 4) * 15:02d}:00"
+        orders.append(
+            {
+                "order_id": oid,
+                "order_time": when,
+                "buyer_name": f"示例买家{buyer} sample buyer {buyer}",
+                "buyer_id_number": _sample_id(buyer),
+                "hs_code": hs,
+                "goods_name": goods,
+                "quantity": qty,
+                "unit_price": price,
+                "freight": freight,
+                "currency": "CNY",
+                "net_ml_g": net,
+            }
+        )
+        payer = _sample_id(900) if oid in _SAMPLE_OTHER_PAYER else _sample_id(buyer)
+        paid = round(qty * price + freight + _SAMPLE_PAID_DIFF.get(oid, 0.0), 2)
+        payments.append(
+            {"order_id": oid, "payment_no": f"PAY-{oid}", "payer_id_number": payer, "amount": paid, "currency": "CNY"}
+        )
+        if oid not in _SAMPLE_NO_WAYBILL:
+            waybills.append(
+                {"order_id": oid, "waybill_no": f"WB-{oid}", "item_count": _SAMPLE_WAYBILL_ITEMS.get(oid, qty)}
+            )
+
+    def zh(frame: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
+        return frame.rename({c: spec.by_name[c].zh for c in frame.columns})
+
+    return (
+        zh(pl.DataFrame(orders), ORDERS),
+        zh(pl.DataFrame(payments), PAYMENTS),
+        zh(pl.DataFrame(waybills), WAYBILLS),
+    )
+
+
+def demo_day(ref: Any = None, store: Any = None) -> dict[str, Any]:
+    """The day's check on the built-in SAMPLE orders (:func:`sample_frames`), through the same path as an
+    upload (files -> checks -> tax -> ledger), in a throw-away database: the user's ledger is never
+    touched. Offline. Marked ``sample``; the result keeps its frames (``orders``, ``usage``)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="qiankua-bonded-sample-") as tmp:
+        paths = []
+        for frame, name in zip(sample_frames(), ("orders", "payments", "waybills"), strict=True):
+            path = Path(tmp) / f"sample-{name}.csv"
+            frame.write_csv(path)
+            paths.append(path)
+        doc = check_files(paths[0], paths[1], paths[2], Path(tmp) / "bonded-sample.duckdb")
+    doc["sample"] = True
+    doc["date"] = SAMPLE_DAY
+    return doc

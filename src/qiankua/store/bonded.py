@@ -212,7 +212,8 @@ class BondedLedger:
         if capped.height:
             frames.append(("_capped", capped.select("order_id", "buyer_hash", "year", "hs8", "quantity")))
         for name, frame in frames:
-            db.register(name, frame.to_arrow())
+            # Arrow string views: the text columns go to DuckDB without being copied into offsets first
+            db.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
             db.execute("INSERT INTO bonded.ledger SELECT * FROM _ledger")
             if capped.height:

@@ -49,6 +49,41 @@ def result_rows(page: Page, orders: list[dict[str, Any]]) -> list[dict[str, Any]
     ]
 
 
+def summary_options(page: Page, orders: pl.DataFrame) -> dict[str, Any]:
+    """The day's summary chart: orders by outcome and reason (accepted first), named in the page's
+    language (never the codes)."""
+    counts = (
+        orders.group_by("status", "reason")
+        .len()
+        .sort([pl.col("status") != "accepted", "len"], descending=[False, True])
+        if orders.height
+        else pl.DataFrame(schema={"status": pl.String, "reason": pl.String, "len": pl.UInt32})
+    )
+    rows = counts.reverse().to_dicts()  # ECharts draws a category axis from the bottom up
+    sep = "：" if page.lang == "zh" else ": "
+    return {
+        "title": {"text": page.t("bonded.page.chart"), "textStyle": {"fontSize": 13}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 260, "right": 40, "top": 40, "bottom": 30},
+        "xAxis": {"type": "value", "name": page.t("bonded.sum.orders"), "minInterval": 1},
+        "yAxis": {
+            "type": "category",
+            "data": [page.t(f"bonded.status.{r['status']}") + sep + reason_text(page, r["reason"]) for r in rows],
+            "axisLabel": {"width": 240, "overflow": "truncate"},
+        },
+        "series": [
+            {
+                "type": "bar",
+                "name": page.t("bonded.sum.orders"),
+                "data": [
+                    {"value": r["len"], "itemStyle": {"color": "#2e7d32" if r["status"] == "accepted" else "#c62828"}}
+                    for r in rows
+                ],
+            }
+        ],
+    }
+
+
 def _xlsx(frame: pl.DataFrame) -> bytes:
     from openpyxl import Workbook
 
@@ -92,7 +127,9 @@ def build(page: Page) -> None:
             for lang in ("zh", "en"):
                 name, content = svc.template(kind, lang, "csv")
                 ui.button(
-                    f"{page.t(f'bonded.file.{kind}')} {lang}",
+                    f"{page.t(f'bonded.file.{kind}')}（{page.t(f'bonded.page.lang_{lang}')}）"
+                    if page.lang == "zh"
+                    else f"{page.t(f'bonded.file.{kind}')} ({page.t(f'bonded.page.lang_{lang}')})",
                     on_click=lambda n=name, c=content: ui.download(c, n),
                 ).props(f'flat dense no-caps id="bonded-template-{kind}-{lang}"')
     status = ui.column().classes("w-full")
@@ -147,6 +184,8 @@ def build(page: Page) -> None:
             ui.label(page.t("bonded.coverage", lines=cov["lines"], total=cov["edition_2022_lines"], note=note)).classes(
                 "text-caption text-warning" if not cov["complete"] else "text-caption"
             )
+            if result["orders"].height:
+                ui.echart(summary_options(page, result["orders"])).classes("w-full h-72").props('id="bonded-chart"')
             if s["rejections"]:
                 ui.label(page.t("bonded.page.rejections")).classes("text-subtitle1")
                 ui.table(
