@@ -52,3 +52,20 @@ def test_import_json_margin_json_and_bad_file(app, tmp_path):
     assert r.exit_code == 2
     err = json.loads(r.output)
     assert err["ok"] is False and err["issues"][0]["file"] == "x.csv"
+
+
+def test_margin_prints_invoices_and_low_value_and_refuses_a_reversed_period(app, tmp_path, monkeypatch):
+    from qiankua.services.data import import_user_file
+    from qiankua.services.orders import SAMPLE_DIR, SAMPLE_INVOICES
+
+    runner = CliRunner()
+    runner.invoke(app, ["orders", "import", str(FIXTURES / "amazon_all_orders.txt")])
+    runner.invoke(app, ["orders", "map", "amazon", "GZ-TEA-DY250", "duyun-maojian-250g"])
+    import_user_file(state.db, SAMPLE_DIR / SAMPLE_INVOICES, "carrier_invoices")  # SAMPLE DATA (made up)
+    monkeypatch.setattr(state, "lang", "en")
+    r = runner.invoke(app, ["orders", "margin"], env={"COLUMNS": "220"})
+    assert r.exit_code == 0, r.output
+    assert "Carrier invoices: 1/4 line(s) matched" in r.output and "LP000000099CN" in r.output
+    assert "flat rate for small parcels" in r.output and "invoiced" in r.output
+    r = runner.invoke(app, ["orders", "margin", "--from", "2026-03-05", "--to", "2026-03-01", "--json"])
+    assert r.exit_code == 2 and "after --to" in json.loads(r.output)["message"]

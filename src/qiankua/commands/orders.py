@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from qiankua.commands.common import JsonOpt, _h, out, run, state, user_db
+from qiankua.exceptions import InvalidInputError
 from qiankua.i18n import t
 
 
@@ -18,7 +19,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{option}: expected YYYY-MM-DD, not {value!r}") from None
+        raise InvalidInputError(f"{option}: expected YYYY-MM-DD, not {value!r}") from None
 
 
 def _money(v: Any) -> str:
@@ -140,10 +141,13 @@ def register(app: typer.Typer) -> None:
         def action() -> Any:
             from qiankua.services.orders import order_margins
 
+            s, e = _date(start, "--from"), _date(end, "--to")
+            if s is not None and e is not None and s > e:
+                raise InvalidInputError(f"--from {s} is after --to {e}")
             return order_margins(
                 user_db(),
-                start=_date(start, "--from"),
-                end=_date(end, "--to"),
+                start=s,
+                end=e,
                 quoted_on=_date(quoted_on, "--quoted-on"),
                 mode=mode,
                 service=service,
@@ -167,6 +171,8 @@ def register(app: typer.Typer) -> None:
                 t("orders.col.profit", lang),
                 t("orders.col.margin", lang),
                 t("orders.col.quoted", lang),
+                t("orders.col.low_value", lang),
+                t("orders.col.logistics", lang),
                 title=t("orders.margin.title", lang, **tot),
             )
             for r in doc["lines"][:100]:
@@ -181,9 +187,23 @@ def register(app: typer.Typer) -> None:
                     _money(r["profit_cny"]),
                     _pct(r["margin"]),
                     _pct(r["quoted_margin"]),
+                    t(f"orders.duty_basis.{r['duty_basis']}", lang) if r.get("duty_basis") else "",
+                    t("orders.logistics.invoiced" if r.get("logistics_invoiced_cny") is not None else
+                      "orders.logistics.estimated", lang) if r["profit_cny"] is not None else "",
                     style=style,
-                )
+                )  # fmt: skip
             out.print(table)
+            inv = doc.get("invoices")
+            if inv:
+                out.print(t("orders.invoices.summary", lang, **inv))
+                for u in inv["unmatched"][:20]:
+                    out.print(
+                        f"  {u['carrier']} {u['waybill_or_order']} {u['amount']} {u['currency']}: "
+                        + t(f"orders.invoice.{u['invoice_status']}", lang),
+                        markup=False,
+                    )
+            else:
+                out.print(t("orders.invoices.hint", lang), markup=False)
             out.print(t("orders.margin.note", lang))
 
         run(as_json, action, show, lambda doc: doc)

@@ -11,7 +11,21 @@ The *quote* is the same line priced at the quoted price and date (a remembered m
 ``quoted_price``/``quoted_currency``/``quoted_on``, or the order's own price on a given ``quoted_on``).
 The profit difference splits exactly into: price (the order's price vs the quoted one, at the order
 date's rate), FX (the quoted price revalued between the two dates), product cost, logistics, duty and
-excise, VAT/GST, platform fees (commission tier, payment, returns allowance), export rebate, refunds.
+excise, VAT/GST, platform fees (commission tier, payment, returns allowance), export rebate, refunds, and,
+where a carrier invoice is on file, logistics invoiced vs estimated.
+
+The consignment is the order: the destination's low-value rules (duty and VAT de minimis, low-value goods
+regimes, flat rates on small consignments) are the costing engine's, and the engine applies them to a
+consignment's value. A 9610 order of several lines is one parcel, so its lines are quoted a second time with
+the engine's consignment set to the whole order (:func:`consignment_requests`): a line's quantity stated as
+the order's declared value over the line's declared value per unit. Per-unit cost lines are then the order's
+per-consignment charges shared by value; a per-item duty under the de minimis (EU from 2026-07-01: per
+tariff line) stays the line's own (:func:`merge_consignment`).
+
+Carrier invoices (the user's ``carrier_invoices``) are matched to orders by waybill number, else by order
+id, and their amount (CNY on the invoice date) is shared over the order's priced lines by gross weight
+(:func:`allocate_invoices`); the margin then uses it instead of the estimated logistics. An invoice line
+that matches no line is kept with the reason.
 """
 
 from __future__ import annotations
@@ -21,7 +35,20 @@ import polars as pl
 
 from qiankua.costing.rules import CompiledRules
 
-__all__ = ["LINES", "MARGIN_STATUSES", "VARIANCE", "assemble", "fx_rate", "price_requests", "summary"]
+__all__ = [
+    "DUTY_BASES",
+    "INVOICE_STATUSES",
+    "LINES",
+    "MARGIN_STATUSES",
+    "VARIANCE",
+    "allocate_invoices",
+    "assemble",
+    "consignment_requests",
+    "fx_rate",
+    "merge_consignment",
+    "price_requests",
+    "summary",
+]
 
 MARGIN_STATUSES = ("ok", "incomplete", "no_rule", "not_sold", "unmapped", "no_price", "no_fx", "market_not_on_file")
 # the cost lines of a margin (CNY, for the whole line), each a sum of the engine's per-unit columns x quantity
@@ -33,8 +60,31 @@ LINES: dict[str, tuple[str, ...]] = {
     "fees": ("commission", "payment_fee", "returns"),
     "rebate": ("export_rebate",),
 }
-VARIANCE = ("v_price", "v_fx", "v_product", "v_logistics", "v_duty", "v_vat", "v_fees", "v_rebate", "v_refund")
-ENGINE_COLUMNS = (*(c for cols in LINES.values() for c in cols), "price", "status", "flags", "confidence")
+VARIANCE = (
+    "v_price",
+    "v_fx",
+    "v_product",
+    "v_logistics",
+    "v_logistics_invoiced",
+    "v_duty",
+    "v_vat",
+    "v_fees",
+    "v_rebate",
+    "v_refund",
+)
+# the engine's low-value outcome of a line (its ``duty_basis`` codes, in order)
+DUTY_BASES = ("tariff", "de_minimis", "flat")
+LOW_VALUE_COLUMNS = ("declared_value", "duty_basis", "collector", "regime_rule")
+ENGINE_COLUMNS = (
+    *(c for cols in LINES.values() for c in cols),
+    "price",
+    "status",
+    "flags",
+    "confidence",
+    *LOW_VALUE_COLUMNS,
+)
+# what became of an invoice line: used, or why not
+INVOICE_STATUSES = ("matched", "no_order", "not_priced", "no_fx")
 NOT_SOLD = ("pending", "cancelled")
 
 
@@ -145,6 +195,134 @@ def quote_requests(
     ).drop(["currency", "gross", "quoted_on"])
 
 
+def consignment_requests(lines: pl.DataFrame, requests: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:
+    """The 9610 requests of orders with more than one priced line, restated so that the engine's consignment
+    is the whole order: ``quantity`` = the order's declared value / the line's declared value per unit (the
+    engine's consignment value is declared value x quantity). ``consignment_cny``: the order's declared value.
+    Lines into an overseas warehouse (9810) are no parcel and keep their own quote."""
+    ids = requests["row_id"]
+    if result.height == requests.height and result["row_id"].equals(ids):  # the engine keeps the row order
+        declared = result["declared_value"]
+    else:
+        declared = requests.select("row_id").join(result, on="row_id", how="left", maintain_order="left")[
+            "declared_value"
+        ]
+    probe = pl.DataFrame(
+        {
+            "_platform": lines["platform"].gather(ids),
+            "_order": lines["order_id"].gather(ids),
+            "_parcel": (requests["mode"] == "9610") & declared.is_finite().fill_null(False) & (declared > 0),
+            "_value": declared * requests["quantity"],
+        }
+    )
+    order = ["_platform", "_order", "_parcel"]
+    probe = probe.with_columns(_n=pl.len().over(order), consignment_cny=pl.col("_value").sum().over(order))
+    keep = probe["_parcel"] & (probe["_n"] > 1)
+    if not keep.any():
+        return requests.head(0).with_columns(consignment_cny=pl.lit(None, dtype=pl.Float64))
+    whole = probe.filter(keep)
+    return requests.filter(keep).with_columns(
+        quantity=whole["consignment_cny"] / declared.filter(keep), consignment_cny=whole["consignment_cny"]
+    )
+
+
+def merge_consignment(result: pl.DataFrame, order_result: pl.DataFrame) -> pl.DataFrame:
+    """``result`` (one quote per line) with the rows of ``order_result`` (the same lines quoted as the whole
+    order's consignment) in their place; where the order is under the duty de minimis, the line's own duty
+    stays (a per-item duty is charged per tariff line, not shared)."""
+    if not order_result.height:
+        return result
+    line_duty = result.select("row_id", pl.col("duty").alias("_line_duty"))
+    replaced = order_result.join(line_duty, on="row_id", how="left").with_columns(
+        duty=pl.when(pl.col("duty_basis") == 1).then(pl.col("_line_duty")).otherwise(pl.col("duty"))
+    )
+    replaced = replaced.select(result.columns).cast(dict(result.schema))  # type: ignore[arg-type]
+    kept = result.join(order_result.select("row_id"), on="row_id", how="anti")
+    return pl.concat([kept, replaced]).sort("row_id")
+
+
+def allocate_invoices(
+    lines: pl.DataFrame, invoices: pl.DataFrame, fx: dict[str, np.ndarray]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Carrier invoice lines matched to order lines: (per line ``row_id``, ``logistics_invoiced_cny``,
+    ``invoice_lines``; per invoice line its columns with ``amount_cny``, ``matched_by`` waybill|order and
+    ``invoice_status`` of :data:`INVOICE_STATUSES`).
+
+    ``lines``: with ``row_id``, ``platform``, ``order_id``, ``tracking_no``, ``quantity``, ``margin_status``
+    (``quote`` = priced) and optionally ``gross_kg``. ``invoices``: ``waybill_or_order``, ``platform``
+    (optional), ``invoice_date``, ``amount``, ``currency``. A reference is a waybill when some line carries it
+    as ``tracking_no``, else an order id; the amount goes to the priced lines of that waybill or order, in
+    proportion to gross weight x quantity (quantity when no weight is known)."""
+    inv = invoices.with_row_index("inv_row").with_columns(
+        pl.col("amount").cast(pl.Float64),
+        pl.col("platform").cast(pl.String).str.to_lowercase()
+        if "platform" in invoices.columns
+        else pl.lit(None, pl.String).alias("platform"),
+    )
+    rate = fx_rate(fx, inv["currency"].fill_null(""), inv["invoice_date"])
+    inv = inv.with_columns(amount_cny=pl.Series(inv["amount"].to_numpy() * rate).fill_nan(None))
+    kg = pl.col("gross_kg").cast(pl.Float64) if "gross_kg" in lines.columns else pl.lit(None, pl.Float64)
+    base = lines.select(
+        "row_id",
+        "platform",
+        "order_id",
+        "tracking_no",
+        priced=pl.col("margin_status") == "quote",
+        weight=pl.when(kg > 0).then(kg * pl.col("quantity")).otherwise(None),
+        quantity=pl.col("quantity").cast(pl.Float64),
+    )
+    refs = inv.select("inv_row", "waybill_or_order", pl.col("platform").alias("inv_platform"))
+
+    def matches(column: str, how: str) -> pl.DataFrame:
+        m = refs.join(base, left_on="waybill_or_order", right_on=column, how="inner")
+        return m.filter(pl.col("inv_platform").is_null() | (pl.col("inv_platform") == pl.col("platform"))).with_columns(
+            matched_by=pl.lit(how)
+        )
+
+    by_waybill = matches("tracking_no", "waybill")
+    by_order = matches("order_id", "order").join(by_waybill.select("inv_row").unique(), on="inv_row", how="anti")
+    common = ["inv_row", "row_id", "priced", "weight", "quantity", "matched_by"]
+    found = pl.concat([by_waybill.select(common), by_order.select(common)])
+    priced = found.filter(pl.col("priced"))
+    # share: gross weight when every priced line of the match has one, else quantity
+    priced = priced.with_columns(
+        share=pl.when(pl.col("weight").is_not_null().all().over("inv_row"))
+        .then(pl.col("weight"))
+        .otherwise(pl.col("quantity"))
+    )
+    priced = priced.with_columns(share=pl.col("share") / pl.col("share").sum().over("inv_row"))
+    status = (
+        inv.select("inv_row", "amount_cny")
+        .join(
+            found.group_by("inv_row").agg(pl.col("matched_by").first(), pl.col("priced").any()),
+            on="inv_row",
+            how="left",
+        )
+        .select(
+            "inv_row",
+            "matched_by",
+            invoice_status=pl.when(pl.col("matched_by").is_null())
+            .then(pl.lit("no_order"))
+            .when(~pl.col("priced"))
+            .then(pl.lit("not_priced"))
+            .when(pl.col("amount_cny").is_null())
+            .then(pl.lit("no_fx"))
+            .otherwise(pl.lit("matched")),
+        )
+    )
+    used = status.filter(pl.col("invoice_status") == "matched").select("inv_row")
+    per_line = (
+        priced.join(used, on="inv_row", how="semi")
+        .join(inv.select("inv_row", "amount_cny"), on="inv_row")
+        .group_by("row_id")
+        .agg(
+            logistics_invoiced_cny=(pl.col("amount_cny") * pl.col("share")).sum(),
+            invoice_lines=pl.len().cast(pl.Int64),
+        )
+    )
+    return per_line, inv.join(status, on="inv_row", how="left").drop("inv_row")
+
+
 def _money(result: pl.DataFrame, prefix: str, fee_on_file: pl.Expr) -> list[pl.Expr]:
     q = pl.col("quantity").cast(pl.Float64)
     exprs = [(pl.col("price") * q).alias(f"{prefix}revenue_cny")]
@@ -194,9 +372,16 @@ def assemble(
     quoted_result: pl.DataFrame | None = None,
     *,
     flag_names: tuple[str, ...] = (),
+    invoiced: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per order line: revenue, each cost line, refund, profit and margin (CNY), status and flags;
-    with the quote, the quoted profit/margin and the variance lines (Σ variance = profit − quoted profit)."""
+    with the quote, the quoted profit/margin and the variance lines (Σ variance = profit − quoted profit).
+
+    ``invoiced`` (``row_id``, ``logistics_invoiced_cny``, ``invoice_lines``; :func:`allocate_invoices`): the
+    lines' logistics as invoiced, used instead of the estimate (kept as ``logistics_estimated_cny``); the
+    difference is the variance line ``v_logistics_invoiced``. The engine's low-value outcome is kept per line:
+    ``declared_value_cny`` (per unit), ``duty_basis`` (index into :data:`DUTY_BASES`), ``vat_collector``
+    (0 border, 1 platform, 2 seller) and ``regime_rule`` (index into the rules' registry)."""
     status_names = ("ok", "incomplete", "no_rule")
     res = result.select("row_id", *[c for c in ENGINE_COLUMNS if c in result.columns]).join(
         lines.select("row_id", "quantity", "fee_on_file"), on="row_id"
@@ -208,9 +393,33 @@ def assemble(
         pl.col("status").replace_strict(dict(enumerate(status_names)), return_dtype=pl.String).alias("_engine_status"),
         pl.col("flags").alias("flags_bits"),
         pl.col("confidence"),
+        *(
+            [
+                pl.col("declared_value").alias("declared_value_cny"),
+                pl.col("duty_basis").cast(pl.Int8),
+                pl.col("collector").cast(pl.Int8).alias("vat_collector"),
+                pl.col("regime_rule").cast(pl.Int32),
+            ]
+            if all(c in result.columns for c in LOW_VALUE_COLUMNS)
+            else []
+        ),
     )
     # the engine's columns put next to the lines (joined on the row ids alone: the lines are not copied)
     out = lines.hstack(lines.select("row_id").join(res, on="row_id", how="left", maintain_order="left").drop("row_id"))
+    if invoiced is not None and invoiced.height:
+        inv = lines.select("row_id").join(invoiced, on="row_id", how="left", maintain_order="left")
+        out = out.with_columns(
+            logistics_estimated_cny=pl.col("logistics_cny"),
+            logistics_invoiced_cny=pl.when(pl.col("logistics_cny").is_not_null()).then(inv["logistics_invoiced_cny"]),
+            invoice_lines=inv["invoice_lines"],
+        )
+    else:
+        out = out.with_columns(
+            logistics_estimated_cny=pl.col("logistics_cny"),
+            logistics_invoiced_cny=pl.lit(None, dtype=pl.Float64),
+            invoice_lines=pl.lit(None, dtype=pl.Int64),
+        )
+    out = out.with_columns(logistics_cny=pl.coalesce("logistics_invoiced_cny", "logistics_estimated_cny"))
     refund_cny = out["refund"].fill_null(0.0).to_numpy() * fx_rate(fx, out["currency"].fill_null(""), out["order_date"])
     out = out.with_columns(refund_cny=pl.when(pl.col("revenue_cny").is_not_null()).then(pl.Series(refund_cny)))
     costs = (
@@ -269,7 +478,8 @@ def assemble(
             v_price=pl.Series((p_o - p_q_o) * qty * fx_o),
             v_fx=pl.Series(p_q_o * qty * (fx_o - fx_oq)),
             v_product=-(pl.col("product_cny") - pl.col("q_product_cny")),
-            v_logistics=-(pl.col("logistics_cny") - pl.col("q_logistics_cny")),
+            v_logistics=-(pl.col("logistics_estimated_cny") - pl.col("q_logistics_cny")),
+            v_logistics_invoiced=-(pl.col("logistics_cny") - pl.col("logistics_estimated_cny")),
             v_duty=-(pl.col("duty_cny") - pl.col("q_duty_cny")),
             v_vat=-(pl.col("vat_cny") - pl.col("q_vat_cny")),
             v_fees=-(pl.col("fees_cny") - pl.col("q_fees_cny")),

@@ -10,19 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from qiankua.exceptions import CellIssue, ImportValidationError, InvalidInputError
+from qiankua.exceptions import CellIssue, ImportValidationError, InvalidInputError, UnknownReferenceError
 from qiankua.orders.formats import FORMATS, PLATFORMS, OrderFormat, norm_header
 from qiankua.orders.readers import columns_used, detect, mapped_format, read_orders
 
 __all__ = [
     "confirm_mappings",
     "declare",
+    "demo_margins",
     "import_orders",
     "load_column_map",
     "mapping_suggestions",
@@ -272,7 +274,7 @@ def confirm_mappings(db: Path, items: Sequence[Mapping[str, Any]]) -> dict[str, 
             import difflib
 
             close = difflib.get_close_matches(str(item["product_id"]), sorted(ids), n=3)
-            raise InvalidInputError(
+            raise UnknownReferenceError(
                 f"Mapping {n}: unknown product {item['product_id']!r}; nearest: {', '.join(close) or '—'}."
             )
         quoted_on = item.get("quoted_on")
@@ -366,10 +368,24 @@ def margin_table(
     service: str = "postal",
     maps: pl.DataFrame | None = None,
     decode_flags: bool = True,
+    invoices: pl.DataFrame | None = None,
+    invoice_lines: list[pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
-    """Margin per line (see :mod:`qiankua.orders.margin`) for stored-format ``lines``."""
+    """Margin per line (see :mod:`qiankua.orders.margin`) for stored-format ``lines``.
+
+    ``invoices``: carrier invoice lines (the ``carrier_invoices`` table's columns); their logistics cost
+    replaces the estimate of the lines they match. ``invoice_lines``: when given a list, the invoice lines
+    with how each was matched (:func:`qiankua.orders.margin.allocate_invoices`) are appended to it."""
     from qiankua.costing import FLAGS, quote_batch
-    from qiankua.orders.margin import ENGINE_COLUMNS, assemble, price_requests, quote_requests
+    from qiankua.orders.margin import (
+        ENGINE_COLUMNS,
+        allocate_invoices,
+        assemble,
+        consignment_requests,
+        merge_consignment,
+        price_requests,
+        quote_requests,
+    )
     from qiankua.services.costing import compiled_rules, expand_products, fx_arrays
     from qiankua.services.products import user_catalogue
     from qiankua.store.orders import MAPPING_SCHEMA
@@ -378,23 +394,101 @@ def margin_table(
     rules = compiled_rules(cat.ref, db)
     lines = _with_quotes(lines, maps if maps is not None else pl.DataFrame(schema=MAPPING_SCHEMA), quoted_on)
     lines = _with_products(lines, cat.ref, expand_products)
-    dates = pl.concat([lines["order_date"], lines["quoted_on"]]).drop_nulls()
+    has_invoices = invoices is not None and invoices.height > 0
+    date_cols = [lines["order_date"], lines["quoted_on"]]
+    if has_invoices:
+        assert invoices is not None
+        date_cols.append(invoices["invoice_date"].cast(pl.Date))
+    dates = pl.concat(date_cols).drop_nulls()
     first = dates.min() if dates.len() else dt.date.today()
     last = dates.max() if dates.len() else dt.date.today()
-    fx = fx_arrays(rules.currencies, first, last, db=db)  # type: ignore[arg-type]
+    currencies = list(rules.currencies)
+    if has_invoices:
+        assert invoices is not None
+        currencies += sorted(set(invoices["currency"].drop_nulls().to_list()) - set(currencies))
+    fx = fx_arrays(currencies, first, last, db=db)  # type: ignore[arg-type]
     lines, requests = price_requests(lines, rules, fx, mode=mode, service=service)
     cols = ["row_id", *ENGINE_COLUMNS]
     empty = pl.DataFrame(schema={"row_id": pl.UInt32, **{c: pl.Float64 for c in ENGINE_COLUMNS}})
     result = quote_batch(requests, rules, fx, columns=cols) if requests.height else empty
+    if requests.height:  # the consignment is the order: its lines quoted again as one parcel
+        whole = consignment_requests(lines, requests, result)
+        if whole.height:
+            again = quote_batch(whole.drop("consignment_cny"), rules, fx, columns=cols)
+            result = merge_consignment(result, again)
     quoted = quote_requests(lines, requests, rules, fx) if requests.height else None
     qres = quote_batch(quoted, rules, fx, columns=cols) if quoted is not None and quoted.height else None
-    return assemble(lines, result, fx, quoted, qres, flag_names=FLAGS if decode_flags else ())
+    invoiced = None
+    if has_invoices:
+        assert invoices is not None
+        invoiced, matched = allocate_invoices(lines, invoices, fx)
+        if invoice_lines is not None:
+            invoice_lines.append(matched)
+    out = assemble(lines, result, fx, quoted, qres, flag_names=FLAGS if decode_flags else (), invoiced=invoiced)
+    return _with_low_value(out, requests, rules, fx, db)
+
+
+def _with_low_value(
+    m: pl.DataFrame, requests: pl.DataFrame, rules: Any, fx: dict[str, Any], db: Path | None
+) -> pl.DataFrame:
+    """The low-value outcome of each priced line, readable: the order's consignment value (its 9610 lines:
+    ``consignment_cny``, and ``consignment_value`` in the regime's threshold currency), the regime the engine applied (its ``regime_id``, thresholds and their currency, as the
+    ``tax_regimes`` row gives them), the duty basis (tariff, de_minimis, flat) and who collects VAT."""
+    from qiankua.orders.margin import DUTY_BASES, fx_rate
+    from qiankua.services.costing import COLLECTORS, costing_tables
+
+    if "duty_basis" not in m.columns:
+        return m
+    parcel = requests.filter(pl.col("mode") == "9610").select("row_id")
+    m = m.with_columns(
+        _parcel=pl.col("row_id").is_in(parcel["row_id"].implode()),
+        _value=pl.col("declared_value_cny") * pl.col("quantity").cast(pl.Float64),
+    )
+    m = m.with_columns(
+        consignment_cny=pl.when(pl.col("_parcel") & pl.col("profit_cny").is_not_null()).then(
+            pl.col("_value").sum().over(pl.col("platform"), pl.col("order_id"), pl.col("_parcel"))
+        ),
+        consignment_lines=pl.when(pl.col("_parcel") & pl.col("profit_cny").is_not_null()).then(
+            pl.len().over(pl.col("platform"), pl.col("order_id"), pl.col("_parcel")).cast(pl.Int64)
+        ),
+    )
+    # the regime row each line's quote applied (the engine names it; its thresholds are that row's)
+    registry = [r["key"].removeprefix("user:") if r["table"] == "tax_regimes" else None for r in rules.registry]
+    regimes = costing_tables(None, db)["tax_regimes"].select(
+        pl.col("regime_id").alias("regime"),
+        pl.col("threshold_currency"),
+        pl.col("duty_de_minimis").cast(pl.Float64),
+        pl.col("vat_de_minimis").cast(pl.Float64),
+        pl.col("lvg_ceiling").cast(pl.Float64),
+    )
+    ids = pl.DataFrame(
+        {"regime_rule": list(range(len(registry))), "regime": registry},
+        schema={"regime_rule": pl.Int32, "regime": pl.String},
+    ).drop_nulls()
+    m = m.join(ids.join(regimes, on="regime", how="left"), on="regime_rule", how="left", maintain_order="left")
+    priced = pl.col("profit_cny").is_not_null()
+    parcel_cols = ["regime", "threshold_currency", "duty_de_minimis", "vat_de_minimis", "lvg_ceiling"]
+    m = m.with_columns([pl.when(priced & pl.col("_parcel")).then(pl.col(c)).alias(c) for c in parcel_cols])
+    thr = fx_rate(fx, m["threshold_currency"].fill_null(""), m["order_date"])
+    m = m.with_columns(consignment_value=(m["consignment_cny"] / pl.Series(thr)).fill_nan(None))
+    return m.with_columns(
+        duty_basis=pl.when(priced & pl.col("_parcel")).then(
+            pl.col("duty_basis").cast(pl.Int64).replace_strict(dict(enumerate(DUTY_BASES)), default=None)
+        ),
+        vat_collector=pl.when(priced).then(
+            pl.col("vat_collector").cast(pl.Int64).replace_strict(dict(enumerate(COLLECTORS)), default=None)
+        ),
+    ).drop(["_parcel", "_value", "regime_rule"])
 
 
 _MONEY_OUT = (
+    "consignment_cny",
+    "consignment_value",
     "revenue_cny",
     "product_cny",
     "logistics_cny",
+    "logistics_estimated_cny",
+    "logistics_invoiced_cny",
     "duty_cny",
     "vat_cny",
     "fees_cny",
@@ -406,6 +500,7 @@ _MONEY_OUT = (
     "v_fx",
     "v_product",
     "v_logistics",
+    "v_logistics_invoiced",
     "v_duty",
     "v_vat",
     "v_fees",
@@ -432,6 +527,15 @@ _LINE_OUT = (
     "quoted_on_used",
     "quoted_unit_price",
     "quoted_currency_used",
+    "invoice_lines",
+    "consignment_lines",
+    "regime",
+    "threshold_currency",
+    "duty_de_minimis",
+    "vat_de_minimis",
+    "lvg_ceiling",
+    "duty_basis",
+    "vat_collector",
     "flags",
 )
 
@@ -446,24 +550,37 @@ def order_margins(
     service: str = "postal",
 ) -> dict[str, Any]:
     """True margin per order line in [start, end], lines that lost money first; summaries by product,
-    market, platform and week; the quote and the variance lines where a quote is on file."""
+    market, platform and week; the quote and the variance lines where a quote is on file; the carrier
+    invoice lines used (logistics invoiced instead of estimated) and those that matched no order, listed.
+    An empty period (``start`` after ``end``) has no lines."""
     from qiankua.orders.margin import summary
     from qiankua.store import Store
-    from qiankua.store.orders import load_mappings, load_orders
+    from qiankua.store.orders import known_references, load_invoices, load_mappings, load_orders
 
-    if start and end and start > end:
-        raise InvalidInputError(f"--from {start} is after --to {end}.")
-    if not Path(db).is_file():
-        lines = None
-    else:
-        with Store(db, read_only=True) as store:
-            lines = load_orders(store, start=start, end=end)
-            maps = load_mappings(store)
-    if lines is None or not lines.height:
-        return {"period": {"from": start, "to": end}, "lines": [], "summary": {}, "totals": {}, "currency": "CNY"}
-    m = margin_table(lines, db, quoted_on=quoted_on, mode=mode, service=service, maps=maps)
-    m = m.with_columns([pl.col(c).round(2) for c in _MONEY_OUT] + [pl.col("gross").round(2)])
-    m = m.with_columns(pl.col("margin").round(4), pl.col("quoted_margin").round(4))
+    empty: dict[str, Any] = {
+        "period": {"from": start, "to": end},
+        "lines": [],
+        "summary": {},
+        "totals": {},
+        "currency": "CNY",
+        "invoices": None,
+    }
+    if (start and end and start > end) or not Path(db).is_file():
+        return empty
+    with Store(db, read_only=True) as store:
+        lines = load_orders(store, start=start, end=end)
+        maps = load_mappings(store)
+        invoices = load_invoices(store)
+        known = known_references(store, invoices) if lines.height else invoices.head(0)
+    if not lines.height:
+        return empty
+    matched: list[pl.DataFrame] = []
+    m = margin_table(
+        lines, db, quoted_on=quoted_on, mode=mode, service=service, maps=maps, invoices=invoices, invoice_lines=matched
+    )
+    money = [c for c in (*_MONEY_OUT, "gross") if c in m.columns]
+    m = m.with_columns([pl.col(c).round(2).fill_nan(None) for c in money])  # no rate that day: null, not NaN
+    m = m.with_columns(pl.col("margin").round(4).fill_nan(None), pl.col("quoted_margin").round(4).fill_nan(None))
     priced = m.filter(pl.col("profit_cny").is_not_null()).sort("profit_cny")
     unpriced = m.filter(pl.col("profit_cny").is_null())
     ordered = pl.concat([priced, unpriced])
@@ -486,9 +603,48 @@ def order_margins(
             "profit_cny": round(profit, 2),
             "margin": round(profit / revenue, 4) if revenue > 0 else None,
             "by_status": dict(m["margin_status"].value_counts().sort("margin_status").iter_rows()),
+            "invoiced_lines": int(m["logistics_invoiced_cny"].is_not_null().sum()),
+            "low_value_lines": int((m["duty_basis"] == "de_minimis").sum()) if "duty_basis" in m.columns else 0,
         },
         "summary": summaries,
+        "invoices": _invoice_doc(matched[0], known) if matched else None,
         "lines": ordered.select([c for c in _LINE_OUT if c in ordered.columns]).head(5000).to_dicts(),
+    }
+
+
+def _invoice_doc(matched: pl.DataFrame, known: pl.DataFrame) -> dict[str, Any]:
+    """Carrier invoice lines against the period's orders: those used, and those left over with the reason
+    (``no_order``: no stored order has this waybill or order id; ``not_priced``: its order has no priced
+    line — cancelled, unmapped …; ``no_fx``: no rate for its currency on its date). A line whose order lies
+    outside the period is counted, not listed."""
+    elsewhere = known.select("waybill_or_order", pl.col("platform").str.to_lowercase(), _known=pl.lit(True))
+    flagged = matched.join(elsewhere, on=["waybill_or_order", "platform"], how="left", nulls_equal=True)
+    outside = (pl.col("invoice_status") == "no_order") & pl.col("_known").fill_null(False)
+    rest = flagged.filter(~outside).drop("_known")
+    used = rest.filter(pl.col("invoice_status") == "matched")
+    left = rest.filter(pl.col("invoice_status") != "matched")
+    cols = [
+        "carrier",
+        "invoice_no",
+        "waybill_or_order",
+        "platform",
+        "invoice_date",
+        "charge",
+        "amount",
+        "currency",
+        "amount_cny",
+        "invoice_status",
+    ]
+    return {
+        "lines": matched.height,
+        "matched": used.height,
+        "matched_cny": round(float(used["amount_cny"].sum()), 2),
+        "other_periods": matched.height - rest.height,
+        "unmatched": left.select([c for c in cols if c in left.columns])
+        .with_columns(pl.col("amount_cny").round(2))
+        .head(MAX_LISTED)
+        .to_dicts(),
+        "unmatched_count": left.height,
     }
 
 
@@ -508,15 +664,15 @@ def declare(
     from qiankua.store import Store
     from qiankua.store.orders import load_orders, write_declaration
 
-    if start > end:
-        raise InvalidInputError(f"--from {start} is after --to {end}.")
     config = dict(config or {})
+    if start > end:  # an empty period
+        raise UnknownReferenceError(f"No orders between {start} and {end}: the period is empty (from is after to).")
     if not Path(db).is_file():
-        raise InvalidInputError(f"No database at {db}: import orders first (qiankua orders import FILE).")
+        raise UnknownReferenceError("No orders stored yet: import orders first (qiankua orders import FILE).")
     with Store(db, read_only=True) as store:
         lines = load_orders(store, start=start, end=end)
     if not lines.height:
-        raise InvalidInputError(f"No orders between {start} and {end}.")
+        raise UnknownReferenceError(f"No orders between {start} and {end}.")
     products = _catalogue(db)
     decl = ceb603.build(lines, products, config, app_time=dt.datetime.now())
     xml = ceb603.to_xml(decl, config)
@@ -544,3 +700,29 @@ def declare(
         "customs codes (--config); check them with your declaration agent.",
         "note_zh": "仅生成文件，不发送任何数据。`missing` 中的字段需填写企业、申报代理及海关代码（--config），请与报关代理核对。",
     }
+
+
+# ----------------------------------------------------------------------------- demo (SAMPLE data)
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "orders" / "samples"
+SAMPLE_EXPORTS = ("amazon_all_orders.txt", "amazon_de_sample.txt", "aliexpress_zh.csv")
+SAMPLE_INVOICES = "sample_carrier_invoices.csv"
+SAMPLE_MAPPINGS = "sample_mappings.json"
+
+
+def demo_margins(ref: Any = None, store: Any = None) -> dict[str, Any]:
+    """The weekly margin dashboard on the built-in SAMPLE order exports (made-up values): imported with
+    their made-up SKU mappings, quotes and carrier invoice into a throw-away database (the user's own
+    orders and sales are never touched), priced on the built-in rules. Marked ``sample``."""
+    from qiankua.services.data import import_user_file
+
+    spec = json.loads((SAMPLE_DIR / SAMPLE_MAPPINGS).read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="qiankua-orders-sample-") as tmp:
+        db = Path(tmp) / "orders-sample.duckdb"
+        imported = import_orders([SAMPLE_DIR / f for f in SAMPLE_EXPORTS], db, suggestions=False)
+        confirm_mappings(db, spec["mappings"])
+        import_user_file(db, SAMPLE_DIR / SAMPLE_INVOICES, "carrier_invoices")
+        doc = order_margins(db)
+    doc["sample"] = True
+    doc["files"] = imported["files"]
+    return doc

@@ -30,6 +30,8 @@ __all__ = [
     "ReadFile",
     "UpsertCounts",
     "ensure_tables",
+    "known_references",
+    "load_invoices",
     "load_mappings",
     "load_orders",
     "read_order_file",
@@ -414,6 +416,48 @@ def save_mappings(store: Store, mappings: pl.DataFrame) -> tuple[int, int]:
         finally:
             db.unregister("_map_in")
     return frame.height, int(touched)
+
+
+# ----------------------------------------------------------------------------- carrier invoices
+
+INVOICE_SCHEMA: dict[str, pl.DataType] = {
+    "carrier": pl.String(),
+    "invoice_no": pl.String(),
+    "waybill_or_order": pl.String(),
+    "platform": pl.String(),
+    "invoice_date": pl.Date(),
+    "charge": pl.String(),
+    "amount": pl.Float64(),
+    "currency": pl.String(),
+    "weight_kg": pl.Float64(),
+}
+
+
+def load_invoices(store: Store) -> pl.DataFrame:
+    """The user's carrier invoice lines (``user.carrier_invoices``, imported with ``qiankua data import``)."""
+    if not _has(store, "carrier_invoices"):
+        return pl.DataFrame(schema=INVOICE_SCHEMA)
+    frame = store.frame("carrier_invoices")
+    return frame.select([pl.col(c).cast(t) for c, t in INVOICE_SCHEMA.items() if c in frame.columns])
+
+
+def known_references(store: Store, refs: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``refs`` (``waybill_or_order``, ``platform`` or null) that some stored order line carries
+    as its waybill (``tracking_no``) or its order id (of that platform, when one is given)."""
+    if not refs.height or not _has(store, "orders"):
+        return refs.head(0)
+    db = store.ibis.con
+    frame = refs.select(pl.col("waybill_or_order").cast(pl.String), pl.col("platform").cast(pl.String)).unique()
+    db.register("_inv_refs", frame.to_arrow())
+    try:
+        found = db.execute(
+            'SELECT r.waybill_or_order, r.platform FROM _inv_refs r WHERE EXISTS (SELECT 1 FROM "user".orders o '
+            "WHERE (o.tracking_no = r.waybill_or_order OR o.order_id = r.waybill_or_order) "
+            "AND (r.platform IS NULL OR o.platform = lower(r.platform)))"
+        ).fetchall()
+    finally:
+        db.unregister("_inv_refs")
+    return pl.DataFrame(found, schema=frame.schema, orient="row")
 
 
 # ----------------------------------------------------------------------------- column maps

@@ -16,7 +16,7 @@ from nicegui import run, ui
 from qiankua.web.layout import Page, error_line
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "orders" / "samples"
-SAMPLE_FILES = ("amazon_all_orders.txt", "aliexpress_zh.csv")
+SAMPLE_FILES = ("amazon_all_orders.txt", "amazon_de_sample.txt", "aliexpress_zh.csv")
 
 
 def bar_options(page: Page, rows: list[dict[str, Any]], key: str, label: str) -> dict[str, Any]:
@@ -133,8 +133,21 @@ def build(page: Page) -> Any:
                         f'id="map-confirm-{n}" color="red-9" dense'
                     )
 
+    def names() -> tuple[dict[str, str], dict[str, str]]:
+        """Product and market names in the page's language (never a raw code on the page)."""
+        from qiankua.services.products import user_catalogue
+
+        ref = user_catalogue(page.db).ref
+        products = {r["id"]: page.name(r) for r in ref.products.iter_rows(named=True)}
+        markets = {r["iso2"]: page.name(r) for r in ref.markets.iter_rows(named=True)}
+        return products, markets
+
     async def draw_dashboard() -> None:
+        from qiankua.report.orders import explain_variance
+
         doc = await run.io_bound(svc.order_margins, page.db)
+        found = await run.io_bound(names)
+        products, markets = found if found is not None else ({}, {})
         dash.clear()
         downloads.clear()
         with dash:
@@ -171,23 +184,45 @@ def build(page: Page) -> Any:
                 {"name": "profit", "label": page.t("orders.col.profit"), "field": "profit"},
                 {"name": "margin", "label": page.t("orders.col.margin"), "field": "margin"},
                 {"name": "quoted", "label": page.t("orders.col.quoted"), "field": "quoted"},
+                {"name": "why", "label": page.t("orders.col.why"), "field": "why", "align": "left"},
+                {"name": "low_value", "label": page.t("orders.col.low_value"), "field": "low_value"},
+                {"name": "logistics", "label": page.t("orders.col.logistics"), "field": "logistics"},
             ]
             rows = [
                 {
                     "order": r["order_id"],
-                    "product": r["product_id"] or "—",
-                    "market": r["ship_country"],
+                    "product": products.get(r["product_id"], r["product_id"]) if r["product_id"] else "—",
+                    "market": markets.get(r["ship_country"], r["ship_country"]),
                     "platform": page.label("platform", r["platform"]),
                     "status": page.t(f"orders.mstatus.{r['margin_status']}"),
                     "revenue": _money(r["revenue_cny"]),
                     "profit": _money(r["profit_cny"]),
                     "margin": _pct(r["margin"]),
                     "quoted": _pct(r["quoted_margin"]),
+                    "why": explain_variance(r, page.lang),
+                    "low_value": page.t(f"orders.duty_basis.{r['duty_basis']}") if r.get("duty_basis") else "",
+                    "logistics": ""
+                    if r["profit_cny"] is None
+                    else page.t(
+                        "orders.logistics.invoiced"
+                        if r.get("logistics_invoiced_cny") is not None
+                        else "orders.logistics.estimated"
+                    ),
                 }
                 for r in doc["lines"][:300]
             ]
             ui.table(columns=columns, rows=rows, row_key="order").classes("w-full").props('id="orders-table" dense')
             ui.label(page.t("orders.margin.note")).classes("text-caption")
+            inv = doc.get("invoices")
+            if inv:
+                ui.label(page.t("orders.invoices.summary", **inv)).props('id="orders-invoices"')
+                for u in inv["unmatched"][:50]:
+                    ui.label(
+                        f"{u['carrier']} · {u['waybill_or_order']} · {u['amount']} {u['currency']}: "
+                        + page.t(f"orders.invoice.{u['invoice_status']}")
+                    ).classes("text-negative text-caption")
+            else:
+                ui.label(page.t("orders.invoices.hint")).classes("text-caption").props('id="orders-invoices-hint"')
         with downloads:
             ui.label(page.t("orders.page.downloads")).classes("text-h6")
             dates = [r["order_date"] for r in doc["lines"] if r.get("order_date")]
