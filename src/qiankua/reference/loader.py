@@ -344,3 +344,13 @@ def county_boundaries() -> dict[str, Any]:
     """:func:`county_boundaries_json` decoded: a GeoJSON FeatureCollection, one feature per county
     (properties ``adcode``, ``name_zh``, ``name_en``, ``prefecture_adcode``). Callers must not mutate it."""
     return _boundaries()
+
+
+@cache
+def sea_lanes() -> dict[str, list[list[list[float]]]]:
+    """The drawn path of each sea link of ``route_links.csv``, keyed by its ``link_id``
+    (``"CNQZH>DEHAM:sea"``): pieces of (lon, lat) points split at the antimeridian, from
+    ``sea_lanes.geojson`` (built once with searoute by ``scripts/build_sea_lanes.py``, provenance row
+    ``sea-lanes-searoute-1.6.0``). For maps only; a link without a lane is absent. Callers must not mutate it."""
+    doc = json.loads((DATA_DIR / "sea_lanes.geojson").read_bytes())
+    return {f["properties"]["link_id"]: f["geometry"]["coordinates"] for f in doc["features"]}
