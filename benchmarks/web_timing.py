@@ -3,7 +3,8 @@ to result, on this machine, with Debian's chromium driven by Playwright.
 
 A qiankua server starts in a temporary home (as the browser tests start it) and is warmed up (one visit per
 page, one run of each action); then every page is opened ``--runs`` times in each language, and every main
-action run ``--runs`` times.
+action run ``--runs`` times. Three quote scenarios are saved through the API first, so the scenarios page
+lists some (it is interactive once their key results are shown) and two of them can be compared.
 
 * time to interactive: from ``goto`` until the page's own control is visible and enabled (the quote's
   "计算" button, the data page's upload …) — the NiceGUI page has been served, its Vue app mounted and the
@@ -43,6 +44,7 @@ PAGES = {
     "/opportunities": "#opp-run:not([disabled])",
     "/pooling": "#pool-demo:not([disabled])",
     "/data": "#data-upload",
+    "/scenarios": "#scenario-table[data-keys='ready']",  # the saved scenarios with their key results
 }
 # action -> (page, button, what shows the result)
 ACTIONS = {
@@ -50,7 +52,24 @@ ACTIONS = {
     "routes": ("/routes", "#route-run", "#route-table tbody tr"),
     "opportunities": ("/opportunities", "#opp-run", ".qk-opp-entry"),
     "pooling (demo week)": ("/pooling", "#pool-demo", "#pool-allocation tbody tr"),
+    "compare 2 scenarios": ("/scenarios", "#scenario-compare", "#scenario-compare-table"),
 }
+# what an action ticks before its button is clicked (not timed)
+PREPARE = {
+    "compare 2 scenarios": (
+        "#scenario-table tbody tr:nth-child(1) .q-checkbox",
+        "#scenario-table tbody tr:nth-child(2) .q-checkbox",
+    ),
+}
+# scenarios saved (through the API) before the timing, so the scenarios page lists some
+SEED_SCENARIOS = [
+    {
+        "kind": "quote",
+        "name": f"Maojian DE {price} EUR",
+        "inputs": {"product_id": "duyun-maojian-250g", "market": "DE", "price": price},
+    }
+    for price in (30, 40, 50)
+]
 
 
 def p95(values: list[float]) -> float:
@@ -71,6 +90,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="qk-web-timing-") as home:
         server = start_server(Path(home))
         try:
+            import httpx
+
+            for body in SEED_SCENARIOS:
+                httpx.post(f"{server.url}/api/v1/scenarios", json=body, timeout=300).raise_for_status()
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page_ms: dict[tuple[str, str], list[float]] = {}
@@ -99,6 +122,8 @@ def main() -> None:
                             for run in range(args.runs + 1):  # the first run warms up
                                 tab.goto(server.url + path)
                                 tab.wait_for_selector(f"{button}:not([disabled])")
+                                for selector in PREPARE.get(name, ()):
+                                    tab.click(selector)
                                 start = time.perf_counter()
                                 tab.click(button)
                                 tab.wait_for_selector(result)

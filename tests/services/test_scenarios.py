@@ -82,3 +82,15 @@ def test_route_scenario_metrics(db):
     got = {m["key"]: m["value"] for m in saved["metrics"]}
     assert got["routes"] >= 1 and got["cost_cny"] > 0 and got["days"] > 0
     assert got["cheapest_cny"] <= got["cost_cny"] and got["fastest_days"] <= got["days"]
+
+
+def test_opportunity_scenario_metrics_read_the_ranking(db):
+    """The opportunity document lists its pairs under ``ranking``: the scenario's key figures come from it."""
+    saved = scenarios.save(
+        db, "u", "opportunity", "茶 两市场", {"products": ["duyun-maojian-250g"], "markets": ["DE", "US"]}
+    )
+    got = {m["key"]: m["value"] for m in saved["metrics"]}
+    assert got["pairs"] == len(saved["result"]["ranking"]) >= 1
+    assert got["top_score"] == saved["result"]["ranking"][0]["score"]
+    feasible = [e for e in saved["result"]["ranking"] if e["feasible"]]
+    assert got["top_pair"] == (f"{feasible[0]['product']} → {feasible[0]['market']}" if feasible else None)

@@ -39,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "routing.col.route": {"zh": "线路", "en": "route"},
     "routing.col.mode": {"zh": "主运输方式", "en": "main mode"},
+    "routing.col.leg_mode": {"zh": "运输方式", "en": "mode"},
     "routing.col.days": {"zh": "天", "en": "days"},
     "routing.col.confidence": {"zh": "可信度", "en": "confidence"},
     "routing.col.service": {"zh": "服务", "en": "service"},

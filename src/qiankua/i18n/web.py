@@ -221,6 +221,7 @@ MESSAGES.update(
         "web.routes.pieces": {"zh": "件数", "en": "Pieces"},
         "web.routes.run": {"zh": "规划线路", "en": "Plan routes"},
         "web.routes.map": {"zh": "帕累托线路（粗线为推荐线路）", "en": "Pareto routes (thick: recommended)"},
+        "web.map.unavailable": {"zh": "底图未能加载，地图暂不显示。", "en": "The basemap could not be loaded: no map."},
         "web.routes.pareto": {"zh": "成本与时效（气泡大小＝碳排放）", "en": "Cost vs days (bubble size = CO2e)"},
         "web.routes.nodes": {"zh": "节点", "en": "Nodes"},
         "web.routes.days": {"zh": "天数", "en": "Days"},

@@ -69,7 +69,7 @@ class _Names:
     def route(self, route_label: str, main_mode: str | None) -> str:
         """``truck_container > air_general > dest_container via CN-CAN`` -> 空运（经广州白云国际机场）."""
         services, _, via = route_label.partition(" via ")
-        mode = vocab_label("freight_mode", main_mode, "zh") if main_mode else ""
+        mode = vocab_label("leg_mode", main_mode, "zh") if main_mode else ""
         if not mode:
             steps = [vocab_label("route_service", s.strip(), "zh") for s in services.split(" > ") if s.strip()]
             mode = " > ".join(dict.fromkeys(steps))

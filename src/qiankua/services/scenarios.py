@@ -159,7 +159,7 @@ def _min_of(doc: dict[str, Any], key: str) -> Any:
 
 
 def _top_pair(doc: dict[str, Any]) -> Any:
-    entries = doc.get("entries") or []
+    entries = doc.get("ranking") or []
     e = next((e for e in entries if e.get("feasible")), None)
     return None if e is None else f"{e.get('product')} → {e.get('market')}"
 
@@ -190,9 +190,9 @@ _METRICS: dict[str, list[Metric]] = {
         ("excluded", 0, lambda d: len(d.get("excluded") or [])),
     ],
     "opportunity": [
-        ("pairs", 0, lambda d: len(d.get("entries") or [])),
+        ("pairs", 0, lambda d: len(d.get("ranking") or [])),
         ("top_pair", 0, _top_pair),
-        ("top_score", 1, lambda d: _get(d, "entries", 0, "score")),
+        ("top_score", 1, lambda d: _get(d, "ranking", 0, "score")),
     ],
     "pooling": [
         ("exporters", 0, lambda d: len(d.get("exporters") or [])),

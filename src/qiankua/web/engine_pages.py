@@ -7,15 +7,27 @@ the page says "模块尚未就绪 / module not available yet" (never a server er
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import json
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from fastapi import Response
+from nicegui import Client, background_tasks, run, ui
+from nicegui import app as nicegui_app
 
+from qiankua.report.maps import (
+    COUNTY_MAP,
+    PACIFIC_MAP,
+    WORLD_MAP,
+    pacific_basemap_json,
+    pool_map_options,
+    route_map_options,
+    world_basemap_json,
+)
 from qiankua.services.registry import service
 from qiankua.services.requests import QUOTE_FIELDS, ROUTE_FIELDS
 from qiankua.vocabulary import ENGINES, SERVICES, SEVERITIES
+from qiankua.web import scenarios_page
 from qiankua.web.context import money, number
 from qiankua.web.layout import CONF_COLORS, Page, busy, explain, issue_view, unavailable
 
@@ -397,6 +409,7 @@ def _product_hs(page: Page, product_id: str | None) -> str:
 
 
 def _quote_result(page: Page, doc: dict[str, Any], form: dict[str, Any] | None = None) -> None:
+    scenarios_page.save_button(page, "quote", scenarios_page.quote_inputs(form or {}), doc)
     cur = doc["currency"]
     form = form or {}
     with ui.row().classes("items-center q-gutter-md").props('id="quote-result"'):
@@ -513,70 +526,69 @@ def _quote_result(page: Page, doc: dict[str, Any], form: dict[str, Any] | None =
     )
 
 
-ROUTE_COLORS = ("#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457")
+# ---------------------------------------------------------------------------- maps (offline basemaps)
+
+WORLD_MAP_URL = "/static/qiankua/world_countries_110m.geojson"
+PACIFIC_MAP_URL = "/static/qiankua/world_countries_110m_pacific.geojson"
+_MAP_URLS = {WORLD_MAP: WORLD_MAP_URL, PACIFIC_MAP: PACIFIC_MAP_URL, COUNTY_MAP: "/api/v1/divisions/boundaries"}
 
 
-def route_map_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
-    """ECharts map of the Pareto routes' legs on lon/lat axes (offline: no tiles)."""
-    series: list[dict[str, Any]] = []
-    points: dict[str, list[float]] = {}
-    shown = sorted(doc["routes"], key=lambda r: (not r["recommended"], r["cost_cny"]))[:6]
-    for i, option in enumerate(shown):
-        data = []
-        for leg in option["legs"]:
-            if leg.get("from_lonlat") and leg.get("to_lonlat"):
-                data.append([leg["from_lonlat"], leg["to_lonlat"]])
-                names = ("from_name_zh", "to_name_zh") if page.lang == "zh" else ("from_name", "to_name")
-                points[leg.get(names[0]) or leg["from"]] = leg["from_lonlat"]
-                points[leg.get(names[1]) or leg["to"]] = leg["to_lonlat"]
-        series.append(
-            {
-                "type": "lines",
-                "coordinateSystem": "cartesian2d",
-                "name": f"{i + 1}. {page.label('freight_mode', option['main_mode'])}",
-                "data": [{"coords": [a, b]} for a, b in data],
-                "polyline": False,
-                "lineStyle": {
-                    "width": 4 if option["recommended"] else 2,
-                    "opacity": 0.8,
-                    "color": ROUTE_COLORS[i % len(ROUTE_COLORS)],
-                },
-            }
-        )
-    series.append(
-        {
-            "type": "scatter",
-            "name": page.t("web.routes.nodes"),
-            "data": [[lonlat[0], lonlat[1], name] for name, lonlat in points.items()],
-            "symbolSize": 6,
-            "itemStyle": {"color": "#455a64"},
-            "tooltip": {":formatter": "p => p.data[2]"},
-        }
+@nicegui_app.get(WORLD_MAP_URL, include_in_schema=False)
+def _world_basemap() -> Response:
+    """The world basemap (Natural Earth 1:110m, public domain) for ``echarts.registerMap``; no CDN, no tiles."""
+    return Response(
+        world_basemap_json(), media_type="application/geo+json", headers={"Cache-Control": "public, max-age=86400"}
     )
-    lons = [p[0] for p in points.values()] or [100.0]
-    lats = [p[1] for p in points.values()] or [25.0]
-    return {
-        "title": {"text": page.t("web.routes.map"), "textStyle": {"fontSize": 13}},
-        "animation": False,
-        "tooltip": {"trigger": "item"},
-        "legend": {"bottom": 0, "type": "scroll"},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 50},
-        "xAxis": {
-            "type": "value",
-            "min": int(min(lons)) - 3,
-            "max": int(max(lons)) + 3,
-            "name": "°E",
-            "splitLine": {"show": False},
-        },
-        "yAxis": {
-            "type": "value",
-            "min": int(min(lats)) - 3,
-            "max": int(max(lats)) + 3,
-            "name": "°N",
-            "splitLine": {"show": False},
-        },
-        "series": series,
-    }
+
+
+@nicegui_app.get(PACIFIC_MAP_URL, include_in_schema=False)
+def _pacific_basemap() -> Response:
+    """The same countries seen from the Pacific, for routes that cross the antimeridian."""
+    return Response(
+        pacific_basemap_json(), media_type="application/geo+json", headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+# registers each basemap with the page's ECharts once (fetched from this server, cached by the browser);
+# a map chart is created only afterwards, so ECharts is never asked for a map it does not know yet
+_REGISTER_MAPS_JS = """
+const { echarts } = await import("nicegui-echart");
+for (const [name, url] of Object.entries(%s)) {
+  if (echarts.getMap(name)) continue;
+  const response = await fetch(url);
+  if (!response.ok) return false;
+  echarts.registerMap(name, await response.json());
+}
+return true;
+"""
+
+
+async def register_maps(client: Client, *names: str) -> bool:
+    """Register the named basemaps (:data:`WORLD_MAP`, :data:`COUNTY_MAP`) in ``client``'s browser; False if that failed."""
+    try:
+        await client.connected(timeout=20)
+        urls = json.dumps({n: _MAP_URLS[n] for n in names})
+        return bool(await client.run_javascript(_REGISTER_MAPS_JS % urls, timeout=20))
+    except Exception:
+        return False
+
+
+def map_chart(page: Page, options: dict[str, Any], basemap: str, element_id: str) -> None:
+    """An ECharts map on an offline basemap: a holder now, the chart (id ``element_id``) once ``basemap`` is
+    registered in the browser; if it cannot be, a caption says so instead (never an ECharts error)."""
+    holder = ui.element("div").classes("w-full").props(f'id="{element_id}-holder"')
+
+    async def draw() -> None:
+        registered = await register_maps(holder.client, basemap)
+        if holder.is_deleted:
+            return
+        with holder:
+            if registered:
+                ui.echart(options).classes("w-full h-96").props(f'id="{element_id}" data-basemap="{basemap}"')
+            else:
+                ui.label(page.t("web.map.unavailable")).classes("text-caption text-grey-7")
+
+    background_tasks.create(draw(), name=f"map {element_id}")
 
 
 def pareto_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
@@ -685,12 +697,14 @@ def routes_page(page: Page) -> None:
 
 
 def _routes_result(page: Page, doc: dict[str, Any]) -> None:
+    scenarios_page.save_button(page, "route", None, doc)
     if not doc["routes"]:
         ui.label(page.t("web.routes.none")).classes("text-warning").props('id="route-none"')
     lang = "zh" if page.lang == "zh" else "en"
     with ui.element("div").classes("qk-pair").props('id="route-result"'):
         with ui.card().classes("qk-half"):
-            ui.echart(route_map_options(page, doc)).classes("w-full h-96").props('id="route-map"')
+            options = route_map_options(doc, lang=lang, title=page.t("web.routes.map"))
+            map_chart(page, options, options["geo"]["map"], "route-map")
         with ui.card().classes("qk-half"):
             ui.echart(pareto_options(page, doc)).classes("w-full h-96").props('id="route-pareto"')
     rows = [
@@ -745,14 +759,14 @@ def _routes_result(page: Page, doc: dict[str, Any]) -> None:
         ui.table(
             columns=[
                 {"name": "service", "label": page.t("web.quote.service"), "field": "service", "align": "left"},
-                {"name": "mode", "label": page.t("web.quote.mode"), "field": "mode", "align": "left"},
+                {"name": "mode", "label": page.t("routing.col.leg_mode"), "field": "mode", "align": "left"},
                 {"name": "reason", "label": page.t("web.data.reason"), "field": "reason", "align": "left"},
             ],
             rows=[
                 {
                     "n": i,
                     "service": page.label("route_service", e["service"]),
-                    "mode": page.label("freight_mode", e["mode"]),
+                    "mode": page.label("leg_mode", e["mode"]),
                     "reason": e["reason_zh"] if page.lang == "zh" else e["reason"],
                 }
                 for i, e in enumerate(doc["excluded"])
@@ -862,6 +876,7 @@ def opportunities_page(page: Page) -> None:
 
 def _opportunities_result(page: Page, doc: dict[str, Any], names: dict[str, str]) -> None:
     # the headline first (issue 16): export potential in USD per HS line x market, realised and unrealised beside it
+    scenarios_page.save_button(page, "opportunity", None, doc)
     head = doc.get("headline") or {}
     ui.label(page.t("opportunity.headline.title")).classes("text-h6")
     zh = page.lang == "zh"
@@ -952,42 +967,6 @@ def _opportunities_result(page: Page, doc: dict[str, Any], names: dict[str, str]
                             ui.label(" · ".join(p for p in (text, authority) if p)).style("white-space: normal")
 
 
-def pool_map_options(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
-    """Pickup routes: each vehicle's stops in order, on lon/lat axes over the county seats."""
-    series: list[dict[str, Any]] = []
-    for i, route in enumerate(doc.get("routes", [])):
-        coords = [doc["stops"][s] for s in route.get("stops", []) if s in doc["stops"]]
-        series.append(
-            {
-                "type": "lines",
-                "coordinateSystem": "cartesian2d",
-                "name": f"{route['vehicle']} #{i + 1}",
-                "data": [{"coords": [a, b]} for a, b in itertools.pairwise(coords)],
-                "lineStyle": {"color": ROUTE_COLORS[i % len(ROUTE_COLORS)], "width": 2, "opacity": 0.9},
-            }
-        )
-    series.append(
-        {
-            "type": "scatter",
-            "name": page.t("web.routes.nodes"),
-            "symbolSize": 8,
-            "data": [[lon, lat, name] for name, (lon, lat) in doc.get("stops", {}).items()],
-            "itemStyle": {"color": "#455a64"},
-            "tooltip": {":formatter": "p => p.data[2]"},
-        }
-    )
-    return {
-        "title": {"text": page.t("web.pool.map"), "textStyle": {"fontSize": 13}},
-        "animation": False,
-        "tooltip": {"trigger": "item"},
-        "legend": {"bottom": 0, "type": "scroll"},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 50},
-        "xAxis": {"type": "value", "min": 103.5, "max": 109.7, "name": "°E", "splitLine": {"show": False}},
-        "yAxis": {"type": "value", "min": 24.5, "max": 29.3, "name": "°N", "splitLine": {"show": False}},
-        "series": series,
-    }
-
-
 def pooling_page(page: Page) -> None:
     if service("pooling") is None:
         unavailable(page, "pooling")
@@ -1018,6 +997,7 @@ def pooling_page(page: Page) -> None:
                 ui.label(page.t("web.pool.bad", n=len(value.issues))).classes("text-negative").props('id="pool-error"')
                 issue_view(page, value.file, value.issues, value.preview, table="shipments")
             else:
+                scenarios_page.save_button(page, "pooling", scenarios_page.pool_inputs(stored, content), value)
                 _pool_result(page, value)
 
         await busy(page, out, work, draw, error_id="pool-error", caption=True)
@@ -1134,6 +1114,29 @@ def _loading_view(page: Page, loads: list[dict[str, Any]]) -> None:
         view()
 
 
+def _pool_map(page: Page, doc: dict[str, Any]) -> dict[str, Any]:
+    """The pickup routes over the county basemap, counties and vehicles named in the page's language."""
+    from qiankua.reference import load_reference
+    from qiankua.services import overview
+
+    places = {d["adcode"]: page.name(d) for d in overview.divisions("county")}
+    ref = load_reference()
+    fleet = ref.table("pooling_vehicles").to_dicts()
+    vehicles = {v["vehicle_id"]: page.name(v) for v in fleet}
+    depot = None
+    if fleet:  # every vehicle of the fleet starts from one depot hub (the pooling service checks that)
+        hub = ref.hub(fleet[0]["depot_hub"])
+        depot = (hub.name_zh if page.lang == "zh" else hub.name_en, [hub.lon, hub.lat])
+    return pool_map_options(
+        doc,
+        lang="zh" if page.lang == "zh" else "en",
+        title=page.t("web.pool.map"),
+        places=places,
+        vehicles=vehicles,
+        depot=depot,
+    )
+
+
 def _pool_result(page: Page, doc: dict[str, Any]) -> None:
     with ui.row().classes("q-gutter-md").props('id="pool-result"'):
         for key, label in (
@@ -1154,7 +1157,7 @@ def _pool_result(page: Page, doc: dict[str, Any]) -> None:
         ui.badge(page.label("confidence", level), color=CONF_COLORS.get(level, "grey")).props("outline")
     with ui.element("div").classes("qk-pair"):
         with ui.card().classes("qk-half"):
-            ui.echart(pool_map_options(page, doc)).classes("w-full h-96").props('id="pool-map"')
+            map_chart(page, _pool_map(page, doc), COUNTY_MAP, "pool-map")
         with ui.card().classes("qk-half"):
             loads = doc.get("loads", [])
             ui.echart(

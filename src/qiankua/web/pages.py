@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
-from qiankua.exceptions import ImportValidationError
+from qiankua.exceptions import ImportValidationError, QiankuaError
 from qiankua.vocabulary import FILE_FORMATS, IMPORT_MODES, IMPORT_TABLES
 from qiankua.web.context import money, number
 from qiankua.web.layout import Page, busy, issue_view, nav_title
@@ -250,6 +250,43 @@ async def overview_page(page: Page) -> None:
 # ---------------------------------------------------------------------------- data
 
 
+def _check_and_import(ws: Any, table: str, content: bytes, name: str, mode: str) -> tuple[str, Any]:
+    """Check an upload cell by cell (with the currencies the workspace's FX book converts, as the API's
+    validate does) and, when every cell is good, import it: ``("issues", (file, issues, preview))`` or
+    ``("ok", ImportResult)``. One job of the import queue: it parses and writes the whole file."""
+    from qiankua.services import data, workspace
+
+    currencies = data.fx_currencies(ws.db)
+    check = workspace.check_upload(table, content, name, currencies=currencies)
+    if check.issues:
+        return "issues", (check.file, check.issues, check.preview)
+    try:
+        imported = workspace.import_upload(ws, table, content, name, mode=mode)
+    except ImportValidationError as exc:
+        return "issues", (check.file, [i.to_dict() for i in exc.issues], check.preview)
+    return "ok", imported
+
+
+async def upload_outcome(
+    ws: Any, table: str, content: bytes, name: str, mode: str, gate: Any = None
+) -> tuple[str, Any]:
+    """The data page's upload through the import queue the API uses (:func:`qiankua.services.jobs.import_gate`:
+    a bounded number of imports at once, a bounded line): ``("ok", result)``, ``("issues", …)``, or
+    ``("busy", {seconds, running, waiting})`` when the queue (or the database) is full — retry after that."""
+    from qiankua.services.jobs import ImportsBusy, import_gate
+
+    gate = gate or import_gate()
+    try:
+        return await gate.run(_check_and_import, ws, table, content, name, mode)  # type: ignore[no-any-return]
+    except ImportsBusy as exc:
+        return "busy", {"seconds": exc.retry_after, "running": exc.running, "waiting": exc.waiting}
+    except QiankuaError as exc:  # the database held by another writer for too long (StoreBusyError)
+        retry = getattr(exc, "retry_after", None)
+        if retry is None:
+            raise
+        return "busy", {"seconds": int(retry), "running": gate.running, "waiting": gate.waiting}
+
+
 async def data_page(page: Page) -> None:
     from qiankua.schema import table_spec
     from qiankua.services import workspace
@@ -310,28 +347,25 @@ async def data_page(page: Page) -> None:
     result = ui.column().classes("w-full")
 
     async def on_upload(event: Any) -> None:
-        content = await event.file.read()
-        name = event.file.name
+        await handle(await event.file.read(), event.file.name, state["table"], state["mode"])
 
+    async def handle(content: bytes, name: str, table: str, mode: str) -> None:
         async def work() -> tuple[str, Any] | None:
-            check = await run.io_bound(workspace.check_upload, state["table"], content, name)
-            if check is None:
-                return None
-            if check.issues:
-                return "issues", (check.file, check.issues, check.preview)
-            try:
-                imported = await run.io_bound(
-                    workspace.import_upload, page.workspace, state["table"], content, name, mode=state["mode"]
-                )
-            except ImportValidationError as exc:
-                return "issues", (check.file, [i.to_dict() for i in exc.issues], check.preview)
-            return None if imported is None else ("ok", imported)
+            return await upload_outcome(page.workspace, table, content, name, mode)
 
         def draw(outcome: tuple[str, Any]) -> None:
             kind, value = outcome
+            if kind == "busy":
+                ui.label(page.t("web.data.busy_retry", **value)).classes("text-warning text-subtitle1").style(
+                    "white-space: normal"
+                ).props(f'id="import-busy" data-retry-after="{value["seconds"]}"')
+                ui.button(
+                    page.t("web.data.retry"), icon="refresh", on_click=lambda: handle(content, name, table, mode)
+                ).props('id="import-retry" color="red-9" outline')
+                return
             if kind == "issues":
                 file, issues, preview = value
-                issue_view(page, file, issues, preview, table=state["table"])
+                issue_view(page, file, issues, preview, table=table)
                 return
             spec = table_spec(value.table)
             title = spec.title_zh if page.lang == "zh" else spec.title_en
