@@ -325,3 +325,17 @@ def test_shown_values_are_cut_and_escaped():
     assert shown("a\x00b") == "a\\x00b"
     assert shown("x" * 1000).endswith("… (1,000 characters)") and len(shown("x" * 1000) or "") < 120
     assert shown(None) is None
+
+
+def test_positive_list_reads_the_official_attachment_headers():
+    """The list's attachments head the name 商品名称/货品名称 (2016/2018) or 商品描述 (2022) and the remark 备注 or
+    监管要求: each maps to its column, and 备注 is the list's remark, not the user's notes."""
+    from qiankua.schema import USER_TABLES
+
+    spec = USER_TABLES["positive_list"]
+    for name_header in ("商品描述", "商品名称", "货品名称", "中文货品名称"):
+        mapping, unknown, missing = spec.map_headers(["序号", "税则号列", name_header, "备注"])
+        assert mapping == {1: "hs_code", 2: "name_zh", 3: "remark"}
+        assert unknown == ["序号"] and missing == []
+    mapping, _, _ = spec.map_headers(["税则号列", "商品描述", "监管要求", "说明"])
+    assert mapping == {0: "hs_code", 1: "name_zh", 2: "remark", 3: "notes"}

@@ -293,6 +293,7 @@ class ColumnSpec:
     pad: int | None = None
     help_en: str = ""
     help_zh: str = ""
+    aliases: tuple[str, ...] = ()  # other headers official files use for this column
 
     def __post_init__(self) -> None:
         if self.kind not in _POLARS_TYPES:
@@ -402,6 +403,7 @@ class TableSpec:
                 f"{col.zh}/{col.name}",
                 f"{col.zh}（{col.name}）",
                 f"{col.zh}({col.name})",
+                *col.aliases,
             ):
                 aliases[normalise_header(label)] = col.name
         return aliases
@@ -1234,8 +1236,9 @@ USER_POSITIVE_LIST = TableSpec(
     columns=(
         C(name="hs_code", zh="税则号列", required=True, pattern=r"\d{8}", pad=8,
           help_en="8-digit tariff line as the list gives it", help_zh="清单所列 8 位税则号列"),
-        C(name="name_zh", zh="商品描述", required=True),
-        C(name="remark", zh="监管要求", help_en="the list's remark, as written", help_zh="清单备注原文"),
+        C(name="name_zh", zh="商品描述", required=True, aliases=("商品名称", "货品名称", "中文货品名称")),
+        C(name="remark", zh="监管要求", help_en="the list's remark, as written", help_zh="清单备注原文",
+          aliases=("备注",)),
         C(name="remark_type", zh="备注类型", choices=("exclusion", "bonded_only", "name_restriction", "quantity_cap")),
         C(name="qty_cap", zh="每人每年限量", kind="float", ge=0,
           help_en="per-person yearly quantity cap (in the order's quantity unit), when the remark sets one",
@@ -1243,10 +1246,39 @@ USER_POSITIVE_LIST = TableSpec(
         C(name="qty_unit", zh="限量单位"),
         C(name="edition", zh="版本", help_en="e.g. 2022", help_zh="如 2022"),
         C(name="source", zh="来源", help_en="the announcement and attachment the rows come from"),
-        C(name="notes", zh="备注"),
+        C(name="notes", zh="说明", help_en="your own notes", help_zh="您自己的说明（清单的备注请填“监管要求”列）"),
     ),
 )  # fmt: skip
 USER_TABLES[USER_POSITIVE_LIST.name] = USER_POSITIVE_LIST
+# a carrier's invoice or freight bill, line by line (issue 19): the orders margin takes the invoiced logistics
+# cost instead of the estimate for the orders a line matches (by waybill number, else by order id)
+CARRIER_INVOICES = TableSpec(
+    name="carrier_invoices",
+    title_zh="承运商账单（运费发票）",
+    title_en="Carrier invoices (freight bills)",
+    key=("carrier", "invoice_no", "waybill_or_order", "charge"),
+    columns=(
+        C(name="carrier", zh="承运商", required=True,
+          help_en="the carrier or forwarder that bills, e.g. China Post", help_zh="开票的承运商或货代，如 中国邮政"),
+        C(name="invoice_no", zh="账单号", help_en="the invoice or bill number", help_zh="账单或发票号"),
+        C(name="waybill_or_order", zh="运单号或订单号", required=True,
+          help_en="the parcel's waybill (tracking) number, or the platform order id",
+          help_zh="包裹的运单号（跟踪号），或平台订单号"),
+        C(name="platform", zh="平台",
+          help_en="only to tell apart equal order ids of two platforms (amazon, aliexpress …)",
+          help_zh="仅在两个平台订单号相同时填写（amazon、aliexpress …）"),
+        C(name="invoice_date", zh="账单日期", kind="date", required=True,
+          help_en="the amount is converted to CNY at this day's rate", help_zh="按当日汇率折算人民币"),
+        C(name="charge", zh="费用项",
+          help_en="freight, fuel surcharge, remote area … (all lines of one waybill add up; a credit is negative)",
+          help_zh="运费、燃油附加费、偏远附加费……（同一运单的各行相加；退款填负数）"),
+        C(name="amount", zh="金额", kind="decimal", required=True),
+        C(name="currency", zh="币种", required=True, pattern=r"[A-Z]{3}"),
+        C(name="weight_kg", zh="计费重量(kg)", kind="float", gt=0),
+        C(name="notes", zh="备注"),
+    ),
+)  # fmt: skip
+USER_TABLES[CARRIER_INVOICES.name] = CARRIER_INVOICES
 TABLES = {"reference": REFERENCE_TABLES, "user": USER_TABLES}
 
 

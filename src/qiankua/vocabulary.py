@@ -107,6 +107,7 @@ IMPORT_TABLES: tuple[str, ...] = (
     "region_exports",
     "warehouse_rates",
     "positive_list",
+    "carrier_invoices",
 )
 # append: duplicate keys are errors; upsert: replace rows by key; replace: the whole table
 IMPORT_MODES: tuple[str, ...] = ("append", "upsert", "replace")
@@ -136,6 +137,7 @@ ENGINES: tuple[Engine, ...] = (
     Engine(name="bonded", zh="保税进口", en="Bonded import", page="/bonded"),
     Engine(name="trade", zh="产品空间", en="Product space"),
     Engine(name="orders", zh="订单", en="Orders", page="/orders"),
+    Engine(name="scenarios", zh="方案", en="Scenarios", page="/scenarios"),  # saved scenarios (issue 20 item 8)
 )
 
 
@@ -280,6 +282,7 @@ ROUTE_SERVICES: tuple[str, ...] = (
     "dest_ltl",
     "dest_container",
 )
+LEG_MODES: tuple[str, ...] = ("truck", "rail", "sea", "air", "post", "express", "last_mile", "*")
 # a quote's status and a market-entry requirement's severity (costing.STATUS, opportunity.requirements.SEVERITIES)
 QUOTE_STATUSES: tuple[str, ...] = ("ok", "incomplete", "no_rule")
 SEVERITIES: tuple[str, ...] = ("blocker", "registration", "certification", "labelling")
@@ -306,6 +309,17 @@ LABELS.update(
             "express": ("国际快递", "international express"),
             "dest_ltl": ("目的地零担派送", "destination LTL delivery"),
             "dest_container": ("目的地整柜派送", "destination container delivery"),
+        },
+        # the mode of a routing leg or link (route_links.mode; "*" = a rule over every mode)
+        "leg_mode": {
+            "truck": ("公路", "road"),
+            "rail": ("铁路", "rail"),
+            "sea": ("海运", "sea"),
+            "air": ("空运", "air"),
+            "post": ("邮政", "post"),
+            "express": ("国际快递", "express"),
+            "last_mile": ("尾程派送", "last mile"),
+            "*": ("所有方式", "all modes"),
         },
         "freight_mode": {
             "truck": ("公路", "truck"),
@@ -335,6 +349,7 @@ VOCABULARIES.update(
     {
         "route_service": ROUTE_SERVICES,
         "freight_mode": FREIGHT_MODES,
+        "leg_mode": LEG_MODES,
         "quote_status": QUOTE_STATUSES,
         "severity": SEVERITIES,
     }

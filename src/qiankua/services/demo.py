@@ -171,6 +171,32 @@ def warehouse_report(ref: ReferenceData, doc: dict[str, Any]) -> list[Section]:
     return warehouse_sections(ref, doc)
 
 
+def price_sample_orders(ref: ReferenceData, store: Store | None = None) -> dict[str, Any]:
+    """The margin dashboard on the bundled SAMPLE order exports (made up), in a throw-away database."""
+    from qiankua.services.orders import demo_margins
+
+    return demo_margins(ref, store)
+
+
+def orders_report(ref: ReferenceData, doc: dict[str, Any]) -> list[Section]:
+    from qiankua.report.orders import orders_sections
+
+    return orders_sections(ref, doc)
+
+
+def check_sample_bonded(ref: ReferenceData, store: Store | None = None) -> dict[str, Any]:
+    """The 1210 day's check on the built-in SAMPLE orders (made up), in a throw-away database."""
+    from qiankua.services.bonded import demo_day
+
+    return demo_day(ref, store)
+
+
+def bonded_report(ref: ReferenceData, doc: dict[str, Any]) -> list[Section]:
+    from qiankua.report.bonded import bonded_sections
+
+    return bonded_sections(ref, doc)
+
+
 DEMO_ENGINES = (
     DemoEngine(key="costing", run=quote_catalogue, sections=costing_sections),
     DemoEngine(key="routing", run=plan_routes, sections=routing_sections),
@@ -178,6 +204,8 @@ DEMO_ENGINES = (
     DemoEngine(key="pooling", run=plan_pool, sections=pooling_sections),
     DemoEngine(key="region", run=evaluate_regions, sections=region_sections),
     DemoEngine(key="warehouse", run=plan_warehouse, sections=warehouse_report),
+    DemoEngine(key="orders", run=price_sample_orders, sections=orders_report),
+    DemoEngine(key="bonded", run=check_sample_bonded, sections=bonded_report),
 )
 
 
