@@ -60,10 +60,6 @@ def excluded_checks(case) -> list:  # type: ignore[no-untyped-def]
     elif case.path == "/api/v1/warehouse/plan" and body.get("date") is not None:
         # whether the FX history covers the market currencies on that date (400 "No FX rate for EUR on …")
         excluded.append(positive_data_acceptance)
-    elif case.path == "/api/v1/warehouse/forecast" and body.get("method") in ("ets", "theta"):
-        # whether statsforecast's AutoETS / Theta can fit a series that short for the model it selects (it
-        # refuses "tiny datasets": 400 naming the method); the other methods fall back below 6 periods
-        excluded.append(positive_data_acceptance)
     elif case.path == "/api/v1/trade/diversify" and _all_zero(case.query, ("w_density", "w_pci", "w_demand")):
         # three weights each >= 0 and not all 0: a rule across query parameters no schema states (400)
         excluded.append(positive_data_acceptance)

@@ -100,3 +100,12 @@ def test_sample_paths_are_non_negative_and_centred():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         forecast_series(HAND, **kwargs)
+
+
+def test_ets_on_a_short_series_falls_back_with_its_reason():
+    """statsforecast's ETS refuses n <= parameters + 4 ("tiny datasets") and its variance divides by zero at 7:
+    six or seven periods take the stated mean rule, eight fit the model."""
+    for n in (6, 7):
+        r = forecast_series([5.0, 3.0, 6.0, 4.0, 7.0, 5.0, 6.0][:n], method="ets", h=3)
+        assert r.method == "fallback_mean" and "AutoETS needs at least 8" in (r.fallback or "")
+    assert forecast_series([5.0, 3.0, 6.0, 4.0, 7.0, 5.0, 6.0, 4.0], method="ets", h=3).fallback is None

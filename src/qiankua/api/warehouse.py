@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import ConfigDict, Field, model_validator
 
 from qiankua.api.auth import WorkspaceDep, current_workspace
-from qiankua.api.errors import ApiError, problem_responses
+from qiankua.api.errors import problem_responses
 from qiankua.api.strict import STRICT, IsoDate, StrictModel
 from qiankua.jsonio import to_json
 from qiankua.services.requests import user_db
@@ -144,17 +144,7 @@ def newsvendor(body: NewsvendorIn) -> Response:
 def forecast(body: ForecastIn) -> Response:
     from qiankua.services.warehouse import forecast_calc
 
-    try:
-        return _json(forecast_calc(body.model_dump()))
-    except NotImplementedError as exc:
-        # statsforecast's AutoETS refuses series too short for the model it tries ("tiny datasets"); until the
-        # engine falls back as it does below MIN_OBS periods, say so instead of a 500
-        raise ApiError(
-            400,
-            f"`method` {body.method!r} cannot fit a series of {len(body.series)} periods ({exc}); "
-            "use a longer series or method auto",
-            field="method",
-        ) from None
+    return _json(forecast_calc(body.model_dump()))
 
 
 @router.post(

@@ -63,6 +63,10 @@ CV2_CUTOFF = 0.49
 CLASSES: tuple[str, ...] = ("smooth", "erratic", "intermittent", "lumpy")
 METHODS: tuple[str, ...] = ("auto", "ses", "seasonal_es", "ets", "theta", "croston", "sba", "tsb", "adida", "imapa")
 MIN_OBS = 6
+# statsforecast's ETS refuses a series of n <= parameters + 4 ("tiny datasets", statsforecast/ets.py): the
+# smallest model (A,N,N: alpha and the initial level) needs 7 periods, and at 7 its residual variance divides
+# by zero (measured: 30 of 30 Poisson series), so 8
+ETS_MIN_OBS = 8
 TSB_ALPHA = 0.1  # TSB smoothing constants for demand size and probability (statsforecast needs them fixed)
 _FINAL = 7  # window index of the final fit on the whole history (back-test windows are 0..6)
 Array = npt.NDArray[np.float64]
@@ -243,6 +247,8 @@ def forecast_table(
             fallback = f"fewer than {MIN_OBS} periods of history ({n})"
         elif nonzero < 2:
             fallback = f"fewer than 2 periods with demand ({nonzero})"
+        elif method == "ets" and n < ETS_MIN_OBS:
+            fallback = f"AutoETS needs at least {ETS_MIN_OBS} periods of history ({n})"
         chosen = method
         if fallback is None and method == "auto":
             chosen = ("seasonal_es" if _seasonal(y, m) else "ses") if klass in ("smooth", "erratic") else "sba"
