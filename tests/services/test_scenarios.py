@@ -94,3 +94,10 @@ def test_opportunity_scenario_metrics_read_the_ranking(db):
     assert got["top_score"] == saved["result"]["ranking"][0]["score"]
     feasible = [e for e in saved["result"]["ranking"] if e["feasible"]]
     assert got["top_pair"] == (f"{feasible[0]['product']} → {feasible[0]['market']}" if feasible else None)
+
+
+def test_the_list_carries_each_scenarios_headline_figures(db):
+    saved = scenarios.save(db, "u", "quote", "茶 DE", QUOTE)
+    listed = scenarios.list_scenarios(db, "u")["scenarios"]
+    assert [s["id"] for s in listed] == [saved["id"]]
+    assert listed[0]["metrics"] == saved["metrics"] and "result" not in listed[0]

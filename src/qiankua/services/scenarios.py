@@ -98,7 +98,9 @@ def list_scenarios(db: Path, owner: str, kind: str | None = None) -> dict[str, A
     if not Path(db).is_file():
         return {"scenarios": []}
     with db_lock(db), _store(db, write=False) as store:
-        rows = ScenarioStore(store).list(owner=owner, kind=kind)
+        rows = ScenarioStore(store).list(owner=owner, kind=kind, results=True)
+    for row in rows:
+        row["metrics"] = metrics(row["kind"], row.pop("result"))
     return {"scenarios": rows}
 
 

@@ -89,11 +89,12 @@ class ScenarioStore:
             )
         return new_id
 
-    def list(self, *, owner: str, kind: str | None = None) -> list[dict[str, Any]]:
-        """The owner's scenarios, newest first, without their results."""
+    def list(self, *, owner: str, kind: str | None = None, results: bool = False) -> list[dict[str, Any]]:
+        """The owner's scenarios, newest first; with their results when ``results``."""
         if not self.has_table():
             return []
-        sql = f"SELECT {_LIST_COLUMNS} FROM scenarios.saved WHERE owner = ?"
+        columns = f"{_LIST_COLUMNS}, result" if results else _LIST_COLUMNS
+        sql = f"SELECT {columns} FROM scenarios.saved WHERE owner = ?"
         args: list[Any] = [owner]
         if kind is not None:
             sql += " AND kind = ?"
