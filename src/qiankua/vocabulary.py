@@ -283,6 +283,17 @@ ROUTE_SERVICES: tuple[str, ...] = (
     "dest_container",
 )
 LEG_MODES: tuple[str, ...] = ("truck", "rail", "sea", "air", "post", "express", "last_mile", "*")
+# accounts of a multi-user server (qiankua account, /api/v1/admin/accounts)
+ACCOUNT_ROLES: tuple[str, ...] = ("member", "admin")
+ACCOUNT_ACTIONS: tuple[str, ...] = ("add", "disable", "enable", "reset-password", "revoke-sessions", "remove")
+# demand forecast methods (qiankua.warehouse.forecast: auto picks by the Syntetos-Boylan class)
+FORECAST_METHODS: tuple[str, ...] = (
+    "auto", "ses", "seasonal_es", "ets", "theta", "croston", "sba", "tsb", "adida", "imapa",
+)  # fmt: skip
+# where a pool's shipments come from (the demo week or the user's stored shipments)
+POOL_SOURCES: tuple[str, ...] = ("demo", "stored")
+# what a saved scenario holds (qiankua.services.scenarios)
+SCENARIO_KINDS: tuple[str, ...] = ("quote", "route", "opportunity", "pooling")
 # a quote's status and a market-entry requirement's severity (costing.STATUS, opportunity.requirements.SEVERITIES)
 QUOTE_STATUSES: tuple[str, ...] = ("ok", "incomplete", "no_rule")
 SEVERITIES: tuple[str, ...] = ("blocker", "registration", "certification", "labelling")
@@ -309,6 +320,34 @@ LABELS.update(
             "express": ("国际快递", "international express"),
             "dest_ltl": ("目的地零担派送", "destination LTL delivery"),
             "dest_container": ("目的地整柜派送", "destination container delivery"),
+        },
+        "account_role": {"member": ("成员", "member"), "admin": ("管理员", "administrator")},
+        "account_action": {
+            "add": ("添加账户", "add"),
+            "disable": ("停用", "disable"),
+            "enable": ("启用", "enable"),
+            "reset-password": ("重置密码", "reset password"),
+            "revoke-sessions": ("结束全部会话", "end all sessions"),
+            "remove": ("删除账户", "remove"),
+        },
+        "forecast_method": {
+            "auto": ("自动（按需求类型选择）", "automatic (by demand class)"),
+            "ses": ("简单指数平滑", "simple exponential smoothing"),
+            "seasonal_es": ("季节性指数平滑", "seasonal exponential smoothing"),
+            "ets": ("自动 ETS 模型", "automatic ETS"),
+            "theta": ("Theta 法", "Theta"),
+            "croston": ("Croston 法", "Croston"),
+            "sba": ("Croston-SBA 修正", "Croston SBA"),
+            "tsb": ("TSB 法", "TSB"),
+            "adida": ("ADIDA 聚合法", "ADIDA"),
+            "imapa": ("IMAPA 多重聚合法", "IMAPA"),
+        },
+        "pool_source": {"demo": ("演示周数据", "demo week"), "stored": ("已导入的货件", "stored shipments")},
+        "scenario_kind": {
+            "quote": ("报价", "quote"),
+            "route": ("线路", "route"),
+            "opportunity": ("选品", "opportunity"),
+            "pooling": ("拼货", "pooling"),
         },
         # the mode of a routing leg or link (route_links.mode; "*" = a rule over every mode)
         "leg_mode": {
@@ -350,6 +389,11 @@ VOCABULARIES.update(
         "route_service": ROUTE_SERVICES,
         "freight_mode": FREIGHT_MODES,
         "leg_mode": LEG_MODES,
+        "scenario_kind": SCENARIO_KINDS,
+        "account_role": ACCOUNT_ROLES,
+        "account_action": ACCOUNT_ACTIONS,
+        "forecast_method": FORECAST_METHODS,
+        "pool_source": POOL_SOURCES,
         "quote_status": QUOTE_STATUSES,
         "severity": SEVERITIES,
     }

@@ -22,6 +22,7 @@ from qiankua.api.errors import ApiError, problem_responses
 from qiankua.api.strict import StrictModel
 from qiankua.exceptions import UnknownReferenceError
 from qiankua.services.accounts import SESSION_DAYS, AccountStore, Identity, UserInfo
+from qiankua.vocabulary import ACCOUNT_ACTIONS, ACCOUNT_ROLES
 
 router = APIRouter(prefix="/auth", tags=["accounts"], responses=problem_responses(400, 401, 403, 404, 409, 422))
 
@@ -108,12 +109,16 @@ admin_router = APIRouter(
 )
 
 
+Role = Literal[ACCOUNT_ROLES]  # type: ignore[valid-type]
+Action = Literal[ACCOUNT_ACTIONS]  # type: ignore[valid-type]
+
+
 class AccountOut(BaseModel):
     """One account as an administrator sees it (the fields of ``qiankua account list --json``)."""
 
     username: str
     org: str
-    role: Literal["member", "admin"]
+    role: Role
     disabled: bool
     created_at: str
 
@@ -128,7 +133,7 @@ class AccountAction(BaseModel):
     """What ``qiankua account <action> --json`` prints: the action done, and how many sessions ended."""
 
     ok: bool
-    action: Literal["add", "disable", "enable", "reset-password", "revoke-sessions", "remove"]
+    action: Action
     username: str
     sessions_ended: int | None = None
 
@@ -136,7 +141,7 @@ class AccountAction(BaseModel):
 class NewAccountIn(StrictModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256, description="checked by the password policy (400 if weak)")
-    role: Literal["member", "admin"] = "member"
+    role: Role = "member"
 
 
 class PasswordIn(StrictModel):

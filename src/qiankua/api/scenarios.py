@@ -23,11 +23,12 @@ from qiankua.api.auth import WorkspaceDep
 from qiankua.api.errors import problem, problem_responses
 from qiankua.api.strict import IsoDate, StrictModel
 from qiankua.services.requests import user_db
+from qiankua.vocabulary import POOL_SOURCES, SCENARIO_KINDS
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=problem_responses(400, 401, 404, 409, 422))
 
 # the kinds are the use cases of qiankua.services.scenarios.KINDS (a test checks they are the same)
-Kind = Literal["quote", "route", "opportunity", "pooling"]
+Kind = Literal[SCENARIO_KINDS]  # type: ignore[valid-type]
 ScenarioId = Annotated[int, Path(ge=1, le=2**62, description="the scenario's id")]
 Name = Annotated[
     str,
@@ -60,7 +61,7 @@ class OpportunityInputs(s.OpportunitiesIn, StrictModel):
 class PoolingInputs(StrictModel):
     """The demo pool or the organisation's stored shipments, and the solver's time limit and seed."""
 
-    source: Literal["demo", "stored"] = "demo"
+    source: Literal[POOL_SOURCES] = "demo"  # type: ignore[valid-type]
     time_limit_s: float = Field(default=1.0, ge=0.2, le=10)
     seed: int = Field(default=1, ge=0, le=2**31 - 1)
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from qiankua.exceptions import InvalidInputError, UnknownReferenceError
 from qiankua.i18n import default_lang, t
+from qiankua.vocabulary import SCENARIO_KINDS
 
 __all__ = ["KINDS", "compare", "delete", "list_scenarios", "load", "run", "save"]
 
-KINDS: tuple[str, ...] = ("quote", "route", "opportunity", "pooling")
+KINDS: tuple[str, ...] = SCENARIO_KINDS
 MAX_COMPARE = 3
 _NAME_MAX = 120
 

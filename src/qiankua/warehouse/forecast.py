@@ -44,6 +44,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from qiankua.vocabulary import FORECAST_METHODS
+
 __all__ = [
     "ADI_CUTOFF",
     "CLASSES",
@@ -61,7 +63,7 @@ __all__ = [
 ADI_CUTOFF = 1.32
 CV2_CUTOFF = 0.49
 CLASSES: tuple[str, ...] = ("smooth", "erratic", "intermittent", "lumpy")
-METHODS: tuple[str, ...] = ("auto", "ses", "seasonal_es", "ets", "theta", "croston", "sba", "tsb", "adida", "imapa")
+METHODS: tuple[str, ...] = FORECAST_METHODS  # named in zh/en in the vocabulary
 MIN_OBS = 6
 # statsforecast's ETS refuses a series of n <= parameters + 4 ("tiny datasets", statsforecast/ets.py): the
 # smallest model (A,N,N: alpha and the initial level) needs 7 periods, and at 7 its residual variance divides
