@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -27,6 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, W
 from qiankua.api.auth import WorkspaceDep
 from qiankua.api.data import _read
 from qiankua.api.errors import ApiError, problem_responses
+from qiankua.api.strict import IsoDate, iso_date
 from qiankua.jsonio import to_json
 from qiankua.orders.ceb603 import BASE_TRANSFER_FIELDS, CONFIG_HEAD
 from qiankua.services.requests import user_db
@@ -34,28 +34,12 @@ from qiankua.vocabulary import MODES, SERVICES
 
 router = APIRouter(prefix="/orders", tags=["orders"], responses=problem_responses(400, 401, 404, 409, 422))
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value: Any) -> Any:
-    """A date as ``YYYY-MM-DD`` text only (a number is not read as a Unix time, nor a datetime as a date)."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("expected a date as YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not a calendar date: {value}") from None
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 # a quote date prices with the FX rates and rules of that day: 1990-2100 (the FX history and the rules lie within)
 _QUOTE_YEARS = r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
 
 def _quote_date(value: Any) -> Any:
-    value = _iso_date(value)
+    value = iso_date(value)
     if not 1990 <= value.year <= 2100:
         raise ValueError("expected a quote date between 1990-01-01 and 2100-12-31")
     return value

@@ -19,6 +19,7 @@ import polars as pl
 
 from qiankua.exceptions import CellIssue, ImportValidationError, InvalidInputError, UnknownReferenceError
 from qiankua.orders.formats import FORMATS, PLATFORMS, OrderFormat, norm_header
+from qiankua.orders.margin import VARIANCE
 from qiankua.orders.readers import columns_used, detect, mapped_format, read_orders
 
 __all__ = [
@@ -496,16 +497,7 @@ _MONEY_OUT = (
     "refund_cny",
     "profit_cny",
     "quoted_profit_cny",
-    "v_price",
-    "v_fx",
-    "v_product",
-    "v_logistics",
-    "v_logistics_invoiced",
-    "v_duty",
-    "v_vat",
-    "v_fees",
-    "v_rebate",
-    "v_refund",
+    *VARIANCE,
 )
 _LINE_OUT = (
     "platform",
