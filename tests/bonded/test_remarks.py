@@ -46,9 +46,7 @@ def test_an_attachment_as_published_imports_and_its_remarks_are_enforced(tmp_pat
     db = tmp_path / "q.duckdb"
     plist = tmp_path / "附件.csv"
     plist.write_text(
-        "序号,税则号列,商品名称,备注\n"
-        "1,33049900,其他美容品或化妆品及护肤品,每人每年限购2件\n"
-        "2,04021000,乳粉,\n",
+        "序号,税则号列,商品名称,备注\n1,33049900,其他美容品或化妆品及护肤品,每人每年限购2件\n2,04021000,乳粉,\n",
         encoding="utf-8",
     )
     import_user_file(db, plist, "positive_list")
