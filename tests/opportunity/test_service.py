@@ -354,3 +354,69 @@ def test_the_ranking_does_not_hold_the_store_while_it_computes(ref, tmp_path, mo
     res = svc.opportunities(db, products=["duyun-maojian-250g"], markets=["US", "GB"], top=2, samples=20)
     assert took and took[0] < 1.0
     assert res.trade["year"] == 2023  # the trade data were read all the same
+
+
+def test_route_criteria_are_cached_per_shipment_and_give_the_same_answer(ref, monkeypatch):
+    """Issue 21 soak: a repeated ranking does not plan its routes again (the cache answers exactly what the
+    router answered); a product shipped alike (same flags, carton, value and origin under another id) shares
+    the entries, a product that ships differently does not; the cache is bounded."""
+    import dataclasses
+
+    from qiankua.services.routing import pair_routes
+
+    base = ref.product("duyun-maojian-250g")
+    twin = dataclasses.replace(base, id="my-own-tea", name_en="My tea")
+    fresh = dataclasses.replace(base, id="my-fresh-tea", fresh=True, max_transit_days=10)
+    products = {p.id: p for p in (base, twin, fresh, ref.product("moutai-feitian-53-500ml"))}
+
+    class Ref:  # what pair_routes reads of a catalogue
+        def product(self, product_id: str):  # type: ignore[no-untyped-def]
+            return products[product_id]
+
+    def pairs(ids: list[str], markets: list[str]) -> pl.DataFrame:
+        rows = [(p, m, products[p].hs6) for p in ids for m in markets]
+        return pl.DataFrame(rows, schema=["product", "market", "hs6"], orient="row")
+
+    def rows(frame: pl.DataFrame) -> list[tuple]:
+        return sorted(frame.select("product", "market", "route_cost_cny_per_kg", "route_days", "confidence").rows())
+
+    cache = svc._RouteCache(maxsize=100)
+    one = pairs(["duyun-maojian-250g", "moutai-feitian-53-500ml"], ["US", "DE", "JP"])
+    first = cache(Ref(), one)
+    assert (cache.hits, cache.misses) == (0, 6)
+    assert rows(first) == rows(pair_routes(Ref(), one)) and first.height == 6
+    assert rows(cache(Ref(), one)) == rows(first) and (cache.hits, cache.misses) == (6, 6)
+    # the twin ships exactly like duyun-maojian: answered from the cache, under its own id
+    twin_rows = rows(cache(Ref(), pairs(["my-own-tea"], ["US", "DE"])))
+    assert (cache.hits, cache.misses) == (8, 6)
+    assert twin_rows == rows(pair_routes(Ref(), pairs(["my-own-tea"], ["US", "DE"])))
+    assert [r[0] for r in twin_rows] == ["my-own-tea"] * 2
+    # a fresh product is planned (its own key), and gets what the router gives it
+    fresh_pairs = pairs(["my-fresh-tea"], ["US", "DE"])
+    assert rows(cache(Ref(), fresh_pairs)) == rows(pair_routes(Ref(), fresh_pairs))
+    assert cache.misses == 8
+    # bounded: the least recently used entries go
+    small = svc._RouteCache(maxsize=2)
+    small(Ref(), one)
+    assert len(small._rows) == 2
+    # a swapped router is never answered from the cache (its own key), and its errors are not stored
+    calls: list[int] = []
+
+    def counting(ref_, frame):  # type: ignore[no-untyped-def]
+        calls.append(frame.height)
+        return pair_routes(ref_, frame)
+
+    monkeypatch.setattr(svc, "pair_routes", counting)
+    cache(Ref(), one)
+    cache(Ref(), one)
+    assert calls == [6]
+
+
+def test_a_repeated_ranking_is_the_same_ranking(ref):
+    """The cached routes change nothing: the same request, cold and warm, gives the same document."""
+    svc.cached_pair_routes.clear()
+    cold = svc.opportunities(ref=ref, markets=["DE", "US"], top=5, samples=20).to_dict()
+    assert svc.cached_pair_routes.misses > 0 and svc.cached_pair_routes.hits == 0
+    warm = svc.opportunities(ref=ref, markets=["DE", "US"], top=5, samples=20).to_dict()
+    assert svc.cached_pair_routes.hits == svc.cached_pair_routes.misses
+    assert warm == cold

@@ -185,11 +185,18 @@ async def _data(_: Request, exc: Exception) -> JSONResponse:
 
 
 # when refused logins come faster than TARPIT_RATE a second (server-wide), each further one is answered after
-# a pause (a tarpit: the coroutine sleeps, costing nothing), so clients that ignore Retry-After cannot turn
-# cheap refusals into hundreds of requests a second that crowd out everyone else's on the event loop (issue
-# 21 soak: 32 such clients made 445 refusals/s and took quotes from 0.25 s to 4 s). Below that rate, and so
-# for any ordinary client, refusals are answered at once.
-TARPIT_S = 1.0
+# a pause (a tarpit: the coroutine sleeps, costing nothing), so clients that ignore Retry-After and fire again
+# the moment they are answered cannot turn cheap refusals into a thousand requests a second that crowd out
+# everyone else's on the event loop. Below that rate, and so for any ordinary client, refusals are answered
+# at once. The pause caps such a client at 1 / TARPIT_S requests a second. Measured with
+# benchmarks/api_soak.py on 2 cores (issue 21, December 2026), 32 clients firing wrong logins without pause
+# plus 8 users doing the same with real work (--closed-loop, 30 s): no pause -> 1,127 refusals/s and the
+# users' requests fell to a third (271, p50 499 ms); 1 s -> 68/s, users 801 (p50 73 ms); 0.25 s -> 125/s,
+# users 778 (p50 70 ms). With attackers arriving at a fixed 100/s whatever the answers (the open-loop
+# soak), a pause does not lower the load at all: it only holds each refusal (1 s: wrong-login p50 1,003 ms)
+# and the users' latencies were the same with 1 s, 0.25 s or none. So 0.25 s: the same protection for the
+# users, and a person who mistypes during a flood is told "retry after" within about a quarter second.
+TARPIT_S = 0.25
 TARPIT_RATE = 50
 _recent: deque[float] = deque()
 

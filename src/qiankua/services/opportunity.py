@@ -30,8 +30,10 @@ overrides an earlier one only where it has a value. The report's presentation of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -61,10 +63,11 @@ from qiankua.opportunity.scoring import (
 )
 from qiankua.reference import ReferenceData
 from qiankua.reference.loader import DATA_DIR, parse_table
+from qiankua.routing import Profile
 from qiankua.services.costing import compiled_rules, pair_margins
 from qiankua.services.products import Catalogue, user_catalogue
 from qiankua.services.retail_margin import NO_PRICE, retail_margins
-from qiankua.services.routing import pair_routes
+from qiankua.services.routing import PAIR_WEIGHT_KG, pair_routes
 from qiankua.store import Store, default_db_path, trade
 from qiankua.store.spark import spark_session
 
@@ -108,6 +111,83 @@ def _criterion(engine: str, fn: Criterion, ref: ReferenceData, pairs: pl.DataFra
         return None, f"{engine} failed: {type(exc).__name__}: {exc}"
 
 
+class _RouteCache:
+    """The route criteria of (product, market) pairs, kept so a repeated ranking does not plan them again.
+
+    :func:`~qiankua.services.routing.pair_routes` plans each product's pallet (``PAIR_WEIGHT_KG``) from its
+    origin county on the network of the day with the built-in rates only (no user quote, no user FX), so its
+    answer for one market is a function of the day, the product's shipment profile
+    (:meth:`~qiankua.routing.Profile.for_product`: flags, carton, value) and its origin. That is the key, with
+    the product id left out of the profile (the router never reads it): the data version of a route is the
+    day (the network is rebuilt per day) plus the product record itself, so editing a product (an import of
+    ``user.products``) changes its key and no other product's, and many products shipped alike share one
+    entry. The router function is part of the key too (a test that swaps it is never answered from the
+    cache). Bounded: least recently used entries are dropped past ``maxsize``; errors are never stored.
+    """
+
+    def __init__(self, maxsize: int = 4096) -> None:
+        self.maxsize = maxsize
+        self._rows: OrderedDict[Hashable, tuple[float | None, float | None, str]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+            self.hits = self.misses = 0
+
+    def __call__(self, ref: ReferenceData, pairs: pl.DataFrame) -> pl.DataFrame:
+        router = pair_routes  # looked up at call time (tests swap it)
+        day = dt.date.today()
+        keys: dict[str, Hashable] = {}
+        for product_id in pairs["product"].unique(maintain_order=True).to_list():
+            product = ref.product(product_id)
+            profile = replace(Profile.for_product(product, weight_kg=PAIR_WEIGHT_KG), product_id=None)
+            keys[product_id] = (router, day, profile, product.origin_adcode)
+        found: dict[tuple[str, str], tuple[float | None, float | None, str]] = {}
+        missing: list[tuple[str, str]] = []
+        with self._lock:
+            for product_id, market in pairs.select("product", "market").unique(maintain_order=True).iter_rows():
+                row = self._rows.get((keys[product_id], market))
+                if row is None:
+                    missing.append((product_id, market))
+                else:
+                    self._rows.move_to_end((keys[product_id], market))
+                    found[(product_id, market)] = row
+            self.hits += len(found)
+            self.misses += len(missing)
+        if missing:
+            wanted = pl.DataFrame(missing, schema={"product": pl.String, "market": pl.String}, orient="row")
+            planned = router(ref, pairs.join(wanted, on=["product", "market"], how="semi"))
+            fresh = {
+                (r["product"], r["market"]): (r["route_cost_cny_per_kg"], r["route_days"], r["confidence"])
+                for r in planned.iter_rows(named=True)
+            }
+            found.update(fresh)
+            if dt.date.today() == day:  # not planned across midnight on another day's network
+                with self._lock:
+                    for (product_id, market), row in fresh.items():
+                        self._rows[(keys[product_id], market)] = row
+                    while len(self._rows) > self.maxsize:
+                        self._rows.popitem(last=False)
+        return pl.DataFrame(
+            [(p, m, *row) for (p, m), row in found.items()],
+            schema={
+                "product": pl.String,
+                "market": pl.String,
+                "route_cost_cny_per_kg": pl.Float64,
+                "route_days": pl.Float64,
+                "confidence": pl.String,
+            },
+            orient="row",
+        )
+
+
+#: the route criteria of a ranking, cached (see :class:`_RouteCache`)
+cached_pair_routes = _RouteCache()
+
+
 def _with_extra(
     base: pl.DataFrame,
     extra: pl.DataFrame | None,
@@ -140,7 +220,7 @@ def _with_extra(
             "retail",
         )
     )
-    routes, st = _criterion("routing", pair_routes, ref, pairs)
+    routes, st = _criterion("routing", cached_pair_routes, ref, pairs)
     status["route_cost"] = status["route_days"] = st
     if routes is not None:
         frames.append((routes, "routing"))
@@ -585,6 +665,7 @@ __all__ = [
     "OpportunityResult",
     "StoreReads",
     "build_pairs",
+    "cached_pair_routes",
     "opportunities",
     "opportunity_tables",
     "read_store",
