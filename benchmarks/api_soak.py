@@ -22,6 +22,11 @@ grows: more than 5% of a kind's arrivals, and more than 3, still unanswered when
 says so. Requests still open when the window ends are awaited and counted with their real
 latency (a request that never answers is an error).
 
+Before the soak the user makes each kind of request once per market, one at a time (``--no-warmup`` skips
+it): a server that has just started fills its caches on first use (rules per market, route results, the user's
+store: up to 3-5 s for a first import or ranking); the soak measures a server in use. The warm-up's times are
+printed on their own line, not in the last one.
+
 ``--closed-loop``: the saturation/stress mode instead — ``--users`` clients and ``--attackers`` wrong-login
 clients each firing the next request the moment the previous answers (zero think time). On a small
 machine this saturates the cores by construction, so its p99 measures the queue, not the service; it
@@ -38,6 +43,7 @@ The table is headed by the machine's load average and the server's CPU seconds a
 soak (Linux), so runs on a shared machine can be compared.
 
     .venv/bin/python benchmarks/api_soak.py [--seconds 60] [--think 1.5] [--attack-rate 100] [--closed-loop]
+        [--no-warmup]
 """
 
 from __future__ import annotations
@@ -169,29 +175,47 @@ async def _health_probe(base: str, until: float, out: list[float]) -> None:
             await asyncio.sleep(0.05)
 
 
+KINDS = ("quote", "routes", "opportunities", "import", "rows")
+
+
+def _request(kind: str, market: str, tag: str) -> tuple[str, str, dict[str, Any]]:
+    """``(method, url, keyword arguments)`` of one logged-in request of ``kind``."""
+    if kind == "quote":
+        return "POST", "/api/v1/quote", {"json": {"market": market, "product_id": "duyun-maojian-250g"}}
+    if kind == "routes":
+        return "POST", "/api/v1/routes", {"json": {"origin": "522701", "market": market, "weight_kg": 20}}
+    if kind == "opportunities":
+        return "POST", "/api/v1/opportunities", {"json": {"markets": [market]}}
+    if kind == "import":
+        return "POST", "/api/v1/data/products/import", {"data": _upload(tag)}
+    return "GET", "/api/v1/data/products/rows", {}
+
+
 async def _user_action(session: Any, rng: random.Random, stats: Stats, tag: str, due: float | None = None) -> None:
     """One logged-in user's action, drawn from the mix (40% quote, 20% routes, 10% opportunities, 10% import,
     20% rows), recorded in ``stats``."""
     market = rng.choice(MARKETS)
     pick = rng.random()
-    if pick < 0.4:
-        kind, method, url = "quote", "POST", "/api/v1/quote"
-        kw: dict[str, Any] = {"json": {"market": market, "product_id": "duyun-maojian-250g"}}
-    elif pick < 0.6:
-        kind, method, url = "routes", "POST", "/api/v1/routes"
-        kw = {"json": {"origin": "522701", "market": market, "weight_kg": 20}}
-    elif pick < 0.7:
-        kind, method, url = "opportunities", "POST", "/api/v1/opportunities"
-        kw = {"json": {"markets": [market]}}
-    elif pick < 0.8:
-        kind, method, url = "import", "POST", "/api/v1/data/products/import"
-        kw = {"data": _upload(tag)}
-    else:
-        kind, method, url = "rows", "GET", "/api/v1/data/products/rows"
-        kw = {}
+    kind = KINDS[0 if pick < 0.4 else 1 if pick < 0.6 else 2 if pick < 0.7 else 3 if pick < 0.8 else 4]
+    method, url, kw = _request(kind, market, tag)
     stats.arrive(kind)
     ms, status = await _timed(session, method, url, due=due, **kw)
     stats.record(kind, ms, status == 200)
+
+
+async def _warm_up(base: str, cookie: str) -> dict[str, list[float]]:
+    """Each kind of request once per market, one after another (a server that has just started fills its
+    caches: rules per market, route results, the user's store); timed and printed, not in the last line."""
+    times: dict[str, list[float]] = defaultdict(list)
+    async with _session(base, timeout=60, cookie=cookie) as session:
+        for market in MARKETS:
+            for kind in KINDS:
+                method, url, kw = _request(kind, market, f"warm-{market.lower()}")
+                ms, status = await _timed(session, method, url, **kw)
+                if status != 200:
+                    raise SystemExit(f"warm-up {kind} {market} answered {status}")
+                times[kind].append(ms)
+    return times
 
 
 async def _wrong_login(session: Any, address: int, i: int, stats: Stats, due: float | None = None) -> None:
@@ -295,6 +319,13 @@ def _login_cookie(base: str) -> str:
 
 
 async def _soak(base: str, args: argparse.Namespace, cookie: str) -> tuple[Stats, list[float], list[float], int]:
+    if args.warmup:
+        warm = await _warm_up(base, cookie)
+        spent = sum(sum(v) for v in warm.values()) / 1000
+        print(
+            f"warm-up ({len(MARKETS)} markets x {len(KINDS)} kinds, one at a time, {spent:.1f} s; not in the last line): "
+            + ", ".join(f"{k} first {v[0]:.0f} ms, max {max(v):.0f} ms" for k, v in warm.items())
+        )
     baseline: list[float] = []
     await _health_probe(base, time.perf_counter() + min(5.0, args.seconds / 4), baseline)
     stats = Stats()
@@ -383,6 +414,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--burst", type=int, default=50, help="concurrent uploads in the burst after the soak (0: none)"
+    )
+    parser.add_argument(
+        "--no-warmup",
+        dest="warmup",
+        action="store_false",
+        help="start the soak on a cold server (default: each request kind once per market first, printed apart)",
     )
     parser.add_argument("--keep-home", action="store_true", help="keep the server's home (its log) afterwards")
     args = parser.parse_args()
