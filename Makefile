@@ -42,4 +42,4 @@ lint: sync
 	$(RUN) mypy
 
 clean:
-	rm -rf out .pytest_cache .hypothesis qiankua.duckdb
+	rm -rf out .pytest_cache .hypothesis qiankua.duckdb qiankua.duckdb.wal qiankua.duckdb.versions

@@ -98,7 +98,7 @@ def _tables_with_user(data_dir: str, db: str, stamp: int) -> CostingTables:
 
 
 def _db_stamp(db: Path | str | None) -> tuple[str, int] | None:
-    """(path, modification time) of the user's database when it holds rule rows of its own, so caches
+    """(path, version of its rule tables) of the user's database when it holds rule rows of its own, so caches
     see every import; None when there is no database or it has none (the built-in rules apply)."""
     from qiankua.store.database import table_version
 
