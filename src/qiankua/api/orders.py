@@ -34,14 +34,14 @@ from qiankua.vocabulary import MODES, SERVICES
 
 router = APIRouter(prefix="/orders", tags=["orders"], responses=problem_responses(400, 401, 404, 409, 422))
 
-# a quote date prices with the FX rates and rules of that day: 1990-2100 (the FX history and the rules lie within)
-_QUOTE_YEARS = r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+# a quote date prices with the FX rates and rules of that day: 1990-2099 (the FX history and the rules lie within)
+_QUOTE_YEARS = r"^(199\d|20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
 
 def _quote_date(value: Any) -> Any:
     value = iso_date(value)
-    if not 1990 <= value.year <= 2100:
-        raise ValueError("expected a quote date between 1990-01-01 and 2100-12-31")
+    if not 1990 <= value.year <= 2099:
+        raise ValueError("expected a quote date between 1990-01-01 and 2099-12-31")
     return value
 
 
@@ -181,7 +181,7 @@ def margin(
     ws: WorkspaceDep,
     start: Annotated[IsoDate | None, Query(alias="from", description="first order date, YYYY-MM-DD")] = None,
     end: Annotated[IsoDate | None, Query(alias="to", description="last order date; before `from`: no lines")] = None,
-    quoted_on: Annotated[QuoteDate | None, Query(description="quote every line on this date (1990-2100)")] = None,
+    quoted_on: Annotated[QuoteDate | None, Query(description="quote every line on this date (1990-2099)")] = None,
     mode: Annotated[Literal[MODES], Query()] = "9610",  # type: ignore[valid-type]
     service: Annotated[Literal[SERVICES], Query()] = "postal",  # type: ignore[valid-type]
 ) -> Response:
