@@ -24,6 +24,7 @@ from qiankua.report.maps import (
     route_map_options,
     world_basemap_json,
 )
+from qiankua.services.costing import COST_LINES
 from qiankua.services.registry import service
 from qiankua.services.requests import QUOTE_FIELDS, ROUTE_FIELDS
 from qiankua.vocabulary import ENGINES, SERVICES, SEVERITIES
@@ -31,21 +32,8 @@ from qiankua.web import scenarios_page
 from qiankua.web.context import money, number
 from qiankua.web.layout import CONF_COLORS, Page, busy, explain, issue_view, unavailable
 
-WATERFALL = (
-    "product_cost",
-    "first_mile",
-    "export_clearance",
-    "line_haul",
-    "duty",
-    "import_vat",
-    "excise",
-    "handling",
-    "last_mile",
-    "commission",
-    "payment_fee",
-    "returns",
-    "export_rebate",
-)
+# the waterfall's steps: a quote's cost lines up to the totals (services.costing.COST_LINES)
+WATERFALL = COST_LINES[: COST_LINES.index("landed_cost")]
 
 
 def _source_urls() -> dict[str, tuple[str, str]]:

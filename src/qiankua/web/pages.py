@@ -7,27 +7,12 @@ from typing import Any
 from nicegui import ui
 
 from qiankua.exceptions import ImportValidationError, QiankuaError
+from qiankua.report.maps import COUNTY_MAP
 from qiankua.vocabulary import FILE_FORMATS, IMPORT_MODES, IMPORT_TABLES
 from qiankua.web.context import money, number
 from qiankua.web.layout import Page, busy, issue_view, nav_title
 
 # ---------------------------------------------------------------------------- overview
-
-
-COUNTY_MAP = "qiankua-guizhou-counties"
-
-# registers the county polygons (GET /api/v1/divisions/boundaries, ~0.3 MB, cached by the browser)
-# with the page's ECharts once; the map chart is created only afterwards, so it never asks ECharts
-# for a map it does not know yet
-_REGISTER_COUNTY_MAP_JS = f"""
-const {{ echarts }} = await import("nicegui-echart");
-if (!echarts.getMap("{COUNTY_MAP}")) {{
-  const response = await fetch("/api/v1/divisions/boundaries");
-  if (!response.ok) return false;
-  echarts.registerMap("{COUNTY_MAP}", await response.json());
-}}
-return true;
-"""
 
 
 def county_map_options(page: Page, highlight: set[str], title: str, *, boundaries: bool = True) -> dict[str, Any]:
@@ -99,12 +84,9 @@ def county_map_options(page: Page, highlight: set[str], title: str, *, boundarie
 
 async def _draw_county_map(page: Page, slot: ui.element, highlight: set[str]) -> None:
     """Register the county polygons in the browser, then draw the map into ``slot`` (seats only if that fails)."""
-    boundaries = False
-    try:
-        await ui.context.client.connected(timeout=20)
-        boundaries = bool(await ui.run_javascript(_REGISTER_COUNTY_MAP_JS, timeout=20))
-    except Exception:
-        boundaries = False
+    from qiankua.web.engine_pages import register_maps
+
+    boundaries = await register_maps(ui.context.client, COUNTY_MAP)
     with slot:
         ui.echart(county_map_options(page, highlight, page.t("web.overview.map"), boundaries=boundaries)).classes(
             "w-full h-96"

@@ -202,20 +202,6 @@ def _kind(page: Page, kind: str) -> str:
     return text if text != key else page.t(f"scenario.kind.{kind}")
 
 
-def _ranking_metric(key: str, result: dict[str, Any] | None) -> Any:
-    """An opportunity ranking's headline figure read from its ``ranking`` (the stored headline figures look
-    for ``entries``, which the ranking document does not have: see the report to the lead)."""
-    ranking = (result or {}).get("ranking") or (result or {}).get("entries") or []
-    top = next((e for e in ranking if e.get("feasible")), None)
-    if key == "pairs":
-        return len(ranking) or None
-    if key == "top_pair":
-        return None if top is None else f"{top.get('product')} → {top.get('market')}"
-    if key == "top_score":
-        return ranking[0].get("score") if ranking else None
-    return None
-
-
 # ---------------------------------------------------------------------------- comparison
 
 
@@ -489,8 +475,6 @@ def key_result(page: Page, names: Names, scenario: dict[str, Any]) -> str:
         return "—"
     value = metric["value"]
     result = scenario.get("result") or {}
-    if kind == "opportunity" and value in (None, 0):
-        value = _ranking_metric(key, result)
     label = metric["label_zh"] if page.lang == "zh" else metric["label_en"]
     colon = "：" if page.lang == "zh" else ": "
     return f"{label}{colon}{metric_value(page, names, key, value, result.get('currency'))}"
@@ -567,8 +551,6 @@ def _show(page: Page, names: Names, scenario: dict[str, Any]) -> None:
                 results = []
                 for i, m in enumerate(scenario.get("metrics") or []):
                     value = m["value"]
-                    if scenario["kind"] == "opportunity" and value in (None, 0):
-                        value = _ranking_metric(m["key"], scenario.get("result"))
                     if m["key"] == "route":
                         value = _localised_route(page, scenario["kind"], scenario.get("result")) or value
                     results.append(
