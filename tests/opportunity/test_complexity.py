@@ -255,9 +255,11 @@ def test_structural_identities(x: np.ndarray) -> None:
     valid = r.diversity > 0
     mean_pci = (r.m[valid] * np.nan_to_num(r.pci)).sum(1) / r.diversity[valid]
     np.testing.assert_allclose(r.eci[valid], mean_pci, rtol=1e-7, atol=1e-9)
-    # ECI correlates positively with diversity (sign convention)
+    # ECI correlates positively with diversity (sign convention); undetermined when the correlation is zero
+    # either way (diversities 1, 3, 3, 1 against ECI 1.3, 0.4, -0.4, -1.3: found by hypothesis in CI)
     if np.std(r.diversity[valid]) > 0:
-        assert np.corrcoef(r.diversity[valid], r.eci[valid])[0, 1] > 0
+        corr = np.corrcoef(r.diversity[valid], r.eci[valid])[0, 1]
+        assert corr > 0 or abs(corr) <= 1e-9
     # COG is zero where M = 1
     assert np.all(r.cog[r.m == 1] == 0)
 
