@@ -23,3 +23,48 @@ def test_help_in_chinese_on_an_english_machine():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "贵州跨境电商" in result.stdout
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QIANKUA_LANG="en", COLUMNS="200", NO_COLOR="1", TERM="dumb")
+    return subprocess.run([sys.executable, "-m", "qiankua.cli", *args], capture_output=True, text=True, env=env)
+
+
+def test_the_frameworks_own_words_are_chinese_too():
+    """Issue 20: "Usage:", the Options/Commands panels and the help option's text come from Typer (its copy
+    of Click): on a Chinese help page they are Chinese, and English stays English."""
+    zh = _cli("--lang", "zh", "--help").stdout
+    assert "用法：" in zh and "选项" in zh and "命令" in zh and "显示本帮助并退出。" in zh
+    for english in ("Usage:", "Options", "Commands", "Show this message"):
+        assert english not in zh, english
+    sub = _cli("--lang", "zh", "quote", "--help").stdout
+    assert "用法：" in sub and "[默认：CNY]" in sub and "Usage:" not in sub
+    en = _cli("--lang", "en", "--help").stdout
+    assert "Usage:" in en and "Show this message and exit." in en and "用法" not in en
+
+
+def test_parse_errors_are_chinese_on_a_chinese_command_line():
+    cases = {
+        ("quote", "--nope"): "没有选项：--nope",
+        ("quote", "--quantity", "x"): "'--quantity' 的值无效：应为整数",
+        ("quot",): "没有命令 'quot'。您是不是要找 'quote'？",
+        ("quote", "extra"): "多余的参数（extra）",
+        ("quote", "--product"): "选项 '--product' 需要一个值。",
+        ("data", "import"): "缺少参数 'file'。",
+    }
+    for args, expected in cases.items():
+        result = _cli("--lang", "zh", *args)
+        assert result.returncode == 2, (args, result.stderr[-500:])
+        assert expected in result.stderr, (args, result.stderr[-800:])
+        assert "错误" in result.stderr and "Error" not in result.stderr
+    en = _cli("--lang", "en", "quote", "--nope")
+    assert "No such option: --nope" in en.stderr and "没有" not in en.stderr
+
+
+def test_an_unknown_message_stays_as_it_came():
+    from qiankua.i18n.framework import ngettext_zh, usage_error_zh
+
+    assert usage_error_zh("Something new from a later Typer") == "Something new from a later Typer"
+    assert ngettext_zh("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 2) == (
+        "选项 {name!r} 需要 {nargs} 个值。"
+    )

@@ -22,6 +22,7 @@ from rich.table import Table as RichTable
 
 from qiankua.exceptions import DataError, ImportValidationError, QiankuaError, StoreError
 from qiankua.i18n import default_lang, t
+from qiankua.i18n.framework import localise_cli
 from qiankua.jsonio import dumps
 
 T = TypeVar("T")
@@ -45,6 +46,7 @@ def _argv_lang(argv: list[str]) -> str | None:
 
 
 _LANG = _argv_lang(sys.argv[1:]) or default_lang()
+localise_cli(_LANG)  # Click's and Typer's own words ("Usage:", "Options", parse errors) in the same language
 
 
 def _h(key: str) -> str:
