@@ -334,3 +334,70 @@ def test_maps_never_import_searoute_at_run_time():
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
         == "False"
     )
+
+
+def _map_texts(option: dict) -> list[str]:
+    """What a map shows as text: titles, series names (the legend) and the names of its dots and lines."""
+    texts = [option["title"]["text"], option["title"].get("subtext", "")]
+    for series in option["series"]:
+        texts.append(series["name"])
+        texts.extend(d["name"] for d in series["data"] if d.get("name"))
+    return [s for s in texts if s]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_labels_come_from_the_catalog_in_the_page_language(lang):
+    """The maps' own words (nodes, pickups, depot, the dashed-leg note) are the i18n catalog's, in ``lang``:
+    no English label on a Chinese map and no Chinese one on an English map."""
+    from qiankua.i18n import messages, t
+
+    for key in ("report.map.nodes", "report.map.pickups", "report.map.depot", "report.map.no_lane"):
+        assert messages()[key]["zh"] and messages()[key]["en"], key
+    ref = load_reference()
+    qzh, lax = ref.hub("CNQZH"), ref.hub("USLAX")
+    names = {"from_name": qzh.name_en, "from_name_zh": qzh.name_zh, "to_name": lax.name_en, "to_name_zh": lax.name_zh}
+    doc = _sea_doc("CNQZH", "USLAX", **names)
+    doc["routes"].append({**doc["routes"][0], "recommended": False})
+    route = route_map_options(doc, lang=lang, title=t("web.routes.map", lang), lanes={})
+    leg = f"{qzh.name_zh} → {lax.name_zh}" if lang == "zh" else f"{qzh.name_en} → {lax.name_en}"
+    assert route["title"]["subtext"] == t("report.map.no_lane", lang, legs=leg)
+    assert route["series"][-1]["name"] == t("report.map.nodes", lang)
+    pool = pool_map_options(
+        {"stops": {"a-1@520123": [106.6, 27.1]}, "routes": [{"vehicle": "v", "stops": ["a-1@520123"]}]},
+        lang=lang,
+        title=t("web.pool.map", lang),
+        places={"520123": "修文县" if lang == "zh" else "Xiuwen County"},
+        vehicles={"v": "厢式货车" if lang == "zh" else "van"},
+        depot=("贵阳国际陆港" if lang == "zh" else "Guiyang International Land Port", [106.6, 26.7]),
+    )
+    assert [s["name"] for s in pool["series"][1:]] == [t("report.map.pickups", lang), t("report.map.depot", lang)]
+    texts = _map_texts(route) + _map_texts(pool)
+    wrong = re.compile(r"[\u4e00-\u9fff]" if lang == "en" else r"[A-Za-z]{2,}")
+    assert len(texts) >= 10 and [s for s in texts if wrong.search(s)] == []
+
+
+def test_maps_hold_no_inline_chinese_label():
+    """Every word a map shows comes from the i18n catalog (or the data): no Chinese string in the module's code."""
+    import ast
+    import inspect
+
+    import qiankua.report.maps as maps
+
+    tree = ast.parse(inspect.getsource(maps))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    inline = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and re.search(r"[\u4e00-\u9fff]", node.value)
+    ]
+    assert inline == []

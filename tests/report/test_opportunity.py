@@ -1,6 +1,8 @@
-"""The opportunity section's recommendation sentences and heatmap, from hand-made ranking entries."""
+"""The opportunity section: recommendation sentences and heatmap from hand-made ranking entries, and the
+heatmap's cell texts on the built-in data."""
 
 import polars as pl
+import pytest
 
 from qiankua.reference import load_reference
 from qiankua.report.opportunity import heatmap_svg, recommendations
@@ -45,3 +47,24 @@ def test_heatmap_marks_infeasible_cells_grey_and_escapes_names():
     svg = heatmap_svg(table, ["<p>"], ["US", "DE"])
     assert "<p>" not in svg and "&lt;p&gt;" in svg
     assert svg.count("<rect") == 2 and 'fill="#ddd"' in svg and "infeasible" in svg
+
+
+# ---- the heatmap on the built-in data
+
+
+@pytest.mark.slow
+def test_heatmap_of_the_demo_ranking_is_the_reference_text():
+    """On the built-in data, every cell of the report's heatmap is the per-cell reference text of its pair."""
+    from qiankua.report.opportunity import _shade, opportunity_sections
+    from qiankua.services import opportunity as svc
+
+    ref = load_reference()
+    result = svc.opportunities(ref=ref, top=20, samples=10)
+    heat = next(t for t in opportunity_sections(ref, result)[0].tables if t.name == "opportunity_heatmap").frame
+    table = result.ranking.table
+    expected = {(p, m): _shade(s, f) for p, m, s, f in table.select("product", "market", "score", "feasible").rows()}
+    markets = heat.columns[1:]
+    assert len(markets) == 12 and heat["product"].to_list() == ref.products["id"].to_list()
+    shown = {(row["product"], m): row[m] for row in heat.to_dicts() for m in markets}
+    assert shown == {k: expected.get(k) for k in shown}
+    assert sum(v is not None for v in shown.values()) > 300  # the pairs ranked (the rest: no score, blank)

@@ -173,3 +173,57 @@ def test_data_upload_waits_in_the_import_queue(tmp_path):
     assert not ws.db.exists()  # nothing written
     kind, value = _run(upload_outcome(ws, "products", sheet, "p.csv", "append", gate=ImportGate()))
     assert kind == "ok" and value.rows_written == 1
+
+
+# saved results shaped as the services return them (only the fields the headline figures read)
+_RESULTS = {
+    "quote": {"currency": "EUR", "status": "ok", "per_unit": {"price": 45.0, "margin": 0.127}},
+    "route": {"routes": [{"cost_cny": 610.0}, {"recommended": True, "cost_cny": 527.07, "days": 21.5}]},
+    "opportunity": {
+        "ranking": [
+            {"product": "duyun-maojian-250g", "market": "US", "feasible": False, "score": 0.9},
+            {"product": "duyun-maojian-250g", "market": "DE", "feasible": True, "score": 0.8},
+        ]
+    },
+    "pooling": {"total_saving_cny": 29761.94, "total_pooled_cny": 1000.0},
+}
+_KEYS = {
+    "zh": {
+        "quote": "利润率：12.7%",
+        "route": "推荐线路运费（元）：¥527.07",
+        "opportunity": "第一名（可行）：{product} → 德国",
+        "pooling": "节省（元）：¥29,761.94",
+    },
+    "en": {
+        "quote": "margin: 12.7%",
+        "route": "recommended route cost (CNY): CN¥527.07",
+        "opportunity": "top feasible pair: {product} → Germany",
+        "pooling": "saving (CNY): CN¥29,761.94",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_key_results_come_from_the_list(tmp_path, monkeypatch, lang):
+    """The list's key results are read from the scenarios list's headline figures — no scenario is opened
+    again — and say what opening each one said (the same text as from the loaded scenario)."""
+    from qiankua.services import scenarios as svc
+    from qiankua.services.accounts import LOCAL_IDENTITY, Workspace
+    from qiankua.web.layout import Page
+    from qiankua.web.scenarios_page import Names, _list_rows, key_result
+
+    db = tmp_path / "qiankua.duckdb"
+    ids = {kind: svc.save(db, "local", kind, f"s-{kind}", {}, doc)["id"] for kind, doc in _RESULTS.items()}
+    page = Page(lang, LOCAL_IDENTITY, Workspace(identity=LOCAL_IDENTITY, db=db), False, "/scenarios")
+    loaded = {kind: key_result(page, Names(page), svc.load(db, "local", i)) for kind, i in ids.items()}
+
+    def no_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the list must not open each scenario")
+
+    monkeypatch.setattr(svc, "load", no_load)
+    rows = _list_rows(page, Names(page))
+    listed = {row["kind_code"]: row["key"] for row in rows}
+    product = Names(page).product("duyun-maojian-250g")  # the product's name in the reference data
+    assert "duyun" not in product
+    assert listed == loaded == {kind: text.format(product=product) for kind, text in _KEYS[lang].items()}
+    assert [row["id"] for row in rows] == sorted(ids.values(), reverse=True)  # newest first

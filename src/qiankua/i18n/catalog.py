@@ -164,4 +164,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "每个数字都标注可信度（已证实 / 较可信 / 未证实），来源见“数据来源与可信度”一节。",
         "en": "Every figure carries its confidence (confirmed / likely / unconfirmed); the sources are listed under 'Sources and confidence'.",
     },
+    # ---- maps (report/maps.py: the report's county map, the web's route and pool maps)
+    "report.map.nodes": {"zh": "节点", "en": "nodes"},
+    "report.map.pickups": {"zh": "提货点", "en": "pickups"},
+    "report.map.depot": {"zh": "集货仓", "en": "depot"},
+    "report.map.no_lane": {
+        "zh": "虚线：无航道数据，按大圆航线示意：{legs}",
+        "en": "Dashed: no sea lane data, drawn as a great circle: {legs}",
+    },
+    "report.map.sep": {"zh": "；", "en": "; "},
 }

@@ -21,6 +21,8 @@ from functools import cache
 from html import escape
 from typing import Any
 
+from qiankua.i18n import t
+
 # light to dark, a single-hue ramp that stays readable in print
 _RAMP = ("#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#005a32")
 _NONE = "#f4f4f4"
@@ -280,7 +282,7 @@ def route_map_options(
         {
             "type": "scatter",
             "coordinateSystem": "geo",
-            "name": "节点" if zh else "nodes",
+            "name": t("report.map.nodes", lang),
             "data": [{"name": n, "value": v} for n, v in nodes.items()],
             "symbolSize": 6,
             "itemStyle": {"color": "#263238"},
@@ -309,11 +311,7 @@ def route_map_options(
             nodes = {n: _pacific([v])[0] for n, v in nodes.items()}
             series[-1]["data"] = [{"name": n, "value": v} for n, v in nodes.items()]
     center, corners = _view(everything)
-    subtext = ""
-    if no_lane:
-        subtext = (
-            "虚线：无航道数据，按大圆航线示意：" if zh else "Dashed: no sea lane data, drawn as a great circle: "
-        ) + ("；".join(no_lane) if zh else "; ".join(no_lane))
+    subtext = t("report.map.no_lane", lang, legs=t("report.map.sep", lang).join(no_lane)) if no_lane else ""
     return {
         "title": {"text": title, "subtext": subtext, "textStyle": {"fontSize": 13}, "subtextStyle": {"fontSize": 10}},
         "animation": False,
@@ -388,7 +386,7 @@ def pool_map_options(
         {
             "type": "scatter",
             "coordinateSystem": "geo",
-            "name": "提货点" if zh else "pickups",
+            "name": t("report.map.pickups", lang),
             "symbolSize": 8,
             "data": [{"name": n, "value": [*seats[n], counts[n]]} for n in seats],
             "itemStyle": {"color": "#263238"},
@@ -402,7 +400,7 @@ def pool_map_options(
             {
                 "type": "scatter",
                 "coordinateSystem": "geo",
-                "name": "集货仓" if zh else "depot",
+                "name": t("report.map.depot", lang),
                 "symbol": "diamond",
                 "symbolSize": 14,
                 "data": [{"name": depot[0], "value": list(depot[1])}],

@@ -38,6 +38,7 @@ _SHADES = " ░▒▓█"
 
 
 def _shade(score: float | None, feasible: bool) -> str:
+    """One heatmap cell in text: a shade block, the score to two decimals, ✗ when infeasible."""
     if score is None:
         return ""
     block = _SHADES[min(4, int(score * 5))]
@@ -85,12 +86,12 @@ def opportunity_sections(ref: ReferenceData, result: RankedPairs, *, top: int = 
         .to_list()
     )
     products = ref.products["id"].to_list()
+    heat = table.filter(pl.col("market").is_in(top_markets)).select("product", "market", "score", "feasible")
+    # a few hundred cells: texts made in Python here, not in a polars UDF (map_elements runs Python inside
+    # polars' thread pool and holds the GIL there: the server deadlock of issue 21 came from one)
     heat = (
-        table.filter(pl.col("market").is_in(top_markets))
-        .select("product", "market", pl.struct("score", "feasible").alias("cell"))
-        .with_columns(
-            cell=pl.col("cell").map_elements(lambda c: _shade(c["score"], c["feasible"]), return_dtype=pl.String)
-        )
+        heat.with_columns(cell=pl.Series([_shade(s, f) for s, f in heat.select("score", "feasible").rows()]))
+        .select("product", "market", pl.col("cell").cast(pl.String))
         .pivot(on="market", index="product", values="cell")
         .select("product", *top_markets)
     )

@@ -31,8 +31,7 @@ KEY_METRIC = {"quote": "margin", "route": "cost_cny", "opportunity": "top_pair",
 # quote figures in the quote's currency; the rest of the money figures are in CNY
 _QUOTE_MONEY = {"price", "landed_cost", "total_cost", "profit", "break_even_price"}
 _VOCAB_FIELDS = {"mode": "mode", "service": "service", "platform": "platform"}
-LIST_LIMIT = 200  # newest scenarios listed
-KEY_LIMIT = 30  # of which the newest show their key result (each reads its stored result)
+LIST_LIMIT = 200  # newest scenarios listed, each with its key result
 
 _CSS = """
 <style>
@@ -447,8 +446,9 @@ def save_button(page: Page, kind: str, inputs: dict[str, Any] | None, doc: dict[
 # ---------------------------------------------------------------------------- the page
 
 
-def _list_rows(page: Page) -> list[dict[str, Any]]:
-    """The newest scenarios (name, kind, date); their key results follow (:func:`_key_results`)."""
+def _list_rows(page: Page, names: Names) -> list[dict[str, Any]]:
+    """The newest scenarios (name, kind, date) with their key results, from the scenarios list alone (it
+    carries each scenario's headline figures: no scenario is opened again)."""
     from qiankua.services import scenarios as svc
 
     listed = svc.list_scenarios(page.db, page.identity.username)["scenarios"][:LIST_LIMIT]
@@ -460,51 +460,27 @@ def _list_rows(page: Page) -> list[dict[str, Any]]:
             "name": s["name"],
             "kind": _kind(page, s["kind"]),
             "date": _when(s.get("created_at"), page.lang),
-            "key": "…",
+            "key": key_result(page, names, s),
         }
         for s in listed
     ]
 
 
 def key_result(page: Page, names: Names, scenario: dict[str, Any]) -> str:
-    """A loaded scenario's key result: a quote's margin, a route plan's cost, a ranking's top pair, a pool's saving."""
+    """A scenario's key result (listed or loaded: read from its headline figures): a quote's margin, a route
+    plan's cost, a ranking's top pair, a pool's saving."""
     kind = scenario["kind"]
     key = KEY_METRIC.get(kind, "")
-    metric = next((m for m in scenario.get("metrics") or [] if m["key"] == key), None)
+    figures = scenario.get("metrics") or []
+    metric = next((m for m in figures if m["key"] == key), None)
     if metric is None:
         return "—"
-    value = metric["value"]
-    result = scenario.get("result") or {}
+    currency = (scenario.get("result") or {}).get("currency") or next(
+        (m["value"] for m in figures if m["key"] == "currency"), None
+    )
     label = metric["label_zh"] if page.lang == "zh" else metric["label_en"]
     colon = "：" if page.lang == "zh" else ": "
-    return f"{label}{colon}{metric_value(page, names, key, value, result.get('currency'))}"
-
-
-# a saved scenario never changes (ids are never reused in a file, scenarios are never edited): its key result
-# is kept per (file, owner, id, saved at, language), so a list shown again reads only the list
-_KEY_CACHE: dict[tuple[str, str, int, str, str], str] = {}
-_KEY_CACHE_MAX = 4096
-
-
-def _key_results(page: Page, names: Names, rows: list[dict[str, Any]]) -> dict[int, str]:
-    from qiankua.services import scenarios as svc
-
-    owner = page.identity.username
-    out = {}
-    for row in rows:
-        i = int(row["id"])
-        key = (str(page.db), owner, i, str(row.get("created_at")), page.lang)
-        if key not in _KEY_CACHE:
-            try:
-                text = key_result(page, names, svc.load(page.db, owner, i))
-            except QiankuaError:
-                out[i] = "—"  # deleted meanwhile
-                continue
-            if len(_KEY_CACHE) >= _KEY_CACHE_MAX:
-                _KEY_CACHE.clear()
-            _KEY_CACHE[key] = text
-        out[i] = _KEY_CACHE[key]
-    return out
+    return f"{label}{colon}{metric_value(page, names, key, metric['value'], currency)}"
 
 
 def _link_to(page: Page, scenario: dict[str, Any]) -> str | None:
@@ -595,7 +571,7 @@ async def build(page: Page) -> None:
         ui.notify(page.t(key), type="warning")
 
     async def draw_list() -> None:
-        rows = await run.io_bound(_list_rows, page)
+        rows = await run.io_bound(_list_rows, page, names)
         if rows is None:
             return
         listing.clear()
@@ -637,7 +613,8 @@ async def build(page: Page) -> None:
                 selection="multiple",
                 pagination=15,
             )
-            table.classes("w-full").props('dense flat bordered id="scenario-table"')
+            # data-keys: the key results are in (they come with the list)
+            table.classes("w-full").props('dense flat bordered id="scenario-table" data-keys="ready"')
             state["table"] = table
             with ui.row().classes("q-gutter-sm q-mt-sm qk-scenario-actions"):
                 ui.button(page.t("scenarios.page.open"), icon="folder_open", on_click=open_one).props(
@@ -649,14 +626,6 @@ async def build(page: Page) -> None:
                 ui.button(page.t("scenarios.page.delete"), icon="delete", on_click=ask_delete).props(
                     'id="scenario-delete" color="grey-8" outline'
                 )
-        # the key results after the list is on screen: each needs its scenario's stored result
-        keys = await run.io_bound(_key_results, page, names, rows[:KEY_LIMIT])
-        if keys is None or table.is_deleted:
-            return
-        for row in rows:
-            row["key"] = keys.get(int(row["id"]), "—")
-        table.update_rows(rows, clear_selection=False)
-        table.props('data-keys="ready"')
 
     async def open_one() -> None:
         ids = selected_ids()
