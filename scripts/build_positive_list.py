@@ -5,9 +5,11 @@ edition (eight ministries' announcement 2022 No.7, in force 2022-03-01, 1,476 ei
 
     .venv/bin/python scripts/build_positive_list.py ATTACHMENT --edition 2022 \
         --source-id bonded-plist-2022-mof --confidence confirmed --out positive_list_2022.csv
-    # merge into the built-in table (rows of the same tariff line are replaced, others kept):
+    # merge into the built-in table (rows of the same tariff line and edition are replaced; other lines
+    # and other editions kept — editions sit side by side, keyed by (hs_code, edition)):
     .venv/bin/python scripts/build_positive_list.py ATTACHMENT ... --merge src/qiankua/reference/data/positive_list.csv
-    # or write the user import file for `qiankua data import --table positive_list`:
+    # or write the user import file for `qiankua bonded list-import FILE` (replaces that edition only)
+    # or `qiankua data import --table positive_list`:
     .venv/bin/python scripts/build_positive_list.py ATTACHMENT --edition 2022 --format user --out 清单.csv
 
 ATTACHMENT may be
@@ -20,13 +22,15 @@ ATTACHMENT may be
     that starts like a remark (列入《 / 依法 / 仅限 / 限 / 每人 / 不含 …), so check the report.
 
 Remarks are kept as written (spaces inside Chinese text removed, clauses joined with ";") and classified
-into ``remark_type`` (one value, most binding first): ``quantity_cap`` (a per-person yearly quantity; also
-sets ``qty_cap``/``qty_unit``) > ``bonded_only`` (仅限网购保税) > ``name_restriction`` (仅限/限 a named good)
-> ``exclusion`` (… 除外 / 不包括). A remark clause matching none of them is reported and the run fails
-unless ``--allow-unclassified`` (then its remark_type stays empty). Never invent a remark: a row's text
-comes only from the copy.
+into ``remark_type``: every kind the remark states, joined with ";" most binding first (e.g.
+``quantity_cap;bonded_only``): ``quantity_cap`` (a per-person yearly quantity; also sets
+``qty_cap``/``qty_unit``), ``bonded_only`` (仅限网购保税), ``name_restriction`` (仅限/限 a named good),
+``exclusion`` (… 除外 / 不包括). A remark clause matching none of them is reported and the run fails
+unless ``--allow-unclassified`` (then it adds no kind). Never invent a remark: a row's text comes only
+from the copy. ``--edition`` is one of the editions in ``positive_list_editions.csv`` (2016, 2018, 2019,
+2022), which dates them.
 
-The summary (stderr) gives rows read, rows per remark type, caps found, unclassified clauses, duplicate
+The summary (stderr) gives rows read, rows per remark kind, caps found, unclassified clauses, duplicate
 codes and coverage against the 2022 edition's 1,476 lines.
 """
 
@@ -57,7 +61,18 @@ BUILTIN_COLUMNS = (
     "notes",
 )
 # headers of qiankua.schema.USER_POSITIVE_LIST (the user import accepts its Chinese labels)
-USER_COLUMNS = ("税则号列", "商品描述", "监管要求", "备注类型", "每人每年限量", "限量单位", "版本", "来源", "备注")
+# (说明 is the user's own notes: 备注 would be read as the list's remark)
+USER_COLUMNS = ("税则号列", "商品描述", "监管要求", "备注类型", "每人每年限量", "限量单位", "版本", "来源", "说明")
+EDITIONS_CSV = (
+    Path(__file__).resolve().parents[1] / "src" / "qiankua" / "reference" / "data" / "positive_list_editions.csv"
+)
+
+
+def known_editions() -> list[str]:
+    """The editions qiankua has dates for (``positive_list_editions.csv``)."""
+    with EDITIONS_CSV.open(encoding="utf-8", newline="") as fh:
+        return [r["edition"] for r in csv.DictReader(fh)]
+
 
 CODE_HEADERS = ("税则号列", "税号", "商品编码", "hs_code")
 NAME_HEADERS = ("商品描述", "中文货品名称", "货品名称", "商品名称", "name_zh")
@@ -95,11 +110,12 @@ def tidy_remark(text: str) -> str:
 
 
 def classify(remark: str) -> tuple[str, str, str, list[str]]:
-    """``(remark_type, qty_cap, qty_unit, unclassified clauses)`` for a remark as written: the product's own
-    reading (:func:`qiankua.bonded.remarks.classify`, also applied to imported rows), as CSV text."""
+    """``(remark kinds joined with ";", qty_cap, qty_unit, unclassified clauses)`` for a remark as written:
+    the product's own reading (:func:`qiankua.bonded.remarks.classify`, also applied to imported rows), as
+    CSV text."""
     got = remarks.classify(remark)
     cap = "" if got.qty_cap is None else f"{got.qty_cap:g}"
-    return got.kind, cap, got.qty_unit or "", list(got.unclassified)
+    return got.joined or "", cap, got.qty_unit or "", list(got.unclassified)
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -254,18 +270,19 @@ def write_csv(path: Path | None, columns: tuple[str, ...], records: list[dict[st
 
 
 def merge(existing: Path, new: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The new rows (list order) followed by the existing rows of tariff lines the new ones do not cover."""
+    """The new rows (list order) followed by the existing rows of (tariff line, edition) pairs the new ones
+    do not cover: other editions are kept whole."""
     with existing.open(encoding="utf-8-sig", newline="") as fh:
         old = list(csv.DictReader(fh))
-    codes = {r["hs_code"] for r in new}
-    return new + [r for r in old if r["hs_code"] not in codes]
+    keys = {(r["hs_code"], r["edition"]) for r in new}
+    return new + [r for r in old if (r["hs_code"], r["edition"]) not in keys]
 
 
 def summary(rows: list[Row], problems: list[str], edition: str) -> str:
-    kinds = Counter(r.remark_type or "(none)" for r in rows)
+    kinds = Counter(k for r in rows for k in (r.remark_type.split(";") if r.remark_type else ["(none)"]))
     caps = [f"{r.hs_code}={r.qty_cap}{r.qty_unit}" for r in rows if r.qty_cap]
     lines = [
-        f"rows: {len(rows)} (edition {edition}); remark types: {dict(sorted(kinds.items()))}",
+        f"rows: {len(rows)} (edition {edition}); lines per remark kind: {dict(sorted(kinds.items()))}",
         f"per-person caps: {len(caps)}"
         + (f" ({', '.join(caps[:12])}{' …' if len(caps) > 12 else ''})" if caps else ""),
         f"coverage of the 2022 edition's {LINES_2022} lines: {len(rows) / LINES_2022:.1%}"
@@ -278,7 +295,7 @@ def summary(rows: list[Row], problems: list[str], edition: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("attachment", type=Path)
-    p.add_argument("--edition", required=True, help="e.g. 2022")
+    p.add_argument("--edition", required=True, choices=known_editions(), help="the edition the copy is of")
     p.add_argument("--source-id", default="", help="provenance.csv source_id the rows cite (built-in format)")
     p.add_argument("--confidence", choices=("confirmed", "likely", "unconfirmed"), default="unconfirmed")
     p.add_argument("--notes", default="row {seq} of the {edition} edition", help="per-row notes template")

@@ -1225,26 +1225,36 @@ WAREHOUSE_RATES = TableSpec(
     ),
 )  # fmt: skip
 USER_TABLES[WAREHOUSE_RATES.name] = WAREHOUSE_RATES
-# the CBEC retail import positive list (issue 17): the official attachment of the eight ministries'
-# announcement 2022 No.7 (1,476 lines); once imported, `qiankua bonded check` uses it instead of the partial
-# built-in list, and a line not on it is rejected
+# the CBEC retail import positive list (issue 17), by edition (2016, 2018, 2019, 2022: the official
+# attachments); an imported edition replaces the built-in lines of that edition only, an order is checked
+# against the edition in force on its date, and a line missing from an edition imported whole is rejected
 USER_POSITIVE_LIST = TableSpec(
     name="positive_list",
     title_zh="跨境电商零售进口商品清单",
     title_en="CBEC retail import positive list",
-    key=("hs_code",),
+    key=("hs_code", "edition"),
     columns=(
         C(name="hs_code", zh="税则号列", required=True, pattern=r"\d{8}", pad=8,
           help_en="8-digit tariff line as the list gives it", help_zh="清单所列 8 位税则号列"),
         C(name="name_zh", zh="商品描述", required=True, aliases=("商品名称", "货品名称", "中文货品名称")),
         C(name="remark", zh="监管要求", help_en="the list's remark, as written", help_zh="清单备注原文",
           aliases=("备注",)),
-        C(name="remark_type", zh="备注类型", choices=("exclusion", "bonded_only", "name_restriction", "quantity_cap")),
+        C(name="remark_type", zh="备注类型",
+          pattern=r"(?:exclusion|bonded_only|name_restriction|quantity_cap)(?:\s*[;；,]\s*(?:exclusion|bonded_only|name_restriction|quantity_cap))*",
+          help_en="optional: exclusion, bonded_only, name_restriction, quantity_cap; several joined with ; "
+          "(e.g. quantity_cap;bonded_only); empty = read from the remark",
+          help_zh="可不填：exclusion、bonded_only、name_restriction、quantity_cap，多种用 ; 分隔"
+          "（如 quantity_cap;bonded_only）；不填则按“监管要求”原文识别"),
         C(name="qty_cap", zh="每人每年限量", kind="float", ge=0,
           help_en="per-person yearly quantity cap (in the order's quantity unit), when the remark sets one",
           help_zh="备注规定的每人每年限购数量（与订单数量同单位）"),
         C(name="qty_unit", zh="限量单位"),
-        C(name="edition", zh="版本", help_en="e.g. 2022", help_zh="如 2022"),
+        C(name="edition", zh="版本", choices=("2016", "2018", "2019", "2022"),
+          help_en="the edition the rows belong to (2016, 2018, 2019 or 2022); empty or no such column = the newest "
+          "(2022, in force from 2022-03-01). Orders are checked against the edition in force on their date. "
+          "`qiankua bonded list-import FILE [--edition E]` replaces that edition's lines and keeps the other editions",
+          help_zh="这些行所属的清单版本（2016、2018、2019 或 2022）；不填或无此列＝最新版（2022 年版，2022-03-01 起施行）。"
+          "订单按其日期适用当时施行的版本；`qiankua bonded list-import 文件 [--edition 版本]` 只替换该版本的行，其他版本保留"),
         C(name="source", zh="来源", help_en="the announcement and attachment the rows come from"),
         C(name="notes", zh="说明", help_en="your own notes", help_zh="您自己的说明（清单的备注请填“监管要求”列）"),
     ),

@@ -10,7 +10,9 @@ import re
 import polars as pl
 import pytest
 
+from qiankua.bonded.remarks import classify, join_kinds, split_kinds
 from qiankua.bonded.rules import POSITIVE_LIST_LINES_2022, BondedRules, typed
+from qiankua.bonded.tables import EDITIONS as EDITIONS_SPEC
 from qiankua.bonded.tables import POSITIVE_LIST
 from qiankua.exceptions import DatasetIntegrityError
 from qiankua.reference import DATA_DIR
@@ -43,8 +45,6 @@ def test_lines_are_eight_digits_and_unique_per_edition(raw: pl.DataFrame) -> Non
     assert set(raw["edition"].to_list()) <= EDITIONS
     dup = raw.group_by("edition", "hs_code").len().filter(pl.col("len") > 1)
     assert dup.is_empty(), dup
-    # the engine keys the list by tariff line alone: one row per line across editions too
-    assert raw["hs_code"].n_unique() == raw.height
     assert raw.filter(pl.col("edition") == "2022").height <= POSITIVE_LIST_LINES_2022
 
 
@@ -76,30 +76,55 @@ def test_remarks_are_classified_by_their_own_words(raw: pl.DataFrame) -> None:
         clauses = remark.split(";")
         assert all(c.strip() == c and c for c in clauses), f"{where}: empty or padded clause"
         assert kind is not None, f"{where}: remark without a type"
-        assert (cap is not None) == (kind == "quantity_cap") == (unit is not None), f"{where}: cap vs type"
-        if kind == "quantity_cap":
+        kinds = split_kinds(kind)
+        assert kinds and join_kinds(kinds) == kind, f"{where}: kinds not joined most binding first: {kind!r}"
+        assert (cap is not None) == ("quantity_cap" in kinds) == (unit is not None), f"{where}: cap vs type"
+        if "quantity_cap" in kinds:
             assert "每人" in remark and cap.rstrip("0").rstrip(".") in remark and unit in remark, where
-        elif kind == "bonded_only":
+        if "bonded_only" in kinds:
             assert "网购保税" in remark, where
-        elif kind == "name_restriction":
+        if "name_restriction" in kinds:
             assert any(c.startswith(("仅限", "限")) for c in clauses), where
-        else:
-            assert kind == "exclusion", where
+        if "exclusion" in kinds:
             assert any(c.endswith("除外") or "不包括" in c for c in clauses), where
-        # most binding kind first: a cap wins over bonded-only, which wins over a name restriction
-        if "网购保税" in remark:
-            assert kind in ("quantity_cap", "bonded_only"), where
+        # every kind the remark states is listed (the product's own reading of the remark)
+        assert kinds == classify(remark).kinds, where
 
 
 def test_coverage_of_the_2022_edition_is_what_the_file_holds(raw: pl.DataFrame) -> None:
-    names = ("bonded_rules", "cn_import_vat", "cn_consumption_tax", "positive_list")
+    names = ("bonded_rules", "cn_import_vat", "cn_consumption_tax", "positive_list", "positive_list_editions")
     tables = {n: pl.read_csv(DATA_DIR / f"{n}.csv", infer_schema=False) for n in names}
     cov = BondedRules.from_tables(tables).coverage()
     assert cov["lines"] == raw.height
     assert cov["edition_2022_lines"] == POSITIVE_LIST_LINES_2022 == 1476
-    assert cov["share_of_2022"] == round(raw.height / 1476, 4) <= 1
+    in_2022 = raw.filter(pl.col("edition") == "2022").height
+    assert cov["lines_2022"] == in_2022 and cov["share_of_2022"] == round(in_2022 / 1476, 4) <= 1
     assert cov["editions"] == sorted(set(raw["edition"].to_list()))
     assert cov["complete"] is False  # the built-in list is partial: unknown lines stay unknown, not rejected
+    # per edition, newest first, each with the lines the file holds of it
+    by = {e["edition"]: e for e in cov["by_edition"]}  # type: ignore[attr-defined]
+    assert [e["edition"] for e in cov["by_edition"]] == ["2022", "2019", "2018", "2016"]  # type: ignore[attr-defined]
+    for name, e in by.items():
+        assert e["lines"] == raw.filter(pl.col("edition") == name).height
+        assert e["complete"] is False and e["origin"] == ("built_in" if e["lines"] else None)
+
+
+def test_editions_are_dated_and_follow_each_other() -> None:
+    """Each edition starts when the one before it ends (valid_to derived from the next start), the 2016
+    first batch from 2016-04-08 (Cai Guan Shui [2016] No.18), the 2022 edition from 2022-03-01 and still
+    open; every row cites a source of its own."""
+    eds = typed(EDITIONS_SPEC, pl.read_csv(DATA_DIR / "positive_list_editions.csv", infer_schema=False)).sort(
+        "valid_from"
+    )
+    assert eds["edition"].to_list() == ["2016", "2018", "2019", "2022"]
+    assert eds["valid_from"].cast(pl.String).to_list() == ["2016-04-08", "2019-01-01", "2020-01-01", "2022-03-01"]
+    assert eds["valid_to"].to_list()[:-1] == eds["valid_from"].to_list()[1:] and eds["valid_to"][-1] is None
+    assert eds.filter(pl.col("edition") == "2022")["lines"].item() == POSITIVE_LIST_LINES_2022
+    prov = pl.read_csv(DATA_DIR / "provenance.csv", infer_schema=False).filter(
+        pl.col("table") == "positive_list_editions"
+    )
+    assert set(eds["source_id"].to_list()) <= set(prov["source_id"].to_list())
+    assert "*" in prov["row_key"].to_list()
 
 
 def test_a_duplicated_line_is_named(raw: pl.DataFrame) -> None:

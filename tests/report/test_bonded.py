@@ -111,10 +111,23 @@ def test_quota_bands_count_every_buyer_once(doc, section):
 
 
 def test_positive_list_coverage_is_shown(doc, section):
-    cover = _table(section, "正面清单")
-    lines = doc["positive_list"]["lines"]
+    cover = _table(section, "正面清单 positive")
+    lines = doc["positive_list"]["lines_2022"]
     assert cover["value"][0] == f"{lines:,} / 1,476"
     assert any("positive_list" in en for _zh, en in section.recommendations)  # partial list: import the official one
+
+
+def test_positive_list_coverage_is_shown_per_edition_by_name(doc, section):
+    """One row per edition (newest first) with its dates, the lines loaded of its size, where they come from
+    and the remark kinds by name (zh and en), and how many of the day's orders were checked against it."""
+    by = _table(section, "正面清单分版本")
+    assert by["edition"].to_list() == ["2022", "2019", "2018", "2016"]
+    row = by.row(3, named=True)
+    built = sum(1 for e in doc["positive_list"]["by_edition"] if e["edition"] == "2016" and e["lines"])
+    assert built == 1 and row["valid"] == "2016-04-08 – 2019-01-01" and row["origin_en"] == "built in (partial)"
+    assert row["kinds_zh"].startswith("排除") and row["kinds_en"].startswith("exclusion")
+    assert row["orders"] == sum(u["orders"] for u in doc["positive_list"]["used"] if u["edition"] == "2016")
+    assert by.row(0, named=True)["origin_zh"] == "未载入" and by.row(0, named=True)["lines"] == "0 / 1,476"
 
 
 def test_rendered_report_has_no_identity_number_or_digest(doc, section, tmp_path: Path):

@@ -49,8 +49,16 @@ def test_check_a_day_of_orders(server, page, tmp_path):  # type: ignore[no-untyp
         "rejected",
         "cbec",
         "general_trade",
+        "list_outdated",
+        "built_in",
+        "exclusion",
     ):
         assert code not in text, code
+    # the positive list's coverage per edition, and the (built-in, 2016) edition the 2026 orders were checked
+    # against, flagged as replaced since, with its age
+    coverage = page.inner_text("#bonded-coverage")
+    assert "2016 版（2016-04-08 – 2019-01-01）：已载入" in coverage and "排除" in coverage
+    assert "2022 版（2022-03-01 –）：已载入 0 行" in coverage and "已被取代" in coverage
     assert not [n for n in o["buyer_id_number"].to_list() + p["payer_id_number"].to_list() if n in text]
     assert not re.search(r"\b[0-9a-f]{32}\b", text)
     assert "中文表头" in page.inner_text("#bonded-template-orders-zh")

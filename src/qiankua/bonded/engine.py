@@ -152,6 +152,7 @@ def _per_order(lines: pl.DataFrame, single: bool) -> pl.DataFrame:
         "f_not_on_list": ((on_list == False).any(), (on_list == False).fill_null(False)),  # noqa: E712
         "w_list_unverified": (on_list.is_null().any(), on_list.is_null()),
         "w_list_remark": (pl.col("remark_type").is_not_null().any(), pl.col("remark_type").is_not_null()),
+        "w_list_outdated": (pl.col("edition_stale").any(), pl.col("edition_stale")),
         "f_no_vat_rate": (pl.col("vat_rate").is_null().any(), pl.col("vat_rate").is_null()),
         "w_ct_assumed_high_end": (pl.col("ct_assumed").any(), pl.col("ct_assumed")),
     }
@@ -238,7 +239,8 @@ def check_batch(
     # the rules of each distinct (code, day): rates and the positive list, joined back once
     code, keys = group_index(lines.select("hs_code", "order_date"))
     rates = rules.rates(keys["hs_code"], keys["order_date"])
-    plist = rules.positive_status(keys["hs_code"])
+    # the positive list's edition used on each order's date (the one in force, else the newest loaded)
+    plist = rules.positive_status(keys["hs_code"], keys["order_date"])
     looked = keys.with_columns(
         rates["vat_rate"],
         rates["ct_rate"],
@@ -246,6 +248,7 @@ def check_batch(
         plist["on_list"],
         plist["remark_type"],
         plist["qty_cap"],
+        plist["edition_stale"].fill_null(False),
     )
     lines = lines.hstack(looked.drop("hs_code", "order_date")[code])
     # consumption tax only for high-end goods where the table sets a price threshold

@@ -4,11 +4,12 @@ the positive list. Lookups take a date (per order, vectorised) and say when no r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
-from qiankua.bonded.tables import CONSUMPTION_TAX, IMPORT_VAT, POSITIVE_LIST, RULES
+from qiankua.bonded.remarks import KINDS, split_kinds
+from qiankua.bonded.tables import CONSUMPTION_TAX, EDITIONS, IMPORT_VAT, POSITIVE_LIST, RULES
 from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
 from qiankua.schema import TableSpec
 
@@ -47,30 +48,83 @@ def typed(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass(frozen=True, kw_only=True)
 class BondedRules:
-    """Every table the checks need. ``positive_complete`` is true when the positive list is a full
-    edition the user imported (then a line not on it is rejected); the built-in list is partial."""
+    """Every table the checks need. The positive list holds lines of one or more editions (``edition``);
+    ``editions`` dates each edition (``positive_list_editions.csv``). ``complete_editions``: the editions
+    the user imported whole (then a line not on that edition is rejected while it is in force); the
+    built-in lines are partial copies (a line not on them is unknown, not rejected)."""
 
     limits: tuple[Limits, ...]
     vat: pl.DataFrame
     ct: pl.DataFrame
     positive: pl.DataFrame
-    positive_complete: bool = False
+    editions: pl.DataFrame = field(default_factory=lambda: EDITIONS.frame([]))
+    complete_editions: frozenset[str] = frozenset()
+
+    @property
+    def positive_complete(self) -> bool:
+        """Whether any edition of the list was imported whole by the user."""
+        return bool(self.complete_editions)
 
     @classmethod
     def from_tables(cls, tables: dict[str, pl.DataFrame], user_positive: pl.DataFrame | None = None) -> BondedRules:
+        """The built-in tables, with the user's imported editions of the positive list replacing the
+        built-in lines of the same edition (the other editions' built-in lines stay)."""
         rules = typed(RULES, tables["bonded_rules"])
         limits = tuple(Limits(**{k: r[k] for k in Limits.__slots__}) for r in rules.iter_rows(named=True))
-        complete = user_positive is not None and user_positive.height > 0
-        positive = (
-            user_positive if complete and user_positive is not None else typed(POSITIVE_LIST, tables["positive_list"])
+        editions = (
+            typed(EDITIONS, tables["positive_list_editions"])
+            if "positive_list_editions" in tables
+            else EDITIONS.frame([])
         )
+        builtin = typed(POSITIVE_LIST, tables["positive_list"]).select(POSITIVE_LIST.column_names)
+        mine: frozenset[str] = frozenset()
+        positive = builtin
+        if user_positive is not None and user_positive.height:
+            user = user_positive.select(POSITIVE_LIST.column_names).cast(builtin.schema)
+            mine = frozenset(str(e) for e in user["edition"].unique().to_list())
+            positive = pl.concat([builtin.filter(~pl.col("edition").is_in(sorted(mine))), user])
+        known = set(editions["edition"].to_list())
+        undated = sorted({str(e) for e in positive["edition"].unique().to_list()} - known)
+        if undated:
+            raise InvalidInputError(
+                f"positive list: edition(s) {', '.join(undated)} not in positive_list_editions.csv "
+                f"(known: {', '.join(sorted(known)) or 'none'}); an edition needs its dates before it can be used."
+            )
         return cls(
             limits=limits,
             vat=typed(IMPORT_VAT, tables["cn_import_vat"]),
             ct=typed(CONSUMPTION_TAX, tables["cn_consumption_tax"]),
-            positive=positive.select(POSITIVE_LIST.column_names),
-            positive_complete=complete,
+            positive=positive,
+            editions=editions,
+            complete_editions=mine,
         )
+
+    def newest_edition(self) -> str | None:
+        """The edition that starts last (the one in force today when its ``valid_to`` is empty)."""
+        if not self.editions.height:
+            return None
+        return str(self.editions.sort("valid_from")["edition"][-1])
+
+    def editions_on(self, on: pl.Series) -> pl.DataFrame:
+        """For each date: the loaded edition used (``edition``; null before every loaded edition), whether
+        it was no longer in force that day (``stale``: a later edition, not loaded, had replaced it), and
+        its age in days (the date minus the edition's ``valid_from``). The edition in force is used when
+        it is loaded; otherwise the newest loaded edition that had started, flagged stale."""
+        days = pl.DataFrame({"on": on.cast(pl.Date)}).unique()
+        loaded = self.editions.filter(pl.col("edition").is_in(self.positive["edition"].unique().implode())).select(
+            "edition", "valid_from", "valid_to"
+        )
+        cand = (
+            days.join(loaded, how="cross")
+            .filter(pl.col("valid_from") <= pl.col("on"))
+            .sort("valid_from", descending=True)
+            .unique("on", keep="first")
+        )
+        out = days.join(cand, on="on", how="left").with_columns(
+            (pl.col("valid_to").is_not_null() & (pl.col("on") >= pl.col("valid_to"))).alias("stale"),
+            (pl.col("on") - pl.col("valid_from")).dt.total_days().alias("age_days"),
+        )
+        return out.select("on", "edition", "valid_from", "valid_to", "stale", "age_days")
 
     def limits_on(self, on: dt.date) -> Limits:
         for lim in self.limits:
@@ -110,31 +164,99 @@ class BondedRules:
         )
         return out.with_columns(pl.col("ct_rate").fill_null(0.0))
 
-    def positive_status(self, hs: pl.Series) -> pl.DataFrame:
-        """``on_list`` (true / false, or null when the built-in list is partial and the line is not in it),
-        the remark and its type, the per-person yearly quantity cap and its unit, for each HS code (its
-        first 8 digits)."""
-        keys = pl.DataFrame({"hs8": hs.cast(pl.String).str.slice(0, 8)})
+    def positive_status(self, hs: pl.Series, on: pl.Series | None = None) -> pl.DataFrame:
+        """For each (HS code, date): ``on_list`` (true / false, or null when unknown: the edition used is a
+        partial built-in copy, or no longer in force, or none had started), the remark, its kinds
+        (``remark_type``: ``;``-joined, most binding first), the per-person yearly quantity cap and its
+        unit, the ``edition`` used and whether it is ``edition_stale`` (see :meth:`editions_on`). The code
+        is read by its first 8 digits; without dates, today's."""
+        hs8 = hs.cast(pl.String).str.slice(0, 8)
+        days = on.cast(pl.Date) if on is not None else pl.Series([dt.date.today()] * hs.len(), dtype=pl.Date)
+        keys = pl.DataFrame({"hs8": hs8, "on": days})
+        used = self.editions_on(keys["on"]).select("on", "edition", pl.col("stale").alias("edition_stale"))
         plist = self.positive.select(
             pl.col("hs_code").alias("hs8"),
+            "edition",
             "remark",
             "remark_type",
             "qty_cap",
             "qty_unit",
             pl.lit(True).alias("on_list"),
-        ).unique("hs8", keep="first")
-        out = keys.join(plist, on="hs8", how="left", maintain_order="left")
-        # a line missing from a complete (imported) list is off the list; from the partial built-in one, unknown
-        return out.with_columns(pl.col("on_list").fill_null(False)) if self.positive_complete else out
+        ).unique(["hs8", "edition"], keep="first")
+        out = keys.join(used, on="on", how="left", maintain_order="left").join(
+            plist, on=["hs8", "edition"], how="left", maintain_order="left"
+        )
+        # a line missing from an edition the user imported whole, in force that day, is off the list;
+        # anything else missing (a partial built-in copy, an edition no longer in force) is unknown
+        complete = pl.col("edition").is_in(sorted(self.complete_editions)) & ~pl.col("edition_stale")
+        out = out.with_columns(
+            pl.when(pl.col("on_list").is_null() & complete).then(False).otherwise(pl.col("on_list")).alias("on_list")
+        )
+        return out.select(
+            "hs8", "on", "on_list", "remark", "remark_type", "qty_cap", "qty_unit", "edition", "edition_stale"
+        )
 
     def coverage(self) -> dict[str, object]:
-        """How much of the 2022 edition the loaded list holds."""
+        """How much of each edition the loaded list holds (``by_edition``, newest first: dates, lines
+        loaded, the edition's size when known, share, complete, where from, lines per remark kind), and
+        the totals (``lines``; the 2022 edition's size and the share of it loaded)."""
         n = self.positive.height
-        editions = sorted({str(e) for e in self.positive["edition"].to_list()})
+        counts = self.positive.group_by("edition").len()
+        loaded = dict(zip(counts["edition"].to_list(), counts["len"].to_list(), strict=True))
+        rows: list[dict[str, object]] = []
+        for e in self.editions.sort("valid_from", descending=True).iter_rows(named=True):
+            name = str(e["edition"])
+            got = int(loaded.get(name, 0))
+            size = e["lines"]
+            kinds = {k: 0 for k in KINDS}
+            for text in self.positive.filter(pl.col("edition") == name)["remark_type"].to_list():
+                for k in split_kinds(text):
+                    kinds[k] += 1
+            rows.append(
+                {
+                    "edition": name,
+                    "title_zh": e["title_zh"],
+                    "announcement": e["announcement"],
+                    "valid_from": e["valid_from"],
+                    "valid_to": e["valid_to"],
+                    "lines": got,
+                    "edition_lines": size,
+                    "share": round(got / size, 4) if size else None,
+                    "complete": name in self.complete_editions,
+                    "origin": "user" if name in self.complete_editions else ("built_in" if got else None),
+                    "remark_kinds": kinds,
+                    "source_id": e["source_id"],
+                    "confidence": e["confidence"],
+                }
+            )
+        in_2022 = int(loaded.get("2022", 0))
         return {
             "lines": n,
             "edition_2022_lines": POSITIVE_LIST_LINES_2022,
-            "share_of_2022": round(n / POSITIVE_LIST_LINES_2022, 4),
-            "editions": editions,
+            "lines_2022": in_2022,
+            "share_of_2022": round(in_2022 / POSITIVE_LIST_LINES_2022, 4),
+            "editions": sorted(str(e) for e in loaded),
+            "newest_edition": self.newest_edition(),
             "complete": self.positive_complete,
+            "by_edition": rows,
         }
+
+    def editions_used(self, on: pl.Series) -> list[dict[str, object]]:
+        """Per edition used for the dates ``on`` (one per order): how many orders, their first and last
+        date, whether it was stale (no longer in force) and its largest age in days; orders before every
+        loaded edition under ``edition`` None."""
+        days = pl.DataFrame({"on": on.cast(pl.Date)})
+        used = days.join(self.editions_on(days["on"]), on="on", how="left")
+        agg = (
+            used.group_by("edition", "stale")
+            .agg(
+                pl.len().alias("orders"),
+                pl.col("on").min().alias("first"),
+                pl.col("on").max().alias("last"),
+                pl.col("age_days").max().alias("age_days"),
+            )
+            .sort("first")
+        )
+        return [
+            {**r, "stale": bool(r["stale"]) if r["edition"] is not None else None} for r in agg.iter_rows(named=True)
+        ]

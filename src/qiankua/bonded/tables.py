@@ -7,7 +7,18 @@ from qiankua.domain import CONFIDENCE_LEVELS
 from qiankua.schema import ColumnSpec as C
 from qiankua.schema import TableSpec
 
-__all__ = ["CONSUMPTION_TAX", "IMPORT_VAT", "ORDERS", "PAYMENTS", "POSITIVE_LIST", "RULES", "UPLOADS", "WAYBILLS"]
+__all__ = [
+    "CONSUMPTION_TAX",
+    "EDITIONS",
+    "IMPORT_VAT",
+    "ORDERS",
+    "PAYMENTS",
+    "POSITIVE_LIST",
+    "REMARK_KINDS_PATTERN",
+    "RULES",
+    "UPLOADS",
+    "WAYBILLS",
+]
 
 _SRC = C(name="source_id", zh="来源编号", required=True)
 _CONF = C(name="confidence", zh="可信度", required=True, choices=CONFIDENCE_LEVELS)
@@ -65,16 +76,38 @@ CONSUMPTION_TAX = TableSpec(
     ),
 )
 
+# a line's remark kinds: one or several of the four, joined with ";" (most binding first), e.g.
+# "quantity_cap;bonded_only" (qiankua.bonded.remarks.KINDS)
+REMARK_KINDS_PATTERN = r"(?:exclusion|bonded_only|name_restriction|quantity_cap)(?:\s*[;；,]\s*(?:exclusion|bonded_only|name_restriction|quantity_cap))*"
+
+# the list's editions and the dates each was in force (valid_to exclusive, empty = still in force)
+EDITIONS = TableSpec(
+    name="positive_list_editions",
+    title_zh="跨境电商零售进口商品清单版本",
+    title_en="Editions of the CBEC retail import positive list",
+    key=("edition",),
+    columns=(
+        C(name="edition", zh="版本", required=True),
+        C(name="title_zh", zh="名称", required=True),
+        C(name="announcement", zh="公告"),
+        *_WIN,
+        C(name="lines", zh="税号行数", kind="int", ge=1),
+        _SRC,
+        _CONF,
+        _NOTES,
+    ),
+)
+
 POSITIVE_LIST = TableSpec(
     name="positive_list",
     title_zh="跨境电商零售进口商品清单",
     title_en="CBEC retail import positive list",
-    key=("hs_code",),
+    key=("hs_code", "edition"),
     columns=(
         C(name="hs_code", zh="税则号列", required=True, pattern=r"\d{8}", pad=8),
         C(name="name_zh", zh="商品名称", required=True),
         C(name="remark", zh="监管要求"),
-        C(name="remark_type", zh="备注类型", choices=("exclusion", "bonded_only", "name_restriction", "quantity_cap")),
+        C(name="remark_type", zh="备注类型", pattern=REMARK_KINDS_PATTERN),
         C(name="qty_cap", zh="每人每年限量", kind="float", ge=0),
         C(name="qty_unit", zh="限量单位"),
         C(name="edition", zh="版本", required=True),

@@ -1,4 +1,4 @@
-"""``qiankua bonded check|tax|quota|returns``: 1210 bonded retail import checks."""
+"""``qiankua bonded check|tax|quota|returns|list-import``: 1210 bonded retail import checks."""
 
 from __future__ import annotations
 
@@ -68,11 +68,10 @@ def register(app: typer.Typer) -> None:
                     tax=f"{s['tax_cny']:,.2f}",
                 )
             )
-            cov = doc["positive_list"]
-            note = "" if cov["complete"] else t("bonded.coverage.partial", lang)
-            out.print(
-                t("bonded.coverage", lang, lines=cov["lines"], total=cov["edition_2022_lines"], note=note), markup=False
-            )
+            from qiankua.report.bonded import coverage_lines
+
+            for line in coverage_lines(doc["positive_list"], lang):
+                out.print(line, markup=False)
 
         run(as_json, action, show, lambda doc: doc)
 
@@ -158,6 +157,33 @@ def register(app: typer.Typer) -> None:
             lambda doc: out.print(t("bonded.returns.line", state.lang, n=doc["restored"])),
             lambda doc: doc,
         )
+
+    @group.command("list-import", help=_h("bonded.list_import.help"))
+    def list_import_cmd(
+        file: Annotated[Path, typer.Argument(help=_h("bonded.opt.list_file"))],
+        edition: Annotated[str | None, typer.Option("--edition", help=_h("bonded.opt.edition"))] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from qiankua.services import bonded
+
+        def show(doc: dict[str, Any]) -> None:
+            from qiankua.report.bonded import coverage_lines
+
+            lang = state.lang
+            out.print(
+                t(
+                    "bonded.list_import.done",
+                    lang,
+                    rows=f"{doc['rows_written']:,}",
+                    editions=", ".join(doc["editions"]),
+                    replaced=f"{doc['rows_replaced']:,}",
+                ),
+                markup=False,
+            )
+            for line in coverage_lines(doc["positive_list"], lang):
+                out.print(line, markup=False)
+
+        run(as_json, lambda: bonded.import_positive_list(file, user_db(), edition=edition), show, lambda doc: doc)
 
     @group.command("template", help=_h("bonded.template.help"))
     def template_cmd(

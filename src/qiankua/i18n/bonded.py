@@ -63,8 +63,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{orders} orders: {accepted} accepted, {rejected} rejected, {already} decided before; declared value CNY {value}, tax CNY {tax}",
     },
     "bonded.coverage": {
-        "zh": "正面清单：已载入 {lines} 行（2022 版共 {total} 行）{note}",
-        "en": "Positive list: {lines} lines loaded (2022 edition: {total}){note}",
+        "zh": "正面清单：共载入 {lines} 行，其中 2022 版 {lines_2022} 行（2022 版共 {total} 行）{note}",
+        "en": "Positive list: {lines} lines loaded, {lines_2022} of them of the 2022 edition ({total} lines){note}",
     },
     "bonded.coverage.partial": {
         "zh": "；内置清单不完整，未列入的商品标为“未核实”，请用 `qiankua data import --table positive_list` 导入官方附件",
@@ -117,6 +117,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "未核实是否在正面清单（内置清单不完整）",
         "en": "positive list not verified (the built-in list is partial)",
     },
+    "bonded.reason.list_outdated": {
+        "zh": "所用正面清单版本在订单日期已被新版取代（新版未载入），请导入当时施行的版本",
+        "en": "the positive-list edition used had been replaced by a newer one on the order's date (not loaded): "
+        "import the edition then in force",
+    },
+    "bonded.list_import.help": {
+        "zh": "导入正面清单的一个版本（官方附件原样或模板），只替换该版本的行，其他版本保留",
+        "en": "import one edition of the positive list (the official attachment as published, or the template), "
+        "replacing that edition's lines only; the other editions stay",
+    },
+    "bonded.opt.list_file": {
+        "zh": "清单文件（xlsx/csv，UTF-8 或 GBK）",
+        "en": "the list file (xlsx/csv, UTF-8 or GBK)",
+    },
+    "bonded.opt.edition": {
+        "zh": "文件未注明版本的行所属版本：2016、2018、2019 或 2022（默认最新版 2022）",
+        "en": "the edition of rows that do not name one: 2016, 2018, 2019 or 2022 (default: the newest, 2022)",
+    },
+    "bonded.list_import.done": {
+        "zh": "已导入 {rows} 行（版本 {editions}），替换原有 {replaced} 行",
+        "en": "{rows} rows imported (edition {editions}), replacing {replaced} stored rows",
+    },
+    "bonded.kind.exclusion": {"zh": "排除", "en": "exclusion"},
+    "bonded.kind.bonded_only": {"zh": "仅限网购保税", "en": "bonded import only"},
+    "bonded.kind.name_restriction": {"zh": "限定品名", "en": "name restriction"},
+    "bonded.kind.quantity_cap": {"zh": "每人每年限量", "en": "per-person yearly cap"},
+    "bonded.origin.user": {"zh": "用户导入（完整）", "en": "imported by the user (complete)"},
+    "bonded.origin.built_in": {"zh": "内置（部分）", "en": "built in (partial)"},
+    "bonded.origin.none": {"zh": "未载入", "en": "not loaded"},
+    "bonded.coverage.edition": {
+        "zh": "{edition} 版（{valid}）：已载入 {lines} 行{total}，{origin}{kinds}",
+        "en": "{edition} edition ({valid}): {lines} lines loaded{total}, {origin}{kinds}",
+    },
+    "bonded.coverage.used": {
+        "zh": "本批订单所用版本：{used}",
+        "en": "Editions used for these orders: {used}",
+    },
+    "bonded.coverage.used_one": {
+        "zh": "{edition} 版 {orders} 单{stale}",
+        "en": "{edition}: {orders} orders{stale}",
+    },
+    "bonded.coverage.stale": {
+        "zh": "（订单日期时已被取代，距其生效 {age} 天）",
+        "en": " (already replaced on the order dates; {age} days after it took effect)",
+    },
+    "bonded.coverage.none": {
+        "zh": "无版本 {orders} 单（订单日期早于所有已载入版本）",
+        "en": "no edition: {orders} orders (dated before every loaded edition)",
+    },
+    "bonded.report.cover.by_edition": {"zh": "正面清单分版本", "en": "positive list by edition"},
     "bonded.reason.list_remark": {
         "zh": "正面清单有监管要求，请核对",
         "en": "the positive list sets a condition: check it",
@@ -195,8 +245,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bonded.report.band.75_100": {"zh": "75% 以上（未用满）", "en": "75% or more (not full)"},
     "bonded.report.band.full": {"zh": "已用满", "en": "full"},
     "bonded.report.cover.lines": {
-        "zh": "已载入的清单行数（2022 版总行数）",
-        "en": "lines loaded (2022 edition: all lines)",
+        "zh": "已载入的 2022 版行数（2022 版总行数）",
+        "en": "2022 edition lines loaded (2022 edition: all lines)",
     },
     "bonded.report.cover.share": {"zh": "占 2022 版比例", "en": "share of the 2022 edition"},
     "bonded.report.cover.editions": {"zh": "所载入行的版本", "en": "editions of the lines loaded"},

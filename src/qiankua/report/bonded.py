@@ -21,6 +21,9 @@ __all__ = [
     "QUOTA_BANDS",
     "SAMPLE_NOTE",
     "bonded_sections",
+    "coverage_lines",
+    "edition_rows",
+    "kinds_name",
     "quota_bands",
     "reason_counts",
     "reason_name",
@@ -107,6 +110,100 @@ def quota_bands(usage: pl.DataFrame, annual_limit: float | None) -> list[dict[st
     return out
 
 
+def kinds_name(kinds: str | dict[str, int] | None, lang: str) -> str:
+    """A line's remark kinds (``quantity_cap;bonded_only``) or an edition's count per kind, named in ``lang``."""
+    sep = "、" if lang == "zh" else ", "
+    if isinstance(kinds, dict):
+        return sep.join(f"{t(f'bonded.kind.{k}', lang)} {n:,}" for k, n in kinds.items() if n) or "—"
+    if not kinds:
+        return "—"
+    return sep.join(t(f"bonded.kind.{k}", lang) for k in kinds.replace("；", ";").split(";") if k.strip())
+
+
+def _valid(row: dict[str, Any]) -> str:
+    start, end = row.get("valid_from"), row.get("valid_to")
+    return f"{start or '?'} – {end or ''}".rstrip(" –") + (" –" if not end else "")
+
+
+def edition_rows(coverage: dict[str, Any]) -> pl.DataFrame:
+    """One row per edition of the positive list (newest first): validity, lines loaded of the edition's
+    size, share, where the lines come from and their remark kinds (zh and en), and the orders checked
+    against it in this document (``used``)."""
+    used: dict[str, int] = {}
+    for u in coverage.get("used") or []:
+        if u.get("edition") is not None:
+            used[str(u["edition"])] = used.get(str(u["edition"]), 0) + int(u.get("orders") or 0)
+    rows = []
+    for e in coverage.get("by_edition") or []:
+        origin = e.get("origin") or "none"
+        size = e.get("edition_lines")
+        rows.append(
+            {
+                "edition": str(e["edition"]),
+                "valid": _valid(e),
+                "lines": f"{e['lines']:,} / {size:,}" if size else f"{e['lines']:,} / ?",
+                "share": "—" if e.get("share") is None else f"{100 * e['share']:.1f}%",
+                "origin_zh": t(f"bonded.origin.{origin}", "zh"),
+                "origin_en": t(f"bonded.origin.{origin}", "en"),
+                "kinds_zh": kinds_name(e.get("remark_kinds"), "zh"),
+                "kinds_en": kinds_name(e.get("remark_kinds"), "en"),
+                "orders": used.get(str(e["edition"]), 0),
+            }
+        )
+    return pl.DataFrame(rows or None, schema=dict.fromkeys(_EDITION_COLUMNS, pl.String) | {"orders": pl.Int64})
+
+
+_EDITION_COLUMNS = ("edition", "valid", "lines", "share", "origin_zh", "origin_en", "kinds_zh", "kinds_en")
+
+
+def coverage_lines(coverage: dict[str, Any], lang: str) -> list[str]:
+    """The coverage of the positive list as sentences in ``lang``: the totals, one line per edition
+    loaded or in force, and the editions the document's orders were checked against (with their age when
+    an edition was no longer in force) — for the CLI and the web page."""
+    note = "" if coverage.get("complete") else t("bonded.coverage.partial", lang)
+    out = [
+        t(
+            "bonded.coverage",
+            lang,
+            lines=f"{int(coverage.get('lines') or 0):,}",
+            lines_2022=f"{int(coverage.get('lines_2022') or 0):,}",
+            total=f"{int(coverage.get('edition_2022_lines') or 0):,}",
+            note=note,
+        )
+    ]
+    sep = "；" if lang == "zh" else "; "
+    for e in coverage.get("by_edition") or []:
+        if not e["lines"] and e["edition"] != coverage.get("newest_edition"):
+            continue
+        kinds = kinds_name(e.get("remark_kinds"), lang)
+        size = e.get("edition_lines")
+        out.append(
+            t(
+                "bonded.coverage.edition",
+                lang,
+                edition=e["edition"],
+                valid=_valid(e),
+                lines=f"{e['lines']:,}",
+                total=f" / {size:,}" if size else "",
+                origin=t(f"bonded.origin.{e.get('origin') or 'none'}", lang),
+                kinds="" if kinds == "—" else sep + kinds,
+            )
+        )
+    used = coverage.get("used") or []
+    if used:
+        parts = []
+        for u in used:
+            if u.get("edition") is None:
+                parts.append(t("bonded.coverage.none", lang, orders=f"{u['orders']:,}"))
+                continue
+            stale = t("bonded.coverage.stale", lang, age=f"{u['age_days']:,}") if u.get("stale") else ""
+            parts.append(
+                t("bonded.coverage.used_one", lang, edition=u["edition"], orders=f"{u['orders']:,}", stale=stale)
+            )
+        out.append(t("bonded.coverage.used", lang, used=sep.join(parts)))
+    return out
+
+
 def _names(key: str) -> tuple[str, str]:
     return t(key, "zh"), t(key, "en")
 
@@ -172,7 +269,7 @@ def bonded_sections(ref: Any, doc: dict[str, Any]) -> list[Section]:
         else 0
     )
     unverified = int(orders["warnings"].fill_null("").str.contains("list_unverified").sum()) if orders.height else 0
-    lines = int(coverage.get("lines") or 0)
+    lines = int(coverage.get("lines_2022") or 0)
     total = int(coverage.get("edition_2022_lines") or 0)
     complete = bool(coverage.get("complete"))
     cover_rows = pl.DataFrame(
@@ -244,6 +341,21 @@ def bonded_sections(ref: Any, doc: dict[str, Any]) -> list[Section]:
             name="正面清单 positive list coverage",
             frame=cover_rows,
             headers={"item_zh": "项目", "item_en": "item", "value": "值 value"},
+        ),
+        Table(
+            name="正面清单分版本 positive list by edition",
+            frame=edition_rows(coverage),
+            headers={
+                "edition": "版本 edition",
+                "valid": "施行期间 in force",
+                "lines": "已载入/总行数 lines loaded / all",
+                "share": "比例 share",
+                "origin_zh": "来源",
+                "origin_en": "origin",
+                "kinds_zh": "监管要求类型（行数）",
+                "kinds_en": "remark kinds (lines)",
+                "orders": "据此核对的订单 orders checked against it",
+            },
         ),
     ]
     charts = []

@@ -24,6 +24,7 @@ from qiankua.bonded import BondedRules, check_batch, hash_ids, order_tax, valid_
 from qiankua.bonded.identity import hash_index
 from qiankua.bonded.keys import all_distinct
 from qiankua.bonded.remarks import classify as classify_remark
+from qiankua.bonded.remarks import join_kinds, split_kinds
 from qiankua.bonded.tables import ORDERS, PAYMENTS, WAYBILLS
 from qiankua.exceptions import CellIssue, ImportValidationError, InvalidInputError
 from qiankua.schema import TableSpec
@@ -33,6 +34,7 @@ __all__ = [
     "check_uploads",
     "declaration_table",
     "document",
+    "import_positive_list",
     "load_rules",
     "quota",
     "read_upload",
@@ -43,7 +45,7 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "reference" / "data"
-_TABLES = ("bonded_rules", "cn_import_vat", "cn_consumption_tax", "positive_list")
+_TABLES = ("bonded_rules", "cn_import_vat", "cn_consumption_tax", "positive_list", "positive_list_editions")
 MAX_ISSUES = 1000
 ID_COLUMNS = ("buyer_id_number", "payer_id_number")
 _DT_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
@@ -57,20 +59,22 @@ def _builtin_tables() -> dict[str, pl.DataFrame]:
 
 def _read_remarks(frame: pl.DataFrame) -> pl.DataFrame:
     """Rows imported straight from the official attachment carry the remark as written and no kind or cap:
-    read them from the remark (:func:`qiankua.bonded.remarks.classify`). A kind or cap the user gave wins."""
+    read them from the remark (:func:`qiankua.bonded.remarks.classify`: every kind the remark states,
+    joined with ";"). Kinds or a cap the user gave win."""
     read = [classify_remark(r) for r in frame["remark"].to_list()]
     derived = pl.DataFrame(
         {
-            "_kind": [r.kind or None for r in read],
+            "_kind": [r.joined for r in read],
             "_cap": [r.qty_cap for r in read],
             "_unit": [r.qty_unit for r in read],
         },
         schema={"_kind": pl.String, "_cap": pl.Float64, "_unit": pl.String},
     )
+    given = pl.Series([join_kinds(split_kinds(k)) for k in frame["remark_type"].cast(pl.String).to_list()])
     return (
         pl.concat([frame, derived], how="horizontal")
         .with_columns(
-            pl.coalesce(pl.col("remark_type").cast(pl.String), "_kind").alias("remark_type"),
+            pl.coalesce(given.cast(pl.String), "_kind").alias("remark_type"),
             pl.coalesce(pl.col("qty_cap").cast(pl.Float64), "_cap").alias("qty_cap"),
             pl.coalesce(pl.col("qty_unit").cast(pl.String), "_unit").alias("qty_unit"),
         )
@@ -78,13 +82,33 @@ def _read_remarks(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def newest_edition() -> str:
+    """The edition a positive-list row without one belongs to: the newest edition known
+    (``positive_list_editions.csv``), as the import template's notes say."""
+    eds = _builtin_tables()["positive_list_editions"].sort("valid_from")
+    return str(eds["edition"][-1])
+
+
 def _user_positive(store: Any) -> pl.DataFrame | None:
-    """The user's imported positive list (``user.positive_list``) in the built-in list's columns, or None."""
+    """The user's imported positive list (``user.positive_list``) in the built-in list's columns, or None.
+    A row without an edition is the newest edition's; a line stored twice for one edition (an empty
+    edition and the newest named) counts once, the row stored last winning."""
     if ("user", "positive_list") not in store.tables():
         return None
     frame: pl.DataFrame = store.frame("positive_list")
     if not frame.height:
         return None
+    known = set(_builtin_tables()["positive_list_editions"]["edition"].to_list())
+    frame = frame.with_columns(pl.col("edition").cast(pl.String).str.strip_chars().fill_null(newest_edition()))
+    unknown = sorted(set(frame["edition"].to_list()) - known)
+    if unknown:
+        raise InvalidInputError(
+            f"user.positive_list holds edition(s) {', '.join(map(repr, unknown))}, which qiankua has no dates for "
+            f"(known editions: {', '.join(sorted(known))}). Import that file again with the edition column "
+            "(版本 / edition) set to one of them, or empty for the newest: "
+            "`qiankua data import FILE --table positive_list --mode replace`."
+        )
+    frame = frame.unique(["hs_code", "edition"], keep="last", maintain_order=True)
     frame = _read_remarks(frame)
     return frame.select(
         "hs_code",
@@ -93,11 +117,86 @@ def _user_positive(store: Any) -> pl.DataFrame | None:
         "remark_type",
         pl.col("qty_cap").cast(pl.Float64),
         "qty_unit",
-        pl.col("edition").fill_null("2022"),
+        "edition",
         pl.col("source").fill_null("user-import").alias("source_id"),
         pl.lit("user").alias("confidence"),
         "notes",
     )
+
+
+def import_positive_list(
+    path: Path | str, db: Path | str | None = None, *, edition: str | None = None
+) -> dict[str, Any]:
+    """``qiankua bonded list-import``: import one edition of the positive list (the official attachment as
+    published, or the template) and replace that edition only — its lines stored before are removed, the
+    other editions stay. ``edition`` names the edition of rows that do not name one (default: the newest
+    known, as the template's notes say); a row naming another edition than ``edition`` is an error. Every
+    cell is checked as in ``qiankua data import`` (file, row, column, reason); nothing is written on error."""
+    from qiankua.reference import load_reference
+    from qiankua.schema import table_spec
+    from qiankua.services.requests import user_db
+    from qiankua.store import Store
+    from qiankua.store.bonded import replace_positive_editions
+    from qiankua.store.importer import validate_file
+
+    known = sorted(_builtin_tables()["positive_list_editions"]["edition"].to_list())
+    if edition is not None and edition not in known:
+        raise InvalidInputError(f"Expected --edition to be one of {', '.join(known)}, got {edition!r}.")
+    fill = edition or newest_edition()
+    path = Path(path)
+    spec = table_spec("positive_list")
+    checked = validate_file(path, "positive_list", load_reference())
+    issues = list(checked.issues)
+    frame = checked.frame.with_columns(pl.col("edition").fill_null(fill))
+    if not issues and edition is not None:
+        where = checked.where
+        for k in (frame["edition"] != edition).arg_true().to_list():
+            issues.append(
+                CellIssue(
+                    file=path.name,
+                    sheet=where["__sheet"][k],
+                    row=int(where["__row"][k]),
+                    column="edition",
+                    value=str(frame["edition"][k]),
+                    reason=f"another edition than --edition {edition}; import each edition on its own",
+                )
+            )
+    if not issues:
+        dup = frame.select(pl.struct("hs_code", "edition").is_duplicated()).to_series()
+        for k in dup.arg_true().to_list():
+            issues.append(
+                CellIssue(
+                    file=path.name,
+                    sheet=checked.where["__sheet"][k],
+                    row=int(checked.where["__row"][k]),
+                    column="hs_code",
+                    value=str(frame["hs_code"][k]),
+                    reason=f"line listed twice for edition {frame['edition'][k]} (an empty edition is {fill})",
+                )
+            )
+    if issues:
+        raise ImportValidationError(
+            f"{path.name}: {len(issues)} problem(s) found; nothing was imported into positive_list.",
+            issues[:MAX_ISSUES],
+        )
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    frame = frame.select(spec.column_names).cast(spec.polars_schema())  # type: ignore[arg-type]
+    target = user_db(db)
+    with Store(target, short_writes=True) as store:
+        removed = replace_positive_editions(
+            store, frame, columns=spec.column_names, newest=newest_edition(), file_name=path.name, sha256=sha
+        )
+    rules = load_rules(target)
+    return {
+        "ok": True,
+        "table": "positive_list",
+        "file": path.name,
+        "sha256": sha,
+        "editions": sorted(set(frame["edition"].to_list())),
+        "rows_written": frame.height,
+        "rows_replaced": removed,
+        "positive_list": rules.coverage(),
+    }
 
 
 def load_rules(db: Path | str | None = None) -> BondedRules:
@@ -430,7 +529,12 @@ def check_frames(
         if before.height
         else None,
         "usage": result.usage,
-        "positive_list": rules.coverage(),
+        "positive_list": {
+            **rules.coverage(),
+            "used": rules.editions_used(orders.unique("order_id", keep="first")["order_time"].dt.date())
+            if orders.height
+            else [],
+        },
         "rules": [
             {"rule_id": lim.rule_id, "source_id": lim.source_id, "confidence": lim.confidence} for lim in rules.limits
         ],

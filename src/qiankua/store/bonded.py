@@ -24,7 +24,7 @@ import polars as pl
 
 from qiankua.store.database import Store
 
-__all__ = ["DDL", "BondedLedger", "ledger_lock"]
+__all__ = ["DDL", "BondedLedger", "ledger_lock", "replace_positive_editions"]
 
 DDL = (
     'CREATE SCHEMA IF NOT EXISTS "bonded"',
@@ -315,3 +315,29 @@ class BondedLedger:
             assert isinstance(frame, pl.DataFrame)
             h.update(frame.sort(frame.columns, nulls_last=True).write_csv().encode())
         return h.hexdigest()
+
+
+def replace_positive_editions(
+    store: Store, frame: pl.DataFrame, *, columns: list[str], newest: str, file_name: str, sha256: str
+) -> int:
+    """Replace the editions ``frame`` holds (its ``edition`` column, never empty) in ``user.positive_list``
+    with its rows, in one transaction, leaving the other editions as they are; a stored row without an
+    edition counts as ``newest``. The import is logged in ``meta.imports`` (mode ``edition``). Returns the
+    number of rows removed."""
+    target = '"user"."positive_list"'
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with store.transaction(("user.positive_list", "meta.imports")) as db:
+        db.register("_incoming", frame.select(columns).to_arrow())
+        try:
+            where = "coalesce(edition, ?) IN (SELECT DISTINCT edition FROM _incoming)"
+            removed = db.execute(f"SELECT count(*) FROM {target} WHERE {where}", [newest]).fetchall()[0][0]
+            db.execute(f"DELETE FROM {target} WHERE {where}", [newest])
+            db.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            db.unregister("_incoming")
+        next_id = db.execute("SELECT coalesce(max(import_id), 0) + 1 FROM meta.imports").fetchall()[0][0]
+        db.execute(
+            "INSERT INTO meta.imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [next_id, "positive_list", file_name, sha256, "edition", frame.height, _now()],
+        )
+    return int(removed)

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 from nicegui import run, ui
 
+from qiankua.report.bonded import coverage_lines
 from qiankua.web.layout import Page, error_line
 
 MAX_ROWS = 500
@@ -180,10 +181,11 @@ def build(page: Page) -> None:
                         ui.label(page.t(f"bonded.sum.{key}")).classes("text-caption")
                         ui.label(str(value)).classes("text-subtitle1").props(f'id="bonded-sum-{key}"')
             cov = doc["positive_list"]
-            note = "" if cov["complete"] else page.t("bonded.coverage.partial")
-            ui.label(page.t("bonded.coverage", lines=cov["lines"], total=cov["edition_2022_lines"], note=note)).classes(
-                "text-caption text-warning" if not cov["complete"] else "text-caption"
-            )
+            with ui.column().classes("gap-0").props('id="bonded-coverage"'):
+                for k, line in enumerate(coverage_lines(cov, page.lang)):
+                    ui.label(line).classes(
+                        "text-caption text-warning" if (k == 0 and not cov["complete"]) else "text-caption"
+                    )
             if result["orders"].height:
                 ui.echart(summary_options(page, result["orders"])).classes("w-full h-72").props('id="bonded-chart"')
             if s["rejections"]:
