@@ -46,6 +46,9 @@ def edit(path: Path, row_index: int, column: str, value: str) -> None:
         ("markets", "iso3", "ZZZ", "ISO 3166 says"),
         ("divisions", "parent_adcode", "529999", "parent adcode not in divisions"),
         ("hubs", "lat", "123", "less than or equal to 90"),
+        ("hubs", "name_zh", "", "no Chinese name"),
+        ("route_nodes", "name_zh", "", "no Chinese name"),
+        ("route_nodes", "name_zh", "Tokyo", "no Chinese characters"),
     ],
 )
 def test_broken_cell_is_named(data_copy: Path, table, column, value, reason):

@@ -9,6 +9,7 @@ Rules checked (each failure names table, row and field):
   ``source_id`` a row cites exists in ``provenance.csv`` for that table;
 * a row's ``confidence`` is no higher than the best of the sources it cites;
 * tables with ``valid_from``/``valid_to`` have ``valid_from < valid_to``;
+* every hub and route node has a Chinese name (``name_zh``), so a Chinese page never shows an English one;
 * ``divisions`` holds exactly one province, 9 prefectures and 88 counties for Guizhou.
 
 The checks work on tables already parsed; :func:`qiankua.reference.loader.validate_reference`
@@ -18,6 +19,7 @@ reads the files and runs them (so this module imports nothing from the loader).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -126,8 +128,30 @@ def check_integrity(tables: dict[str, pl.DataFrame], provenance: pl.DataFrame) -
             if row["adcode"] and row["adcode"] not in adcodes:
                 issues.append(_issue("hubs", n, "adcode", row["adcode"], "adcode not in divisions"))
 
+    issues.extend(_check_chinese_names(tables))
     issues.extend(_check_validity_windows(tables))
     issues.extend(_check_provenance(tables, provenance))
+    return issues
+
+
+# place tables whose names reach a Chinese page (route plans, maps, reports)
+NAMED_PLACE_TABLES = ("hubs", "route_nodes")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _check_chinese_names(tables: dict[str, pl.DataFrame]) -> list[CellIssue]:
+    issues = []
+    for name in NAMED_PLACE_TABLES:
+        frame = tables.get(name)
+        if frame is None or "name_zh" not in frame.columns:
+            continue
+        for n, value in enumerate(frame["name_zh"].to_list(), start=2):
+            if value is None or not str(value).strip():
+                issues.append(
+                    _issue(name, n, "name_zh", value, "no Chinese name: a Chinese page would show the English one")
+                )
+            elif not _HAN.search(str(value)):
+                issues.append(_issue(name, n, "name_zh", value, "Chinese name has no Chinese characters"))
     return issues
 
 

@@ -247,11 +247,15 @@ def orders_sections(ref: Any, doc: dict[str, Any]) -> list[Section]:
     ]
     inv = doc.get("invoices")
     if inv and inv["unmatched"]:
-        frame = pl.DataFrame(inv["unmatched"]).with_columns(
-            reason=pl.col("invoice_status").map_elements(
-                lambda s: f"{t(f'orders.invoice.{s}', 'zh')} / {t(f'orders.invoice.{s}', 'en')}",
-                return_dtype=pl.String,
-            ),
+        frame = pl.DataFrame(inv["unmatched"])
+        # the reason texts are made in Python here, not in a polars UDF (map_elements runs Python on
+        # polars' thread pool holding the GIL, which once deadlocked the server); a few rows at most
+        reasons = [
+            None if s is None else f"{t(f'orders.invoice.{s}', 'zh')} / {t(f'orders.invoice.{s}', 'en')}"
+            for s in frame["invoice_status"].to_list()
+        ]
+        frame = frame.with_columns(
+            reason=pl.Series("reason", reasons, dtype=pl.String),
             invoice_date=pl.col("invoice_date").cast(pl.String),
         )
         tables.append(
