@@ -217,6 +217,11 @@ def main() -> None:
     assert set(markets) == set(MARKETS), set(markets) ^ set(MARKETS)
 
     nodes: list[dict[str, object]] = []
+    # the Chinese names of foreign gateways are entered by hand in route_nodes.csv (no source gives them):
+    # a rebuild keeps them
+    kept_zh = (
+        {r["node_id"]: r["name_zh"] for r in read("route_nodes.csv")} if (DATA / "route_nodes.csv").exists() else {}
+    )
     coords: dict[str, tuple[float, float]] = {h: (float(r["lon"]), float(r["lat"])) for h, r in hubs.items()}
 
     def add_node(
@@ -237,6 +242,7 @@ def main() -> None:
         if node_id in hubs:
             return
         coords[node_id] = (lon, lat)
+        name_zh = name_zh or kept_zh.get(node_id, "")  # hand-entered names (rt-nodes-names-zh) survive a rebuild
         nodes.append(
             dict(
                 node_id=node_id,

@@ -546,6 +546,7 @@ _MARKET_ALIASES: dict[str, str] = {
     "沙特": "SA",
     "印尼": "ID",
     "大韩民国": "KR",
+    "马尔他": "MT",  # pycountry's Chinese name for Malta; 马耳他 is the usual form (markets.csv)
 }
 
 
