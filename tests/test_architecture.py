@@ -245,3 +245,18 @@ def test_environment_is_read_in_settings_only():
     assert readers - ENVIRON_PENDING == {"qiankua.settings"}
     gone = ENVIRON_PENDING - readers
     assert not gone, f"no longer read os.environ, drop them from ENVIRON_PENDING: {gone}"
+
+
+def test_no_python_udfs_inside_polars():
+    """``map_elements`` / ``map_batches`` with a Python function run on Polars' thread pool and take the GIL
+    there: a server thread that held the GIL while waiting for Polars deadlocked (issue 21). Per-row Python
+    runs outside Polars (a list comprehension over ``.rows()``), or the work is a Polars expression."""
+    import re
+
+    found = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in SRC.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.(map_elements|map_batches|map_rows)\(", line)
+    ]
+    assert not found, found

@@ -222,16 +222,23 @@ def bonded_sections(ref: Any, doc: dict[str, Any]) -> list[Section]:
     rules = doc.get("rules") or []
 
     counts = reason_counts(orders)
+    # a handful of rows: names made in Python here, not in polars UDFs (map_elements runs Python inside
+    # polars' thread pool and holds the GIL there)
+    statuses, why = counts["status"].to_list(), counts["reason"].to_list()
     reasons = counts.with_columns(
-        pl.col("status")
-        .map_elements(lambda s: t(f"bonded.status.{s}", "zh"), return_dtype=pl.String)
-        .alias("status_zh"),
-        pl.col("status")
-        .map_elements(lambda s: t(f"bonded.status.{s}", "en"), return_dtype=pl.String)
-        .alias("status_en"),
-        pl.col("reason").map_elements(lambda r: reason_name(r, "zh"), return_dtype=pl.String).alias("reason_zh"),
-        pl.col("reason").map_elements(lambda r: reason_name(r, "en"), return_dtype=pl.String).alias("reason_en"),
-    ).select("status_zh", "status_en", "reason_zh", "reason_en", "orders", "value_cny")
+        *(
+            pl.Series(f"status_{lang}", [None if s is None else t(f"bonded.status.{s}", lang) for s in statuses])
+            for lang in ("zh", "en")
+        ),
+        *(
+            pl.Series(f"reason_{lang}", [None if r is None else reason_name(r, lang) for r in why])
+            for lang in ("zh", "en")
+        ),
+    ).select(
+        *(pl.col(c).cast(pl.String) for c in ("status_zh", "status_en", "reason_zh", "reason_en")),
+        "orders",
+        "value_cny",
+    )
 
     taxes = tax_by_kind(orders)
     tax_rows = pl.DataFrame(
