@@ -53,6 +53,21 @@ def test_route_table_output():
     assert "Pareto routes" in result.output and "unconfirmed" in result.output
 
 
+def test_route_table_in_chinese_names_services_places_and_confidence():
+    """Issue 20: a zh route table names services, gateways, legs' places and the confidence in Chinese; no
+    service code, node id or English flag reaches it."""
+    import re
+
+    result = runner.invoke(
+        app, ["--lang", "zh", "route", "--from", "520123", "--to", "JP", "--weight-kg", "20"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "修文县 → 日本" in text and "国内零担汽运" in text and "东京港" in text and "未证实" in text
+    raw = re.findall(r"\b(?:[a-z]+_[a-z_0-9]+|unconfirmed|likely|confirmed|CN[A-Z]{3}|JPTYO)\b", text)
+    assert not [w for w in raw if w != "freight_quotes"], raw  # the import command's table name is a literal
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -54,7 +54,14 @@ def register(app: typer.Typer) -> None:
         def show(doc: dict[str, Any]) -> None:
             from rich.table import Table
 
+            from qiankua.services.routes_view import localise_label, node_name
+            from qiankua.vocabulary import ROUTE_SERVICES, label
+
             lang = state.lang
+
+            def mode(value: str) -> str:  # a route's main mode is a service (sea_lcl); a leg's a mode (sea)
+                return label("route_service" if value in ROUTE_SERVICES else "leg_mode", value, lang)
+
             table = Table(
                 "#",
                 t("routing.col.route", lang),
@@ -66,8 +73,8 @@ def register(app: typer.Typer) -> None:
                 title=t(
                     "routing.title",
                     lang,
-                    origin=doc["origin"],
-                    market=doc["market"],
+                    origin=node_name(doc["origin"], lang),
+                    market=node_name(f"DLV-{doc['market']}", lang),
                     kg=f"{doc['profile']['weight_kg']:g}",
                 ),
             )
@@ -75,12 +82,12 @@ def register(app: typer.Typer) -> None:
                 mark = " ★" if r["recommended"] else ""
                 table.add_row(
                     f"{i}{mark}",
-                    r["label"],
-                    r["main_mode"],
+                    localise_label(r["label"], lang),
+                    mode(r["main_mode"]),
                     f"{r['cost_cny']:,.2f}",
                     f"{r['days']:.1f}",
                     f"{r['kg_co2e']:,.1f}",
-                    r["confidence"],
+                    label("confidence", r["confidence"], lang),
                 )
             out.print(table)
             if not doc["routes"]:
@@ -89,10 +96,12 @@ def register(app: typer.Typer) -> None:
             if rec is not None:
                 out.print(t("routing.recommended", lang))
                 for leg in rec["legs"]:
+                    service = label("route_service", leg["service"], lang)
+                    how = service if mode(leg["mode"]) == service else f"{mode(leg['mode'])}/{service}"
                     out.print(
-                        f"  {leg['from']} → {leg['to']}  {leg['mode']}/{leg['service']}  "
+                        f"  {node_name(leg['from'], lang)} → {node_name(leg['to'], lang)}  {how}  "
                         f"{leg['distance_km']:,.0f} km  {leg['cost_cny']:,.2f} CNY  {leg['hours']:.0f} h  "
-                        f"({leg['confidence']})",
+                        f"({label('confidence', leg['confidence'], lang)})",
                         markup=False,
                     )
             if doc["excluded"]:
@@ -100,7 +109,9 @@ def register(app: typer.Typer) -> None:
                     t("routing.col.service", lang), t("routing.col.reason", lang), title=t("routing.excluded", lang)
                 )
                 for e in doc["excluded"]:
-                    ex.add_row(e["service"], e["reason_zh"] if lang == "zh" else e["reason"])
+                    ex.add_row(
+                        label("route_service", e["service"], lang), e["reason_zh"] if lang == "zh" else e["reason"]
+                    )
                 out.print(ex)
             out.print(t("routing.estimates", lang))
 

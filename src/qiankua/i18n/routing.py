@@ -48,7 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "routing.excluded": {"zh": "被排除的服务", "en": "Excluded services"},
     "routing.none": {"zh": "没有可行线路（见被排除的服务）", "en": "No feasible route (see the excluded services)"},
     "routing.estimates": {
-        "zh": "注：多数运价为估算（unconfirmed），请用 `qiankua data import --table freight_quotes` 导入自己的报价覆盖。",
+        "zh": "注：多数运价为估算（未证实），请用 `qiankua data import --table freight_quotes` 导入自己的报价覆盖。",
         "en": "Note: most rates are estimates (unconfirmed); import your own quotes with "
         "`qiankua data import --table freight_quotes` to override them.",
     },
