@@ -336,3 +336,25 @@ def test_validate_store_checks_the_users_rows_too(tmp_path: Path):
     doc = json.loads(result.stdout)
     assert doc["tables"]["user.freight_quotes"] == 1
     assert [(i["file"], i["row"], i["column"]) for i in doc["issues"]] == [("user.freight_quotes", 1, "origin")]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["catalog"], ["编号", "品类", "产地", "白酒", "仁怀市", "¥1,499.00", "已证实", "未证实"]),
+        (["markets"], ["代码", "区域", "西亚", "欧洲", "较可信"]),
+        (["quote", "--product", "duyun-maojian-250g", "--market", "DE"], ["规则表", "增值税/消费税率", "较可信"]),
+    ],
+)
+def test_chinese_tables_carry_no_raw_codes(args, expected):
+    """Issue 20: the catalog, markets and a quote's rules in Chinese name categories, regions, origins,
+    tables and confidence in Chinese (ids, HS codes, source ids and rule keys are data and stay)."""
+    import re
+
+    result = runner.invoke(app, ["--lang", "zh", *args], env={"COLUMNS": "240"})
+    assert result.exit_code == 0, result.output
+    for text in expected:
+        assert text in result.output, text
+    tables = result.output.split("规则表")[-1] if "规则表" in result.output else result.output
+    words = set(re.findall(r"(?<![\w.-])(?:[a-z]+_[a-z_]+|unconfirmed|likely|confirmed|baijiu)(?![\w.-])", tables))
+    assert not words, words

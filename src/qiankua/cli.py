@@ -236,6 +236,8 @@ def catalog(
     category: Annotated[str | None, typer.Option("--category", help=_h("catalog.category"))] = None,
     as_json: JsonOpt = False,
 ) -> None:
+    import polars as pl
+
     from qiankua.services import data
 
     name = "name_zh" if state.lang == "zh" else "name_en"
@@ -243,7 +245,21 @@ def catalog(
         as_json,
         lambda: data.catalogue(category),
         lambda f: print_frame(
-            f, ["id", name, "category", "hs6", "origin_adcode", "unit", "unit_value_cny", "value_confidence"]
+            f.with_columns(
+                origin=pl.col("origin_adcode").replace_strict(data.division_names(state.lang), default=None)
+            ),
+            ["id", name, "category", "hs6", "origin", "unit_value_cny", "value_confidence"],
+            headers={
+                "id": "web.col.id",
+                name: "web.col.name",
+                "category": "web.col.category",
+                "hs6": "web.col.hs6",
+                "origin": "web.col.origin",
+                "unit_value_cny": "cli.col.unit_value_cny",
+                "value_confidence": "web.col.confidence",
+            },
+            vocab={"category": "category", "value_confidence": "confidence"},
+            money={"unit_value_cny": "CNY"},
         ),
         lambda f: {"ok": True, "products": f.to_dicts()},
     )
@@ -260,7 +276,20 @@ def markets_cmd(
     run(
         as_json,
         lambda: data.markets(region),
-        lambda f: print_frame(f, ["iso2", name, "currency", "region", "fta", "unctad_b2c_rank", "confidence"]),
+        lambda f: print_frame(
+            f,
+            ["iso2", name, "currency", "region", "fta", "unctad_b2c_rank", "confidence"],
+            headers={
+                "iso2": "cli.col.iso2",
+                name: "web.col.name",
+                "currency": "cli.col.currency",
+                "region": "cli.col.region",
+                "fta": "cli.col.fta",
+                "unctad_b2c_rank": "cli.col.unctad_b2c_rank",
+                "confidence": "web.col.confidence",
+            },
+            vocab={"region": "market_region", "confidence": "confidence"},
+        ),
         lambda f: {"ok": True, "markets": f.to_dicts()},
     )
 

@@ -27,7 +27,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from qiankua.domain import CONFIDENCE_LEVELS
 from qiankua.exceptions import CellIssue, InvalidInputError
-from qiankua.vocabulary import FREIGHT_MODES, MODES, SERVICES, SPECIFIC_UNITS
+from qiankua.vocabulary import FREIGHT_MODES, MARKET_REGIONS, MODES, SERVICES, SPECIFIC_UNITS
 
 __all__ = [
     "REFERENCE_TABLES",
@@ -663,18 +663,7 @@ MARKETS = TableSpec(
             name="region",
             zh="区域",
             required=True,
-            choices=(
-                "east_asia",
-                "southeast_asia",
-                "south_asia",
-                "central_asia",
-                "west_asia",
-                "europe",
-                "north_america",
-                "latin_america",
-                "oceania",
-                "africa",
-            ),
+            choices=MARKET_REGIONS,
         ),
         C(name="customs_union", zh="关税同盟"),
         C(name="fta", zh="自贸协定"),

@@ -297,6 +297,18 @@ SCENARIO_KINDS: tuple[str, ...] = ("quote", "route", "opportunity", "pooling")
 # a quote's status and a market-entry requirement's severity (costing.STATUS, opportunity.requirements.SEVERITIES)
 QUOTE_STATUSES: tuple[str, ...] = ("ok", "incomplete", "no_rule")
 SEVERITIES: tuple[str, ...] = ("blocker", "registration", "certification", "labelling")
+MARKET_REGIONS: tuple[str, ...] = (
+    "east_asia",
+    "southeast_asia",
+    "south_asia",
+    "central_asia",
+    "west_asia",
+    "europe",
+    "north_america",
+    "latin_america",
+    "oceania",
+    "africa",
+)
 LABELS.update(
     {
         # zh names as reference/data/freight_rates.csv names them (name_zh), without the lane
@@ -376,6 +388,19 @@ LABELS.update(
             "incomplete": ("数据不全", "incomplete"),
             "no_rule": ("无法报价", "cannot quote"),
         },
+        # markets.region (schema.py's choices)
+        "market_region": {
+            "east_asia": ("东亚", "East Asia"),
+            "southeast_asia": ("东南亚", "Southeast Asia"),
+            "south_asia": ("南亚", "South Asia"),
+            "central_asia": ("中亚", "Central Asia"),
+            "west_asia": ("西亚", "West Asia"),
+            "europe": ("欧洲", "Europe"),
+            "north_america": ("北美", "North America"),
+            "latin_america": ("拉美", "Latin America"),
+            "oceania": ("大洋洲", "Oceania"),
+            "africa": ("非洲", "Africa"),
+        },
         "severity": {
             "blocker": ("禁止/须许可（阻断）", "blocker"),
             "registration": ("须注册", "registration"),
@@ -396,5 +421,6 @@ VOCABULARIES.update(
         "pool_source": POOL_SOURCES,
         "quote_status": QUOTE_STATUSES,
         "severity": SEVERITIES,
+        "market_region": MARKET_REGIONS,
     }
 )

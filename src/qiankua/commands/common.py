@@ -149,8 +149,34 @@ def _fail(
     raise typer.Exit(code)
 
 
-def print_frame(frame: Any, columns: list[str], title: str | None = None) -> None:
-    table = RichTable(*columns, title=title)
+def print_frame(
+    frame: Any,
+    columns: list[str],
+    title: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    vocab: dict[str, str] | None = None,
+    money: dict[str, str] | None = None,
+) -> None:
+    """``frame``'s ``columns`` as a table: each header the i18n text of ``headers[column]`` (a catalog key; else
+    the column's name), each value of a coded column ``vocab[column]`` (a vocabulary kind) by its label, each
+    amount of a ``money[column]`` (its currency) rounded and written as that currency's."""
+    from qiankua.i18n import fmt_money
+    from qiankua.vocabulary import label
+
+    headers, vocab, money = headers or {}, vocab or {}, money or {}
+    lang = state.lang
+
+    def cell(column: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if column in vocab:
+            return label(vocab[column], str(value), lang)
+        if column in money:
+            return fmt_money(value, money[column], lang)
+        return str(value)
+
+    table = RichTable(*(t(headers[c], lang) if c in headers else c for c in columns), title=title)
     for row in frame.select(columns).iter_rows():
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(cell(c, v) for c, v in zip(columns, row, strict=True)))
     out.print(table)

@@ -129,6 +129,8 @@ def register(app: typer.Typer) -> None:
         def show(doc: dict[str, Any]) -> None:
             from rich.table import Table
 
+            from qiankua.services.quoting import rule_table_title
+
             lang = "zh" if state.lang == "zh" else "en"
             table = Table(
                 t("costing.quote.line", lang),
@@ -199,9 +201,22 @@ def register(app: typer.Typer) -> None:
                     out.print(f"{t(f'web.quote.{key}', lang)}{_colon(lang)}{doc[key]:,.2f} {doc['currency']}")
             _show_route(doc, lang)
             _show_requirements(doc, lang)
-            rules = Table("table", "key", "source_id", "as_of", "confidence", title="rules")
+            rules = Table(
+                t("web.quote.rule_table", lang),
+                t("web.quote.rule_key", lang),
+                t("web.col.source", lang),
+                t("web.col.as_of", lang),
+                t("web.col.confidence", lang),
+                title=t("web.quote.rules", lang),
+            )
             for r in doc["rules"]:
-                rules.add_row(r["table"], r["key"], r["source_id"], str(r["as_of"] or ""), r["confidence"])
+                rules.add_row(
+                    rule_table_title(r["table"] or "", lang),
+                    r["key"],
+                    r["source_id"],
+                    str(r["as_of"] or ""),
+                    label("confidence", r["confidence"] or "unconfirmed", lang),
+                )
             out.print(rules)
 
         run(as_json, action, show, lambda doc: doc)

@@ -20,6 +20,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "DuckDB file (default $QIANKUA_HOME/qiankua.duckdb or ./qiankua.duckdb)",
     },
     "app.debug": {"zh": "出错时显示完整堆栈", "en": "Show the full traceback on errors"},
+    # column headers of the catalog and markets tables (with web.col.* for id, name, category, hs6, origin)
+    "cli.col.unit_value_cny": {"zh": "单位货值（人民币）", "en": "Unit value (CNY)"},
+    "cli.col.iso2": {"zh": "代码", "en": "Code"},
+    "cli.col.currency": {"zh": "币种", "en": "Currency"},
+    "cli.col.region": {"zh": "区域", "en": "Region"},
+    "cli.col.fta": {"zh": "自贸协定", "en": "FTAs"},
+    "cli.col.unctad_b2c_rank": {"zh": "联合国贸发会议 B2C 电商指数排名", "en": "UNCTAD B2C e-commerce rank"},
     "opt.json": {"zh": "只在标准输出打印一个 JSON 文档", "en": "Print one JSON document on stdout"},
     # options every edge offers (the CLI's help for fields of qiankua.services.requests)
     "opportunity.opt.samples": {

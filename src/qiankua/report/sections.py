@@ -8,34 +8,12 @@ from qiankua.reference import ReferenceData
 from qiankua.reference.loader import county_boundaries
 from qiankua.report.maps import county_map_svg
 from qiankua.report.model import BarChart, Section, Table
+from qiankua.vocabulary import label
 
-_CATEGORY_LABEL = {
-    "baijiu": "白酒 baijiu",
-    "tea": "茶 tea",
-    "condiment": "调味品 condiments",
-    "fruit_fresh": "鲜果 fresh fruit",
-    "fruit_processed": "果品加工 processed fruit",
-    "herbal": "药食材 herbal",
-    "food_other": "其他食品 other food",
-    "silver_jewellery": "银饰 silver jewellery",
-    "textile_craft": "刺绣蜡染 textile crafts",
-    "instrument": "乐器 instruments",
-    "lacquer_craft": "漆器 lacquerware",
-    "bamboo_craft": "竹编 bamboo ware",
-    "other": "其他 other",
-}
-_REGION_LABEL = {
-    "east_asia": "东亚 East Asia",
-    "southeast_asia": "东南亚 Southeast Asia",
-    "south_asia": "南亚 South Asia",
-    "central_asia": "中亚 Central Asia",
-    "west_asia": "西亚 West Asia",
-    "europe": "欧洲 Europe",
-    "north_america": "北美 North America",
-    "latin_america": "拉美 Latin America",
-    "oceania": "大洋洲 Oceania",
-    "africa": "非洲 Africa",
-}
+
+def _both(kind: str, value: str) -> str:
+    """A vocabulary value as the report writes it: ``白酒 baijiu``."""
+    return f"{label(kind, value, 'zh')} {label(kind, value, 'en')}"
 
 
 def catalogue_section(ref: ReferenceData) -> Section:
@@ -96,7 +74,7 @@ def catalogue_section(ref: ReferenceData) -> Section:
         charts=[
             BarChart(
                 title="各品类产品数 Products per category",
-                labels=[_CATEGORY_LABEL.get(c, c) for c in counts["category"]],
+                labels=[_both("category", c) for c in counts["category"]],
                 values=[float(v) for v in counts["len"]],
             )
         ],
@@ -227,7 +205,7 @@ def markets_section(ref: ReferenceData) -> Section:
         charts=[
             BarChart(
                 title="各区域市场数 Markets per region",
-                labels=[_REGION_LABEL.get(r, r) for r in by_region["region"]],
+                labels=[_both("market_region", r) for r in by_region["region"]],
                 values=[float(v) for v in by_region["len"]],
             )
         ],

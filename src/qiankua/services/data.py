@@ -124,6 +124,13 @@ def catalogue(category: str | None = None) -> pl.DataFrame:
     return products.filter(pl.col("category") == category) if category else products
 
 
+def division_names(lang: str) -> dict[str, str]:
+    """Guizhou's divisions, adcode -> name in ``lang``."""
+    divisions = load_reference().divisions
+    name = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(divisions["adcode"].to_list(), divisions[name].to_list(), strict=True))
+
+
 def markets(region: str | None = None) -> pl.DataFrame:
     frame = load_reference().markets
     return frame.filter(pl.col("region") == region) if region else frame
@@ -134,6 +141,7 @@ __all__ = [
     "ExportResult",
     "build_database",
     "catalogue",
+    "division_names",
     "export",
     "fx_currencies",
     "import_user_file",

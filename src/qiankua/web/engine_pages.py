@@ -371,22 +371,6 @@ def _quote_requirements(page: Page, doc: dict[str, Any]) -> None:
                     ui.link(page.t("web.col.source"), req["url"], new_tab=True).classes("text-caption")
 
 
-def _table_title(page: Page, name: str) -> str:
-    """A rule table's title (``vat_rates`` -> 增值税率 / VAT rates) from its spec, the user's tables first."""
-    from qiankua.schema import table_spec
-
-    key = f"web.quote.table.{name}"
-    if page.t(key) != key:
-        return page.t(key)
-    for user in (True, False):
-        try:
-            spec = table_spec(name, user=user)
-        except Exception:
-            continue
-        return spec.title_zh if page.lang == "zh" else spec.title_en
-    return name
-
-
 def _product_hs(page: Page, product_id: str | None) -> str:
     from qiankua.services.products import user_catalogue
 
@@ -450,6 +434,8 @@ def _quote_result(page: Page, doc: dict[str, Any], form: dict[str, Any] | None =
         with ui.card().classes("qk-half"):
             if doc.get("sensitivity"):
                 ui.echart(tornado_options(page, doc)).classes("w-full h-96").props('id="quote-tornado"')
+    from qiankua.services.quoting import rule_table_title
+
     urls = _source_urls()
     rows = []
     for i, rule in enumerate(doc.get("rules", [])):
@@ -458,7 +444,7 @@ def _quote_result(page: Page, doc: dict[str, Any], form: dict[str, Any] | None =
         rows.append(
             {
                 "n": i,
-                "table": _table_title(page, rule.get("table") or ""),
+                "table": rule_table_title(rule.get("table") or "", page.lang),
                 "key": rule.get("key") or "",
                 "note": rule.get("note") or "",
                 "as_of": rule.get("as_of") or "",
