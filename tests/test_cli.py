@@ -344,6 +344,8 @@ def test_validate_store_checks_the_users_rows_too(tmp_path: Path):
         (["catalog"], ["编号", "品类", "产地", "白酒", "仁怀市", "¥1,499.00", "已证实", "未证实"]),
         (["markets"], ["代码", "区域", "西亚", "欧洲", "较可信"]),
         (["quote", "--product", "duyun-maojian-250g", "--market", "DE"], ["规则表", "增值税/消费税率", "较可信"]),
+        (["opportunities", "--top", "3", "--samples", "10"], ["产品", "市场", "稳定性", "权重（", "进口需求 0."]),
+        (["bonded", "tax", "--value", "300", "--hs", "33049900"], ["通道 跨境电商零售进口（限值内"]),
     ],
 )
 def test_chinese_tables_carry_no_raw_codes(args, expected):

@@ -104,6 +104,8 @@ def register(app: typer.Typer) -> None:
             )
 
         def show(doc: dict[str, Any]) -> None:
+            from qiankua.report.bonded import reason_name
+
             def f(x: float | None) -> str:
                 return "—" if x is None else f"{x:,.2f}"
 
@@ -115,8 +117,8 @@ def register(app: typer.Typer) -> None:
                     vat=f(doc["vat"]),
                     ct=f(doc["consumption_tax"]),
                     total=f(doc["total_tax"]),
-                    channel=doc["channel"],
-                    reason=doc["reason"],
+                    channel=t(f"bonded.channel.{doc['channel']}", state.lang),
+                    reason=reason_name(doc["reason"], state.lang),
                 )
             )
 

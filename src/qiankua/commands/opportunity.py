@@ -11,7 +11,7 @@ import typer
 from qiankua.commands.common import JsonOpt, _h, out, run, state, user_db
 from qiankua.i18n import t
 from qiankua.services.requests import OPPORTUNITY_FIELDS
-from qiankua.vocabulary import OPPORTUNITY_WEIGHTINGS, TRADE_BACKENDS
+from qiankua.vocabulary import OPPORTUNITY_WEIGHTINGS, TRADE_BACKENDS, label
 
 Engine = Enum("Engine", {x: x for x in TRADE_BACKENDS}, type=str)  # type: ignore[misc]
 _ENGINE = Engine(OPPORTUNITY_FIELDS["engine"])
@@ -93,37 +93,51 @@ def register(app: typer.Typer) -> None:
                         why=why,
                     )
                 )
+            from qiankua.services.products import user_catalogue
+
+            ref = user_catalogue(user_db()).ref
+            name = "name_zh" if lang == "zh" else "name_en"
+            products = dict(zip(ref.products["id"].to_list(), ref.products[name].to_list(), strict=True))
+            markets = dict(zip(ref.markets["iso2"].to_list(), ref.markets[name].to_list(), strict=True))
             table = RichTable(
                 "#",
-                "product",
-                "market",
-                "score",
-                "potential USD",
-                "margin",
+                t("opportunity.col.product", lang),
+                t("opportunity.col.market", lang),
+                t("opportunity.col.score", lang),
+                t("opportunity.col.potential", lang),
+                t("opportunity.col.margin", lang),
                 t("opportunity.col.feasible", lang),
-                "stability",
-                "reasons",
+                t("opportunity.col.stability", lang),
+                t("opportunity.col.reasons", lang),
                 title=t("opportunity.title", lang),
             )
+            sep = "；" if lang == "zh" else "; "
             for e in doc["ranking"]:
                 pot = "" if e["potential_usd"] is None else f"{e['potential_usd']:,.0f}"
                 margin = e.get("margin") or {}
-                mtxt = f"{margin['value'] * 100:.0f}%" if margin.get("available") else "n/a"
+                mtxt = f"{margin['value'] * 100:.0f}%" if margin.get("available") else t("opportunity.col.n_a", lang)
                 table.add_row(
                     str(e["rank"]),
-                    e["product"],
-                    e["market"],
+                    products.get(e["product"]) or e["product"],
+                    f"{markets.get(e['market']) or e['market']} {e['market']}",
                     f"{e['score']:.3f}",
                     pot,
                     mtxt,
                     "✓" if e["feasible"] else "✗",
                     f"{e['stability']:.2f}",
-                    "; ".join(r["text"] for r in e["reasons"]),
+                    sep.join(r["text"] for r in e["reasons"]),
                 )
             out.print(table)
             out.print(
-                f"weights ({doc['weighting']}, cap {doc['weight_cap']:.2f}): "
-                + ", ".join(f"{k}={v:.3f}" for k, v in doc["weights"].items())
+                t(
+                    "opportunity.weights_line",
+                    lang,
+                    weighting=label("weighting", doc["weighting"], lang),
+                    cap=f"{doc['weight_cap']:.2f}",
+                    weights=("，" if lang == "zh" else ", ").join(
+                        f"{t(f'opportunity.crit.{k}', lang)} {v:.3f}" for k, v in doc["weights"].items()
+                    ),
+                )
             )
             for note in doc["notes"]:
                 out.print(note)

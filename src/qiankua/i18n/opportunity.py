@@ -26,6 +26,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opportunity.opt.seed": {"zh": "稳定性抽样随机种子", "en": "random seed of the stability sampling"},
     "opportunity.title": {"zh": "产品×市场机会", "en": "Product x market opportunities"},
     "opportunity.col.feasible": {"zh": "可行", "en": "feasible"},
+    "opportunity.col.product": {"zh": "产品", "en": "product"},
+    "opportunity.col.market": {"zh": "市场", "en": "market"},
+    "opportunity.col.score": {"zh": "得分", "en": "score"},
+    "opportunity.col.potential": {"zh": "潜力（美元）", "en": "potential USD"},
+    "opportunity.col.margin": {"zh": "毛利率", "en": "margin"},
+    "opportunity.col.stability": {"zh": "稳定性", "en": "stability"},
+    "opportunity.col.reasons": {"zh": "理由", "en": "reasons"},
+    "opportunity.col.n_a": {"zh": "暂缺", "en": "n/a"},
+    "opportunity.weights_line": {
+        "zh": "权重（{weighting}，单项上限 {cap}）：{weights}",
+        "en": "weights ({weighting}, cap {cap}): {weights}",
+    },
     "opportunity.recommendation": {
         "zh": "{product} → {market}（{iso2}）：得分 {score:.2f}，权重扰动下 {stability:.0f}% 的抽样仍居前 {k} 名，"
         "潜力 {potential}，数据可信度 {conf}",
