@@ -25,7 +25,11 @@ latency (a request that never answers is an error).
 Before the soak the user makes each kind of request once per market, one at a time (``--no-warmup`` skips
 it): a server that has just started fills its caches on first use (rules per market, route results, the user's
 store: up to 3-5 s for a first import or ranking); the soak measures a server in use. The warm-up's times are
-printed on their own line, not in the last one.
+printed on their own line, not in the last one. The server warms its own caches when it starts
+(:mod:`qiankua.services.warmup`); the soak waits for that to end as it waits for ``/health`` to say
+``warm`` (the start-up line says when each ended), so ``--no-warmup`` measures a server that has just
+started and is ready; ``--cold-server`` starts the same server with that warm-up off
+(``Settings(warm_up=False)``): the cold baseline to compare with.
 
 ``--closed-loop``: the saturation/stress mode instead — ``--users`` clients and ``--attackers`` wrong-login
 clients each firing the next request the moment the previous answers (zero think time). On a small
@@ -310,6 +314,36 @@ async def _attacker(base: str, until: float, stats: Stats, seed: int) -> None:
             await _wrong_login(session, seed, i, stats)
 
 
+WARM_UP_DONE = ("qiankua.warmup: warm-up done", "qiankua.warmup: warm-up failed", "qiankua.warmup: warm-up not")
+
+
+def _wait_for_warm_up(log: Path, deadline: float) -> bool:
+    """Wait until the server's start-up cache warm-up (:mod:`qiankua.services.warmup`) has logged its end, as
+    an operator waits for a server to be ready (``/health`` ``warm`` says the costing kernel is loaded);
+    False when it never logs one before ``deadline``."""
+    while time.perf_counter() < deadline:
+        try:
+            text = log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        if any(marker in text for marker in WARM_UP_DONE):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _started_note() -> str:
+    return "no cache warm-up logged (a server without one)"
+
+
+# ``python -m qiankua.api ...`` with ``Settings(warm_up=False)`` (the module has no option for it)
+COLD_SERVER = (
+    "import sys; from dataclasses import replace; import qiankua.api.__main__ as m; import qiankua.api.app as a; "
+    "serve = a.serve; m.serve = lambda settings, *rest: serve(replace(settings, warm_up=False), *rest); "
+    "m.main(sys.argv[1:])"
+)
+
+
 def _login_cookie(base: str) -> str:
     """The ``Cookie`` header of a fresh session of the soak user."""
     with httpx.Client(base_url=base, timeout=60) as client:
@@ -421,6 +455,11 @@ def main() -> None:
         action="store_false",
         help="start the soak on a cold server (default: each request kind once per market first, printed apart)",
     )
+    parser.add_argument(
+        "--cold-server",
+        action="store_true",
+        help="start the server with its start-up cache warm-up off (Settings(warm_up=False)): the cold baseline",
+    )
     parser.add_argument("--keep-home", action="store_true", help="keep the server's home (its log) afterwards")
     args = parser.parse_args()
 
@@ -436,9 +475,12 @@ def main() -> None:
     env["QIANKUA_HOME"] = str(home)
     log = (home / "server.log").open("wb")
     cmd = [sys.executable, "-m", "qiankua.api", "--port", str(port), "--home", str(home), "--multi-user", "--no-ui"]
+    if args.cold_server:  # the same server (qiankua.api.__main__ calls serve the same way), warm-up off
+        cmd[1:3] = ["-c", COLD_SERVER]
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.perf_counter() + 240
+        launched = time.perf_counter()
+        deadline = launched + 240
         while time.perf_counter() < deadline:
             try:
                 if httpx.get(f"{base}/api/v1/health", timeout=2).json().get("warm"):
@@ -446,6 +488,19 @@ def main() -> None:
             except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.5)
+        warm_s = time.perf_counter() - launched
+        if args.cold_server:
+            print(f"server start-up: /health warm after {warm_s:.1f} s; its cache warm-up OFF (--cold-server)")
+        else:
+            started = _wait_for_warm_up(home / "server.log", deadline)
+            print(
+                f"server start-up: /health warm after {warm_s:.1f} s; "
+                + (
+                    f"its cache warm-up done after {time.perf_counter() - launched:.1f} s"
+                    if started
+                    else _started_note()
+                )
+            )
         load_before = os.getloadavg()
         cpu_before = _cpu_seconds(server.pid)
         cookie = _login_cookie(base)

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Request, Response
 from fastapi import Path as FastApiPath
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from qiankua.api import schemas as s
 from qiankua.api.auth import SESSION_COOKIE, IdentityDep, accounts_of
@@ -48,7 +49,7 @@ def _store(request: Request) -> AccountStore:
 async def login(body: s.LoginIn, request: Request, response: Response) -> s.LoginOut:
     store = _store(request)
     identity = await accounts_of(request).login(body.username, body.password, address=client_address(request))
-    session = store.create_session(identity)
+    session = await run_in_threadpool(store.create_session, identity)  # a sqlite write: off the event loop
     response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="lax", max_age=SESSION_DAYS * 86400)
     return s.LoginOut(username=identity.username, org=identity.org, multi_user=True, session=session)
 

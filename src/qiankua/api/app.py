@@ -38,6 +38,9 @@ class Settings:
     storage_secret: str | None = None
     # cookies marked Secure: True/False, or None = whenever the request came over HTTPS
     secure_cookies: bool | None = None
+    # fill the caches the first requests would fill, in a background thread when the server starts
+    # (:mod:`qiankua.services.warmup`)
+    warm_up: bool = True
 
 
 def _problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +123,38 @@ def _install_docs(app: FastAPI, assets: Path) -> None:
         )
 
 
+def _warm_up_at_start(app: FastAPI) -> None:
+    """Start :func:`qiankua.services.warmup.warm_in_background` when the server starts (the lifespan's
+    start, wrapped around the app's own, which NiceGUI wraps in turn): never waited for, never fatal,
+    stopped between its steps when the server stops. Off with ``Settings(warm_up=False)``."""
+    import threading
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(started: Any) -> AsyncIterator[Any]:
+        stop = threading.Event()
+        try:
+            from qiankua.services.warmup import store_paths, warm_in_background
+
+            accounts: Accounts = started.state.accounts
+            warm_in_background(
+                lambda: store_paths(multi_user=accounts.multi_user, home=accounts.home, local_db=accounts.local_db),
+                stop=stop,
+            )
+        except Exception:  # a warm-up never stops a server
+            logging.getLogger("qiankua.warmup").exception("warm-up not started")
+        try:
+            async with inner(started) as state:
+                yield state
+        finally:
+            stop.set()
+
+    app.router.lifespan_context = lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app. With ``settings.ui`` the NiceGUI pages are mounted too (once per process)."""
     from qiankua.api import accounts, data, engine_routes, reference
@@ -136,6 +171,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.accounts = Accounts(multi_user=settings.multi_user, home=settings.home, db=settings.db)
+    if settings.warm_up:
+        _warm_up_at_start(app)
     errors.install(app)
     from qiankua.api import busy  # 503 + Retry-After: import queue full, store not free in time
 

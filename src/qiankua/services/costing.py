@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,11 @@ def _tables(data_dir: str) -> CostingTables:
 
 
 #: the user's tables the caches below read (their rule rows and products): they key on these tables' version
+#: (a new key per import: bounded, least recently used dropped first; a server serves several organisations)
 _USER_READS = ("user.products", "user.tariffs", "user.excise", "user.fees")
 
 
-@cache
+@lru_cache(maxsize=32)
 def _user_rules(db: str, stamp: int) -> dict[str, pl.DataFrame]:
     """The user's own rule rows (``user.tariffs``, ``user.excise``, ``user.fees``) as rows of the rule tables
     they override, marked ``user`` and citing the user's source."""
@@ -87,7 +88,7 @@ def _user_rules(db: str, stamp: int) -> dict[str, pl.DataFrame]:
     return out
 
 
-@cache
+@lru_cache(maxsize=32)
 def _tables_with_user(data_dir: str, db: str, stamp: int) -> CostingTables:
     base = _tables(data_dir)
     frames = dict(base.tables)
@@ -128,7 +129,7 @@ def _compiled(data_dir: str) -> CompiledRules:
     return compile_rules(tables, known_hs(tables, ref))
 
 
-@cache
+@lru_cache(maxsize=64)
 def _user_inputs(db: str, stamp: int) -> tuple[str, tuple[str, ...]] | None:
     """What the user's database adds to the compiled rules: a digest of their own rule rows and the HS lines of
     their products; None when it adds nothing (the built-in compile applies). Read once per file version."""

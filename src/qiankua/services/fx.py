@@ -8,7 +8,7 @@ the ``fx_pegs`` and ``fx_reference`` reference tables, and the user's ``fx_rates
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def _store_parts(db: Path) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
     return history, (user if user is not None and user.height else None)
 
 
-@cache
+@lru_cache(maxsize=32)  # a new key per import of the user's rates, per organisation: bounded
 def _book(data_dir: str, db: str | None, stamp: int) -> FxBook:
     ecb = bundled_ecb()
     user = None

@@ -137,6 +137,10 @@ class _RouteCache:
             self._rows.clear()
             self.hits = self.misses = 0
 
+    def __len__(self) -> int:
+        """How many (shipment, market) routes are kept."""
+        return len(self._rows)
+
     def __call__(self, ref: ReferenceData, pairs: pl.DataFrame) -> pl.DataFrame:
         router = pair_routes  # looked up at call time (tests swap it)
         day = dt.date.today()

@@ -10,7 +10,7 @@ replaces it (the user's figures win), and results say so (:meth:`Catalogue.descr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,9 @@ def user_hs(db: Path | str | None) -> tuple[str, ...]:
     return user_hs_at(str(db), table_version(db, "user.products"))
 
 
-@cache
+# the caches below key on a version of the user's products (a new key per import): bounded, least recently
+# used dropped first, so a long-running server serving several organisations does not keep every version
+@lru_cache(maxsize=64)
 def user_hs_at(db: str, stamp: int) -> tuple[str, ...]:
     """:func:`user_hs` for the version ``stamp`` of ``db``'s products (:func:`qiankua.store.database.table_version`),
     cached per version."""
@@ -75,7 +77,7 @@ def user_hs_at(db: str, stamp: int) -> tuple[str, ...]:
     return tuple(sorted({c for c in codes.to_list() if len(c) == 6 and c.isdigit()}))
 
 
-@cache
+@lru_cache(maxsize=32)
 def _user_rows(db: str, stamp: int) -> pl.DataFrame | None:
     from qiankua.store import Store
 
@@ -86,7 +88,7 @@ def _user_rows(db: str, stamp: int) -> pl.DataFrame | None:
     return frame if frame.height else None
 
 
-@cache
+@lru_cache(maxsize=32)
 def _merged(data_dir: str, db: str, stamp: int) -> Catalogue:
     ref = load_reference(data_dir)
     mine = _user_rows(db, stamp)

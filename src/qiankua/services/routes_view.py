@@ -3,7 +3,7 @@ adds each leg's end-point coordinates (for maps) and keeps the result JSON-safe.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ def localise_label(label: str, lang: str) -> str:
     )
 
 
-@cache
+@lru_cache(maxsize=8)  # keyed on a request's date: bounded
 def _rule_reasons(day: str) -> dict[str, str]:
     import datetime as dt
 

@@ -98,9 +98,23 @@ def fx_table(on: dt.date, currencies: tuple[str, ...] = ("USD", "EUR"), db: Path
 
 
 def quotes_frame(db: Path | None) -> pl.DataFrame | None:
-    """The user's imported freight quotes (``user.freight_quotes``), or None when there is no database."""
+    """The user's imported freight quotes (``user.freight_quotes``), or None when there is no database.
+
+    Read once per version of that table (:func:`qiankua.store.database.table_version`, as the catalogue and
+    FX caches do): a route request does not open the store, and an import of quotes is seen at once."""
     if db is None or not Path(db).exists():
         return None
+    from qiankua.store.database import table_version
+
+    try:
+        stamp = table_version(db, "user.freight_quotes")
+    except FileNotFoundError:  # removed since the check above
+        return None
+    return _quotes_at(str(db), stamp)
+
+
+@lru_cache(maxsize=32)  # a few versions of each organisation's store a server works on
+def _quotes_at(db: str, stamp: int) -> pl.DataFrame | None:
     from qiankua.store import Store
 
     with Store(db, read_only=True) as store:
@@ -108,7 +122,8 @@ def quotes_frame(db: Path | None) -> pl.DataFrame | None:
     return frame if frame.height else None
 
 
-@cache
+# one network per day asked for: today's, and the dates a request names (``on``), so bounded
+@lru_cache(maxsize=8)
 def _cached_network(on: dt.date) -> Network:
     return load_network(on=on)
 

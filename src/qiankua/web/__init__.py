@@ -29,6 +29,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from nicegui import Client, ui
 from nicegui import app as nicegui_app
+from starlette.concurrency import run_in_threadpool
 
 from qiankua.exceptions import QiankuaError
 from qiankua.i18n import t
@@ -183,13 +184,18 @@ def register(accounts: Accounts, session_cookie: str) -> None:
 
     def guarded(path: str, build: Callable[[Page], Any]) -> None:
         async def handler(request: Request) -> Any:
-            identity = accounts.identify(session=request.cookies.get(session_cookie))
+            cookie = request.cookies.get(session_cookie)
+            # multi-user: a sqlite read, off the event loop (local mode: no read, no thread)
+            identity = (
+                await run_in_threadpool(accounts.identify, session=cookie)
+                if accounts.multi_user
+                else accounts.identify(session=cookie)
+            )
             if identity is None:
                 return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
             if accounts.multi_user:
                 client = ui.context.client
-                cookie = request.cookies.get(session_cookie) or ""
-                _TABS[client.id] = _Tab(session_key(cookie), identity.username)
+                _TABS[client.id] = _Tab(session_key(cookie or ""), identity.username)
                 client.on_delete(lambda cid=client.id: _TABS.pop(cid, None))
             page = Page(lang_of(request), identity, accounts.workspace(identity), accounts.multi_user, path)
             ui.page_title(f"{nav_title(page, path)} · {page.t('web.title')}")
@@ -253,10 +259,11 @@ def mount(app: FastAPI, *, session_cookie: str, storage_secret: str | None = Non
         except ServerBusy as exc:
             body = _login_html(lang, safe_next(next), False, t("web.login.busy", lang))
             return HTMLResponse(body, status_code=503, headers={"Retry-After": str(exc.retry_after)})
+        session = await run_in_threadpool(accounts.store.create_session, identity)  # a sqlite write: off the loop
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
             session_cookie,
-            accounts.store.create_session(identity),
+            session,
             httponly=True,
             samesite="lax",
             max_age=SESSION_DAYS * 86400,
