@@ -19,7 +19,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -319,42 +319,3 @@ class Store:
     def existing_keys(self, spec: TableSpec) -> set[tuple[Any, ...]]:
         cols = ", ".join(f'"{k}"' for k in spec.key)
         return set(self._db.execute(f'SELECT {cols} FROM "user"."{spec.name}"').fetchall())
-
-    def write_user_rows(
-        self,
-        spec: TableSpec,
-        frame: pl.DataFrame,
-        *,
-        mode: str,
-        file_name: str,
-        sha256: str,
-        replace_keys: Sequence[tuple[Any, ...]] = (),
-    ) -> int:
-        """Write validated rows into ``user.<table>`` in one transaction and log the import."""
-        target = f'"user"."{spec.name}"'
-        with self.transaction((f"user.{spec.name}", "meta.imports")) as db:
-            if mode == "replace":
-                db.execute(f"DELETE FROM {target}")
-            elif mode == "upsert" and replace_keys:
-                condition = " AND ".join(f'"{k}" = ?' for k in spec.key)
-                db.executemany(f"DELETE FROM {target} WHERE {condition}", [list(k) for k in replace_keys])
-            db.register("_incoming", frame.to_arrow())
-            try:
-                cols = ", ".join(f'"{c}"' for c in spec.column_names)
-                db.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _incoming")
-            finally:
-                db.unregister("_incoming")
-            next_id = db.execute("SELECT coalesce(max(import_id), 0) + 1 FROM meta.imports").fetchall()[0][0]
-            db.execute(
-                "INSERT INTO meta.imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    next_id,
-                    spec.name,
-                    file_name,
-                    sha256,
-                    mode,
-                    frame.height,
-                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                ],
-            )
-        return frame.height
