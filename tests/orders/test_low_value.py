@@ -111,3 +111,35 @@ def test_a_per_item_duty_under_the_relief_stays_per_line():
     for row in m.iter_rows(named=True):
         assert row["regime"] == "EU-2026-3eur" and row["duty_basis"] == "de_minimis"
         assert row["duty_cny"] == pytest.approx(3 * eur, rel=1e-9)
+
+
+def test_a_canadian_order_shares_its_postal_handling_fee_by_value():
+    """Golden, worked by hand from the built-in reference rows: tax_regimes CA-20-post (CAD 20 duty and GST
+    de minimis, CAD 9.95 handling per postal consignment; source_id cbsa-lvs.reg), tariffs CA 6304.92 MFN 17%
+    (nareshpane-cbsa-t2026-2.tar), vat_rates CA GST 5%. A batik order of 2 x CAD 21 and 1 x CAD 10.50 (GST
+    included: declared CAD 40 and CAD 10) is one CAD 50 consignment, over the de minimis: each line pays 17% duty
+    and 5% GST at the border on its own value, and the CAD 9.95 handling is charged once, shared 40:10. The
+    CAD 10.50 line alone is under the de minimis: nothing to pay."""
+    import datetime as dt
+
+    from qiankua.services.costing import fx_arrays
+
+    def order(*lines: tuple[int, float]) -> pl.DataFrame:
+        return pl.concat(
+            [_de_order(unit, quantity=q).with_columns(item_id=pl.lit(f"item-{i}")) for i, (q, unit) in enumerate(lines)]
+        ).with_columns(ship_country=pl.lit("CA"), currency=pl.lit("CAD"))
+
+    day = read("amazon_all_orders.txt").filter(pl.col("order_id") == "302-0000003-0000003")["order_date"][0]
+    assert day == dt.date(2026, 3, 3)
+    cad = float(fx_arrays(["CAD"], day, day)["CAD"][0])
+    first, second = margin_table(order((2, 21.0), (1, 10.5)), None).sort("item_id").rows(named=True)
+    for row in (first, second):
+        assert row["regime"] == "CA-20-post" and row["duty_basis"] == "tariff" and row["vat_collector"] == "border"
+        assert row["consignment_value"] == pytest.approx(50.0, rel=1e-9) and row["consignment_lines"] == 2
+    # duty line = 17% duty + the line's share of the handling fee (the engine's "duty" cost line holds both)
+    assert first["duty_cny"] == pytest.approx((0.17 * 40 + 9.95 * 40 / 50) * cad, rel=1e-9)
+    assert second["duty_cny"] == pytest.approx((0.17 * 10 + 9.95 * 10 / 50) * cad, rel=1e-9)
+    assert first["vat_cny"] == pytest.approx(0.05 * (40 + 0.17 * 40) * cad, rel=1e-9)
+    assert second["vat_cny"] == pytest.approx(0.05 * (10 + 0.17 * 10) * cad, rel=1e-9)
+    alone = margin_table(order((1, 10.5)), None).row(0, named=True)
+    assert alone["duty_basis"] == "de_minimis" and alone["duty_cny"] == 0.0 and alone["vat_cny"] == 0.0

@@ -162,3 +162,27 @@ def test_flags_are_decoded_per_distinct_combination_like_bit_by_bit():
     undecoded = _with_flags(frame, ())["flags"].to_list()
     refund = ["refund_amount_missing"]
     assert undecoded == [None, None, refund, None, None, None, refund, refund]
+
+
+def test_consignment_requests_state_the_order_not_restated_quantities():
+    """Orders of several 9610 lines get the order's declared value (CNY) and gross weight as the engine's
+    consignment, quantities untouched; a weight unknown on one line leaves the order's weight unknown; a
+    single-line order and a 9810 line keep their own quote."""
+    from qiankua.orders.margin import consignment_requests
+
+    lines = pl.DataFrame({"platform": ["amazon"] * 6, "order_id": ["1", "1", "2", "2", "3", "4"]})
+    ids = pl.Series("row_id", range(6), dtype=pl.UInt32)
+    requests = pl.DataFrame(
+        {
+            "row_id": ids,
+            "mode": ["9610", "9610", "9610", "9610", "9610", "9810"],
+            "quantity": [1.0, 2.0, 1.0, 1.0, 1.0, 1.0],
+            "gross_kg": [0.5, 1.0, None, 1.0, 2.0, 2.0],
+        }
+    )
+    result = pl.DataFrame({"row_id": ids, "declared_value": [10.0, 5.0, 3.0, 4.0, 9.0, 9.0]})
+    out = consignment_requests(lines, requests, result)
+    assert out["row_id"].to_list() == [0, 1, 2, 3]
+    assert out["quantity"].to_list() == [1.0, 2.0, 1.0, 1.0]
+    assert out["consignment_value"].to_list() == [20.0, 20.0, 7.0, 7.0]
+    assert out["consignment_kg"].to_list() == [2.5, 2.5, None, None]

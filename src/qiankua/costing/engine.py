@@ -15,6 +15,18 @@ Model (per unit, computed in CNY, reported in CNY and the destination currency):
 * Low-value rules apply to 9610 parcels only, on the consignment value
   (declared value x quantity) in the regime's threshold currency; excise goods are
   kept out where the regime says so (EU IOSS, UK, AU, NZ, MY).
+* A row may be one line of a larger consignment (a multi-line order shipped as one
+  parcel): optional ``consignment_value`` (the whole consignment's declared value, in
+  ``value_currency`` like ``declared_value``, default CNY; null = the row's own
+  declared value x quantity) is then the value the duty and VAT de minimis, the
+  low-value-goods ceiling and the flat rates test and charge, and the row carries its
+  share by value (declared value x quantity / consignment value) of the per-consignment
+  charges: a flat-rate charge and the handling fee. Its minimum per kg is taken on
+  optional ``consignment_kg`` (the consignment's gross weight) when given, else on the
+  row's own weight. A per-item duty (EU from 2026-07-01, per tariff line) stays the
+  row's own. A row with ``consignment_value`` = its declared value (CNY) x quantity is
+  quoted exactly as without it. The break-even and target prices hold a given
+  consignment value fixed (the row's share moves with its price).
 * VAT is either sale-side (collected by the platform or the registered seller, on the
   price: ``price x r / (1 + r)``) or border-side (``r x (customs value + duty + excise)``).
 * A tariff rate or a fee that is not on file is counted as 0 AND flagged; the row's
@@ -133,6 +145,18 @@ def _opt(frame: pl.DataFrame, column: str) -> np.ndarray | None:
     return frame[column].cast(pl.Float64).to_numpy()  # nulls become nan
 
 
+def _consignment(frame: pl.DataFrame) -> np.ndarray | None:
+    """``consignment_value`` (nan = none), after checking it and ``consignment_kg``: >= 0 where given."""
+    for column, what in (("consignment_value", "a value >= 0"), ("consignment_kg", "a weight >= 0")):
+        if column in frame.columns:
+            s = frame[column].cast(pl.Float64)
+            bad = s < 0  # null or NaN = none
+            if bad.any():
+                row = int(bad.fill_null(False).arg_true()[0])
+                raise InvalidInputError(f"Row {row + 1}: `{column}` must be {what} (or empty), not {s[row]}.")
+    return _opt(frame, "consignment_value")
+
+
 @dataclass(kw_only=True)
 class Prepared:
     """Row codes, flat rule indices and per-row inputs, independent of the price."""
@@ -224,16 +248,17 @@ def prepare(frame: pl.DataFrame, rules: CompiledRules, fx: dict[str, np.ndarray]
     row["litres"] = _num(frame, "liquid_l", 0.0)
     row["alcohol"] = (row["abv"] > 0.5) | np.array([c.startswith("2208") for c in rules.hs_codes])[h]
     decl = _opt(frame, "declared_value")
-    if decl is not None:
+    cons = _consignment(frame)
+    if decl is not None or cons is not None:
         vc = frame["value_currency"].fill_null("CNY") if "value_currency" in frame.columns else None
         vci = (
             _codes(frame.with_columns(vc.alias("value_currency")), "value_currency", rules.currencies, "currency")
             if vc is not None
             else np.full(n, rules.currencies.index("CNY"), dtype=np.int32)
         )
-        row["declared_cny"] = decl * table[vci, off]
-    else:
-        row["declared_cny"] = np.full(n, np.nan)
+    row["declared_cny"] = decl * table[vci, off] if decl is not None else np.full(n, np.nan)
+    row["cons_cny"] = cons * table[vci, off] if cons is not None else np.full(n, np.nan)
+    row["cons_kg"] = _num(frame, "consignment_kg", np.nan)
     # without a product cost, the declared value stands for it (--hs/--value quotes)
     row["cost"] = np.where(np.isnan(row["cost_in"]), np.nan_to_num(row["declared_cny"]), row["cost_in"])
     if "invoices" in frame.columns:
@@ -389,7 +414,12 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     derived = np.where((g["k"] != 2) & has_price, sale_vat_base, cost)
     V = np.where(np.isnan(g["declared_cny"]), derived, g["declared_cny"])
     CV = V + np.where(g["r_cif"], line_haul, 0.0)
-    cons = V * g["q"] / fxt  # consignment value, threshold currency
+    # consignment value (threshold currency): the row's own, or the one given; ``share``: the row's part of it
+    given = ~np.isnan(g["cons_cny"])
+    own = V * g["q"]
+    cons = np.where(given, g["cons_cny"], own) / fxt
+    with np.errstate(divide="ignore", invalid="ignore"):  # as the kernel: a consignment of 0 gives inf / NaN
+        share = np.where(given & (own != g["cons_cny"]), own / np.where(given, g["cons_cny"], 1.0), 1.0)
     excl = g["alcohol"] & g["r_lvg_excl"]
     low = b2c & ~np.isnan(g["r_lvg_ceiling"]) & (cons <= g["r_lvg_ceiling"]) & ~excl
     duty_free = b2c & (cons <= g["r_duty_de_minimis_m1"]) & ~excl
@@ -417,7 +447,12 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     flat_cons = np.where(
         flat_low, g["r_flat_rate0"] * base_thr, g["r_flat_rate_high0"] * cons - g["r_flat_high_deduction0"]
     )
-    flat_cons = np.maximum(flat_cons, g["r_flat_min_per_kg0"] * g["kg"] * g["q"])
+    # the minimum per kg on the consignment's weight when given (the row's share of it), else on the row's own
+    flat_cons = np.where(
+        np.isnan(g["cons_kg"]),
+        np.maximum(flat_cons * share, g["r_flat_min_per_kg0"] * g["kg"] * g["q"]),
+        np.maximum(flat_cons, g["r_flat_min_per_kg0"] * g["cons_kg"]) * share,
+    )
     flat = flat_low | flat_high
     flat_duty = np.maximum(flat_cons, 0.0) * fxt / g["q"]
     per_item = g["r_per_item_duty0"] * fxt / g["q"]
@@ -444,7 +479,7 @@ def evaluate(g: dict[str, np.ndarray], price: np.ndarray) -> dict[str, np.ndarra
     vat = np.where(sale_side, vat_sale, vat_border)
     handling = np.where(
         b2c & ~np.isnan(g["r_handling_fee"]) & (duty + vat_border > 0) & ~sale_side,
-        g["r_handling_fee0"] * fxt / g["q"],
+        g["r_handling_fee0"] * fxt / g["q"] * share,
         0.0,
     )
 
@@ -743,8 +778,9 @@ def _encode(
     span = len(fx["_stale"])
     if n and (int(days.min()) < day0 or int(days.max()) >= day0 + span):
         raise InvalidInputError("FX table does not cover every quote date.")
-    if "declared_value" in frame.columns:
-        decl = _num(frame, "declared_value", np.nan)
+    cons = _consignment(frame)
+    if "declared_value" in frame.columns or cons is not None:
+        decl = _num(frame, "declared_value", np.nan) if "declared_value" in frame.columns else np.array([np.nan])
         vcc = (
             _codes(
                 frame.with_columns(frame["value_currency"].fill_null("CNY")),
@@ -785,6 +821,8 @@ def _encode(
         opt("fx_override"),
         num("price", np.nan),
         opt("target_margin"),
+        opt("consignment_value"),
+        opt("consignment_kg"),
     ]
     table = np.stack([fx.get(c, np.full(span, np.nan)) for c in rules.currencies])  # [ccy, day]
     epoch = rules.epoch_of(np.arange(day0, day0 + span, dtype=np.int64)).astype(np.int64)

@@ -170,8 +170,10 @@ N_IN_INT = 9
     IN_FXOV,
     IN_PRICE,
     IN_TARGET,
-) = range(19)
-N_IN_FLOAT = 19
+    IN_CONS,
+    IN_CONS_KG,
+) = range(21)
+N_IN_FLOAT = 21
 
 # ---- outputs (slot arrays map each to a row of the output block, -1 = not requested)
 OUT_FLOAT = (
@@ -394,6 +396,8 @@ def _range(
     f_fxov,
     f_price,
     f_target,
+    f_cons,
+    f_cons_kg,
     R,
     V,
     T,
@@ -503,7 +507,17 @@ def _range(
             else:
                 V_ = cost
             CV = V_ + (line_haul if R[ri, R_CIF] != 0.0 else 0.0)
-            cons = V_ * q / fxt
+            # the consignment: the row's own value, or the one given; ``share`` = the row's part of it
+            cons_in = _at(f_cons, i)
+            share = 1.0
+            if cons_in == cons_in:
+                cons_cny = cons_in * fx[vccy, off]
+                own = V_ * q
+                if own != cons_cny:  # (a consignment of the row alone, worth 0, shares nothing out)
+                    share = own / cons_cny
+                cons = cons_cny / fxt
+            else:
+                cons = V_ * q / fxt
             abv = _at(f_abv, i)
             alcohol = abv > 0.5 or B[h, B_ALC] != 0.0
             excl = alcohol and R[ri, R_LVGX] != 0.0
@@ -566,7 +580,11 @@ def _range(
                     flat_cons = R[ri, R_FR0] * base_thr
                 else:
                     flat_cons = R[ri, R_FRH0] * cons - R[ri, R_HDED0]
-                flat_cons = _mx(flat_cons, R[ri, R_MINKG0] * kg * q)
+                cons_kg = _at(f_cons_kg, i)
+                if cons_kg == cons_kg:  # the minimum on the consignment's weight, the row's share of it
+                    flat_cons = _mx(flat_cons, R[ri, R_MINKG0] * cons_kg) * share
+                else:  # the row's share, at least the minimum on the row's own weight
+                    flat_cons = _mx(flat_cons * share, R[ri, R_MINKG0] * kg * q)
                 duty = _mx(flat_cons, 0.0) * fxt / q * s_duty
             else:
                 duty = duty_tariff * s_duty
@@ -605,7 +623,7 @@ def _range(
             hf = R[ri, R_HF]
             handling = 0.0
             if b2c and hf == hf and (duty + vat_border > 0) and not sale_side:
-                handling = R[ri, R_HF0] * fxt / q
+                handling = R[ri, R_HF0] * fxt / q * share
 
             # China export side
             inv_in = _at(a_inv, i)

@@ -15,12 +15,12 @@ excise, VAT/GST, platform fees (commission tier, payment, returns allowance), ex
 where a carrier invoice is on file, logistics invoiced vs estimated.
 
 The consignment is the order: the destination's low-value rules (duty and VAT de minimis, low-value goods
-regimes, flat rates on small consignments) are the costing engine's, and the engine applies them to a
-consignment's value. A 9610 order of several lines is one parcel, so its lines are quoted a second time with
-the engine's consignment set to the whole order (:func:`consignment_requests`): a line's quantity stated as
-the order's declared value over the line's declared value per unit. Per-unit cost lines are then the order's
-per-consignment charges shared by value; a per-item duty under the de minimis (EU from 2026-07-01: per
-tariff line) stays the line's own (:func:`merge_consignment`).
+regimes, flat rates on small consignments, per-consignment charges) are the costing engine's, and the engine
+applies them to a consignment's value. A 9610 order of several lines is one parcel, so its lines are quoted
+a second time with the engine's ``consignment_value`` set to the whole order's declared value and
+``consignment_kg`` to its gross weight (:func:`consignment_requests`); the engine then shares the
+per-consignment charges by value and keeps a per-item duty (EU from 2026-07-01: per tariff line) the line's
+own, and those quotes take the lines' place (:func:`merge_consignment`).
 
 Carrier invoices (the user's ``carrier_invoices``) are matched to orders by waybill number, else by order
 id, and their amount (CNY on the invoice date) is shared over the order's priced lines by gross weight
@@ -196,10 +196,11 @@ def quote_requests(
 
 
 def consignment_requests(lines: pl.DataFrame, requests: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:
-    """The 9610 requests of orders with more than one priced line, restated so that the engine's consignment
-    is the whole order: ``quantity`` = the order's declared value / the line's declared value per unit (the
-    engine's consignment value is declared value x quantity). ``consignment_cny``: the order's declared value.
-    Lines into an overseas warehouse (9810) are no parcel and keep their own quote."""
+    """The 9610 requests of orders with more than one priced line, each with its order as the engine's
+    consignment: ``consignment_value`` = the order's declared value (CNY: the engine's ``declared_value`` per
+    unit x quantity, summed over the order's lines) and ``consignment_kg`` = its gross weight (gross kg x
+    quantity summed; null, i.e. each line's own weight, when a line's weight is unknown). Lines into an
+    overseas warehouse (9810) are no parcel and keep their own quote."""
     ids = requests["row_id"]
     if result.height == requests.height and result["row_id"].equals(ids):  # the engine keeps the row order
         declared = result["declared_value"]
@@ -207,36 +208,39 @@ def consignment_requests(lines: pl.DataFrame, requests: pl.DataFrame, result: pl
         declared = requests.select("row_id").join(result, on="row_id", how="left", maintain_order="left")[
             "declared_value"
         ]
+    quantity = requests["quantity"].cast(pl.Float64)
+    kg = (
+        requests["gross_kg"].cast(pl.Float64)
+        if "gross_kg" in requests.columns
+        else pl.Series("gross_kg", [None] * len(ids), dtype=pl.Float64)
+    )
+    weight = (kg * quantity).to_numpy()  # null -> NaN
     probe = pl.DataFrame(
         {
             "_platform": lines["platform"].gather(ids),
             "_order": lines["order_id"].gather(ids),
             "_parcel": (requests["mode"] == "9610") & declared.is_finite().fill_null(False) & (declared > 0),
-            "_value": declared * requests["quantity"],
+            "_value": declared * quantity,
+            "_kg": np.where(weight > 0, weight, np.nan),  # NaN (a weight unknown) makes the order's sum NaN
         }
     )
     order = ["_platform", "_order", "_parcel"]
-    probe = probe.with_columns(_n=pl.len().over(order), consignment_cny=pl.col("_value").sum().over(order))
-    keep = probe["_parcel"] & (probe["_n"] > 1)
-    if not keep.any():
-        return requests.head(0).with_columns(consignment_cny=pl.lit(None, dtype=pl.Float64))
-    whole = probe.filter(keep)
-    return requests.filter(keep).with_columns(
-        quantity=whole["consignment_cny"] / declared.filter(keep), consignment_cny=whole["consignment_cny"]
+    probe = probe.with_columns(
+        _n=pl.len().over(order),
+        consignment_value=pl.col("_value").sum().over(order),
+        consignment_kg=pl.col("_kg").sum().over(order),  # (a plain column: the windows' fast path)
     )
+    keep = probe["_parcel"] & (probe["_n"] > 1)
+    whole = probe.filter(keep)
+    return requests.filter(keep).with_columns(whole["consignment_value"], whole["consignment_kg"].fill_nan(None))
 
 
 def merge_consignment(result: pl.DataFrame, order_result: pl.DataFrame) -> pl.DataFrame:
-    """``result`` (one quote per line) with the rows of ``order_result`` (the same lines quoted as the whole
-    order's consignment) in their place; where the order is under the duty de minimis, the line's own duty
-    stays (a per-item duty is charged per tariff line, not shared)."""
+    """``result`` (one quote per line) with the rows of ``order_result`` (the same lines quoted with their
+    order as the consignment, :func:`consignment_requests`) in their place."""
     if not order_result.height:
         return result
-    line_duty = result.select("row_id", pl.col("duty").alias("_line_duty"))
-    replaced = order_result.join(line_duty, on="row_id", how="left").with_columns(
-        duty=pl.when(pl.col("duty_basis") == 1).then(pl.col("_line_duty")).otherwise(pl.col("duty"))
-    )
-    replaced = replaced.select(result.columns).cast(dict(result.schema))  # type: ignore[arg-type]
+    replaced = order_result.select(result.columns).cast(dict(result.schema))  # type: ignore[arg-type]
     kept = result.join(order_result.select("row_id"), on="row_id", how="anti")
     return pl.concat([kept, replaced]).sort("row_id")
 

@@ -415,7 +415,7 @@ def margin_table(
     if requests.height:  # the consignment is the order: its lines quoted again as one parcel
         whole = consignment_requests(lines, requests, result)
         if whole.height:
-            again = quote_batch(whole.drop("consignment_cny"), rules, fx, columns=cols)
+            again = quote_batch(whole, rules, fx, columns=cols)
             result = merge_consignment(result, again)
     quoted = quote_requests(lines, requests, rules, fx) if requests.height else None
     qres = quote_batch(quoted, rules, fx, columns=cols) if quoted is not None and quoted.height else None
