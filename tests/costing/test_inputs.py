@@ -112,3 +112,25 @@ def test_cli_batch(tmp_path):
     res = CliRunner().invoke(app, ["quote", "--batch", str(src), "--out", str(tmp_path / "out.csv"), "--json"])
     assert res.exit_code == 0, res.output
     assert pl.read_csv(tmp_path / "out.csv").height == 2
+
+
+def test_cli_batch_takes_the_consignment_of_a_line(tmp_path):
+    """A batch row that is one line of a bigger parcel states the parcel's value (``consignment_value``, in
+    the row's value currency): the EU's EUR 150 duty relief (EU-2021-relief, before 2026-07-01) is judged on
+    it, so a EUR 20 tin in a EUR 400 parcel pays duty; a negative consignment value names file, row, column."""
+    from qiankua.cli import app
+
+    line = {**BASE, "date": "2026-03-01", "declared_value": 160.0, "price": 40.0}  # CNY 160 = ~EUR 20
+    src = tmp_path / "in.csv"
+    pl.DataFrame([line, {**line, "consignment_value": 3200.0}]).write_csv(src)
+    res = CliRunner().invoke(app, ["quote", "--batch", str(src), "--out", str(tmp_path / "out.csv"), "--json"])
+    assert res.exit_code == 0, res.output
+    out = pl.read_csv(tmp_path / "out.csv")
+    alone, in_parcel = out["duty"].to_list()
+    assert alone == 0 and in_parcel > 0
+
+    bad = tmp_path / "bad.csv"
+    pl.DataFrame([line, {**line, "consignment_value": -1.0}]).write_csv(bad)
+    res = CliRunner().invoke(app, ["quote", "--batch", str(bad), "--out", str(tmp_path / "o2.csv"), "--json"])
+    assert res.exit_code == 2
+    assert "bad.csv: `consignment_value` must be a positive number: row(s) 3" in json.loads(res.stdout)["message"]

@@ -475,7 +475,16 @@ async def batched_quote_json(fields: dict[str, Any], db: Path | None = None) -> 
 
 #: batch columns that must be positive when given (as :func:`qiankua.services.requests.quote_request` checks
 #: them for one quote); ``quantity`` must be a whole number of at least 1
-BATCH_POSITIVE = ("price", "gross_kg", "declared_value", "volume_cm3", "unit_cost_cny", "fx_override")
+BATCH_POSITIVE = (
+    "price",
+    "gross_kg",
+    "declared_value",
+    "volume_cm3",
+    "unit_cost_cny",
+    "fx_override",
+    "consignment_value",  # the whole parcel's value and weight when a row is one line of it (costing engine)
+    "consignment_kg",
+)
 
 
 def check_batch(frame: Any, file: str = "") -> None:
