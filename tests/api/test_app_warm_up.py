@@ -61,3 +61,22 @@ async def test_the_server_warms_its_caches_at_start_up(tmp_path: Path):
 
 async def test_the_warm_up_can_be_turned_off(tmp_path: Path):
     assert await _started(Settings(ui=False, home=tmp_path, multi_user=True, warm_up=False)) == set()
+
+
+async def test_health_is_warm_only_when_both_warm_ups_ended(tmp_path: Path, monkeypatch):
+    """/health ``warm``: false while the costing kernel or the cache warm-up is still running; a failed step
+    counts as ended (the server serves either way)."""
+    from qiankua.services import quoting, warmup
+
+    app = create_app(Settings(ui=False, home=tmp_path, db=tmp_path / "q.duckdb", warm_up=False))
+    async with client_for(app) as client:
+        for kernel, caches, warm in [
+            ("warm", "warming", False),
+            ("warming", "warm", False),
+            ("warm", "warm", True),
+            ("failed", "failed", True),
+            ("warm", "off", True),
+        ]:
+            monkeypatch.setitem(quoting._WARM, "state", kernel)
+            monkeypatch.setitem(warmup._STATE, "state", caches)
+            assert (await client.get("/api/v1/health")).json()["warm"] is warm, (kernel, caches)

@@ -35,10 +35,10 @@ def _version() -> str:
 @router.get("/health", response_model=s.Health, tags=["meta"], summary="Liveness and mode")
 async def health(request: Request) -> s.Health:
     from qiankua.services.quoting import warm_state
+    from qiankua.services.warmup import warm_up_state
 
-    return s.Health(
-        ok=True, version=_version(), multi_user=request.app.state.accounts.multi_user, warm=warm_state() != "warming"
-    )
+    warming = "warming" in (warm_state(), warm_up_state())  # the costing kernel, the caches (failed = done)
+    return s.Health(ok=True, version=_version(), multi_user=request.app.state.accounts.multi_user, warm=not warming)
 
 
 @router.get("/modules", response_model=s.Modules, tags=["meta"], summary="Which engine modules are available")

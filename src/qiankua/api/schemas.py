@@ -129,8 +129,9 @@ class Health(BaseModel):
     multi_user: bool
     warm: bool = Field(
         default=True,
-        description="start-up warm-up done (costing kernel loaded): quotes at full "
-        "speed; before that they are answered, more slowly",
+        description="start-up warm-up done (costing kernel loaded and the routing, ranking, import and "
+        "per-store caches filled: services.warmup): requests at full speed; before that they are answered, "
+        "more slowly",
     )
 
 
