@@ -89,7 +89,7 @@ def data_validate(
 
 @data_app.command("import", help=_h("data.import.help"))
 def data_import(
-    file: Annotated[Path, typer.Argument(help="CSV / XLSX")],
+    file: Annotated[Path, typer.Argument(help=_h("cli.arg.import_file"))],
     table: Annotated[UserTable, typer.Option("--table", "-t", help=_h("data.import.table"))],
     mode: Annotated[ImportMode, typer.Option("--mode", help=_h("data.import.mode"))] = _IMPORT_MODE,
     sheet: Annotated[str | None, typer.Option("--sheet", help=_h("data.import.sheet"))] = None,

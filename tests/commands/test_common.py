@@ -68,3 +68,37 @@ def test_an_unknown_message_stays_as_it_came():
     assert ngettext_zh("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 2) == (
         "选项 {name!r} 需要 {nargs} 个值。"
     )
+
+
+_WALK = r"""
+import json, re, sys, typer
+from qiankua.cli import app
+cjk = re.compile(r"[\u4e00-\u9fff]")
+want_cjk = sys.argv[1] == "zh"
+bad = []
+def walk(c, path):
+    texts = [("command", c.help or "")] + [(p.name, getattr(p, "help", None) or "") for p in c.params]
+    for name, text in texts:
+        # zh: Chinese in it; en: English words in it (an English text may quote a Chinese name, e.g. 修文县)
+        english = len(re.findall(r"[A-Za-z]", text)) > len(cjk.findall(text))
+        if text and not (cjk.search(text) if want_cjk else english):
+            bad.append(f"{path} {name}: {text[:60]}")
+    for name, sub in getattr(c, "commands", {}).items():
+        walk(sub, f"{path} {name}")
+walk(typer.main.get_command(app), "qiankua")
+print(json.dumps(bad))
+"""
+
+
+def test_every_help_text_is_in_the_chosen_language():
+    """Every command's and every option's help is Chinese with --lang zh and English with --lang en,
+    whichever language the machine is set to: no module builds its help from the locale alone."""
+    import json
+
+    for lang, machine in (("zh", "en"), ("en", "zh")):
+        env = dict(os.environ, QIANKUA_LANG=machine)
+        result = subprocess.run(
+            [sys.executable, "-c", _WALK, lang, "--lang", lang], capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert json.loads(result.stdout) == [], (lang, result.stdout[:2000])

@@ -167,10 +167,10 @@ def register(app: typer.Typer) -> None:
     @fetch_app.command("baci", help=_h("opportunity.fetch.baci.help"))
     def fetch_baci_cmd(
         year: Annotated[int, typer.Option("--year", help="year / 年份")],
-        revision: Annotated[str, typer.Option("--revision", help="HS revision, e.g. HS22")] = "HS22",
-        release: Annotated[str, typer.Option("--release", help="BACI release, e.g. V202501")] = "V202501",
+        revision: Annotated[str, typer.Option("--revision", help=_h("opportunity.opt.revision"))] = "HS22",
+        release: Annotated[str, typer.Option("--release", help=_h("opportunity.opt.release"))] = "V202501",
         file: Annotated[Path | None, typer.Option("--file", help=_h("opportunity.fetch.file"))] = None,
-        url: Annotated[str | None, typer.Option("--url", help="download URL override")] = None,
+        url: Annotated[str | None, typer.Option("--url", help=_h("opportunity.opt.url"))] = None,
         as_json: JsonOpt = False,
     ) -> None:
         from qiankua.services.trade_data import fetch_baci
@@ -185,7 +185,7 @@ def register(app: typer.Typer) -> None:
 
     @fetch_app.command("comtrade", help=_h("opportunity.fetch.comtrade.help"))
     def fetch_comtrade_cmd(
-        hs: Annotated[str, typer.Option("--hs", help="HS code (2/4/6 digits)")],
+        hs: Annotated[str, typer.Option("--hs", help=_h("opportunity.opt.hs_prefix"))],
         year: Annotated[int, typer.Option("--year", help="year / 年份")],
         file: Annotated[Path | None, typer.Option("--file", help=_h("opportunity.fetch.file"))] = None,
         as_json: JsonOpt = False,

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from qiankua.commands.common import JsonOpt, out, run, state
-from qiankua.i18n import default_lang, t
+from qiankua.commands.common import JsonOpt, _h, out, run, state
+from qiankua.i18n import t
 
 
 class Method(StrEnum):
@@ -19,10 +19,6 @@ class Method(StrEnum):
 class Fidelity(StrEnum):
     fast = "fast"
     full = "full"
-
-
-def _h(key: str) -> str:
-    return t(key, default_lang())
 
 
 def register(app: typer.Typer) -> None:

@@ -8,20 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qiankua.commands.common import JsonOpt, emit_json, out, run, state
-from qiankua.i18n import default_lang, t
+from qiankua.commands.common import JsonOpt, _h, emit_json, out, run, state
+from qiankua.i18n import t
 
 # module level: typer evaluates the string annotations against the module globals
 HomeOpt = Annotated[Path | None, typer.Option("--home")]
 
 if TYPE_CHECKING:
     from qiankua.services.accounts import AccountStore, UserInfo
-
-_LANG = default_lang()
-
-
-def _h(key: str) -> str:
-    return t(key, _LANG)
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +24,7 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8080,
         multi_user: Annotated[bool, typer.Option("--multi-user", help=_h("serve.multi_user"))] = False,
-        home: Annotated[Path | None, typer.Option("--home", help="QIANKUA_HOME (accounts, orgs/<org>/)")] = None,
+        home: Annotated[Path | None, typer.Option("--home", help=_h("cli.opt.home"))] = None,
         secure_cookies: Annotated[
             bool | None, typer.Option("--secure-cookies/--no-secure-cookies", help=_h("serve.secure_cookies"))
         ] = None,
@@ -80,9 +74,9 @@ def register(app: typer.Typer) -> None:
     @account_app.command("add", help=_h("account.add.help"))
     def account_add(
         username: Annotated[str, typer.Argument()],
-        org: Annotated[str, typer.Option("--org", help="organisation id, e.g. danzhai-coop")],
+        org: Annotated[str, typer.Option("--org", help=_h("cli.opt.org"))],
         password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True, confirmation_prompt=True)],
-        admin: Annotated[bool, typer.Option("--admin", help="administrator of the organisation")] = False,
+        admin: Annotated[bool, typer.Option("--admin", help=_h("cli.opt.admin"))] = False,
         home: HomeOpt = None,
         as_json: JsonOpt = False,
     ) -> None:

@@ -20,6 +20,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "DuckDB file (default $QIANKUA_HOME/qiankua.duckdb or ./qiankua.duckdb)",
     },
     "app.debug": {"zh": "出错时显示完整堆栈", "en": "Show the full traceback on errors"},
+    "cli.arg.import_file": {"zh": "要导入的文件（CSV / XLSX / XLS）", "en": "the file to import (CSV / XLSX / XLS)"},
+    "cli.opt.home": {
+        "zh": "数据目录 QIANKUA_HOME（账户库与各机构的 orgs/<机构>/ 数据）",
+        "en": "QIANKUA_HOME (accounts, orgs/<org>/)",
+    },
+    "cli.opt.org": {"zh": "机构编号，如 danzhai-coop", "en": "organisation id, e.g. danzhai-coop"},
+    "cli.opt.admin": {"zh": "设为本机构管理员", "en": "administrator of the organisation"},
     # column headers of the catalog and markets tables (with web.col.* for id, name, category, hs6, origin)
     "cli.col.unit_value_cny": {"zh": "单位货值（人民币）", "en": "Unit value (CNY)"},
     "cli.col.iso2": {"zh": "代码", "en": "Code"},
