@@ -29,6 +29,7 @@ overrides an earlier one only where it has a value. The report's presentation of
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -64,11 +65,13 @@ from qiankua.opportunity.scoring import (
 from qiankua.reference import ReferenceData
 from qiankua.reference.loader import DATA_DIR, parse_table
 from qiankua.routing import Profile
+from qiankua.services.buildcache import BuildOnceCache
 from qiankua.services.costing import compiled_rules, pair_margins
 from qiankua.services.products import Catalogue, user_catalogue
 from qiankua.services.retail_margin import NO_PRICE, retail_margins
 from qiankua.services.routing import PAIR_WEIGHT_KG, pair_routes
 from qiankua.store import Store, default_db_path, trade
+from qiankua.store.database import table_version
 from qiankua.store.spark import spark_session
 
 EXTRA_COLUMNS = {
@@ -453,6 +456,35 @@ def read_store(
     return StoreReads(trade=frame, trade_info=info, sales=sales)
 
 
+# the tables read_store reads: the trade flows, their country codes, the user's sales
+_READ_TABLES = ("user.trade_flows", "user.trade_countries", "user.sales")
+# (store, version of those tables, the products' HS lines, the markets) -> what was read; bounded
+_store_reads: BuildOnceCache[StoreReads] = BuildOnceCache(maxsize=32)
+
+
+def read_store_file(path: Path, products: pl.DataFrame, markets: pl.DataFrame) -> StoreReads:
+    """:func:`read_store` of the store file ``path`` on DuckDB, kept per version of the tables it reads
+    (:func:`qiankua.store.database.table_version`) and the products' HS lines and markets asked for: a repeated
+    ranking does not open the store (a connection costs tens of ms, more under load), an import of trade data
+    or sales is seen by the next ranking, and an import of another table (products, quotes) keeps it unless
+    it brings an HS line the ranking had not asked for."""
+    # read before the visit: what the visit reads is at least as new as the key it is kept under
+    stamp = table_version(path, *_READ_TABLES)
+    # trade_indicators reads the set of the products' HS lines (a new product on a line already asked for is
+    # the same read) and the markets in order
+    lines = tuple(sorted(set(products["hs6"].drop_nulls().to_list())))
+    key = (str(path), stamp, lines, tuple(markets.select("iso3", "iso2").iter_rows()))
+
+    def visit() -> StoreReads:
+        # a reader shares the file (store.locking), and only while it reads: an import waiting to write
+        # (and the readers queued behind it) wait for this visit, not for the whole ranking
+        with Store(path, read_only=True) as own:
+            return read_store(own, products, markets)
+
+    reads = _store_reads.get(key, visit)
+    return replace(reads, trade_info=copy.deepcopy(reads.trade_info))  # the frames are never written in place
+
+
 def build_pairs(
     ref: ReferenceData,
     products: pl.DataFrame,
@@ -556,10 +588,11 @@ def opportunities(
     if store is not None:
         reads = read_store(store, prods, mkts, engine=engine, session=session)
     elif path.is_file():  # rank from trade data if the user's database holds some; never create one
-        # a reader shares the file (store.locking), and only while it reads: an import waiting to write
-        # (and the readers queued behind it) wait for this visit, not for the whole ranking
-        with Store(path, read_only=True) as own:
-            reads = read_store(own, prods, mkts, engine=engine, session=session)
+        if engine == "duckdb" and session is None:
+            reads = read_store_file(path, prods, mkts)
+        else:  # a Spark session reads its own copy: not kept
+            with Store(path, read_only=True) as own:
+                reads = read_store(own, prods, mkts, engine=engine, session=session)
     pairs, status, info = build_pairs(
         ref, prods, mkts, engine=engine, met=frozenset(met or ()), on=on, extra=extra, session=session, reads=reads
     )
@@ -673,5 +706,6 @@ __all__ = [
     "opportunities",
     "opportunity_tables",
     "read_store",
+    "read_store_file",
     "trade_indicators",
 ]

@@ -13,11 +13,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from qiankua.domain import Product
 from qiankua.exceptions import DatasetIntegrityError, InvalidInputError
 from qiankua.routing import Exclusion, Network, Profile, RouteResult, Weights, build_network, plan
+from qiankua.services.buildcache import BuildOnceCache
 from qiankua.vocabulary import ROUTING_SERVICE
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "load_tables",
     "logistics_for_quote",
     "network_on",
+    "network_with_quotes",
     "pair_routes",
     "quotes_frame",
     "route",
@@ -133,6 +136,53 @@ def network_on(day: dt.date) -> Network:
     return _cached_network(day)
 
 
+# the tables a network with the user's quotes reads from their store: the quotes and the FX rates they are
+# converted at (the user's own and the fetched ECB history, as :func:`qiankua.services.fx.fx_book`)
+_QUOTE_NETWORK_TABLES = ("user.freight_quotes", "user.fx_rates", "meta.fx_ecb")
+# (store, day, version of those tables) -> (network, the quotes it had to skip), ~2 MB each; a few organisations,
+# a few days each: bounded
+_quote_networks: BuildOnceCache[tuple[Network, tuple[Exclusion, ...]]] = BuildOnceCache(maxsize=32)
+
+
+def network_with_quotes(db: Path | str | None, day: dt.date) -> tuple[Network, tuple[Exclusion, ...]]:
+    """The network on ``day`` with the user's freight quotes in store ``db`` applied, and one
+    :class:`Exclusion` for each quote it cannot use (:func:`screen_quotes`); the built-in network
+    (:func:`network_on`) and no exclusion when ``db`` holds no quotes (or is None or missing).
+
+    Built once per (store, day, version of the quotes and FX tables) and kept (bounded): a repeated request
+    reuses it and an import of quotes or rates is seen by the next one. The network is shared by every
+    request that asks for it, so its arrays are made read-only (the planner only reads them)."""
+    if db is None or not Path(db).is_file():
+        return _cached_network(day), ()
+    from qiankua.store.database import table_version
+
+    try:
+        # read before the data: what the build then reads is at least as new as the key it is kept under
+        stamp = table_version(db, *_QUOTE_NETWORK_TABLES)
+    except FileNotFoundError:  # removed since the check above
+        return _cached_network(day), ()
+    return _quote_networks.get((str(db), day, stamp), lambda: _build_with_quotes(Path(db), day))
+
+
+def _build_with_quotes(db: Path, day: dt.date) -> tuple[Network, tuple[Exclusion, ...]]:
+    quotes = quotes_frame(db)
+    if quotes is None:
+        return _cached_network(day), ()
+    _, skipped = screen_quotes(quotes, day, db)
+    network = load_network(on=day, db=db, quotes=quotes)
+    _read_only(network)
+    return network, skipped
+
+
+def _read_only(network: Network) -> None:
+    """Make the network's arrays read-only: an in-place write by a request into a shared network raises."""
+    arrays = [network.cold_ok, network.tails, network.heads, *network.params.values()]
+    arrays += [*network.market_edges.values(), *(r["mask"] for r in network.rules if "mask" in r)]
+    for array in arrays:
+        if isinstance(array, np.ndarray):
+            array.flags.writeable = False
+
+
 @cache
 def _places(data_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
     """(node ids of the network — divisions, hubs, route nodes —, markets it delivers to)."""
@@ -229,11 +279,8 @@ def route(
         profile = Profile.for_product(product, weight_kg=weight_kg, volume_m3=volume_m3, pieces=pieces, b2b=b2b)
     else:
         profile = Profile(weight_kg=weight_kg, volume_m3=volume_m3 or 0.0, pieces=pieces or 1, b2b=b2b)
-    quotes = quotes_frame(db) if db is not None else None
-    skipped: tuple[Exclusion, ...] = ()
-    if quotes is not None:
-        quotes, skipped = screen_quotes(quotes, on or dt.date.today(), db)
-    network = _cached_network(on or dt.date.today()) if quotes is None else load_network(on=on, db=db, quotes=quotes)
+    # built once per version of the user's quotes and kept (never rebuilt and re-validated per request)
+    network, skipped = network_with_quotes(db, on or dt.date.today())
     result = plan(network, origin, market, profile, weights=weights)
     return replace(result, excluded=result.excluded + skipped) if skipped else result
 

@@ -115,12 +115,12 @@ def _store_steps(db: Path) -> list[tuple[str, Callable[[], object]]]:
         from qiankua.services.costing import compiled_rules
         from qiankua.services.fx import fx_book
         from qiankua.services.products import user_catalogue
-        from qiankua.services.routing import quotes_frame
+        from qiankua.services.routing import network_with_quotes
 
         catalogue = user_catalogue(db)
         compiled_rules(catalogue.ref, db)
         fx_book(db)
-        quotes_frame(db)
+        network_with_quotes(db, dt.date.today())  # the quotes and the day's network with them
         # the user's own products' routes (the built-in ones are planned above), while the cache has room
         # for them: warming one organisation never pushes out the routes every ranking uses
         from qiankua.services.opportunity import cached_pair_routes
