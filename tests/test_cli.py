@@ -360,3 +360,13 @@ def test_chinese_tables_carry_no_raw_codes(args, expected):
     tables = result.output.split("规则表")[-1] if "规则表" in result.output else result.output
     words = set(re.findall(r"(?<![\w.-])(?:[a-z]+_[a-z_]+|unconfirmed|likely|confirmed|baijiu)(?![\w.-])", tables))
     assert not words, words
+
+
+def test_data_list_names_tables_in_chinese(tmp_path):
+    """`data list` in Chinese: headers, the store's parts and each table's title next to its name (the name
+    is what --table takes)."""
+    result = runner.invoke(app, ["--lang", "zh", "--db", str(tmp_path / "q.duckdb"), "data", "list"])
+    assert result.exit_code == 0, result.output
+    for text in ("分区", "表", "行数", "用户数据", "系统记录", "运价报价 freight_quotes", "导入记录 imports"):
+        assert text in result.output, text
+    assert "schema" not in result.output and "rows" not in result.output

@@ -63,6 +63,14 @@ def main_callback(
 # ---------------------------------------------------------------------------- data
 
 
+def _table_name(name: str) -> str:
+    """A table by its title and its name (the name is what ``--table`` takes): ``运费报价 freight_quotes``."""
+    from qiankua.schema import table_title
+
+    title = table_title(name, state.lang) or t(f"data.table.{name}", state.lang)
+    return name if title.startswith("data.table.") else f"{title} {name}"
+
+
 @data_app.command("validate", help=_h("data.validate.help"))
 def data_validate(
     store: Annotated[bool, typer.Option("--store", help=_h("data.validate.store"))] = False,
@@ -72,12 +80,12 @@ def data_validate(
 
     def show(report: Any) -> None:
         table = RichTable(
-            "table",
-            "rows",
+            t("data.col.table", state.lang),
+            t("data.col.rows", state.lang),
             title=t("data.validate.ok" if report.ok else "data.validate.bad", state.lang, n=len(report.issues)),
         )
         for name, rows in report.row_counts.items():
-            table.add_row(name, str(rows))
+            table.add_row(_table_name(name), str(rows))
         out.print(table)
         for issue in report.issues[:50]:
             err.print(str(issue), markup=False)
@@ -220,9 +228,12 @@ def data_list(as_json: JsonOpt = False) -> None:
     from qiankua.services import data
 
     def show(rows: list[dict[str, Any]]) -> None:
-        table = RichTable("schema", "table", "rows")
+        table = RichTable(
+            t("data.col.schema", state.lang), t("data.col.table", state.lang), t("data.col.rows", state.lang)
+        )
         for r in rows:
-            table.add_row(str(r["schema"]), str(r["table"]), str(r["rows"]))
+            schema = str(r["schema"])
+            table.add_row(t(f"data.schema.{schema}", state.lang), _table_name(str(r["table"])), str(r["rows"]))
         out.print(table)
 
     run(as_json, lambda: data.list_tables(state.db), show, lambda rows: {"ok": True, "tables": rows})

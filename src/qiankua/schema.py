@@ -1282,6 +1282,15 @@ USER_TABLES[CARRIER_INVOICES.name] = CARRIER_INVOICES
 TABLES = {"reference": REFERENCE_TABLES, "user": USER_TABLES}
 
 
+def table_title(name: str, lang: str) -> str | None:
+    """A table's title in ``lang`` (zh or en) from its spec, the user's tables first; None when no spec has it."""
+    for tables in (USER_TABLES, REFERENCE_TABLES):
+        spec = tables.get(name)
+        if spec is not None:
+            return spec.title_zh if lang == "zh" else spec.title_en
+    return None
+
+
 def table_spec(name: str, *, user: bool = True) -> TableSpec:
     tables = USER_TABLES if user else REFERENCE_TABLES
     try:

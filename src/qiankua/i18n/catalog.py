@@ -27,6 +27,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.opt.org": {"zh": "机构编号，如 danzhai-coop", "en": "organisation id, e.g. danzhai-coop"},
     "cli.opt.admin": {"zh": "设为本机构管理员", "en": "administrator of the organisation"},
+    # `data list` / `data validate`: headers, the store's schemas, the tables without a spec
+    "data.col.schema": {"zh": "分区", "en": "Schema"},
+    "data.col.table": {"zh": "表", "en": "Table"},
+    "data.col.rows": {"zh": "行数", "en": "Rows"},
+    "data.schema.user": {"zh": "用户数据", "en": "user data"},
+    "data.schema.meta": {"zh": "系统记录", "en": "system records"},
+    "data.schema.ref": {"zh": "参考数据", "en": "reference data"},
+    "data.table.imports": {"zh": "导入记录", "en": "Import log"},
+    "data.table.fx_ecb": {"zh": "欧洲央行汇率历史", "en": "ECB rate history"},
+    "data.table.fx_updates": {"zh": "汇率更新记录", "en": "FX update log"},
     # column headers of the catalog and markets tables (with web.col.* for id, name, category, hs6, origin)
     "cli.col.unit_value_cny": {"zh": "单位货值（人民币）", "en": "Unit value (CNY)"},
     "cli.col.iso2": {"zh": "代码", "en": "Code"},

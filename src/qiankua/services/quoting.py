@@ -42,20 +42,13 @@ def quote(fields: dict[str, Any], db: Path | None = None) -> dict[str, Any]:
 def rule_table_title(name: str, lang: str) -> str:
     """A quote rule's table by its title (``vat_rates`` -> 增值税率 / VAT/GST rates): the quote's own wording
     (``web.quote.table.<name>``) where it has one, else the table's spec (the user's tables first)."""
-    from qiankua.exceptions import InvalidInputError
     from qiankua.i18n import t
-    from qiankua.schema import table_spec
+    from qiankua.schema import table_title
 
     key = f"web.quote.table.{name}"
     if t(key, lang) != key:
         return t(key, lang)
-    for user in (True, False):
-        try:
-            spec = table_spec(name, user=user)
-        except InvalidInputError:
-            continue
-        return spec.title_zh if lang == "zh" else spec.title_en
-    return name
+    return table_title(name, lang) or name
 
 
 def _hs_of(request: dict[str, Any], ref: Any) -> str | None:
