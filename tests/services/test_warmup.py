@@ -78,8 +78,13 @@ def test_warm_in_background_never_blocks_and_reports_its_state(tmp_path: Path):
         listed.set()  # called in the warm-up thread, not by the caller
         return []
 
+    import gc
+
     thread = warmup.warm_in_background(stores, stop=stop)
     assert thread.daemon and thread.name == "server-warm-up"
     thread.join(timeout=60)
     assert listed.is_set() and not thread.is_alive()
     assert warmup.warm_up_state() == "warm"
+    # what lives as long as the server is out of the collector's reach (no full-collection pauses walking it)
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()

@@ -162,6 +162,17 @@ def warm_caches(
     return timings
 
 
+def _freeze_long_lived() -> None:
+    """Move what the warm-up built (and everything older) out of the garbage collector's reach
+    (:func:`gc.freeze`): the caches live as long as the server, and without this every full collection
+    walks them again — a pause of a few hundred ms in whichever request triggered it (seen in the soak's
+    upload burst: /catalogue p99 250-290 ms with the warm-up, ~40 ms without)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def warm_in_background(
     dbs: Callable[[], Iterable[Path]] | Iterable[Path] = (), *, stop: threading.Event | None = None
 ) -> threading.Thread:
@@ -176,6 +187,7 @@ def warm_in_background(
         try:
             paths = list(dbs() if callable(dbs) else dbs)
             timings = warm_caches(paths, stop=stop)
+            _freeze_long_lived()
         except Exception:
             _STATE["state"] = "failed"
             log.exception("warm-up failed")
