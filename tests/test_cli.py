@@ -370,3 +370,33 @@ def test_data_list_names_tables_in_chinese(tmp_path):
     for text in ("分区", "表", "行数", "用户数据", "系统记录", "运价报价 freight_quotes", "导入记录 imports"):
         assert text in result.output, text
     assert "schema" not in result.output and "rows" not in result.output
+
+
+def test_refusals_read_in_chinese(tmp_path):
+    """Issue 20: on a Chinese command line a refused input says why in Chinese — a bad weight names the usable
+    criteria with their Chinese names, a bad price names the field, an import's bad cell its Chinese header —
+    and English stays English."""
+    bad = runner.invoke(app, ["--lang", "zh", "opportunities", "--weights", "culture=0.3,foo=0.2", "--samples", "10"])
+    assert bad.exit_code == 2
+    assert "权重中有未知的指标 'foo'" in bad.output and "tariff（关税）" in bad.output
+    assert "InvalidInputError" not in bad.output
+    price = runner.invoke(
+        app, ["--lang", "zh", "quote", "--product", "duyun-maojian-250g", "--market", "DE", "--price", "-5"]
+    )
+    assert price.exit_code == 2 and "售价（price） 须为正数" in price.output
+    src = tmp_path / "p.csv"
+    src.write_text(
+        "id,name_en,name_zh,category,hs6,origin_adcode,unit,unit_value_cny,unit_gross_kg\n"
+        "x1,X,某,tea,090210,522701,tin,-3,0.4\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "q.duckdb")
+    cells = runner.invoke(
+        app, ["--lang", "zh", "--db", db, "data", "import", str(src), "--table", "products"], env={"COLUMNS": "200"}
+    )
+    assert cells.exit_code == 2
+    assert "单位货值(元)（unit_value_cny）" in cells.output and "应大于或等于 0" in cells.output
+    en = runner.invoke(
+        app, ["--lang", "en", "--db", db, "data", "import", str(src), "--table", "products"], env={"COLUMNS": "200"}
+    )
+    assert en.exit_code == 2 and "Input should be greater than or equal to 0" in en.output

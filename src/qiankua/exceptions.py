@@ -107,9 +107,10 @@ class _IssuesError(QiankuaError):
 
     shown_in_message = 20
 
-    def __init__(self, summary: str, issues: list[CellIssue]) -> None:
+    def __init__(self, summary: str, issues: list[CellIssue], *, table: str | None = None) -> None:
         self.summary = summary
         self.issues = list(issues)
+        self.table = table  # the user table the file was for, when it was one (its columns' headers name them)
         lines = [summary] + [f"  - {i}" for i in self.issues[: self.shown_in_message]]
         hidden = len(self.issues) - self.shown_in_message
         if hidden > 0:

@@ -122,6 +122,16 @@ def run(
     raise AssertionError("unreachable: _fail always exits")
 
 
+def _headers(table: str | None, lang: str) -> dict[str, str]:
+    """column name -> ``中文表头（name）`` for a user table's columns on a Chinese screen; else nothing."""
+    if lang != "zh" or not table:
+        return {}
+    from qiankua.schema import USER_TABLES
+
+    spec = USER_TABLES.get(table)
+    return {} if spec is None else {c.name: f"{c.zh}（{c.name}）" for c in spec.columns if c.zh and c.zh != c.name}
+
+
 def _fail(
     as_json: bool, code: int, title: str, exc: BaseException, issues: list[dict[str, Any]] | None = None
 ) -> NoReturn:
@@ -130,22 +140,32 @@ def _fail(
     if as_json:
         emit_json({"ok": False, "error": type(exc).__name__, "message": str(exc), "issues": issues or []})
     else:
-        err.print(f"[bold red]{title}[/]: {type(exc).__name__}")
+        from qiankua.i18n.validation import translate
+
+        lang = state.lang
+        # the error's class is for --json and --debug; a person reads the title and the reason in their language
+        err.print(f"[bold red]{title}[/]" if lang == "zh" else f"[bold red]{title}[/]: {type(exc).__name__}")
         if issues:
-            table = RichTable("file", "sheet", "row", "column", "value", "reason", show_lines=False)
+            columns = ("file", "sheet", "row", "column", "value", "reason")
+            headers = _headers(getattr(exc, "table", None), lang)
+
+            def cell(k: str, value: Any) -> str:
+                if value is None:
+                    return ""
+                if k == "reason":
+                    return translate(str(value), lang)
+                return headers.get(str(value), str(value)) if k == "column" else str(value)
+
+            table = RichTable(*(t(f"cli.issue.{k}", lang) for k in columns), show_lines=False)
             for issue in issues[:200]:
-                table.add_row(
-                    *(
-                        str(issue[k]) if issue[k] is not None else ""
-                        for k in ("file", "sheet", "row", "column", "value", "reason")
-                    )
-                )
-            err.print(getattr(exc, "summary", ""))
+                table.add_row(*(cell(k, issue[k]) for k in columns))
+            if lang != "zh" or not isinstance(exc, ImportValidationError):  # zh: the title already says it
+                err.print(translate(str(getattr(exc, "summary", "")), lang), markup=False)
             err.print(table)
             if len(issues) > 200:
-                err.print(f"… {len(issues) - 200} more (use --json for all)")
+                err.print(t("cli.issue.more", lang, n=len(issues) - 200))
         else:
-            err.print(str(exc), markup=False)
+            err.print(translate(str(exc), lang), markup=False)
     raise typer.Exit(code)
 
 

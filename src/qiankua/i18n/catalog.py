@@ -27,6 +27,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.opt.org": {"zh": "机构编号，如 danzhai-coop", "en": "organisation id, e.g. danzhai-coop"},
     "cli.opt.admin": {"zh": "设为本机构管理员", "en": "administrator of the organisation"},
+    # the issues table of a refused input (commands.common._fail)
+    "cli.issue.file": {"zh": "文件", "en": "file"},
+    "cli.issue.sheet": {"zh": "工作表", "en": "sheet"},
+    "cli.issue.row": {"zh": "行", "en": "row"},
+    "cli.issue.column": {"zh": "列", "en": "column"},
+    "cli.issue.value": {"zh": "值", "en": "value"},
+    "cli.issue.reason": {"zh": "原因", "en": "reason"},
+    "cli.issue.more": {"zh": "… 另有 {n} 条（用 --json 查看全部）", "en": "… {n} more (use --json for all)"},
     # `data list` / `data validate`: headers, the store's schemas, the tables without a spec
     "data.col.schema": {"zh": "分区", "en": "Schema"},
     "data.col.table": {"zh": "表", "en": "Table"},

@@ -125,6 +125,19 @@ _RULES: list[_Rule] = [
             lambda m: f"尺寸（dims）应写成 长x宽x高（厘米），如 30x20x10；收到的是 {m.group('v')}。",
         ),
         (r"^Expected a positive `(?P<f>\w+)`.*$", lambda m: f"{_field(m)} 须为正数。"),
+        # ---- opportunity weights (qiankua.opportunity.scoring.parse_weights)
+        (
+            r"^Unknown criterion (?P<id>'[^']*') in `weights`; expected one of (?P<names>.+?)\.?$",
+            lambda m: f"权重中有未知的指标 {m.group('id')}；可用的指标：{_criteria(m.group('names'))}。",
+        ),
+        (
+            r"^Expected `weights` as name=value,\.\.\. with names from (?P<names>.+?); got (?P<v>.+?)\.?$",
+            lambda m: f"权重应写成 指标=数值,…（指标：{_criteria(m.group('names'))}），收到的是 {m.group('v')}。",
+        ),
+        (
+            r"^Expected a non-negative number as the weight of (?P<id>'[^']*'), got (?P<v>.+?)\.?$",
+            lambda m: f"指标 {m.group('id')} 的权重应为非负数，收到的是 {m.group('v')}。",
+        ),
         (
             r"^Unknown product id (?P<id>'[^']*')\.(?P<rest>.*)$",
             lambda m: f"未知的产品编号 {m.group('id')}。{_did_you_mean(m.group('rest'))}",
@@ -135,6 +148,17 @@ _RULES: list[_Rule] = [
         ),
     )
 ]
+
+
+def _criteria(names: str) -> str:
+    """``demand, growth`` -> ``demand（进口需求）、growth（需求增长）``: each criterion with its Chinese name."""
+    from qiankua.i18n import t
+
+    out = []
+    for name in (n.strip() for n in names.split(",")):
+        zh = t(f"opportunity.crit.{name}", "zh")
+        out.append(name if zh.startswith("opportunity.crit.") else f"{name}（{zh}）")
+    return "、".join(out)
 
 
 def _did_you_mean(rest: str) -> str:

@@ -178,6 +178,7 @@ def import_positive_list(
         raise ImportValidationError(
             f"{path.name}: {len(issues)} problem(s) found; nothing was imported into positive_list.",
             issues[:MAX_ISSUES],
+            table="positive_list",
         )
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     frame = frame.select(spec.column_names).cast(spec.polars_schema())  # type: ignore[arg-type]

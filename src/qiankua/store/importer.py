@@ -611,7 +611,9 @@ def import_file(
     if issues:
         issues.sort(key=lambda i: (str(i.sheet or ""), i.row or 0))
         raise ImportValidationError(
-            f"{file}: {len(issues)} problem(s) found; nothing was imported into {table}.", issues[:MAX_ISSUES]
+            f"{file}: {len(issues)} problem(s) found; nothing was imported into {table}.",
+            issues[:MAX_ISSUES],
+            table=table,
         )
 
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
