@@ -126,10 +126,12 @@ def _headers(table: str | None, lang: str) -> dict[str, str]:
     """column name -> ``中文表头（name）`` for a user table's columns on a Chinese screen; else nothing."""
     if lang != "zh" or not table:
         return {}
+    from qiankua.i18n.validation import column_header
     from qiankua.schema import USER_TABLES
 
     spec = USER_TABLES.get(table)
-    return {} if spec is None else {c.name: f"{c.zh}（{c.name}）" for c in spec.columns if c.zh and c.zh != c.name}
+    headers = {c.name: column_header(table, c.name) for c in (spec.columns if spec is not None else ())}
+    return {name: f"{zh}（{name}）" for name, zh in headers.items() if zh and zh != name}
 
 
 def _fail(

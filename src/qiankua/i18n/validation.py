@@ -178,21 +178,20 @@ def translate(reason: str, lang: str) -> str:
     return reason
 
 
+def column_header(table: str, column: str) -> str | None:
+    """The Chinese header of ``column`` in user table ``table`` (its import template's), or None."""
+    from qiankua.schema import USER_TABLES
+
+    spec = USER_TABLES.get(table)
+    col = spec.by_name.get(column) if spec is not None else None
+    return getattr(col, "zh", None) or None
+
+
 def describe_issue(issue: dict[str, Any], lang: str, table: str | None = None) -> str:
     """One import issue (``CellIssue.to_dict()``) as a sentence naming the row and the column (the column's
     Chinese header from the table's spec when ``table`` is given): ``第 3 行“箱数”列（值 -1）：应大于或等于 1``."""
     column = issue.get("column")
-    header = column
-    if table and column:
-        from qiankua.schema import table_spec
-
-        try:
-            spec = table_spec(table)
-        except (KeyError, LookupError):
-            spec = None
-        col = spec.by_name.get(column) if spec is not None else None
-        if col is not None and lang == "zh" and getattr(col, "zh", None):
-            header = col.zh
+    header = (column_header(table, column) if table and column and lang == "zh" else None) or column
     reason = translate(str(issue.get("reason") or ""), lang)
     value = issue.get("value")
     row = issue.get("row")

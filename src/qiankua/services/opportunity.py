@@ -69,7 +69,7 @@ from qiankua.services.buildcache import BuildOnceCache
 from qiankua.services.costing import compiled_rules, pair_margins
 from qiankua.services.products import Catalogue, user_catalogue
 from qiankua.services.retail_margin import NO_PRICE, retail_margins
-from qiankua.services.routing import PAIR_WEIGHT_KG, pair_routes
+from qiankua.services.routing import PAIR_ROUTE_SCHEMA, PAIR_WEIGHT_KG, pair_routes
 from qiankua.store import Store, default_db_path, trade
 from qiankua.store.database import table_version
 from qiankua.store.spark import spark_session
@@ -178,17 +178,7 @@ class _RouteCache:
                         self._rows[(keys[product_id], market)] = row
                     while len(self._rows) > self.maxsize:
                         self._rows.popitem(last=False)
-        return pl.DataFrame(
-            [(p, m, *row) for (p, m), row in found.items()],
-            schema={
-                "product": pl.String,
-                "market": pl.String,
-                "route_cost_cny_per_kg": pl.Float64,
-                "route_days": pl.Float64,
-                "confidence": pl.String,
-            },
-            orient="row",
-        )
+        return pl.DataFrame([(p, m, *row) for (p, m), row in found.items()], schema=PAIR_ROUTE_SCHEMA, orient="row")
 
 
 #: the route criteria of a ranking, cached (see :class:`_RouteCache`)

@@ -23,6 +23,7 @@ from qiankua.services.buildcache import BuildOnceCache
 from qiankua.vocabulary import ROUTING_SERVICE
 
 __all__ = [
+    "PAIR_ROUTE_SCHEMA",
     "fx_table",
     "load_network",
     "load_tables",
@@ -290,6 +291,16 @@ def route(
 PAIR_WEIGHT_KG = 300.0  # a pallet-sized B2B consignment, the demo's representative shipment
 
 
+#: the columns of :func:`pair_routes` (the ranking's route criteria per product and market)
+PAIR_ROUTE_SCHEMA: dict[str, Any] = {
+    "product": pl.String,
+    "market": pl.String,
+    "route_cost_cny_per_kg": pl.Float64,
+    "route_days": pl.Float64,
+    "confidence": pl.String,
+}
+
+
 def pair_routes(
     ref: Any, pairs: pl.DataFrame, *, weight_kg: float = PAIR_WEIGHT_KG, on: dt.date | None = None
 ) -> pl.DataFrame:
@@ -320,15 +331,7 @@ def pair_routes(
             )
         )
     if not rows:
-        return pl.DataFrame(
-            schema={
-                "product": pl.String,
-                "market": pl.String,
-                "route_cost_cny_per_kg": pl.Float64,
-                "route_days": pl.Float64,
-                "confidence": pl.String,
-            }
-        )
+        return pl.DataFrame(schema=PAIR_ROUTE_SCHEMA)
     # built-in rates are flagged estimates (see freight_rates.csv); user quotes are not used here
     return pl.concat(rows).with_columns(pl.lit("unconfirmed").alias("confidence"))
 

@@ -513,15 +513,7 @@ def _show(page: Page, names: Names, scenario: dict[str, Any]) -> None:
                     {"n": i, "item": field_label(page, f), "value": input_value(page, names, f, v)}
                     for i, (f, v) in enumerate((scenario.get("inputs") or {}).items())
                 ]
-                ui.table(
-                    columns=[
-                        {"name": "item", "label": page.t("scenarios.col.item"), "field": "item", "align": "left"},
-                        {"name": "value", "label": page.t("scenarios.page.inputs"), "field": "value", "align": "left"},
-                    ],
-                    rows=rows,
-                    row_key="n",
-                    pagination=0,
-                ).classes("w-full").props('dense flat hide-bottom id="scenario-inputs"')
+                _item_table(page, "scenarios.page.inputs", rows, "scenario-inputs")
             with ui.column().classes("qk-half"):
                 ui.label(page.t("scenarios.page.results")).classes("text-subtitle1")
                 results = []
@@ -536,19 +528,24 @@ def _show(page: Page, names: Names, scenario: dict[str, Any]) -> None:
                             "value": metric_value(page, names, m["key"], value, currency),
                         }
                     )
-                ui.table(
-                    columns=[
-                        {"name": "item", "label": page.t("scenarios.col.item"), "field": "item", "align": "left"},
-                        {"name": "value", "label": page.t("scenarios.page.results"), "field": "value", "align": "left"},
-                    ],
-                    rows=results,
-                    row_key="n",
-                    pagination=0,
-                ).classes("w-full").props('dense flat hide-bottom id="scenario-results"')
+                _item_table(page, "scenarios.page.results", results, "scenario-results")
         target = _link_to(page, scenario)
         if target:
             page_name = nav_title(page, KIND_PAGES[scenario["kind"]])
             ui.link(page.t("scenarios.page.goto", page=page_name), target).props('id="scenario-goto"')
+
+
+def _item_table(page: Page, value_label: str, rows: list[dict[str, Any]], element_id: str) -> None:
+    """A scenario's inputs or results: item and value, every row shown."""
+    ui.table(
+        columns=[
+            {"name": "item", "label": page.t("scenarios.col.item"), "field": "item", "align": "left"},
+            {"name": "value", "label": page.t(value_label), "field": "value", "align": "left"},
+        ],
+        rows=rows,
+        row_key="n",
+        pagination=0,
+    ).classes("w-full").props(f'dense flat hide-bottom id="{element_id}"')
 
 
 async def build(page: Page) -> None:
